@@ -1,0 +1,104 @@
+// parseDomain / formatDomain: the document level. Element groups live in their own files.
+#include "conf/domain.h"
+
+#include <sstream>
+
+#include "conf/schema.h"
+#include "conf/sections.h"
+#include "cvirt/error.h"
+
+namespace cvirt::conf {
+
+namespace {
+
+void parseDevices(const XmlContext& ctx, pugi::xml_node devices, DomainDef& def) {
+    for (pugi::xml_node n : devices.children()) {
+        if (n.type() != pugi::node_element) continue;
+        std::string_view name = n.name();
+        if (name == "emulator") def.emulator = trimmed(n.text().get());
+        else if (name == "disk") def.disks.push_back(detail::parseDisk(ctx, n));
+        else if (name == "filesystem") def.filesystems.push_back(detail::parseFilesystem(ctx, n));
+        else if (name == "interface") def.interfaces.push_back(detail::parseInterface(ctx, n));
+        else if (name == "console") def.consoles.push_back(detail::parseCharDevice(ctx, n));
+        else if (name == "serial") def.serials.push_back(detail::parseCharDevice(ctx, n));
+        else if (name == "hostdev") def.hostdevs.push_back(detail::parseHostdev(ctx, n));
+        else ctx.fail(n, "unsupported device");
+    }
+}
+
+void formatDevices(const DomainDef& def, pugi::xml_node domain) {
+    pugi::xml_node devices = domain.append_child("devices");
+    if (!def.emulator.empty()) appendText(devices, "emulator", def.emulator);
+    for (const auto& d : def.disks) detail::formatDisk(d, devices);
+    for (const auto& f : def.filesystems) detail::formatFilesystem(f, devices);
+    for (const auto& i : def.interfaces) detail::formatInterface(i, devices);
+    for (const auto& s : def.serials) detail::formatCharDevice(s, devices);
+    for (const auto& c : def.consoles) detail::formatCharDevice(c, devices);
+    for (const auto& h : def.hostdevs) detail::formatHostdev(h, devices);
+}
+
+}  // namespace
+
+DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
+    if (opts.validateSchema) validateDomainSchema(xml, opts.filename);
+
+    pugi::xml_document doc;
+    pugi::xml_parse_result res =
+        doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+    XmlContext ctx(opts.filename, xml);
+    if (!res) {
+        // Line of the failing offset, as the schema validator would report it.
+        pugi::xml_node none;
+        std::string where(opts.filename);
+        int line = 1;
+        for (ptrdiff_t i = 0; i < res.offset && i < static_cast<ptrdiff_t>(xml.size()); ++i)
+            if (xml[i] == '\n') ++line;
+        throw Error(ErrorCode::XmlError,
+                    where + ":" + std::to_string(line) + ": malformed XML: " + res.description());
+    }
+    pugi::xml_node root = doc.document_element();
+    if (std::string_view(root.name()) != "domain")
+        ctx.fail(root, "expected root element <domain>");
+
+    DomainDef def;
+    auto type = attrOf(root, "type");
+    if (!type) ctx.fail(root, "missing attribute 'type'");
+    def.type = parseEnum(ctx, root, kDomainTypeNames, *type, "domain type");
+
+    detail::parseGeneral(ctx, root, def);
+    detail::parseResources(ctx, root, def);
+    detail::parseOs(ctx, root, def);
+    if (pugi::xml_node devices = root.child("devices")) parseDevices(ctx, devices, def);
+    detail::parseLxcNamespace(ctx, root, def);
+    return def;
+}
+
+std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
+    pugi::xml_document doc;
+    pugi::xml_node root = doc.append_child("domain");
+    setAttr(root, "type", kDomainTypeNames.name(def.type));
+    if (flags.id) setAttr(root, "id", std::to_string(*flags.id));
+    if (!def.lxcNamespaces.empty()) setAttr(root, "xmlns:lxc", kLxcNamespaceUri);
+
+    detail::formatGeneral(def, root);
+    detail::formatResources(def, root);
+    detail::formatOs(def, root);
+    formatDevices(def, root);
+    detail::formatLxcNamespace(def, root);
+
+    std::ostringstream out;
+    doc.save(out, "  ",
+             pugi::format_indent | pugi::format_no_declaration |
+                 pugi::format_attribute_single_quote,
+             pugi::encoding_utf8);
+    return out.str();
+}
+
+DomainDef loadDomain(std::string_view xml, const ParseOptions& opts) {
+    DomainDef def = parseDomain(xml, opts);
+    applyDefaults(def);
+    validate(def, opts.filename);
+    return def;
+}
+
+}  // namespace cvirt::conf

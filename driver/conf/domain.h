@@ -1,0 +1,38 @@
+// Domain XML in and out: parse (RelaxNG first, then build), defaults, semantic checks, format.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "conf/domain_def.h"
+
+namespace cvirt::conf {
+
+inline constexpr std::string_view kLxcNamespaceUri = "http://libvirt.org/schemas/domain/lxc/1.0";
+
+struct ParseOptions {
+    std::string_view filename = "domain XML";  // named in every error message
+    bool validateSchema = true;  // false for files cvirt wrote itself (config store reads)
+};
+
+// Validates against schemas/domain.rng, then builds the model. Throws Error(XmlError) whose
+// message starts with "FILE:LINE: <element>: ". Does not apply defaults or semantic checks.
+DomainDef parseDomain(std::string_view xml, const ParseOptions& opts = {});
+
+struct FormatFlags {
+    std::optional<int> id;  // live XML carries <domain id='N'>
+};
+std::string formatDomain(const DomainDef& def, const FormatFlags& flags = {});
+
+// The only place defaults appear: uuid, currentMemory, vcpu placement, os arch, clock,
+// lifecycle actions, console target, filesystem accessmode, interface MACs, …
+void applyDefaults(DomainDef& def);
+
+// Rules the schema cannot state. Reads, never modifies; throws Error(XmlError or
+// ConfigUnsupported) naming the rule and the offending value.
+void validate(const DomainDef& def, std::string_view filename = "domain XML");
+
+// parseDomain + applyDefaults + validate: what `define` does with user input.
+DomainDef loadDomain(std::string_view xml, const ParseOptions& opts = {});
+
+}  // namespace cvirt::conf

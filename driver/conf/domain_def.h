@@ -1,0 +1,358 @@
+// The domain model: plain values, no XML nodes, no fds. Parsed by parseDomain(), written by
+// formatDomain(), completed by applyDefaults(), checked by validate(). Memory sizes are KiB,
+// as in libvirt. std::optional marks what the XML may leave out.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/name_table.h"
+
+namespace cvirt::conf {
+
+using Uuid = std::array<uint8_t, 16>;
+
+// --- enums with XML names --------------------------------------------------------------
+enum class DomainType { Lxc, Qemu, Kvm };
+inline constexpr auto kDomainTypeNames = makeNames<DomainType>("lxc", "qemu", "kvm");
+
+enum class OsType { Exe, Hvm };
+inline constexpr auto kOsTypeNames = makeNames<OsType>("exe", "hvm");
+
+enum class VcpuPlacement { Static, Auto };
+inline constexpr auto kVcpuPlacementNames = makeNames<VcpuPlacement>("static", "auto");
+
+enum class NumaMode { Strict, Preferred, Interleave, Restrictive };
+inline constexpr auto kNumaModeNames =
+    makeNames<NumaMode>("strict", "preferred", "interleave", "restrictive");
+
+enum class LifecycleAction { Destroy, Restart, Preserve, RenameRestart, CoredumpDestroy, CoredumpRestart };
+inline constexpr auto kLifecycleActionNames = makeNames<LifecycleAction>(
+    "destroy", "restart", "preserve", "rename-restart", "coredump-destroy", "coredump-restart");
+
+enum class CapPolicy { Default, Allow, Deny };
+inline constexpr auto kCapPolicyNames = makeNames<CapPolicy>("default", "allow", "deny");
+
+enum class Toggle { On, Off };
+inline constexpr auto kToggleNames = makeNames<Toggle>("on", "off");
+
+enum class ClockOffset { Utc, Localtime, Timezone, Variable };
+inline constexpr auto kClockOffsetNames =
+    makeNames<ClockOffset>("utc", "localtime", "timezone", "variable");
+
+enum class FsType { Mount, Bind, Block, File, Ram };
+inline constexpr auto kFsTypeNames = makeNames<FsType>("mount", "bind", "block", "file", "ram");
+
+enum class FsAccessMode { Passthrough, Mapped, Squash };
+inline constexpr auto kFsAccessModeNames = makeNames<FsAccessMode>("passthrough", "mapped", "squash");
+
+enum class FsDriverType { Path, Handle, Loop, Nbd, Ploop };
+inline constexpr auto kFsDriverTypeNames =
+    makeNames<FsDriverType>("path", "handle", "loop", "nbd", "ploop");
+
+enum class NetType { Bridge, Network, Ethernet, Direct, Hostdev };
+inline constexpr auto kNetTypeNames =
+    makeNames<NetType>("bridge", "network", "ethernet", "direct", "hostdev");
+
+enum class MacvlanMode { Bridge, Vepa, Private, Passthrough };
+inline constexpr auto kMacvlanModeNames =
+    makeNames<MacvlanMode>("bridge", "vepa", "private", "passthrough");
+
+enum class LinkState { Up, Down };
+inline constexpr auto kLinkStateNames = makeNames<LinkState>("up", "down");
+
+enum class IpFamily { Ipv4, Ipv6 };
+inline constexpr auto kIpFamilyNames = makeNames<IpFamily>("ipv4", "ipv6");
+
+enum class CharKind { Console, Serial };  // element name
+inline constexpr auto kCharKindNames = makeNames<CharKind>("console", "serial");
+
+enum class CharSourceType { Pty };
+inline constexpr auto kCharSourceTypeNames = makeNames<CharSourceType>("pty");
+
+enum class HostdevCapsType { Storage, Misc, Net };
+inline constexpr auto kHostdevCapsTypeNames = makeNames<HostdevCapsType>("storage", "misc", "net");
+
+enum class DiskType { File, Block };
+inline constexpr auto kDiskTypeNames = makeNames<DiskType>("file", "block");
+
+enum class DiskDevice { Disk, Cdrom };
+inline constexpr auto kDiskDeviceNames = makeNames<DiskDevice>("disk", "cdrom");
+
+enum class DiskBus { Virtio, Ide, Scsi, Sata };
+inline constexpr auto kDiskBusNames = makeNames<DiskBus>("virtio", "ide", "scsi", "sata");
+
+enum class DiskFormat { Raw, Qcow2 };
+inline constexpr auto kDiskFormatNames = makeNames<DiskFormat>("raw", "qcow2");
+
+enum class BootDev { Hd, Cdrom, Network, Fd };
+inline constexpr auto kBootDevNames = makeNames<BootDev>("hd", "cdrom", "network", "fd");
+
+enum class NsShareType { Name, Pid, Netns };
+inline constexpr auto kNsShareTypeNames = makeNames<NsShareType>("name", "pid", "netns");
+
+// The capability names libvirt knows for <features><capabilities>, in the kernel's order.
+extern const std::vector<std::string> kCapabilityNames;
+
+// --- general -------------------------------------------------------------------------------
+struct MemoryKiB {
+    uint64_t kib = 0;
+    auto operator<=>(const MemoryKiB&) const = default;
+};
+
+struct MaxMemory {
+    uint64_t kib = 0;
+    std::optional<unsigned> slots;
+    auto operator<=>(const MaxMemory&) const = default;
+};
+
+struct Vcpu {
+    unsigned count = 1;
+    std::optional<VcpuPlacement> placement;
+    std::string cpuset;  // libvirt cpuset syntax, e.g. "0-3,^2"; empty = unset
+    std::optional<unsigned> current;
+    auto operator<=>(const Vcpu&) const = default;
+};
+
+struct CpuTune {
+    std::optional<uint64_t> shares;
+    std::optional<uint64_t> period;  // microseconds
+    std::optional<int64_t> quota;    // microseconds; -1 = unlimited
+    std::optional<uint64_t> emulatorPeriod;
+    std::optional<int64_t> emulatorQuota;
+    std::string emulatorpinCpuset;
+    bool empty() const { return *this == CpuTune{}; }
+    auto operator<=>(const CpuTune&) const = default;
+};
+
+struct MemTune {
+    std::optional<uint64_t> hardLimitKiB;
+    std::optional<uint64_t> softLimitKiB;
+    std::optional<uint64_t> swapHardLimitKiB;
+    std::optional<uint64_t> minGuaranteeKiB;
+    bool empty() const { return *this == MemTune{}; }
+    auto operator<=>(const MemTune&) const = default;
+};
+
+struct BlkioDevice {
+    std::string path;
+    std::optional<unsigned> weight;
+    std::optional<uint64_t> readBytesSec, writeBytesSec, readIopsSec, writeIopsSec;
+    auto operator<=>(const BlkioDevice&) const = default;
+};
+
+struct BlkioTune {
+    std::optional<unsigned> weight;
+    std::vector<BlkioDevice> devices;
+    bool empty() const { return *this == BlkioTune{}; }
+    auto operator<=>(const BlkioTune&) const = default;
+};
+
+struct NumaTune {
+    std::optional<NumaMode> mode;
+    std::optional<VcpuPlacement> placement;
+    std::string nodeset;
+    bool empty() const { return *this == NumaTune{}; }
+    auto operator<=>(const NumaTune&) const = default;
+};
+
+struct InitEnv {
+    std::string name, value;
+    auto operator<=>(const InitEnv&) const = default;
+};
+
+struct Os {
+    OsType type = OsType::Exe;
+    std::string arch;     // defaulted to the host arch
+    std::string machine;  // hvm only
+    // exe (containers)
+    std::string init;
+    std::vector<std::string> initargs;
+    std::vector<InitEnv> initenv;
+    std::string initdir, inituser, initgroup;
+    // hvm (VMs)
+    std::string kernel, initrd, cmdline;
+    std::vector<BootDev> boot;
+    auto operator<=>(const Os&) const = default;
+};
+
+struct IdmapRange {
+    uint64_t start = 0, target = 0, count = 0;
+    int line = 0;  // source line for error messages; not compared
+    bool operator==(const IdmapRange& o) const {
+        return start == o.start && target == o.target && count == o.count;
+    }
+};
+
+struct Idmap {
+    std::vector<IdmapRange> uid, gid;
+    bool empty() const { return uid.empty() && gid.empty(); }
+    bool operator==(const Idmap&) const = default;
+};
+
+struct CapabilityState {
+    std::string name;
+    Toggle state = Toggle::On;
+    auto operator<=>(const CapabilityState&) const = default;
+};
+
+struct Features {
+    bool privnet = false;
+    std::optional<CapPolicy> capsPolicy;  // <capabilities policy=…> present
+    std::vector<CapabilityState> caps;
+    // hvm features (acpi, apic, pae) kept as flags
+    bool acpi = false, apic = false, pae = false;
+    bool empty() const { return *this == Features{}; }
+    auto operator<=>(const Features&) const = default;
+};
+
+struct Clock {
+    ClockOffset offset = ClockOffset::Utc;
+    std::string timezone;                  // offset='timezone'
+    std::optional<int64_t> adjustment;     // offset='variable'
+    auto operator<=>(const Clock&) const = default;
+};
+
+// --- devices -----------------------------------------------------------------------------
+struct Filesystem {
+    FsType type = FsType::Mount;
+    std::optional<FsAccessMode> accessmode;
+    std::optional<FsDriverType> driverType;
+    std::string driverFormat;  // e.g. raw, qcow2 for loop/nbd
+    std::string source;        // dir, dev or file depending on type
+    std::optional<uint64_t> usageKiB;  // type='ram'
+    std::string target;
+    bool readonly = false;
+    std::optional<uint64_t> spaceHardLimitKiB, spaceSoftLimitKiB;
+    int line = 0;  // not compared
+    bool operator==(const Filesystem& o) const {
+        return type == o.type && accessmode == o.accessmode && driverType == o.driverType &&
+               driverFormat == o.driverFormat && source == o.source && usageKiB == o.usageKiB &&
+               target == o.target && readonly == o.readonly &&
+               spaceHardLimitKiB == o.spaceHardLimitKiB && spaceSoftLimitKiB == o.spaceSoftLimitKiB;
+    }
+};
+
+struct IpAddress {
+    std::optional<IpFamily> family;
+    std::string address;
+    std::optional<unsigned> prefix;
+    std::string peer;
+    auto operator<=>(const IpAddress&) const = default;
+};
+
+struct Route {
+    std::optional<IpFamily> family;
+    std::string address;
+    std::optional<unsigned> prefix;
+    std::string gateway;
+    std::optional<unsigned> metric;
+    auto operator<=>(const Route&) const = default;
+};
+
+struct Interface {
+    NetType type = NetType::Ethernet;
+    std::string mac;  // lower-case aa:bb:…; generated by applyDefaults
+    // source: bridge name, network name, direct parent dev; hostdev: pci address text
+    std::string sourceBridge, sourceNetwork, sourceDev;
+    std::optional<MacvlanMode> sourceMode;  // direct
+    std::string sourcePciAddress;            // hostdev: "0000:03:00.0"
+    std::vector<IpAddress> ips;
+    std::vector<Route> routes;
+    std::string targetDev, guestDev;
+    std::string model;
+    std::optional<LinkState> link;
+    std::optional<unsigned> mtu;
+    int line = 0;  // not compared
+    bool operator==(const Interface& o) const {
+        return type == o.type && mac == o.mac && sourceBridge == o.sourceBridge &&
+               sourceNetwork == o.sourceNetwork && sourceDev == o.sourceDev &&
+               sourceMode == o.sourceMode && sourcePciAddress == o.sourcePciAddress &&
+               ips == o.ips && routes == o.routes && targetDev == o.targetDev &&
+               guestDev == o.guestDev && model == o.model && link == o.link && mtu == o.mtu;
+    }
+};
+
+struct CharDevice {
+    CharKind kind = CharKind::Console;
+    CharSourceType type = CharSourceType::Pty;
+    std::string targetType;  // console: lxc|serial|virtio; serial: isa-serial…
+    std::optional<unsigned> targetPort;
+    auto operator<=>(const CharDevice&) const = default;
+};
+
+struct Hostdev {
+    HostdevCapsType type = HostdevCapsType::Storage;
+    std::string source;  // block path, char path, or interface name
+    auto operator<=>(const Hostdev&) const = default;
+};
+
+struct Disk {
+    DiskType type = DiskType::File;
+    DiskDevice device = DiskDevice::Disk;
+    std::string driverName;  // "qemu"
+    std::optional<DiskFormat> driverFormat;
+    std::string source;  // file or dev
+    std::string targetDev;
+    std::optional<DiskBus> targetBus;
+    bool readonly = false;
+    auto operator<=>(const Disk&) const = default;
+};
+
+struct NsShare {
+    NsShareType type = NsShareType::Name;
+    std::string value;
+    auto operator<=>(const NsShare&) const = default;
+};
+
+// <lxc:namespace> (http://libvirt.org/schemas/domain/lxc/1.0)
+struct LxcNamespaces {
+    std::optional<NsShare> sharenet, shareipc, shareuts;
+    bool empty() const { return *this == LxcNamespaces{}; }
+    auto operator<=>(const LxcNamespaces&) const = default;
+};
+
+// --- the domain ----------------------------------------------------------------------------
+struct DomainDef {
+    DomainType type = DomainType::Lxc;
+    std::string name;
+    std::optional<Uuid> uuid;  // generated by applyDefaults when absent
+    std::string title, description;
+    std::string metadata;  // children of <metadata>, verbatim XML; empty = none
+
+    std::optional<MaxMemory> maxMemory;
+    MemoryKiB memory;
+    std::optional<MemoryKiB> currentMemory;
+    BlkioTune blkiotune;
+    MemTune memtune;
+    Vcpu vcpu;
+    CpuTune cputune;
+    NumaTune numatune;
+    std::string resourcePartition;  // empty = unset (defaults to /machine)
+
+    Os os;
+    Idmap idmap;
+    Features features;
+    std::optional<Clock> clock;
+    std::optional<LifecycleAction> onPoweroff, onReboot, onCrash;
+
+    std::string emulator;
+    std::vector<Disk> disks;
+    std::vector<Filesystem> filesystems;
+    std::vector<Interface> interfaces;
+    std::vector<CharDevice> serials;
+    std::vector<CharDevice> consoles;
+    std::vector<Hostdev> hostdevs;
+
+    LxcNamespaces lxcNamespaces;
+
+    bool isContainer() const { return type == DomainType::Lxc; }
+    bool operator==(const DomainDef&) const = default;
+};
+
+}  // namespace cvirt::conf

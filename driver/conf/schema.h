@@ -1,0 +1,18 @@
+// RelaxNG validation of domain XML against schemas/domain.rng (libxml2). The compiled schema
+// is cached for the life of the process.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace cvirt::conf {
+
+// Throws Error(XmlError, "FILE:LINE: <element>: what is wrong") on the first violation, on
+// malformed XML, and on any DOCTYPE that declares entities (never expanded, never fetched).
+void validateDomainSchema(std::string_view xml, std::string_view filename);
+
+// Directory holding domain.rng: $CVIRT_SCHEMA_DIR, else the build-time source dir, else
+// the installed location.
+std::filesystem::path schemaDir();
+
+}  // namespace cvirt::conf

@@ -1,0 +1,42 @@
+// Internal: each file owns the parse and the format of one group of elements, so a change
+// touches both or the round-trip tests fail. parse* reads from the <domain> (or <devices>)
+// element into the model; format* appends to it in libvirt's canonical order.
+#pragma once
+
+#include <pugixml.hpp>
+
+#include "conf/domain_def.h"
+#include "conf/xml_util.h"
+
+namespace cvirt::conf::detail {
+
+// general.cc: name, uuid, title, description, metadata
+void parseGeneral(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatGeneral(const DomainDef& def, pugi::xml_node domain);
+
+// resources.cc: maxMemory, memory, currentMemory, blkiotune, memtune, vcpu, cputune,
+// numatune, resource
+void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatResources(const DomainDef& def, pugi::xml_node domain);
+
+// os.cc: os, idmap, features, clock, on_poweroff, on_reboot, on_crash
+void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatOs(const DomainDef& def, pugi::xml_node domain);
+
+// One file per device kind; each parses one element and formats one into <devices>.
+Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node);     // filesystem.cc
+void formatFilesystem(const Filesystem& fs, pugi::xml_node devices);
+Interface parseInterface(const XmlContext& ctx, pugi::xml_node node);       // interface.cc
+void formatInterface(const Interface& net, pugi::xml_node devices);
+CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node);     // chardev.cc
+void formatCharDevice(const CharDevice& chr, pugi::xml_node devices);
+Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node);           // hostdev.cc
+void formatHostdev(const Hostdev& dev, pugi::xml_node devices);
+Disk parseDisk(const XmlContext& ctx, pugi::xml_node node);                 // disk.cc
+void formatDisk(const Disk& disk, pugi::xml_node devices);
+
+// lxc_namespace.cc: <PREFIX:namespace> where PREFIX is bound to kLxcNamespaceUri.
+void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatLxcNamespace(const DomainDef& def, pugi::xml_node domain);
+
+}  // namespace cvirt::conf::detail

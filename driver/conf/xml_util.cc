@@ -1,0 +1,148 @@
+#include "conf/xml_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <limits>
+
+#include "cvirt/error.h"
+
+namespace cvirt::conf {
+
+XmlContext::XmlContext(std::string_view filename, std::string_view text) : filename_(filename) {
+    lineStarts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') lineStarts_.push_back(i + 1);
+}
+
+int XmlContext::lineOf(pugi::xml_node node) const {
+    ptrdiff_t off = node.offset_debug();
+    if (off < 0) return 0;
+    auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), static_cast<size_t>(off));
+    return static_cast<int>(it - lineStarts_.begin());
+}
+
+void XmlContext::fail(pugi::xml_node node, std::string_view message) const {
+    std::string text(filename_);
+    if (int line = lineOf(node); line > 0) text += ":" + std::to_string(line);
+    text += ": ";
+    if (node && node.type() == pugi::node_element) text += "<" + std::string(node.name()) + ">: ";
+    text += message;
+    throw Error(ErrorCode::XmlError, std::move(text));
+}
+
+std::optional<std::string_view> attrOf(pugi::xml_node node, const char* name) {
+    pugi::xml_attribute a = node.attribute(name);
+    if (!a) return std::nullopt;
+    return std::string_view(a.value());
+}
+
+std::string trimmed(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+std::optional<std::string> childText(pugi::xml_node node, const char* name) {
+    pugi::xml_node c = node.child(name);
+    if (!c) return std::nullopt;
+    return trimmed(c.text().get());
+}
+
+uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                  std::string_view what) {
+    std::string t = trimmed(text);
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc::result_out_of_range)
+        ctx.fail(node, "numerical overflow: " + std::string(what) + " '" + t + "' is too large");
+    if (ec != std::errc{} || p != t.data() + t.size() || t.empty())
+        ctx.fail(node, "invalid " + std::string(what) + " '" + t + "': expected an unsigned number");
+    return v;
+}
+
+int64_t parseI64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                 std::string_view what) {
+    std::string t = trimmed(text);
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc::result_out_of_range)
+        ctx.fail(node, "numerical overflow: " + std::string(what) + " '" + t + "' is out of range");
+    if (ec != std::errc{} || p != t.data() + t.size() || t.empty())
+        ctx.fail(node, "invalid " + std::string(what) + " '" + t + "': expected a number");
+    return v;
+}
+
+unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                  std::string_view what) {
+    uint64_t v = parseU64(ctx, node, text, what);
+    if (v > std::numeric_limits<unsigned>::max())
+        ctx.fail(node, "numerical overflow: " + std::string(what) + " '" + trimmed(text) +
+                           "' is too large");
+    return static_cast<unsigned>(v);
+}
+
+namespace {
+
+// Bytes per unit, or 0 when the unit is unknown. libvirt: "k"/"KiB" = 1024, "KB" = 1000.
+uint64_t unitScale(std::string_view unit) {
+    std::string u;
+    for (char c : unit) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (u == "b" || u == "bytes") return 1;
+    static constexpr char kPrefixes[] = "kmgtpe";
+    for (int i = 0; i < 6; ++i) {
+        if (u.empty() || u[0] != kPrefixes[i]) continue;
+        std::string_view rest = std::string_view(u).substr(1);
+        uint64_t base = 0;
+        if (rest.empty() || rest == "ib") base = 1024;
+        else if (rest == "b") base = 1000;
+        else return 0;
+        uint64_t scale = 1;
+        for (int j = 0; j <= i; ++j) scale *= base;
+        return scale;
+    }
+    return 0;
+}
+
+}  // namespace
+
+uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                        std::string_view unit, std::string_view defaultUnit) {
+    if (unit.empty()) unit = defaultUnit;
+    uint64_t scale = unitScale(unit);
+    if (scale == 0) ctx.fail(node, "unknown unit '" + std::string(unit) + "'");
+    uint64_t value = parseU64(ctx, node, text, "value");
+    if (value != 0 && scale > std::numeric_limits<uint64_t>::max() / value)
+        ctx.fail(node, "numerical overflow: value '" + trimmed(text) + "' " + std::string(unit) +
+                           " is too large");
+    uint64_t bytes = value * scale;
+    return bytes / 1024 + (bytes % 1024 ? 1 : 0);
+}
+
+uint64_t parseScaledElementKiB(const XmlContext& ctx, pugi::xml_node elem) {
+    return parseScaledKiB(ctx, elem, elem.text().get(), attrOf(elem, "unit").value_or(""));
+}
+
+pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_view text) {
+    pugi::xml_node n = parent.append_child(name);
+    n.append_child(pugi::node_pcdata).set_value(std::string(text).c_str());
+    return n;
+}
+
+pugi::xml_node appendKiB(pugi::xml_node parent, const char* name, uint64_t kib) {
+    pugi::xml_node n = parent.append_child(name);
+    n.append_attribute("unit").set_value("KiB");
+    n.append_child(pugi::node_pcdata).set_value(std::to_string(kib).c_str());
+    return n;
+}
+
+void setAttr(pugi::xml_node node, const char* name, std::string_view value) {
+    node.append_attribute(name).set_value(std::string(value).c_str());
+}
+
+void setAttr(pugi::xml_node node, const char* name, uint64_t value) {
+    node.append_attribute(name).set_value(std::to_string(value).c_str());
+}
+
+}  // namespace cvirt::conf

@@ -1,0 +1,65 @@
+// Small helpers shared by the element parsers: error messages that name file, line and
+// element, number and enum parsing with overflow checks, and scaled memory values.
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conf/name_table.h"
+
+namespace cvirt::conf {
+
+class XmlContext {
+public:
+    XmlContext(std::string_view filename, std::string_view text);
+
+    int lineOf(pugi::xml_node node) const;
+    // Throws Error(XmlError, "FILE:LINE: <element>: message").
+    [[noreturn]] void fail(pugi::xml_node node, std::string_view message) const;
+    std::string_view filename() const { return filename_; }
+
+private:
+    std::string_view filename_;
+    std::vector<size_t> lineStarts_;  // offsets where each line begins
+};
+
+// Attribute text, or nullopt when absent.
+std::optional<std::string_view> attrOf(pugi::xml_node node, const char* name);
+// Trimmed text content of a child element, or nullopt when the child is absent.
+std::optional<std::string> childText(pugi::xml_node node, const char* name);
+std::string trimmed(std::string_view s);
+
+uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                  std::string_view what);
+int64_t parseI64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                 std::string_view what);
+unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                  std::string_view what);
+
+// Value `text` scaled by libvirt unit `unit` (empty = `defaultUnit`), returned in KiB rounded
+// up. Units: b bytes k KB KiB M MB MiB G GB GiB T TB TiB P PB PiB E EB EiB (case-insensitive
+// like libvirt). Errors name the unit or report "numerical overflow".
+uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                        std::string_view unit, std::string_view defaultUnit = "KiB");
+// <elem unit='…'>N</elem> → KiB
+uint64_t parseScaledElementKiB(const XmlContext& ctx, pugi::xml_node elem);
+
+template <typename E, std::size_t N>
+E parseEnum(const XmlContext& ctx, pugi::xml_node node, const NameTable<E, N>& table,
+            std::string_view text, std::string_view what) {
+    if (auto v = table.find(text)) return *v;
+    ctx.fail(node, "unknown " + std::string(what) + " '" + std::string(text) + "'");
+}
+
+// Format helpers: <name>text</name>, <name unit='KiB'>N</name>.
+pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_view text);
+pugi::xml_node appendKiB(pugi::xml_node parent, const char* name, uint64_t kib);
+void setAttr(pugi::xml_node node, const char* name, std::string_view value);
+void setAttr(pugi::xml_node node, const char* name, uint64_t value);
+
+}  // namespace cvirt::conf

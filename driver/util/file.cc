@@ -1,0 +1,101 @@
+#include "util/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "cvirt/error.h"
+#include "util/fd.h"
+
+namespace cvirt::util {
+
+namespace {
+
+std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (missingOk && errno == ENOENT) return std::nullopt;
+        throwSystemError(errno, "cannot read '" + path.string() + "'");
+    }
+    std::string data;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) data.reserve(st.st_size);
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throwSystemError(errno, "cannot read '" + path.string() + "'");
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    return data;
+}
+
+void writeAll(int fd, std::string_view data, const fs::path& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throwSystemError(errno, "cannot write '" + path.string() + "'");
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::string readFile(const fs::path& path) { return *readImpl(path, false); }
+
+std::optional<std::string> readFileIfExists(const fs::path& path) { return readImpl(path, true); }
+
+void fsyncDir(const fs::path& dir) {
+    Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) < 0)
+        throwSystemError(errno, "cannot sync directory '" + dir.string() + "'");
+}
+
+void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode) {
+    fs::path dir = path.parent_path();
+    if (dir.empty()) dir = ".";
+    std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+    int raw = ::mkostemp(tmpl.data(), O_CLOEXEC);
+    if (raw < 0) throwSystemError(errno, "cannot create a temporary file in '" + dir.string() + "'");
+    Fd fd(raw);
+    try {
+        if (::fchmod(fd.get(), mode) < 0) throwSystemError(errno, "cannot chmod '" + tmpl + "'");
+        writeAll(fd.get(), data, tmpl);
+        if (::fsync(fd.get()) < 0) throwSystemError(errno, "cannot sync '" + tmpl + "'");
+        fd.reset();
+        if (::rename(tmpl.c_str(), path.c_str()) < 0)
+            throwSystemError(errno, "cannot rename '" + tmpl + "' to '" + path.string() + "'");
+    } catch (...) {
+        ::unlink(tmpl.c_str());
+        throw;
+    }
+    fsyncDir(dir);
+}
+
+void makeDirs(const fs::path& dir, unsigned mode) {
+    if (dir.empty()) return;
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            throw Error(ErrorCode::OperationFailed, "'" + dir.string() + "' is not a directory");
+        return;
+    }
+    makeDirs(dir.parent_path() == dir ? fs::path{} : dir.parent_path(), mode);
+    if (::mkdir(dir.c_str(), mode) < 0 && errno != EEXIST)
+        throwSystemError(errno, "cannot create directory '" + dir.string() + "'");
+}
+
+bool removeFile(const fs::path& path) {
+    if (::unlink(path.c_str()) == 0) return true;
+    if (errno == ENOENT) return false;
+    throwSystemError(errno, "cannot remove '" + path.string() + "'");
+}
+
+}  // namespace cvirt::util

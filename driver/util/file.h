@@ -1,0 +1,30 @@
+// Whole-file reads and crash-safe writes. Every error names the path.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cvirt::util {
+
+namespace fs = std::filesystem;
+
+// Throws SystemError naming the path.
+std::string readFile(const fs::path& path);
+// std::nullopt when the file does not exist; other failures throw.
+std::optional<std::string> readFileIfExists(const fs::path& path);
+
+// Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
+// a crash leaves either the old or the new content, never a torn file.
+void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode = 0600);
+
+// mkdir -p with the given mode for directories it creates.
+void makeDirs(const fs::path& dir, unsigned mode = 0755);
+
+// unlink; a missing file is not an error. Returns whether something was removed.
+bool removeFile(const fs::path& path);
+
+void fsyncDir(const fs::path& dir);
+
+}  // namespace cvirt::util

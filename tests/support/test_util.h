@@ -1,0 +1,45 @@
+// Helpers shared by tests: source paths, temp dirs, running cvirsh, skipping with a reason.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cvirt::testenv {
+
+namespace fs = std::filesystem;
+
+// A test file may define this (weak default: no prerequisite) to skip its whole binary.
+std::optional<std::string> missingPrerequisite();
+// Prints "SKIP: <reason>" and returns 77 (CTest SKIP_RETURN_CODE).
+int skip(const std::string& reason);
+
+fs::path sourceDir();             // repository root
+fs::path binDir();                // build/bin
+std::string readText(const fs::path& p);
+std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext);  // sorted
+
+// A fresh directory under $TMPDIR, removed (recursively) by the destructor.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const fs::path& path() const { return path_; }
+    std::string embedUri(const std::string& driver = "lxc") const;  // DRIVER:///embed?root=…
+
+private:
+    fs::path path_;
+};
+
+struct RunResult {
+    int status = -1;  // exit status
+    std::string out, err;
+};
+// Runs argv (argv[0] is a path), with `input` on stdin; captures stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, const std::string& input = {},
+              const std::vector<std::string>& extraEnv = {});
+
+}  // namespace cvirt::testenv
