@@ -1,24 +1,314 @@
-// PLACEHOLDER: replaced by the real implementation.
 #include "cvirt/connection.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <pugixml.hpp>
+#include <unordered_set>
+
+#include "api/connection_impl.h"
+#include "conf/domain.h"
+#include "state/domain_lock.h"
+#include "util/uuid.h"
+
 namespace cvirt {
-#define NI throw Error(ErrorCode::Internal, "not implemented")
-class ConnectionImpl {};
-std::string_view stateName(DomainState) { NI; }
-std::string_view stateReasonName(DomainState, int) { NI; }
-DomainInfo Domain::info() const { NI; }
-DomainSummary Domain::summary() const { NI; }
-std::string Domain::xml(bool) const { NI; }
-void Domain::undefine() { NI; }
-void Domain::setAutostart(bool) { NI; }
-bool Domain::autostart() const { NI; }
-Connection Connection::open(std::string_view) { NI; }
-std::string Connection::defaultUri() { NI; }
-const std::string& Connection::uri() const { NI; }
-Domain Connection::define(std::string_view, std::string_view) { NI; }
-Domain Connection::lookup(std::string_view) const { NI; }
-std::optional<Domain> Connection::find(std::string_view) const { NI; }
-std::vector<DomainSummary> Connection::list(const ListFilter&) const { NI; }
-std::vector<std::string> Connection::domainNames() const { NI; }
+
+namespace {
+
+Error noDomain(std::string_view key) {
+    return Error(ErrorCode::NoDomain, "failed to get domain '" + std::string(key) + "'");
+}
+
+bool isDigits(std::string_view s) {
+    return !s.empty() && s.size() < 10 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// uuid and title straight from a stored config, without building a DomainDef: `list --uuid`
+// over 10,000 domains stays cheap.
+void readSummaryFields(const DriverState& drv, DomainSummary& s, bool uuid, bool title) {
+    auto xml = drv.store.readXml(s.name);
+    if (!xml) return;
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml->data(), xml->size())) return;
+    pugi::xml_node root = doc.document_element();
+    if (uuid) s.uuid = root.child("uuid").text().get();
+    if (title) s.title = root.child("title").text().get();
+}
+
+DomainSummary summarize(const DriverState& drv, std::string_view name, bool persistent) {
+    DomainSummary s;
+    s.name = std::string(name);
+    s.type = std::string(state::driverName(drv.paths.kind));
+    s.persistent = persistent;
+    if (auto live = drv.runtime.find(name)) {
+        s.id = live->id;
+        s.state = live->paused ? DomainState::Paused : DomainState::Running;
+        s.reason = live->stateReason;
+    } else {
+        s.state = DomainState::Shutoff;
+        s.reason = drv.runtime.shutoffReason(name);
+    }
+    return s;
+}
+
+}  // namespace
+
+// --- ConnectionImpl --------------------------------------------------------------------
+
+ConnectionImpl::ConnectionImpl(state::ConnectionUri uri) : uri_(std::move(uri)) {
+    for (const auto& p : uri_.drivers) drivers_.emplace_back(p);
+}
+
+const DriverState* ConnectionImpl::driverOf(std::string_view name) const {
+    for (const auto& d : drivers_)
+        if (d.store.exists(name) || d.runtime.find(name)) return &d;
+    return nullptr;
+}
+
+DriverState* ConnectionImpl::driverOf(std::string_view name) {
+    return const_cast<DriverState*>(std::as_const(*this).driverOf(name));
+}
+
+DriverState& ConnectionImpl::driverFor(conf::DomainType type) {
+    state::DriverKind kind =
+        type == conf::DomainType::Lxc ? state::DriverKind::Lxc : state::DriverKind::Qemu;
+    for (auto& d : drivers_)
+        if (d.paths.kind == kind) return d;
+    throw Error(ErrorCode::ConfigUnsupported,
+                "domain type '" + std::string(conf::kDomainTypeNames.name(type)) +
+                    "' is not supported by connection '" + uri_.text + "'");
+}
+
+// --- states ----------------------------------------------------------------------------
+
+std::string_view stateName(DomainState state) {
+    switch (state) {
+        case DomainState::NoState: return "no state";
+        case DomainState::Running: return "running";
+        case DomainState::Blocked: return "idle";
+        case DomainState::Paused: return "paused";
+        case DomainState::Shutdown: return "in shutdown";
+        case DomainState::Shutoff: return "shut off";
+        case DomainState::Crashed: return "crashed";
+        case DomainState::PmSuspended: return "pmsuspended";
+    }
+    return "no state";
+}
+
+std::string_view stateReasonName(DomainState state, int reason) {
+    static constexpr std::string_view kRunning[] = {
+        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+        "migration canceled", "save canceled", "woken up", "crashed", "post-copy"};
+    static constexpr std::string_view kPaused[] = {
+        "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
+        "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up"};
+    static constexpr std::string_view kShutoff[] = {
+        "unknown", "shutdown", "destroyed", "crashed", "migrated",
+        "saved", "failed", "from snapshot", "daemon"};
+    static constexpr std::string_view kCrashed[] = {"unknown", "panicked"};
+    static constexpr std::string_view kShutdown[] = {"unknown", "user"};
+    auto pick = [&](auto& table) -> std::string_view {
+        size_t n = std::size(table);
+        return reason >= 0 && static_cast<size_t>(reason) < n ? table[reason] : "unknown";
+    };
+    switch (state) {
+        case DomainState::Running: return pick(kRunning);
+        case DomainState::Paused: return pick(kPaused);
+        case DomainState::Shutoff: return pick(kShutoff);
+        case DomainState::Crashed: return pick(kCrashed);
+        case DomainState::Shutdown: return pick(kShutdown);
+        default: return "unknown";
+    }
+}
+
 std::string_view version() { return CVIRT_VERSION; }
+
+// --- Connection ------------------------------------------------------------------------
+
+std::string Connection::defaultUri() {
+    const char* env = std::getenv("CVIRT_DEFAULT_URI");
+    return env && *env ? env : "lxc:///system";
+}
+
+Connection Connection::open(std::string_view uri) {
+    std::string text = uri.empty() ? defaultUri() : std::string(uri);
+    return Connection(std::make_shared<ConnectionImpl>(state::parseUri(text)));
+}
+
+const std::string& Connection::uri() const { return impl_->uri().text; }
+
+Domain Connection::define(std::string_view xml, std::string_view filename) {
+    conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
+    const bool hadUuid = def.uuid.has_value();
+    DriverState& drv = impl_->driverFor(def.type);
+
+    auto lock = state::DomainLock::acquire(drv.paths.lockDir, def.name);
+    for (const auto& other : impl_->drivers())
+        if (&other != &drv && (other.store.exists(def.name) || other.runtime.find(def.name)))
+            throw Error(ErrorCode::DomainExists,
+                        "domain '" + def.name + "' already exists as a " +
+                            std::string(state::driverName(other.paths.kind)) + " domain");
+
+    std::optional<conf::DomainDef> existing = drv.store.load(def.name);
+    if (existing) {
+        if (hadUuid && def.uuid != existing->uuid)
+            throw Error(ErrorCode::DomainExists,
+                        "domain '" + def.name + "' already exists with uuid " +
+                            util::formatUuid(*existing->uuid));
+        def.uuid = existing->uuid;  // a redefinition keeps the uuid
+    }
+    conf::applyDefaults(def);
+    conf::validate(def, filename);
+    std::string uuid = util::formatUuid(*def.uuid);
+    for (const auto& d : impl_->drivers()) {
+        auto holder = d.store.nameForUuid(uuid);
+        if (holder && *holder != def.name)
+            throw Error(ErrorCode::DomainExists,
+                        "domain '" + *holder + "' is already defined with uuid " + uuid);
+    }
+    drv.store.save(def);
+    return Domain(impl_, def.name);
+}
+
+std::optional<Domain> Connection::find(std::string_view name) const {
+    if (!impl_->driverOf(name)) return std::nullopt;
+    return Domain(impl_, std::string(name));
+}
+
+Domain Connection::lookup(std::string_view key) const {
+    if (isDigits(key)) {
+        int id = std::stoi(std::string(key));
+        for (const auto& d : impl_->drivers())
+            for (const auto& n : d.runtime.runningNames())
+                if (auto live = d.runtime.find(n); live && live->id == id)
+                    return Domain(impl_, n);
+    }
+    if (util::parseUuid(key)) {
+        std::string uuid = util::formatUuid(*util::parseUuid(key));
+        for (const auto& d : impl_->drivers())
+            if (auto name = d.store.nameForUuid(uuid)) return Domain(impl_, *name);
+    }
+    if (key.find('/') == std::string_view::npos && !key.empty() && key[0] != '.') {
+        if (auto dom = find(key)) return *dom;
+    }
+    throw noDomain(key);
+}
+
+std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
+    std::vector<DomainSummary> out;
+    for (const auto& d : impl_->drivers()) {
+        std::vector<std::string> running = d.runtime.runningNames();
+        std::unordered_set<std::string> runningSet(running.begin(), running.end());
+        std::vector<std::string> persistent = d.store.names();
+        std::unordered_set<std::string> persistentSet(persistent.begin(), persistent.end());
+        std::unordered_set<std::string> autostart;
+        if (filter.needAutostart)
+            for (auto& n : d.store.autostartNames()) autostart.insert(std::move(n));
+
+        auto add = [&](const std::string& name, bool isPersistent) {
+            DomainSummary s = summarize(d, name, isPersistent);
+            bool active = s.state != DomainState::Shutoff;
+            if (active ? !filter.active : !filter.inactive) return;
+            if (filter.needUuid || filter.needTitle)
+                readSummaryFields(d, s, filter.needUuid, filter.needTitle);
+            s.autostart = autostart.count(name) > 0;
+            out.push_back(std::move(s));
+        };
+        if (filter.active)
+            for (const auto& n : running) add(n, persistentSet.count(n) > 0);
+        if (filter.inactive)
+            for (const auto& n : persistent)
+                if (!runningSet.count(n)) add(n, true);
+    }
+    // virsh order: running domains by id, then the others by name.
+    std::sort(out.begin(), out.end(), [](const DomainSummary& a, const DomainSummary& b) {
+        if (a.id.has_value() != b.id.has_value()) return a.id.has_value();
+        if (a.id && b.id && *a.id != *b.id) return *a.id < *b.id;
+        return a.name < b.name;
+    });
+    return out;
+}
+
+std::vector<std::string> Connection::domainNames() const {
+    std::vector<std::string> names;
+    for (const auto& d : impl_->drivers()) {
+        for (auto& n : d.store.names()) names.push_back(std::move(n));
+        for (auto& n : d.runtime.runningNames()) names.push_back(std::move(n));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+// --- Domain ----------------------------------------------------------------------------
+
+namespace {
+const DriverState& driverOrThrow(const ConnectionImpl& impl, const std::string& name) {
+    const DriverState* d = impl.driverOf(name);
+    if (!d) throw noDomain(name);
+    return *d;
+}
+}  // namespace
+
+DomainSummary Domain::summary() const {
+    const DriverState& d = driverOrThrow(*conn_, name_);
+    DomainSummary s = summarize(d, name_, d.store.exists(name_));
+    readSummaryFields(d, s, true, true);
+    s.autostart = d.store.autostart(name_);
+    return s;
+}
+
+DomainInfo Domain::info() const {
+    const DriverState& d = driverOrThrow(*conn_, name_);
+    DomainInfo info;
+    info.summary = summary();
+    std::optional<conf::DomainDef> def;
+    if (auto live = d.runtime.liveXml(name_)) {
+        def = conf::parseDomain(*live, {.filename = name_, .validateSchema = false});
+    } else {
+        def = d.store.load(name_);
+    }
+    if (!def) throw noDomain(name_);
+    info.summary.type = std::string(conf::kDomainTypeNames.name(def->type));
+    info.osType = std::string(conf::kOsTypeNames.name(def->os.type));
+    info.maxMemKiB = def->memory.kib;
+    info.usedMemKiB = def->currentMemory ? def->currentMemory->kib : def->memory.kib;
+    info.vcpus = def->vcpu.count;
+    return info;
+}
+
+std::string Domain::xml(bool inactive) const {
+    const DriverState& d = driverOrThrow(*conn_, name_);
+    if (!inactive)
+        if (auto live = d.runtime.liveXml(name_)) return *live;
+    if (auto xml = d.store.readXml(name_)) return *xml;
+    if (auto live = d.runtime.liveXml(name_)) return *live;  // transient: only live XML
+    throw noDomain(name_);
+}
+
+void Domain::undefine() {
+    DriverState* d = conn_->driverOf(name_);
+    if (!d) throw noDomain(name_);
+    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
+    if (!d->store.exists(name_))
+        throw Error(ErrorCode::OperationInvalid, "cannot undefine transient domain '" + name_ + "'");
+    d->store.remove(name_);
+    if (!d->runtime.find(name_)) d->runtime.clear(name_);
+}
+
+void Domain::setAutostart(bool enabled) {
+    DriverState* d = conn_->driverOf(name_);
+    if (!d) throw noDomain(name_);
+    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
+    if (!d->store.exists(name_))
+        throw Error(ErrorCode::OperationInvalid,
+                    "cannot set autostart for transient domain '" + name_ + "'");
+    d->store.setAutostart(name_, enabled);
+}
+
+bool Domain::autostart() const {
+    const DriverState& d = driverOrThrow(*conn_, name_);
+    return d.store.autostart(name_);
+}
+
 }  // namespace cvirt

@@ -1,0 +1,124 @@
+#include "state/config_store.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "conf/domain.h"
+#include "cvirt/error.h"
+#include "util/file.h"
+#include "util/uuid.h"
+
+namespace cvirt::state {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> listNames(const fs::path& dir, std::string_view suffix) {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+        if (errno == ENOENT) return out;
+        throwSystemError(errno, "cannot read directory '" + dir.string() + "'");
+    }
+    while (dirent* e = ::readdir(d)) {
+        std::string_view n = e->d_name;
+        if (n.empty() || n[0] == '.') continue;
+        if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) continue;
+        if (n.size() <= suffix.size() || n.substr(n.size() - suffix.size()) != suffix) continue;
+        out.emplace_back(n.substr(0, n.size() - suffix.size()));
+    }
+    ::closedir(d);
+    return out;
+}
+
+fs::path ConfigStore::configPath(std::string_view name) const {
+    return paths_.configDir / (std::string(name) + ".xml");
+}
+
+std::vector<std::string> ConfigStore::names() const { return listNames(paths_.configDir, ".xml"); }
+
+bool ConfigStore::exists(std::string_view name) const {
+    return ::access(configPath(name).c_str(), F_OK) == 0;
+}
+
+std::optional<std::string> ConfigStore::readXml(std::string_view name) const {
+    return util::readFileIfExists(configPath(name));
+}
+
+std::optional<conf::DomainDef> ConfigStore::load(std::string_view name) const {
+    auto xml = readXml(name);
+    if (!xml) return std::nullopt;
+    std::string file = configPath(name).string();
+    conf::DomainDef def = conf::parseDomain(*xml, {.filename = file, .validateSchema = false});
+    conf::applyDefaults(def);  // no-op for files cvirt wrote; fills gaps in hand-edited ones
+    return def;
+}
+
+std::optional<std::string> ConfigStore::nameForUuid(std::string_view uuid) const {
+    fs::path link = paths_.uuidDir / std::string(uuid);
+    char buf[512];
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+    if (n < 0) return std::nullopt;
+    std::string name(buf, static_cast<size_t>(n));
+    if (!exists(name)) return std::nullopt;  // dangling entry from a crash or a rename
+    return name;
+}
+
+namespace {
+// Atomically points `link` at `target` (symlink to a temp name, then rename over).
+void replaceSymlink(const fs::path& link, const std::string& target) {
+    fs::path tmp = link.parent_path() / ("." + link.filename().string() + ".tmp");
+    ::unlink(tmp.c_str());
+    if (::symlink(target.c_str(), tmp.c_str()) < 0)
+        throwSystemError(errno, "cannot create link '" + tmp.string() + "'");
+    if (::rename(tmp.c_str(), link.c_str()) < 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throwSystemError(err, "cannot create link '" + link.string() + "'");
+    }
+}
+}  // namespace
+
+void ConfigStore::save(const conf::DomainDef& def) {
+    util::makeDirs(paths_.configDir, 0755);
+    util::makeDirs(paths_.uuidDir, 0755);
+    if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
+    // Index first: a crash before the config lands leaves a dangling entry, never a config
+    // whose uuid is not indexed.
+    replaceSymlink(paths_.uuidDir / util::formatUuid(*def.uuid), def.name);
+    util::writeFileAtomic(configPath(def.name), conf::formatDomain(def), 0600);
+}
+
+void ConfigStore::remove(std::string_view name) {
+    std::optional<conf::DomainDef> def = load(name);
+    util::removeFile(paths_.autostartDir / (std::string(name) + ".xml"));
+    util::removeFile(configPath(name));
+    if (def && def->uuid) {
+        fs::path link = paths_.uuidDir / util::formatUuid(*def->uuid);
+        char buf[512];
+        ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+        if (n >= 0 && std::string_view(buf, static_cast<size_t>(n)) == name) util::removeFile(link);
+    }
+    util::fsyncDir(paths_.configDir);
+}
+
+bool ConfigStore::autostart(std::string_view name) const {
+    return ::access((paths_.autostartDir / (std::string(name) + ".xml")).c_str(), F_OK) == 0;
+}
+
+void ConfigStore::setAutostart(std::string_view name, bool enabled) {
+    fs::path link = paths_.autostartDir / (std::string(name) + ".xml");
+    if (!enabled) {
+        util::removeFile(link);
+        return;
+    }
+    util::makeDirs(paths_.autostartDir, 0755);
+    replaceSymlink(link, "../" + std::string(name) + ".xml");
+}
+
+std::vector<std::string> ConfigStore::autostartNames() const {
+    return listNames(paths_.autostartDir, ".xml");
+}
+
+}  // namespace cvirt::state

@@ -1,0 +1,49 @@
+// Persistent domain configs of one driver: <configDir>/<name>.xml written atomically, a uuid
+// index (<uuidDir>/<uuid> -> <name>) for O(1) duplicate checks, and autostart links
+// (<autostartDir>/<name>.xml -> ../<name>.xml). Callers hold the DomainLock for mutations.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conf/domain_def.h"
+#include "state/uri.h"
+
+namespace cvirt::state {
+
+class ConfigStore {
+public:
+    explicit ConfigStore(DriverPaths paths) : paths_(std::move(paths)) {}
+
+    const DriverPaths& paths() const { return paths_; }
+
+    // Names of defined domains, unsorted; one readdir, no file is opened.
+    std::vector<std::string> names() const;
+    bool exists(std::string_view name) const;
+    std::optional<std::string> readXml(std::string_view name) const;
+    // The stored definition (trusted: written by cvirt, so no schema pass).
+    std::optional<conf::DomainDef> load(std::string_view name) const;
+    // Name of the domain holding `uuid` (8-4-4-4-12), if any.
+    std::optional<std::string> nameForUuid(std::string_view uuid) const;
+
+    // Writes the canonical XML atomically and indexes its uuid. A crash leaves the old or
+    // the new file, and a dangling index entry at worst (ignored by nameForUuid).
+    void save(const conf::DomainDef& def);
+    // Removes config, uuid index entry and autostart link.
+    void remove(std::string_view name);
+
+    bool autostart(std::string_view name) const;
+    void setAutostart(std::string_view name, bool enabled);
+    std::vector<std::string> autostartNames() const;
+
+private:
+    std::filesystem::path configPath(std::string_view name) const;
+    DriverPaths paths_;
+};
+
+// Names of the regular "<name><suffix>" files in `dir` (no dotfiles); [] if dir is missing.
+std::vector<std::string> listNames(const std::filesystem::path& dir, std::string_view suffix);
+
+}  // namespace cvirt::state

@@ -1,0 +1,41 @@
+// Live state of running domains under <runDir>: <name>.xml is the live XML (with id), written
+// by whoever starts the domain; its presence is what "running" means to every reader.
+// Also keeps the per-root id counter and the last shut-off reason of each domain.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "state/uri.h"
+
+namespace cvirt::state {
+
+struct LiveDomain {
+    std::string name;
+    int id = 0;
+    int stateReason = 1;  // virDomainRunningReason, booted
+    bool paused = false;
+};
+
+class RuntimeState {
+public:
+    explicit RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
+
+    std::vector<std::string> runningNames() const;  // one readdir
+    std::optional<LiveDomain> find(std::string_view name) const;
+    std::optional<std::string> liveXml(std::string_view name) const;
+
+    // The reason the domain last stopped (virDomainShutoffReason); 0 (unknown) if none.
+    int shutoffReason(std::string_view name) const;
+    void setShutoffReason(std::string_view name, int reason);
+    // Forgets what is kept about an undefined domain. Lock files stay: removing one that
+    // another process waits on would let two holders in.
+    void clear(std::string_view name);
+
+private:
+    DriverPaths paths_;
+};
+
+}  // namespace cvirt::state
