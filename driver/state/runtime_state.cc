@@ -1,5 +1,9 @@
 #include "state/runtime_state.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 
 #include "state/config_store.h"
@@ -9,19 +13,57 @@ namespace cvirt::state {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// "<controller pid> <init pid>\n"
+std::pair<pid_t, pid_t> readPids(const std::string& text) {
+    pid_t ctl = 0, init = 0;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    p = std::from_chars(p, end, ctl).ptr;
+    while (p < end && *p == ' ') ++p;
+    std::from_chars(p, end, init);
+    return {ctl, init};
+}
+
+bool processAlive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace
+
 std::vector<std::string> RuntimeState::runningNames() const {
-    return listNames(paths_.runDir, ".xml");
+    std::vector<std::string> out;
+    for (auto& name : listNames(paths_.runDir, ".xml"))
+        if (find(name)) out.push_back(std::move(name));
+    return out;
 }
 
 std::optional<std::string> RuntimeState::liveXml(std::string_view name) const {
+    if (!find(name)) return std::nullopt;
     return util::readFileIfExists(paths_.runDir / (std::string(name) + ".xml"));
 }
 
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
-    auto xml = liveXml(name);
+    std::string n(name);
+    auto xml = util::readFileIfExists(paths_.runDir / (n + ".xml"));
     if (!xml) return std::nullopt;
+    auto pids = util::readFileIfExists(paths_.runDir / (n + ".pid"));
+    auto [controller, init] = pids ? readPids(*pids) : std::pair<pid_t, pid_t>{0, 0};
+    if (!processAlive(controller)) {
+        // The controller died without cleaning up (kill -9, crash): its container died with
+        // it (PDEATHSIG); remove what it left and remember why the domain is off.
+        if (processAlive(init)) ::kill(init, SIGKILL);
+        for (const char* ext : {".xml", ".pid", ".sock"})
+            ::unlink((paths_.runDir / (n + ext)).c_str());
+        try {
+            const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
+        } catch (...) {
+        }
+        return std::nullopt;
+    }
     LiveDomain live;
-    live.name = std::string(name);
+    live.name = n;
+    live.controllerPid = controller;
+    live.initPid = init;
     // The live XML starts "<domain type='…' id='N'"; read the id without a full parse.
     if (size_t p = xml->find("id='"); p != std::string::npos && p < 200) {
         const char* b = xml->data() + p + 4;
@@ -45,6 +87,17 @@ void RuntimeState::setShutoffReason(std::string_view name, int reason) {
 
 void RuntimeState::clear(std::string_view name) {
     util::removeFile(paths_.runDir / (std::string(name) + ".reason"));
+}
+
+int RuntimeState::allocateId() {
+    util::makeDirs(paths_.runDir, 0755);
+    fs::path path = paths_.runDir / "next-id";
+    auto text = util::readFileIfExists(path);
+    int id = 1;
+    if (text) std::from_chars(text->data(), text->data() + text->size(), id);
+    if (id < 1) id = 1;
+    util::writeFileAtomic(path, std::to_string(id + 1) + "\n", 0644);
+    return id;
 }
 
 }  // namespace cvirt::state

@@ -3,6 +3,8 @@
 // Also keeps the per-root id counter and the last shut-off reason of each domain.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +18,8 @@ struct LiveDomain {
     std::string name;
     int id = 0;
     int stateReason = 1;  // virDomainRunningReason, booted
+    pid_t controllerPid = 0;
+    pid_t initPid = 0;
     bool paused = false;
 };
 
@@ -24,6 +28,8 @@ public:
     explicit RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
 
     std::vector<std::string> runningNames() const;  // one readdir
+    // A running domain, or nullopt. A domain whose controller died is cleaned up here
+    // (state files removed, shut-off reason 'crashed') and reported as not running.
     std::optional<LiveDomain> find(std::string_view name) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
@@ -33,6 +39,9 @@ public:
     // Forgets what is kept about an undefined domain. Lock files stay: removing one that
     // another process waits on would let two holders in.
     void clear(std::string_view name);
+
+    // Next domain id of this root (1, 2, …). Callers serialise through the id lock.
+    int allocateId();
 
 private:
     DriverPaths paths_;

@@ -71,6 +71,19 @@ public:
     void setAutostart(bool enabled);
     bool autostart() const;
 
+    // Lifecycle. start() returns once init runs (or throws the reason, leaving nothing
+    // behind); destroy() once every process is gone and cleaned up; shutdown() once init
+    // was asked to stop; reboot() once the domain runs again with the same id.
+    void start();
+    void destroy();
+    void shutdown();
+    void reboot();
+    // A stream connected to the console (caller owns the fd). Throws if another client is
+    // attached and !force.
+    int openConsole(bool force = false);
+    // Pid of the container's init, as seen from the host (running containers only).
+    int initPid() const;
+
 private:
     friend class Connection;
     Domain(std::shared_ptr<class ConnectionImpl> conn, std::string name)
@@ -95,6 +108,14 @@ public:
     // By name, uuid or id (virsh's lookup order: id, uuid, name). Throws NoDomain.
     Domain lookup(std::string_view key) const;
     std::optional<Domain> find(std::string_view name) const;
+
+    // Starts a transient domain from `xml`: it runs but has no persistent config.
+    Domain create(std::string_view xml, std::string_view filename = "domain XML");
+
+    // Starts every autostart domain that is not running; returns the names started and
+    // reports each failure to `onError` without stopping.
+    std::vector<std::string> autostartAll(void (*onError)(const std::string& name,
+                                                          const Error& error) = nullptr);
 
     std::vector<DomainSummary> list(const ListFilter& filter) const;
     std::vector<std::string> domainNames() const;  // for completion; sorted

@@ -1,0 +1,120 @@
+// Domain lifecycle: lock → load → check state → act (backend) → the backend persists state.
+#include <unistd.h>
+
+#include "api/connection_impl.h"
+#include "conf/domain.h"
+#include "cvirt/connection.h"
+#include "lxc/backend.h"
+#include "state/domain_lock.h"
+
+namespace cvirt {
+
+namespace {
+
+DriverState& driverOrThrow(ConnectionImpl& impl, const std::string& name) {
+    DriverState* d = impl.driverOf(name);
+    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name + "'");
+    return *d;
+}
+
+void requireLxc(const DriverState& d, const std::string& name) {
+    if (d.paths.kind != state::DriverKind::Lxc)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "domain '" + name + "': the qemu backend is not available yet");
+}
+
+int nextId(DriverState& d) {
+    auto lock = state::DomainLock::acquire(d.paths.lockDir, ".id");
+    return d.runtime.allocateId();
+}
+
+void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
+    requireLxc(d, def.name);
+    if (d.runtime.find(def.name))
+        throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
+    lxc::start(uri, d.paths, def, nextId(d));
+}
+
+state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
+    auto live = d.runtime.find(name);
+    if (!live) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
+    return *live;
+}
+
+}  // namespace
+
+void Domain::start() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
+    std::optional<conf::DomainDef> def = d.store.load(name_);
+    if (!def) {
+        if (d.runtime.find(name_))
+            throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already active");
+        throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
+    }
+    startLocked(conn_->uri().text, d, *def);
+}
+
+Domain Connection::create(std::string_view xml, std::string_view filename) {
+    conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
+    DriverState& d = impl_->driverFor(def.type);
+    auto lock = state::DomainLock::acquire(d.paths.lockDir, def.name);
+    if (auto existing = d.store.load(def.name)) {
+        if (def.uuid && def.uuid != existing->uuid)
+            throw Error(ErrorCode::DomainExists,
+                        "domain '" + def.name + "' already exists with another uuid");
+        def.uuid = existing->uuid;
+    }
+    conf::applyDefaults(def);
+    conf::validate(def, filename);
+    startLocked(impl_->uri().text, d, def);
+    return Domain(impl_, def.name);
+}
+
+void Domain::destroy() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    requireRunning(d, name_);
+    lxc::destroy(d.paths, name_);
+}
+
+void Domain::shutdown() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    requireRunning(d, name_);
+    lxc::shutdown(d.paths, name_);
+}
+
+void Domain::reboot() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    requireRunning(d, name_);
+    lxc::reboot(d.paths, name_);
+}
+
+int Domain::openConsole(bool force) {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    requireRunning(d, name_);
+    return lxc::openConsole(d.paths, name_, force).release();
+}
+
+int Domain::initPid() const {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    return requireRunning(d, name_).initPid;
+}
+
+std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,
+                                                                  const Error&)) {
+    std::vector<std::string> started;
+    for (auto& d : impl_->drivers()) {
+        for (const auto& name : d.store.autostartNames()) {
+            try {
+                if (d.runtime.find(name)) continue;
+                Domain(impl_, name).start();
+                started.push_back(name);
+            } catch (const Error& e) {
+                if (onError) onError(name, e);
+            }
+        }
+    }
+    return started;
+}
+
+}  // namespace cvirt

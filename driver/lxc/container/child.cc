@@ -1,0 +1,70 @@
+#include "lxc/container/child.h"
+
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "security/caps.h"
+#include "util/fd.h"
+
+namespace cvirt::lxc {
+
+namespace {
+
+void loopbackUp() {
+    util::Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!s) throwSystemError(errno, "cannot open a socket to bring up loopback");
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (::ioctl(s.get(), SIOCGIFFLAGS, &ifr) < 0)
+        throwSystemError(errno, "cannot read the flags of 'lo'");
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (::ioctl(s.get(), SIOCSIFFLAGS, &ifr) < 0) throwSystemError(errno, "cannot bring up 'lo'");
+}
+
+void setUpContainer(ChildContext& ctx) {
+    // The container dies with its controller: nothing is left running unsupervised.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (auto [fd, type] : ctx.joinNs)
+        if (::setns(fd, type) < 0) throwSystemError(errno, "cannot join a shared namespace");
+
+    ctx.sync->send(SyncMsg::ChildReady);
+    ctx.sync->expect(SyncMsg::Continue);  // id maps written, cgroup joined
+
+    if (ctx.userns) {
+        if (::setresgid(0, 0, 0) < 0) throwSystemError(errno, "cannot become gid 0 in the container");
+        if (::setresuid(0, 0, 0) < 0) throwSystemError(errno, "cannot become uid 0 in the container");
+    }
+    if (ctx.privateNet) loopbackUp();
+    setUpRoot(ctx);
+    const std::string& name = ctx.def->name;
+    bool ownUts = true;
+    for (const auto& j : ctx.joinNs) ownUts &= j.second != CLONE_NEWUTS;
+    if (ownUts && ::sethostname(name.data(), name.size()) < 0)
+        throwSystemError(errno, "cannot set hostname to '" + name + "'");
+}
+
+}  // namespace
+
+int childMain(void* arg) noexcept {
+    auto& ctx = *static_cast<ChildContext*>(arg);
+    try {
+        setUpContainer(ctx);
+        execInit(ctx);
+    } catch (const Error& e) {
+        ctx.sync->sendFailure(e);
+    } catch (const std::exception& e) {
+        ctx.sync->sendFailure(Error(ErrorCode::Internal, e.what()));
+    } catch (...) {
+        ctx.sync->sendFailure(Error(ErrorCode::Internal, "unexpected exception"));
+    }
+    _exit(127);
+}
+
+}  // namespace cvirt::lxc

@@ -1,0 +1,344 @@
+#include "lxc/controller/controller.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "conf/domain.h"
+#include "lxc/container/child.h"
+#include "lxc/sync.h"
+#include "state/runtime_state.h"
+#include "util/file.h"
+
+namespace cvirt::lxc {
+
+namespace {
+
+constexpr size_t kChildStack = 1 << 20;
+constexpr long kShutdownTimeoutMs = 30000;
+
+long nowMs() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+util::Fd listenOn(const std::string& path) {
+    util::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) throwSystemError(errno, "cannot create the control socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw Error(ErrorCode::OperationFailed, "socket path '" + path + "' is too long");
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    ::unlink(path.c_str());
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
+        ::listen(fd.get(), 16) < 0)
+        throwSystemError(errno, "cannot listen on '" + path + "'");
+    ::chmod(path.c_str(), 0600);
+    return fd;
+}
+
+void writeAllTo(int fd, const char* data, size_t len) {
+    while (len > 0) {
+        ssize_t n = ::write(fd, data, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        data += n;
+        len -= static_cast<size_t>(n);
+    }
+}
+
+void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>& ranges) {
+    std::string text;
+    for (const auto& r : ranges)
+        text += std::to_string(r.start) + " " + std::to_string(r.target) + " " +
+                std::to_string(r.count) + "\n";
+    std::string path = "/proc/" + std::to_string(pid) + "/" + file;
+    util::Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+        throwSystemError(errno, "cannot write '" + path + "'");
+}
+
+// /proc/PID/ns/TYPE of a running domain named `name`, or of a pid, or /run/netns/NAME.
+util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
+                      const state::DriverPaths& paths) {
+    std::string path;
+    switch (share.type) {
+        case conf::NsShareType::Pid: path = "/proc/" + share.value + "/ns/" + nsName; break;
+        case conf::NsShareType::Netns: path = "/run/netns/" + share.value; break;
+        case conf::NsShareType::Name: {
+            auto pids = util::readFileIfExists(paths.runDir / (share.value + ".pid"));
+            if (!pids)
+                throw Error(ErrorCode::OperationInvalid,
+                            "cannot share the " + std::string(nsName) + " namespace of '" +
+                                share.value + "': domain is not running");
+            std::string initPid = pids->substr(pids->find(' ') + 1);
+            while (!initPid.empty() && initPid.back() == '\n') initPid.pop_back();
+            path = "/proc/" + initPid + "/ns/" + nsName;
+            break;
+        }
+    }
+    util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throwSystemError(errno, "cannot open namespace '" + path + "'");
+    return fd;
+}
+
+}  // namespace
+
+Controller::Controller(ControllerOptions opts, conf::DomainDef def)
+    : opts_(std::move(opts)), def_(std::move(def)) {
+    const auto& run = opts_.paths.runDir;
+    sockPath_ = (run / (def_.name + ".sock")).string();
+    pidPath_ = (run / (def_.name + ".pid")).string();
+    xmlPath_ = (run / (def_.name + ".xml")).string();
+}
+
+Controller::~Controller() {
+    killInit();
+    removeLiveState();
+}
+
+void Controller::start() {
+    util::makeDirs(opts_.paths.runDir, 0755);
+    pty_ = Pty::open();
+    listen_ = listenOn(sockPath_);
+    spawnInit();
+    writeLiveState();
+}
+
+void Controller::spawnInit() {
+    auto [mine, theirs] = SyncChannel::pair();
+    ChildContext ctx;
+    ctx.def = &def_;
+    ctx.sync = &theirs;
+    ctx.consolePath = pty_.slavePath;
+    ctx.userns = !def_.idmap.empty();
+    ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet;
+
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+    if (ctx.userns) flags |= CLONE_NEWUSER;
+    std::vector<util::Fd> nsFds;
+    auto share = [&](const std::optional<conf::NsShare>& s, const char* name, int type) {
+        if (!s) return;
+        nsFds.push_back(openSharedNs(*s, name, opts_.paths));
+        ctx.joinNs.emplace_back(nsFds.back().get(), type);
+        flags &= ~type;
+        if (type == CLONE_NEWNET) ctx.privateNet = false;
+    };
+    if (ctx.privateNet) flags |= CLONE_NEWNET;
+    share(def_.lxcNamespaces.sharenet, "net", CLONE_NEWNET);
+    share(def_.lxcNamespaces.shareipc, "ipc", CLONE_NEWIPC);
+    share(def_.lxcNamespaces.shareuts, "uts", CLONE_NEWUTS);
+
+    void* stack = ::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) throwSystemError(errno, "cannot allocate the container's stack");
+    pid_t pid = ::clone(childMain, static_cast<char*>(stack) + kChildStack, flags | SIGCHLD, &ctx);
+    int cloneErr = errno;
+    ::munmap(stack, kChildStack);
+    if (pid < 0) throwSystemError(cloneErr, "cannot create the container's namespaces");
+    initPid_ = pid;
+    initPidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    theirs.close();
+
+    try {
+        mine.expect(SyncMsg::ChildReady);
+        if (ctx.userns) {
+            writeIdMap(pid, "uid_map", def_.idmap.uid);
+            writeIdMap(pid, "gid_map", def_.idmap.gid);
+        }
+        mine.send(SyncMsg::Continue);
+        mine.expect(SyncMsg::Execing);
+        mine.waitExec();
+    } catch (Error& e) {
+        killInit();
+        throw std::move(e).withContext("container init");
+    }
+}
+
+void Controller::writeLiveState() {
+    util::writeFileAtomic(pidPath_,
+                          std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
+    // The live XML is written last: its presence is what "running" means to readers.
+    util::writeFileAtomic(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
+}
+
+void Controller::removeLiveState() noexcept {
+    for (const std::string* p : {&xmlPath_, &pidPath_, &sockPath_}) ::unlink(p->c_str());
+}
+
+void Controller::killInit() noexcept {
+    if (initPid_ <= 0) return;
+    ::kill(initPid_, SIGKILL);
+    int status;
+    while (::waitpid(initPid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    initPid_ = -1;
+    initPidfd_.reset();
+}
+
+void Controller::handleConnection() {
+    util::Fd client(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!client) return;
+    timeval tv{1, 0};
+    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string line;
+    char c;
+    while (line.size() < 128 && ::read(client.get(), &c, 1) == 1 && c != '\n') line += c;
+    auto reply = [&](std::string_view text) {
+        std::string r(text);
+        r += '\n';
+        ::send(client.get(), r.data(), r.size(), MSG_NOSIGNAL);
+    };
+    if (line == "destroy") {
+        destroyRequested_ = true;
+        ::kill(initPid_, SIGKILL);
+        destroyWaiters_.push_back(std::move(client));
+    } else if (line == "shutdown") {
+        shutdownRequested_ = true;
+        shutdownDeadlineMs_ = nowMs() + kShutdownTimeoutMs;
+        ::kill(initPid_, SIGTERM);
+        ::kill(initPid_, SIGPWR);
+        reply("ok");
+    } else if (line == "reboot") {
+        rebootRequested_ = true;
+        ::kill(initPid_, SIGKILL);
+        destroyWaiters_.push_back(std::move(client));  // answered when running again
+    } else if (line == "console" || line == "console force") {
+        if (console_ && line != "console force") {
+            reply("error the console is in use by another client (use --force)");
+            return;
+        }
+        reply("ok");
+        timeval none{0, 0};
+        ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+        console_ = std::move(client);  // a forced takeover closes the old client
+    } else if (line == "ping") {
+        reply("ok " + std::to_string(initPid_));
+    } else {
+        reply("error unknown request '" + line + "'");
+    }
+}
+
+void Controller::handlePtyOutput() {
+    char buf[16384];
+    ssize_t n = ::read(pty_.master.get(), buf, sizeof buf);
+    if (n <= 0) return;
+    if (console_) {
+        if (::send(console_.get(), buf, static_cast<size_t>(n), MSG_NOSIGNAL) >= 0) return;
+        console_.reset();
+    }
+    writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(n));  // the domain log
+}
+
+void Controller::handleConsoleInput() {
+    char buf[4096];
+    ssize_t n = ::read(console_.get(), buf, sizeof buf);
+    if (n <= 0) {
+        console_.reset();
+        return;
+    }
+    writeAllTo(pty_.master.get(), buf, static_cast<size_t>(n));
+}
+
+bool Controller::onInitExit(int status) {
+    initPid_ = -1;
+    initPidfd_.reset();
+    conf::LifecycleAction action;
+    StopReason reason;
+    if (destroyRequested_) {
+        action = conf::LifecycleAction::Destroy;
+        reason = StopReason::Destroyed;
+    } else if (rebootRequested_ || (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP)) {
+        // reboot(2) in a pid namespace ends init with SIGHUP
+        action = def_.onReboot.value_or(conf::LifecycleAction::Restart);
+        reason = StopReason::Shutdown;
+    } else if (WIFEXITED(status) || shutdownRequested_ ||
+               (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)) {
+        action = def_.onPoweroff.value_or(conf::LifecycleAction::Destroy);
+        reason = StopReason::Shutdown;
+    } else {
+        action = def_.onCrash.value_or(conf::LifecycleAction::Destroy);
+        reason = StopReason::Crashed;
+    }
+    bool restart = action == conf::LifecycleAction::Restart ||
+                   action == conf::LifecycleAction::RenameRestart ||
+                   action == conf::LifecycleAction::CoredumpRestart;
+    rebootRequested_ = shutdownRequested_ = false;
+    shutdownDeadlineMs_ = -1;
+    if (restart && !destroyRequested_) {
+        try {
+            spawnInit();
+            writeLiveState();
+            destroyWaiters_.clear();  // a reboot request is answered by the close
+            return true;
+        } catch (const Error& e) {
+            std::cerr << "cvirt-lxc-controller: restart of '" << def_.name << "' failed: "
+                      << e.what() << std::endl;
+            reason = StopReason::Failed;
+        }
+    }
+    stopReason_ = reason;
+    return false;
+}
+
+int Controller::run() {
+    for (;;) {
+        pollfd fds[4];
+        int n = 0;
+        fds[n++] = {initPidfd_.get(), POLLIN, 0};
+        fds[n++] = {pty_.master.get(), POLLIN, 0};
+        fds[n++] = {listen_.get(), POLLIN, 0};
+        if (console_) fds[n++] = {console_.get(), POLLIN, 0};
+        int timeout = -1;
+        if (shutdownDeadlineMs_ >= 0) timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - nowMs()));
+        int rc = ::poll(fds, static_cast<nfds_t>(n), timeout);
+        if (rc < 0 && errno != EINTR) break;
+        if (rc == 0 && shutdownDeadlineMs_ >= 0 && nowMs() >= shutdownDeadlineMs_) {
+            ::kill(initPid_, SIGKILL);  // escalate a shutdown init ignored
+            shutdownDeadlineMs_ = -1;
+        }
+        if (fds[1].revents & POLLIN) handlePtyOutput();
+        if (n > 3 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) handleConsoleInput();
+        if (fds[2].revents & POLLIN) handleConnection();
+        if (fds[0].revents & POLLIN) {
+            int status = 0;
+            pid_t r = ::waitpid(initPid_, &status, 0);
+            if (r == initPid_ && !onInitExit(status)) break;
+        }
+    }
+    // Drain what the container printed last into the log.
+    while (true) {
+        pollfd p{pty_.master.get(), POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) break;
+        char buf[4096];
+        ssize_t r = ::read(pty_.master.get(), buf, sizeof buf);
+        if (r <= 0) break;
+        writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(r));
+    }
+    removeLiveState();
+    try {
+        state::RuntimeState(opts_.paths)
+            .setShutoffReason(def_.name, static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
+    } catch (const Error& e) {
+        std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
+    }
+    destroyWaiters_.clear();  // destroy callers see EOF: everything is gone
+    return 0;
+}
+
+}  // namespace cvirt::lxc

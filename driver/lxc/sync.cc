@@ -1,0 +1,59 @@
+#include "lxc/sync.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cvirt::lxc {
+
+std::pair<SyncChannel, SyncChannel> SyncChannel::pair() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        throwSystemError(errno, "cannot create the container sync socket");
+    return {SyncChannel(util::Fd(sv[0])), SyncChannel(util::Fd(sv[1]))};
+}
+
+void SyncChannel::send(SyncMsg msg) const {
+    SyncFrame f{};
+    f.msg = msg;
+    if (::send(fd_.get(), &f, sizeof f, MSG_NOSIGNAL) < 0)
+        throwSystemError(errno, "cannot talk to the container controller");
+}
+
+void SyncChannel::sendFailure(const Error& e) const noexcept {
+    SyncFrame f{};
+    f.msg = SyncMsg::Failed;
+    f.code = e.code();
+    f.sysErrno = 0;  // what() already carries strerror
+    std::strncpy(f.text, e.what(), sizeof f.text - 1);
+    ::send(fd_.get(), &f, sizeof f, MSG_NOSIGNAL);
+}
+
+bool SyncChannel::receive(SyncFrame& f) const {
+    for (;;) {
+        ssize_t n = ::recv(fd_.get(), &f, sizeof f, 0);
+        if (n == static_cast<ssize_t>(sizeof f)) return true;
+        if (n == 0) return false;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throwSystemError(errno, "cannot read from the container");
+        throw Error(ErrorCode::Internal, "short message from the container");
+    }
+}
+
+void SyncChannel::expect(SyncMsg msg) const {
+    SyncFrame f{};
+    if (!receive(f))
+        throw Error(ErrorCode::OperationFailed, "container init exited during setup");
+    if (f.msg == SyncMsg::Failed) throw Error(f.code, f.text);
+    if (f.msg != msg) throw Error(ErrorCode::Internal, "unexpected message from the container");
+}
+
+void SyncChannel::waitExec() const {
+    SyncFrame f{};
+    if (!receive(f)) return;
+    if (f.msg == SyncMsg::Failed) throw Error(f.code, f.text);
+    throw Error(ErrorCode::Internal, "unexpected message from the container after exec");
+}
+
+}  // namespace cvirt::lxc

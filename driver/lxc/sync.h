@@ -1,0 +1,44 @@
+// Controller <-> container-child messages over a SOCK_SEQPACKET socketpair (close-on-exec on
+// the child's end, so a successful execve shows up as EOF). No exception crosses clone():
+// the child sends its Error as a Failed frame and the controller rethrows it.
+#pragma once
+
+#include <cstdint>
+
+#include "cvirt/error.h"
+#include "util/fd.h"
+
+namespace cvirt::lxc {
+
+enum class SyncMsg : uint8_t { ChildReady, Continue, Execing, Failed };
+
+struct SyncFrame {
+    SyncMsg msg;
+    ErrorCode code;
+    int32_t sysErrno;
+    char text[480];
+};
+
+class SyncChannel {
+public:
+    SyncChannel() = default;
+    explicit SyncChannel(util::Fd fd) : fd_(std::move(fd)) {}
+    // Both ends; the first goes to the controller, the second to the child.
+    static std::pair<SyncChannel, SyncChannel> pair();
+
+    void send(SyncMsg msg) const;
+    void sendFailure(const Error& e) const noexcept;
+    // Waits for `msg`; rethrows a Failed frame as the child's Error; EOF throws
+    // OperationFailed "container init exited during setup".
+    void expect(SyncMsg msg) const;
+    // After Execing: true when exec succeeded (EOF), or throws the child's failure.
+    void waitExec() const;
+    int fd() const { return fd_.get(); }
+    void close() { fd_.reset(); }
+
+private:
+    bool receive(SyncFrame& frame) const;  // false on EOF
+    util::Fd fd_;
+};
+
+}  // namespace cvirt::lxc

@@ -1,0 +1,67 @@
+#include "security/caps.h"
+
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "cvirt/error.h"
+
+namespace cvirt::security {
+
+std::vector<std::string> capsToDrop(const conf::DomainDef& def) {
+    static const std::vector<std::string> kDefaultDrop = {"sys_module", "sys_time", "mknod",
+                                                          "audit_control", "mac_admin"};
+    auto stateOf = [&](const std::string& name) -> std::optional<conf::Toggle> {
+        for (const auto& c : def.features.caps)
+            if (c.name == name) return c.state;
+        return std::nullopt;
+    };
+    conf::CapPolicy policy = def.features.capsPolicy.value_or(conf::CapPolicy::Default);
+    std::vector<std::string> drop;
+    for (const std::string& name : conf::kCapabilityNames) {
+        auto state = stateOf(name);
+        bool toDrop = false;
+        switch (policy) {
+            case conf::CapPolicy::Deny: toDrop = state != conf::Toggle::On; break;
+            case conf::CapPolicy::Allow: toDrop = state == conf::Toggle::Off; break;
+            case conf::CapPolicy::Default:
+                if (std::find(kDefaultDrop.begin(), kDefaultDrop.end(), name) != kDefaultDrop.end())
+                    toDrop = state != conf::Toggle::On;
+                else
+                    toDrop = state == conf::Toggle::Off;
+                break;
+        }
+        if (toDrop) drop.push_back(name);
+    }
+    return drop;
+}
+
+void dropCaps(const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    cap_t caps = cap_get_proc();
+    if (!caps) throwSystemError(errno, "cannot read the capability sets");
+    std::vector<cap_value_t> values;
+    for (const auto& n : names) {
+        cap_value_t v;
+        std::string full = "cap_" + n;
+        if (cap_from_name(full.c_str(), &v) < 0) continue;  // unknown to this kernel/libcap
+        if (!CAP_IS_SUPPORTED(v)) continue;
+        if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL) {
+            int err = errno;
+            cap_free(caps);
+            throwSystemError(err, "cannot drop capability '" + n + "' from the bounding set");
+        }
+        values.push_back(v);
+    }
+    for (cap_flag_t flag : {CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE})
+        cap_set_flag(caps, flag, static_cast<int>(values.size()), values.data(), CAP_CLEAR);
+    int rc = cap_set_proc(caps);
+    int err = errno;
+    cap_free(caps);
+    if (rc < 0) throwSystemError(err, "cannot apply the container's capability set");
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
+}  // namespace cvirt::security
