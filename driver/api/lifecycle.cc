@@ -5,6 +5,7 @@
 #include "conf/domain.h"
 #include "cvirt/connection.h"
 #include "lxc/backend.h"
+#include "lxc/enter.h"
 #include "state/domain_lock.h"
 
 namespace cvirt {
@@ -98,6 +99,15 @@ int Domain::openConsole(bool force) {
 int Domain::initPid() const {
     DriverState& d = driverOrThrow(*conn_, name_);
     return requireRunning(d, name_).initPid;
+}
+
+int Domain::exec(const std::vector<std::string>& argv) {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    state::LiveDomain live = requireRunning(d, name_);
+    auto xml = d.runtime.liveXml(name_);
+    if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
+    conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
+    return lxc::runInside(live.initPid, def, argv);
 }
 
 std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,

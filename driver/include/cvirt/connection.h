@@ -83,6 +83,9 @@ public:
     int openConsole(bool force = false);
     // Pid of the container's init, as seen from the host (running containers only).
     int initPid() const;
+    // Runs argv inside every namespace of the running container, stdio passed through.
+    // Returns the command's exit status.
+    int exec(const std::vector<std::string>& argv);
 
 private:
     friend class Connection;

@@ -1,0 +1,287 @@
+// Real containers from the busybox rootfs: what runs inside, and what is left outside.
+#include <cppunit/extensions/HelperMacros.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <poll.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <filesystem>
+#include <thread>
+
+#include "cvirt/connection.h"
+#include "support/container_util.h"
+#include "support/test_util.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+namespace fs = std::filesystem;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() { return missingForContainers(); }
+
+class LifecycleTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(LifecycleTest);
+    CPPUNIT_TEST(insideView);
+    CPPUNIT_TEST(devIsPrivate);
+    CPPUNIT_TEST(mknodBlockRefused);
+    CPPUNIT_TEST(hostPathsUnreachable);
+    CPPUNIT_TEST(destroyRemovesEverything);
+    CPPUNIT_TEST(startDestroyStartIdsIncrease);
+    CPPUNIT_TEST(initExitEndsDomain);
+    CPPUNIT_TEST(controllerKillIsCleanedUp);
+    CPPUNIT_TEST(missingRootfsFailsCleanly);
+    CPPUNIT_TEST(missingInitFailsCleanly);
+    CPPUNIT_TEST(consoleRoundTrip);
+    CPPUNIT_TEST(shutdownStopsInit);
+    CPPUNIT_TEST(rebootKeepsId);
+    CPPUNIT_TEST(transientCreate);
+    CPPUNIT_TEST(idmapRootIsUnprivileged);
+    CPPUNIT_TEST(sharenetSharesNetns);
+    CPPUNIT_TEST(secondConnectionSeesRunning);
+    CPPUNIT_TEST_SUITE_END();
+
+    TempDir* dir_ = nullptr;
+    std::optional<Connection> conn_;
+
+    fs::path runDir() { return dir_->path() / "run/cvirt/lxc"; }
+    Domain define(const std::string& name, const CtOptions& o = {}) {
+        return conn_->define(containerXml(name, o), name + ".xml");
+    }
+    void assertNoState(const std::string& name) {
+        for (const char* ext : {".xml", ".pid", ".sock"})
+            CPPUNIT_ASSERT_MESSAGE(name + ext + " left behind", !fs::exists(runDir() / (name + ext)));
+    }
+    std::string run(Domain& d, std::vector<std::string> argv) {
+        Captured c = execCapture(d, argv);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(c.out, 0, c.status);
+        return c.out;
+    }
+
+public:
+    void setUp() override {
+        dir_ = new TempDir;
+        conn_ = Connection::open(dir_->embedUri());
+    }
+    void tearDown() override {
+        for (const auto& s : conn_->list({.active = true, .inactive = false})) {
+            try {
+                conn_->lookup(s.name).destroy();
+            } catch (...) {
+            }
+        }
+        conn_.reset();
+        delete dir_;
+    }
+
+    void insideView() {
+        Domain d = define("cvirt-test-view", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-view\n"), run(d, {"hostname"}));
+        // pid 1 is our init and only container processes are visible
+        CPPUNIT_ASSERT_EQUAL(std::string("sh\n"), run(d, {"cat", "/proc/1/comm"}));
+        std::string ps = run(d, {"sh", "-c", "ls -d /proc/[0-9]* | wc -l"});
+        CPPUNIT_ASSERT_MESSAGE(ps, std::stoi(ps) <= 5);
+        std::string env = run(d, {"cat", "/proc/1/environ"});
+        CPPUNIT_ASSERT(env.find("container=cvirt") != std::string::npos);
+        CPPUNIT_ASSERT(env.find("CVIRT_LXC_NAME=cvirt-test-view") != std::string::npos);
+        // /proc/sys is read-only, /sys is read-only
+        CPPUNIT_ASSERT(execCapture(d, {"sh", "-c", "echo 1 > /proc/sys/kernel/panic"}).status != 0);
+        CPPUNIT_ASSERT(execCapture(d, {"touch", "/sys/x"}).status != 0);
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+        CPPUNIT_ASSERT(d.summary().id.has_value());
+    }
+    void devIsPrivate() {
+        Domain d = define("cvirt-test-dev", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("console fd full null ptmx pts random shm stderr stdin stdout tty "
+                        "urandom zero \n"),
+            run(d, {"sh", "-c", "for f in $(ls /dev); do printf '%s ' $f; done; echo"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), run(d, {"sh", "-c", "echo x > /dev/null && echo ok"}));
+        // a new devpts instance: the host's ptys are not there
+        CPPUNIT_ASSERT_EQUAL(std::string("ptmx\n"), run(d, {"ls", "/dev/pts"}));
+    }
+    void mknodBlockRefused() {
+        Domain d = define("cvirt-test-mknod", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        Captured c = execCapture(d, {"mknod", "/tmp/sda", "b", "8", "0"});
+        CPPUNIT_ASSERT(c.status != 0);
+        CPPUNIT_ASSERT_MESSAGE(c.out, c.out.find("Operation not permitted") != std::string::npos);
+    }
+    void hostPathsUnreachable() {
+        Domain d = define("cvirt-test-host", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        std::string marker = dir_->path() / "host-only-marker";
+        { std::ofstream(marker) << "x"; }
+        CPPUNIT_ASSERT(execCapture(d, {"ls", marker}).status != 0);
+        CPPUNIT_ASSERT(execCapture(d, {"ls", "/etc/cvirt"}).status != 0);
+        CPPUNIT_ASSERT(execCapture(d, {"sh", "-c", "cd /../../.. && ls " + marker}).status != 0);
+    }
+    void destroyRemovesEverything() {
+        Domain d = define("cvirt-test-destroy", {.initargs = {"-c", "sleep 1000 & sleep 1000"}});
+        d.start();
+        int init = d.initPid();
+        CPPUNIT_ASSERT(pidAlive(init));
+        d.destroy();
+        CPPUNIT_ASSERT(!pidAlive(init));
+        assertNoState("cvirt-test-destroy");
+        DomainSummary s = d.summary();
+        CPPUNIT_ASSERT(s.state == DomainState::Shutoff);
+        CPPUNIT_ASSERT_EQUAL(int(kShutoffDestroyed), s.reason);
+        CPPUNIT_ASSERT_THROW(d.destroy(), Error);
+    }
+    void startDestroyStartIdsIncrease() {
+        Domain d = define("cvirt-test-again", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        int first = *d.summary().id;
+        CPPUNIT_ASSERT_THROW(d.start(), Error);  // already active
+        d.destroy();
+        d.start();
+        CPPUNIT_ASSERT(*d.summary().id > first);
+        d.destroy();
+    }
+    void initExitEndsDomain() {
+        Domain d = define("cvirt-test-true", {.init = "/bin/true"});
+        d.start();
+        for (int i = 0; i < 200 && d.summary().state != DomainState::Shutoff; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
+        assertNoState("cvirt-test-true");
+    }
+    void controllerKillIsCleanedUp() {
+        Domain d = define("cvirt-test-kill9", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        int init = d.initPid();
+        std::string pids = readText(runDir() / "cvirt-test-kill9.pid");
+        int controller = std::stoi(pids);
+        ::kill(controller, SIGKILL);
+        for (int i = 0; i < 200 && pidAlive(controller); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        Connection fresh = Connection::open(dir_->embedUri());
+        DomainSummary s = fresh.lookup("cvirt-test-kill9").summary();
+        CPPUNIT_ASSERT(s.state == DomainState::Shutoff);
+        CPPUNIT_ASSERT_EQUAL(int(kShutoffCrashed), s.reason);
+        for (int i = 0; i < 200 && pidAlive(init); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT(!pidAlive(init));
+        assertNoState("cvirt-test-kill9");
+        d.start();  // and it starts again
+        d.destroy();
+    }
+    void expectStartError(Domain& d, const std::string& fragment) {
+        try {
+            d.start();
+            CPPUNIT_FAIL("start succeeded");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find(fragment) != std::string::npos);
+        }
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        assertNoState(d.name());
+    }
+    void missingRootfsFailsCleanly() {
+        std::string xml = containerXml("cvirt-test-noroot", {.devices =
+            "<filesystem type='mount'><source dir='/nonexistent/cvirt'/><target dir='/'/></filesystem>", .rootfs = false});
+        Domain d = conn_->define(xml, "x.xml");
+        expectStartError(d, "root filesystem source '/nonexistent/cvirt' is not a directory");
+    }
+    void missingInitFailsCleanly() {
+        Domain d = define("cvirt-test-noinit", {.init = "/sbin/nothing-here"});
+        expectStartError(d, "container init: cannot execute init '/sbin/nothing-here': No such file or directory");
+    }
+    void consoleRoundTrip() {
+        Domain d = define("cvirt-test-console");
+        d.start();
+        int fd = d.openConsole();
+        std::string cmd = "echo hello-$((40+2))\n";
+        CPPUNIT_ASSERT(::write(fd, cmd.data(), cmd.size()) == static_cast<ssize_t>(cmd.size()));
+        std::string seen;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (seen.find("hello-42") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char buf[512];
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n <= 0) break;
+            seen.append(buf, static_cast<size_t>(n));
+        }
+        CPPUNIT_ASSERT_MESSAGE(seen, seen.find("hello-42") != std::string::npos);
+        // a second client is refused unless it forces
+        CPPUNIT_ASSERT_THROW(d.openConsole(false), Error);
+        int forced = d.openConsole(true);
+        ::close(forced);
+        ::close(fd);
+    }
+    void shutdownStopsInit() {
+        Domain d = define("cvirt-test-shutdown",
+                          {.initargs = {"-c", "trap 'exit 0' TERM; sleep 1000 & wait"}});
+        d.start();
+        d.shutdown();
+        for (int i = 0; i < 500 && d.summary().state != DomainState::Shutoff; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
+        assertNoState("cvirt-test-shutdown");
+    }
+    void rebootKeepsId() {
+        Domain d = define("cvirt-test-reboot", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        int id = *d.summary().id;
+        int init = d.initPid();
+        d.reboot();
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+        CPPUNIT_ASSERT_EQUAL(id, *d.summary().id);
+        CPPUNIT_ASSERT(d.initPid() != init);
+        d.destroy();
+    }
+    void transientCreate() {
+        Domain d = conn_->create(containerXml("cvirt-test-transient", {.initargs = {"-c", "sleep 1000"}}), "t.xml");
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+        CPPUNIT_ASSERT(!d.summary().persistent);
+        d.destroy();
+        CPPUNIT_ASSERT(!conn_->find("cvirt-test-transient"));
+    }
+    void idmapRootIsUnprivileged() {
+        if (!userNamespacesWork()) {
+            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            return;
+        }
+        // The rootfs belongs to host root; an idmapped root only needs to read and execute it.
+        Domain d = define("cvirt-test-idmap",
+                          {.initargs = {"-c", "sleep 1000"},
+                           .extra = "<idmap><uid start='0' target='100000' count='65536'/>"
+                                    "<gid start='0' target='100000' count='65536'/></idmap>"});
+        d.start();
+        std::string status = readText("/proc/" + std::to_string(d.initPid()) + "/status");
+        CPPUNIT_ASSERT_MESSAGE(status, status.find("Uid:\t100000\t100000\t100000\t100000") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("0\n"), run(d, {"id", "-u"}));
+        d.destroy();
+    }
+    void sharenetSharesNetns() {
+        Domain a = define("cvirt-test-neta", {.initargs = {"-c", "sleep 1000"}, .extra = "<features><privnet/></features>"});
+        a.start();
+        Domain b = define("cvirt-test-netb", {.initargs = {"-c", "sleep 1000"},
+                                              .namespaces = "<lxc:sharenet type='name' value='cvirt-test-neta'/>"});
+        b.start();
+        auto ns = [](int pid) { return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/net").string(); };
+        CPPUNIT_ASSERT_EQUAL(ns(a.initPid()), ns(b.initPid()));
+        CPPUNIT_ASSERT(ns(a.initPid()) != fs::read_symlink("/proc/self/ns/net").string());
+        b.destroy();
+        a.destroy();
+    }
+    void secondConnectionSeesRunning() {
+        Domain d = define("cvirt-test-seen", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        Connection other = Connection::open(dir_->embedUri());
+        auto running = other.list({});
+        CPPUNIT_ASSERT_EQUAL(size_t(1), running.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-seen"), running[0].name);
+        CPPUNIT_ASSERT(running[0].id.has_value());
+        other.lookup(std::to_string(*running[0].id)).destroy();
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);

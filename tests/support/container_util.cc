@@ -1,0 +1,81 @@
+#include "support/container_util.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+namespace cvirt::testenv {
+
+std::string rootfsDir() { return CVIRT_TEST_ROOTFS; }
+
+std::optional<std::string> missingForContainers() {
+    if (::geteuid() != 0) return "needs root (namespaces, mounts)";
+    if (!std::filesystem::exists(rootfsDir() + "/bin/busybox"))
+        return "needs the busybox rootfs at " + rootfsDir() + " (apt-get install busybox-static)";
+    return std::nullopt;
+}
+
+bool userNamespacesWork() {
+    pid_t p = ::fork();
+    if (p == 0) _exit(::unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+    int st = 0;
+    ::waitpid(p, &st, 0);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+std::string containerXml(const std::string& name, const CtOptions& o) {
+    std::string xml = "<domain type='lxc'";
+    if (!o.namespaces.empty()) xml += " xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'";
+    xml += "><name>" + name + "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>" +
+           o.init + "</init>";
+    for (const auto& a : o.initargs) xml += "<initarg>" + a + "</initarg>";
+    xml += "</os>" + o.extra + "<devices>";
+    if (o.rootfs)
+        xml += "<filesystem type='mount'><source dir='" + rootfsDir() +
+               "'/><target dir='/'/></filesystem>";
+    xml += o.devices + "<console type='pty'/></devices>";
+    if (!o.namespaces.empty()) xml += "<lxc:namespace>" + o.namespaces + "</lxc:namespace>";
+    return xml + "</domain>";
+}
+
+Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0) return {};
+    pid_t p = ::fork();
+    if (p == 0) {
+        ::dup2(fds[1], 1);
+        ::dup2(fds[1], 2);
+        int devnull = ::open("/dev/null", O_RDONLY);
+        ::dup2(devnull, 0);
+        int rc = 255;
+        try {
+            rc = dom.exec(argv);
+        } catch (const std::exception& e) {
+            ::dprintf(2, "exec failed: %s\n", e.what());
+        }
+        _exit(rc);
+    }
+    ::close(fds[1]);
+    Captured c;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        c.out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fds[0]);
+    int st = 0;
+    ::waitpid(p, &st, 0);
+    c.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return c;
+}
+
+bool pidAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace cvirt::testenv
