@@ -36,6 +36,7 @@ void setUpContainer(ChildContext& ctx) {
 
     ctx.sync->send(SyncMsg::ChildReady);
     ctx.sync->expect(SyncMsg::Continue);  // id maps written, cgroup joined
+    if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
 
     if (ctx.userns) {
         if (::setresgid(0, 0, 0) < 0) throwSystemError(errno, "cannot become gid 0 in the container");

@@ -109,11 +109,21 @@ Controller::Controller(ControllerOptions opts, conf::DomainDef def)
 
 Controller::~Controller() {
     killInit();
+    cgroup_.reset();  // kills stragglers, removes the directories
     removeLiveState();
 }
 
 void Controller::start() {
     util::makeDirs(opts_.paths.runDir, 0755);
+    hostCgroups_ = cgroup::detectHost();
+    std::string partition = def_.resourcePartition.empty() ? "/machine" : def_.resourcePartition;
+    cgroup_.emplace(cgroup::DomainCgroup::create(
+        hostCgroups_, partition, cgroup::leafName(def_.name, "lxc", opts_.root)));
+    try {
+        cgroup_->apply(cgroup::limitsFor(def_));
+    } catch (Error& e) {
+        throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
+    }
     pty_ = Pty::open();
     listen_ = listenOn(sockPath_);
     spawnInit();
@@ -129,7 +139,9 @@ void Controller::spawnInit() {
     ctx.userns = !def_.idmap.empty();
     ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet;
 
-    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+    // No CLONE_NEWCGROUP here: the child unshares it once it sits in its own cgroup, so
+    // the container's cgroup root is its domain cgroup.
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (ctx.userns) flags |= CLONE_NEWUSER;
     std::vector<util::Fd> nsFds;
     auto share = [&](const std::optional<conf::NsShare>& s, const char* name, int type) {
@@ -157,6 +169,7 @@ void Controller::spawnInit() {
 
     try {
         mine.expect(SyncMsg::ChildReady);
+        if (cgroup_) cgroup_->attach(pid);
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
@@ -282,6 +295,7 @@ bool Controller::onInitExit(int status) {
     shutdownDeadlineMs_ = -1;
     if (restart && !destroyRequested_) {
         try {
+            if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
             spawnInit();
             writeLiveState();
             destroyWaiters_.clear();  // a reboot request is answered by the close
@@ -330,6 +344,7 @@ int Controller::run() {
         if (r <= 0) break;
         writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(r));
     }
+    cgroup_.reset();
     removeLiveState();
     try {
         state::RuntimeState(opts_.paths)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "lxc/pty.h"
 #include "state/uri.h"
@@ -16,8 +17,11 @@
 
 namespace cvirt::lxc {
 
+namespace fs = std::filesystem;
+
 struct ControllerOptions {
     state::DriverPaths paths;
+    fs::path root;  // the connection's embed root ("" for system), names the cgroup
     int id = 0;
 };
 
@@ -49,6 +53,8 @@ private:
     ControllerOptions opts_;
     conf::DomainDef def_;
     std::string sockPath_, pidPath_, xmlPath_;
+    cgroup::HostLayout hostCgroups_;
+    std::optional<cgroup::DomainCgroup> cgroup_;
     Pty pty_;
     util::Fd listen_;
     util::Fd console_;  // attached console client, if any

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
         ::close(logFd);
 
         conf::DomainDef def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
-        lxc::Controller controller({.paths = paths, .id = id}, std::move(def));
+        lxc::Controller controller({.paths = paths, .root = conn.root, .id = id}, std::move(def));
         controller.start();
         report(readyFd, "ok");
         ::close(readyFd);

@@ -1,0 +1,216 @@
+#include "cgroup/domain_cgroup.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "cvirt/error.h"
+#include "util/fd.h"
+#include "util/file.h"
+
+namespace cvirt::cgroup {
+
+namespace {
+
+// Controllers cvirt manages; a v1 hierarchy holding none of them is left alone.
+constexpr std::string_view kControllers[] = {"cpu",     "cpuacct", "cpuset", "memory",
+                                             "devices", "freezer", "blkio",  "pids"};
+constexpr std::string_view kV2Controllers[] = {"cpu", "cpuset", "memory", "io", "pids"};
+
+void writeValue(const fs::path& file, const std::string& value) {
+    util::Fd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd || ::write(fd.get(), value.data(), value.size()) < 0)
+        throwSystemError(errno, "cannot write '" + value + "' to '" + file.string() + "'");
+}
+
+bool usesHierarchy(const Hierarchy& h) {
+    if (h.unified) return true;
+    for (auto c : kControllers)
+        if (std::find(h.controllers.begin(), h.controllers.end(), c) != h.controllers.end())
+            return true;
+    return false;
+}
+
+// v1 cpuset starts empty: inherit the parent's cpus and mems so tasks can join.
+void inheritCpuset(const Hierarchy& h, const fs::path& dir) {
+    if (h.unified ||
+        std::find(h.controllers.begin(), h.controllers.end(), "cpuset") == h.controllers.end())
+        return;
+    for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+        auto cur = util::readFileIfExists(dir / f);
+        if (cur && cur->find_first_not_of(" \n") != std::string::npos) continue;
+        auto parent = util::readFileIfExists(dir.parent_path() / f);
+        if (parent) writeValue(dir / f, *parent);
+    }
+}
+
+}  // namespace
+
+std::string leafName(std::string_view domain, std::string_view driver, const fs::path& root) {
+    std::string leaf = std::string(domain) + ".cvirt-" + std::string(driver);
+    if (!root.empty()) {
+        uint32_t h = 2166136261u;  // FNV-1a
+        for (unsigned char c : root.string()) h = (h ^ c) * 16777619u;
+        char hex[9];
+        std::snprintf(hex, sizeof hex, "%08x", h);
+        leaf += "-";
+        leaf += hex;
+    }
+    return leaf;
+}
+
+DomainCgroup& DomainCgroup::operator=(DomainCgroup&& other) noexcept {
+    if (this != &other) {
+        if (owning_) remove();
+        host_ = other.host_;
+        dirs_ = std::move(other.dirs_);
+        owning_ = std::exchange(other.owning_, false);
+    }
+    return *this;
+}
+
+DomainCgroup::~DomainCgroup() {
+    if (owning_) remove();
+}
+
+DomainCgroup DomainCgroup::open(const HostLayout& host, std::string_view partition,
+                                std::string_view leaf) {
+    std::vector<Dir> dirs;
+    std::string rel = std::string(partition);
+    while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+    for (const auto& h : host.hierarchies) {
+        if (!usesHierarchy(h)) continue;
+        dirs.push_back({&h, h.mount / rel / std::string(leaf), {}});
+    }
+    return DomainCgroup(host, std::move(dirs), false);
+}
+
+DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view partition,
+                                  std::string_view leaf) {
+    DomainCgroup cg = open(host, partition, leaf);
+    cg.owning_ = true;
+    for (Dir& d : cg.dirs_) {
+        // Walk down from the hierarchy root, creating the partition on the way.
+        fs::path rel = d.path.lexically_relative(d.hierarchy->mount);
+        fs::path cur = d.hierarchy->mount;
+        for (auto it = rel.begin(); it != rel.end(); ++it) {
+            if (d.hierarchy->unified) {
+                // Let the controllers reach the next level; those the host lacks are skipped.
+                for (const auto& c : d.hierarchy->controllers) {
+                    if (std::find(std::begin(kV2Controllers), std::end(kV2Controllers), c) ==
+                        std::end(kV2Controllers))
+                        continue;
+                    try {
+                        writeValue(cur / "cgroup.subtree_control", "+" + c);
+                    } catch (const Error&) {
+                        // busy or not delegated here: limits on it will report the failure
+                    }
+                }
+            }
+            cur /= *it;
+            if (::mkdir(cur.c_str(), 0755) == 0) {
+                if (std::next(it) != rel.end()) d.createdParents.push_back(cur);
+                inheritCpuset(*d.hierarchy, cur);
+            } else if (errno != EEXIST) {
+                throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
+            } else if (std::next(it) == rel.end()) {
+                throw Error(ErrorCode::OperationFailed,
+                            "cgroup '" + cur.string() + "' already exists (is the domain running?)");
+            }
+        }
+    }
+    return cg;
+}
+
+fs::path DomainCgroup::pathFor(std::string_view controller) const {
+    const Hierarchy* h = host_->forController(controller);
+    for (const Dir& d : dirs_)
+        if (d.hierarchy == h) return d.path;
+    return {};
+}
+
+bool DomainCgroup::exists() const {
+    return !dirs_.empty() && ::access(dirs_.front().path.c_str(), F_OK) == 0;
+}
+
+void DomainCgroup::attach(pid_t pid) {
+    for (const Dir& d : dirs_) writeValue(d.path / "cgroup.procs", std::to_string(pid));
+}
+
+void DomainCgroup::apply(const Limits& limits) {
+    std::vector<Write> v1 = planV1(limits), v2 = planV2(limits);
+    auto run = [&](const std::vector<Write>& plan, bool unified) {
+        for (const Write& w : plan) {
+            std::string ctl = w.controller == "io" ? "blkio" : w.controller;
+            const Hierarchy* h = host_->forController(unified ? w.controller : ctl);
+            if (!h || h->unified != unified) continue;
+            fs::path dir = pathFor(unified ? w.controller : ctl);
+            if (dir.empty()) continue;
+            writeValue(dir / w.file, w.value);
+        }
+    };
+    run(v1, false);
+    run(v2, true);
+}
+
+void DomainCgroup::freeze(bool frozen) {
+    const Hierarchy* h = host_->forController("freezer");
+    if (!h) throw Error(ErrorCode::ConfigUnsupported, "the host has no freezer cgroup");
+    fs::path dir = pathFor("freezer");
+    fs::path file = dir / (h->unified ? "cgroup.freeze" : "freezer.state");
+    writeValue(file, h->unified ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED"));
+    // Wait until the kernel reports the new state (v1 goes through FREEZING).
+    for (int i = 0; i < 1000; ++i) {
+        if (h->unified) {
+            auto ev = util::readFileIfExists(dir / "cgroup.events").value_or("");
+            if (ev.find(frozen ? "frozen 1" : "frozen 0") != std::string::npos) return;
+        } else {
+            auto st = util::readFileIfExists(file).value_or("");
+            if (st.rfind(frozen ? "FROZEN" : "THAWED", 0) == 0) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    throw Error(ErrorCode::OperationFailed,
+                "cgroup '" + dir.string() + "' did not become " + (frozen ? "frozen" : "thawed"));
+}
+
+void DomainCgroup::killAll() noexcept {
+    for (int round = 0; round < 200; ++round) {
+        bool any = false;
+        for (const Dir& d : dirs_) {
+            auto procs = util::readFileIfExists(d.path / "cgroup.procs");
+            if (!procs) continue;
+            size_t p = 0;
+            while (p < procs->size()) {
+                size_t e = procs->find('\n', p);
+                if (e == std::string::npos) e = procs->size();
+                if (e > p) {
+                    any = true;
+                    ::kill(std::stoi(procs->substr(p, e - p)), SIGKILL);
+                }
+                p = e + 1;
+            }
+        }
+        if (!any) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+void DomainCgroup::remove() noexcept {
+    killAll();
+    for (const Dir& d : dirs_) {
+        for (int i = 0; i < 100 && ::rmdir(d.path.c_str()) < 0 && errno == EBUSY; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        for (auto it = d.createdParents.rbegin(); it != d.createdParents.rend(); ++it)
+            ::rmdir(it->c_str());  // only when empty: another domain may live there
+    }
+    owning_ = false;
+}
+
+}  // namespace cvirt::cgroup

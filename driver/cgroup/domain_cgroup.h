@@ -1,0 +1,63 @@
+// Owner of one domain's cgroup: <partition>/<leaf> in every hierarchy cvirt uses. The
+// destructor kills what is left inside and removes the directories it created, so a start
+// that fails halfway leaves no cgroup behind.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cgroup/layout.h"
+#include "cgroup/limits.h"
+
+namespace cvirt::cgroup {
+
+// Leaf name for a domain: "<name>.cvirt-lxc", plus "-<8 hex>" of the embed root so two roots
+// never collide.
+std::string leafName(std::string_view domain, std::string_view driver, const fs::path& root);
+
+class DomainCgroup {
+public:
+    // Creates the directories (and enables the v2 controllers on the way down). Throws; on
+    // failure what it created is removed.
+    static DomainCgroup create(const HostLayout& host, std::string_view partition,
+                               std::string_view leaf);
+    // An existing cgroup, for later commands (setmem, stats, suspend); does not remove it.
+    static DomainCgroup open(const HostLayout& host, std::string_view partition,
+                             std::string_view leaf);
+
+    DomainCgroup(DomainCgroup&&) noexcept = default;
+    DomainCgroup& operator=(DomainCgroup&& other) noexcept;
+    DomainCgroup(const DomainCgroup&) = delete;
+    ~DomainCgroup();
+
+    void attach(pid_t pid);
+    // Writes the limits in each hierarchy's own dialect; errors name the file and the value.
+    void apply(const Limits& limits);
+    void freeze(bool frozen);
+    bool exists() const;
+    // The directory holding `controller`, or "" if the host has none.
+    fs::path pathFor(std::string_view controller) const;
+    // SIGKILLs every process inside, until none is left (bounded wait).
+    void killAll() noexcept;
+    // killAll, then rmdir of the leaf and of the partition directories it created.
+    void remove() noexcept;
+    // Ownership goes to the caller: the destructor will not remove the cgroup.
+    void release() noexcept { owning_ = false; }
+
+private:
+    struct Dir {
+        const Hierarchy* hierarchy = nullptr;
+        fs::path path;
+        std::vector<fs::path> createdParents;  // partition dirs made by create(), deepest last
+    };
+    DomainCgroup(const HostLayout& host, std::vector<Dir> dirs, bool owning)
+        : host_(&host), dirs_(std::move(dirs)), owning_(owning) {}
+    const HostLayout* host_;
+    std::vector<Dir> dirs_;
+    bool owning_;
+};
+
+}  // namespace cvirt::cgroup

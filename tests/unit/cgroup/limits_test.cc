@@ -1,0 +1,84 @@
+// The XML → cgroup mapping, v1 and v2, without touching the kernel.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "cgroup/limits.h"
+
+using namespace cvirt;
+using namespace cvirt::cgroup;
+
+namespace {
+std::string fakeDevice(const std::string& path) { return path == "/dev/sda" ? "8:0" : "?"; }
+std::string text(const std::vector<Write>& plan) {
+    std::string s;
+    for (const auto& w : plan) s += w.controller + " " + w.file + " " + w.value + "\n";
+    return s;
+}
+}  // namespace
+
+class LimitsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(LimitsTest);
+    CPPUNIT_TEST(fullMapping);
+    CPPUNIT_TEST(memoryOnly);
+    CPPUNIT_TEST(sharesToWeightMatchesLibvirt);
+    CPPUNIT_TEST_SUITE_END();
+
+    conf::DomainDef full() {
+        conf::DomainDef d;
+        d.memory.kib = 65536;
+        d.memtune.hardLimitKiB = 131072;
+        d.memtune.softLimitKiB = 65536;
+        d.memtune.swapHardLimitKiB = 262144;
+        d.cputune.shares = 1024;
+        d.cputune.period = 100000;
+        d.cputune.quota = 50000;
+        d.vcpu.cpuset = "0-1";
+        d.numatune.nodeset = "0";
+        d.blkiotune.weight = 500;
+        conf::BlkioDevice dev;
+        dev.path = "/dev/sda";
+        dev.readBytesSec = 1048576;
+        dev.writeIopsSec = 100;
+        d.blkiotune.devices.push_back(dev);
+        return d;
+    }
+
+    void fullMapping() {
+        Limits l = limitsFor(full(), fakeDevice);
+        CPPUNIT_ASSERT_EQUAL(std::string("cpuset cpuset.cpus 0-1\n"
+                                         "cpuset cpuset.mems 0\n"
+                                         "memory memory.limit_in_bytes 134217728\n"
+                                         "memory memory.soft_limit_in_bytes 67108864\n"
+                                         "memory memory.memsw.limit_in_bytes 268435456\n"
+                                         "cpu cpu.shares 1024\n"
+                                         "cpu cpu.cfs_period_us 100000\n"
+                                         "cpu cpu.cfs_quota_us 50000\n"
+                                         "blkio blkio.weight 500\n"
+                                         "blkio blkio.throttle.read_bps_device 8:0 1048576\n"
+                                         "blkio blkio.throttle.write_iops_device 8:0 100\n"),
+                             text(planV1(l)));
+        CPPUNIT_ASSERT_EQUAL(std::string("cpuset cpuset.cpus 0-1\n"
+                                         "cpuset cpuset.mems 0\n"
+                                         "memory memory.max 134217728\n"
+                                         "memory memory.high 67108864\n"
+                                         "memory memory.swap.max 134217728\n"
+                                         "cpu cpu.weight 39\n"
+                                         "cpu cpu.max 50000 100000\n"
+                                         "io io.weight default 500\n"
+                                         "io io.max 8:0 rbps=1048576 wiops=100\n"),
+                             text(planV2(l)));
+    }
+    void memoryOnly() {
+        conf::DomainDef d;
+        d.memory.kib = 65536;
+        CPPUNIT_ASSERT_EQUAL(std::string("memory memory.limit_in_bytes 67108864\n"),
+                             text(planV1(limitsFor(d, fakeDevice))));
+        CPPUNIT_ASSERT_EQUAL(std::string("memory memory.max 67108864\n"),
+                             text(planV2(limitsFor(d, fakeDevice))));
+    }
+    void sharesToWeightMatchesLibvirt() {
+        CPPUNIT_ASSERT_EQUAL(uint64_t(1), sharesToWeight(2));
+        CPPUNIT_ASSERT_EQUAL(uint64_t(39), sharesToWeight(1024));
+        CPPUNIT_ASSERT_EQUAL(uint64_t(10000), sharesToWeight(262144));
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(LimitsTest);
