@@ -6,7 +6,8 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libnl-3-dev libnl-route-3-dev libcap-dev libseccomp-dev libboost-program-options-dev \
-  libcppunit-dev busybox-static libxml2-utils
+  libcppunit-dev busybox-static libxml2-utils \
+  cpio qemu-system-x86 linux-image-amd64
 
 .PHONY: all deps build build-asan check check-unit check-asan demo bench format clean
 

@@ -1,0 +1,14 @@
+// The terminal side of `console`: raw mode, bytes both ways, Ctrl-] leaves. The terminal is
+// restored on every exit path.
+#pragma once
+
+#include <iosfwd>
+#include <string_view>
+
+namespace cvirt::shell {
+
+// Proxies stdin/stdout <-> `stream` until Ctrl-] on stdin or the stream closes. Prints
+// virsh's banner to `out`. Returns 0; throws cvirt::Error on I/O failure.
+int runConsole(int stream, std::string_view domain, std::ostream& out);
+
+}  // namespace cvirt::shell

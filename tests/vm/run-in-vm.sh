@@ -1,0 +1,91 @@
+#!/bin/bash
+# Boots a throwaway VM (qemu, software emulation) with Debian's kernel and a cgroup-v2-only
+# host (cgroup_no_v1=all), runs the given test binaries inside it, and reports each result
+# as ctest would see it. Exit 77 (skip) with the reason when qemu or a kernel is missing.
+#
+#   run-in-vm.sh BUILD_DIR TEST_BINARY...
+#
+# The initramfs holds busybox, the binaries with their shared libraries, the busybox test
+# rootfs and the schemas, all at the same absolute paths as on the host, so the binaries run
+# unchanged.
+set -euo pipefail
+build=$(cd "$1" && pwd); shift
+src=$(cd "$(dirname "$0")/../.." && pwd)
+
+qemu=$(command -v qemu-system-x86_64 || true)
+kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+[ -n "$qemu" ] || { echo "SKIP: needs qemu-system-x86_64 (apt-get install qemu-system-x86)"; exit 77; }
+[ -n "$kernel" ] || { echo "SKIP: needs a kernel in /boot (apt-get install linux-image-amd64)"; exit 77; }
+[ -r "$kernel" ] || { echo "SKIP: cannot read $kernel"; exit 77; }
+[ -x /bin/busybox ] || { echo "SKIP: needs /bin/busybox (busybox-static)"; exit 77; }
+
+work=$(mktemp -d /tmp/cvirt-vm-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
+cp /bin/busybox "$root/bin/busybox"
+for a in sh mount umount mkdir cat echo poweroff sleep ls grep ln; do ln -sf busybox "$root/bin/$a"; done
+
+copy_with_libs() {
+    local f=$1
+    mkdir -p "$root$(dirname "$f")"
+    cp -L "$f" "$root$f"
+    ldd "$f" 2>/dev/null | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+        [ -n "$lib" ] && [ -e "$lib" ] || continue
+        [ -e "$root$lib" ] && continue
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+}
+
+tests=()
+for t in "$@"; do
+    copy_with_libs "$t"
+    tests+=("$t")
+done
+for b in "$build"/bin/*; do copy_with_libs "$b"; done
+# Same absolute paths inside: rootfs, schemas, test data.
+mkdir -p "$root$build/rootfs" "$root$src"
+cp -a "$build/rootfs/busybox" "$root$build/rootfs/"
+cp -a "$src/schemas" "$src/xml-examples" "$root$src/"
+mkdir -p "$root$src/tests" && cp -a "$src/tests/data" "$root$src/tests/"
+
+cat > "$root/init" <<INIT
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+echo "CVIRT-VM-BOOTED \$(cat /sys/fs/cgroup/cgroup.controllers)"
+for t in ${tests[*]}; do
+    echo "CVIRT-VM-BEGIN \$t"
+    TMPDIR=/tmp \$t
+    echo "CVIRT-VM-END \$t \$?"
+done
+echo CVIRT-VM-DONE
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+accel=(-accel tcg)
+log=$work/console.log
+timeout 1200 "$qemu" "${accel[@]}" -m 2048 -smp 2 -nographic -no-reboot \
+    -kernel "$kernel" -initrd "$work/initrd.gz" \
+    -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet loglevel=3" </dev/null >"$log" 2>&1 || true
+
+grep -q CVIRT-VM-BOOTED "$log" || { echo "the VM did not boot:"; tail -n 40 "$log"; exit 1; }
+sed -n '/CVIRT-VM-BOOTED/,$p' "$log" | tr -d '\r'
+grep -q CVIRT-VM-DONE "$log" || { echo "the VM did not finish the tests"; exit 1; }
+fail=0
+while read -r _ name rc; do
+    case $rc in
+        0) ;;
+        77) echo "skipped in VM: $name" ;;
+        *) echo "FAILED in VM: $name (exit $rc)"; fail=1 ;;
+    esac
+done < <(tr -d '\r' < "$log" | grep '^CVIRT-VM-END')
+exit $fail
