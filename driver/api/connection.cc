@@ -7,6 +7,7 @@
 
 #include "api/connection_impl.h"
 #include "conf/domain.h"
+#include "lxc/backend.h"
 #include "state/domain_lock.h"
 #include "util/uuid.h"
 
@@ -55,8 +56,13 @@ DomainSummary summarize(const DriverState& drv, std::string_view name, bool pers
 
 // --- ConnectionImpl --------------------------------------------------------------------
 
+DriverState::DriverState(const state::DriverPaths& p, const std::filesystem::path& root)
+    : paths(p), store(p), runtime(p, [root, kind = p.kind](const std::string&, const std::string& xml) {
+          if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, xml);
+      }) {}
+
 ConnectionImpl::ConnectionImpl(state::ConnectionUri uri) : uri_(std::move(uri)) {
-    for (const auto& p : uri_.drivers) drivers_.emplace_back(p);
+    for (const auto& p : uri_.drivers) drivers_.emplace_back(p, uri_.root);
 }
 
 const DriverState* ConnectionImpl::driverOf(std::string_view name) const {

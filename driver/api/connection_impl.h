@@ -16,7 +16,7 @@ struct DriverState {
     state::DriverPaths paths;
     state::ConfigStore store;
     state::RuntimeState runtime;
-    explicit DriverState(const state::DriverPaths& p) : paths(p), store(p), runtime(p) {}
+    DriverState(const state::DriverPaths& p, const std::filesystem::path& root);
 };
 
 class ConnectionImpl {

@@ -1,12 +1,29 @@
-// PLACEHOLDER: replaced by the real implementation.
+// <console> and <serial>, type='pty'.
 #include "conf/sections.h"
-#include "conf/domain.h"
-#include "conf/schema.h"
 #include "cvirt/error.h"
 
-namespace cvirt::conf {
-namespace detail {
-CharDevice parseCharDevice(const XmlContext&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
-void formatCharDevice(const CharDevice&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
+namespace cvirt::conf::detail {
+
+CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node) {
+    CharDevice chr;
+    chr.kind = parseEnum(ctx, node, kCharKindNames, node.name(), "character device");
+    chr.type = parseEnum(ctx, node, kCharSourceTypeNames, attrOf(node, "type").value_or("pty"),
+                         "character device type");
+    if (pugi::xml_node t = node.child("target")) {
+        chr.targetType = attrOf(t, "type").value_or("");
+        if (auto p = attrOf(t, "port")) chr.targetPort = parseU32(ctx, t, *p, "port");
+    }
+    return chr;
 }
-}  // namespace cvirt::conf
+
+void formatCharDevice(const CharDevice& chr, pugi::xml_node devices) {
+    pugi::xml_node n = devices.append_child(std::string(kCharKindNames.name(chr.kind)).c_str());
+    setAttr(n, "type", kCharSourceTypeNames.name(chr.type));
+    if (!chr.targetType.empty() || chr.targetPort) {
+        pugi::xml_node t = n.append_child("target");
+        if (!chr.targetType.empty()) setAttr(t, "type", chr.targetType);
+        if (chr.targetPort) setAttr(t, "port", *chr.targetPort);
+    }
+}
+
+}  // namespace cvirt::conf::detail

@@ -1,12 +1,43 @@
-// PLACEHOLDER: replaced by the real implementation.
+// <disk type='file|block' device='disk|cdrom'> (VMs).
 #include "conf/sections.h"
-#include "conf/domain.h"
-#include "conf/schema.h"
 #include "cvirt/error.h"
 
-namespace cvirt::conf {
-namespace detail {
-Disk parseDisk(const XmlContext&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
-void formatDisk(const Disk&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
+namespace cvirt::conf::detail {
+
+Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
+    Disk disk;
+    disk.type = parseEnum(ctx, node, kDiskTypeNames, attrOf(node, "type").value_or("file"), "disk type");
+    disk.device = parseEnum(ctx, node, kDiskDeviceNames, attrOf(node, "device").value_or("disk"),
+                            "disk device");
+    if (pugi::xml_node d = node.child("driver")) {
+        disk.driverName = attrOf(d, "name").value_or("");
+        if (auto t = attrOf(d, "type")) disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
+    }
+    if (pugi::xml_node s = node.child("source"))
+        disk.source = attrOf(s, disk.type == DiskType::File ? "file" : "dev").value_or("");
+    if (pugi::xml_node t = node.child("target")) {
+        disk.targetDev = attrOf(t, "dev").value_or("");
+        if (auto b = attrOf(t, "bus")) disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
+    }
+    disk.readonly = bool(node.child("readonly"));
+    return disk;
 }
-}  // namespace cvirt::conf
+
+void formatDisk(const Disk& disk, pugi::xml_node devices) {
+    pugi::xml_node n = devices.append_child("disk");
+    setAttr(n, "type", kDiskTypeNames.name(disk.type));
+    setAttr(n, "device", kDiskDeviceNames.name(disk.device));
+    if (!disk.driverName.empty() || disk.driverFormat) {
+        pugi::xml_node d = n.append_child("driver");
+        if (!disk.driverName.empty()) setAttr(d, "name", disk.driverName);
+        if (disk.driverFormat) setAttr(d, "type", kDiskFormatNames.name(*disk.driverFormat));
+    }
+    if (!disk.source.empty())
+        setAttr(n.append_child("source"), disk.type == DiskType::File ? "file" : "dev", disk.source);
+    pugi::xml_node t = n.append_child("target");
+    setAttr(t, "dev", disk.targetDev);
+    if (disk.targetBus) setAttr(t, "bus", kDiskBusNames.name(*disk.targetBus));
+    if (disk.readonly) n.append_child("readonly");
+}
+
+}  // namespace cvirt::conf::detail

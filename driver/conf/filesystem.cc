@@ -1,12 +1,63 @@
-// PLACEHOLDER: replaced by the real implementation.
+// <filesystem type='mount|bind|block|file|ram'>
 #include "conf/sections.h"
-#include "conf/domain.h"
-#include "conf/schema.h"
 #include "cvirt/error.h"
 
-namespace cvirt::conf {
-namespace detail {
-Filesystem parseFilesystem(const XmlContext&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
-void formatFilesystem(const Filesystem&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
+namespace cvirt::conf::detail {
+
+Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
+    Filesystem fs;
+    fs.line = ctx.lineOf(node);
+    fs.type = parseEnum(ctx, node, kFsTypeNames, attrOf(node, "type").value_or("mount"),
+                        "filesystem type");
+    if (auto m = attrOf(node, "accessmode"))
+        fs.accessmode = parseEnum(ctx, node, kFsAccessModeNames, *m, "accessmode");
+    if (pugi::xml_node d = node.child("driver")) {
+        if (auto t = attrOf(d, "type")) fs.driverType = parseEnum(ctx, d, kFsDriverTypeNames, *t, "driver type");
+        fs.driverFormat = attrOf(d, "format").value_or("");
+    }
+    if (pugi::xml_node s = node.child("source")) {
+        switch (fs.type) {
+            case FsType::Mount:
+            case FsType::Bind: fs.source = attrOf(s, "dir").value_or(""); break;
+            case FsType::Block: fs.source = attrOf(s, "dev").value_or(""); break;
+            case FsType::File: fs.source = attrOf(s, "file").value_or(""); break;
+            case FsType::Ram:
+                if (auto usage = attrOf(s, "usage"))
+                    fs.usageKiB = parseScaledKiB(ctx, s, *usage, attrOf(s, "units").value_or(""));
+                break;
+        }
+    }
+    if (pugi::xml_node t = node.child("target")) fs.target = attrOf(t, "dir").value_or("");
+    fs.readonly = bool(node.child("readonly"));
+    if (pugi::xml_node h = node.child("space_hard_limit")) fs.spaceHardLimitKiB = parseScaledElementKiB(ctx, h);
+    if (pugi::xml_node h = node.child("space_soft_limit")) fs.spaceSoftLimitKiB = parseScaledElementKiB(ctx, h);
+    return fs;
 }
-}  // namespace cvirt::conf
+
+void formatFilesystem(const Filesystem& fs, pugi::xml_node devices) {
+    pugi::xml_node n = devices.append_child("filesystem");
+    setAttr(n, "type", kFsTypeNames.name(fs.type));
+    if (fs.accessmode) setAttr(n, "accessmode", kFsAccessModeNames.name(*fs.accessmode));
+    if (fs.driverType || !fs.driverFormat.empty()) {
+        pugi::xml_node d = n.append_child("driver");
+        if (fs.driverType) setAttr(d, "type", kFsDriverTypeNames.name(*fs.driverType));
+        if (!fs.driverFormat.empty()) setAttr(d, "format", fs.driverFormat);
+    }
+    pugi::xml_node s = n.append_child("source");
+    switch (fs.type) {
+        case FsType::Mount:
+        case FsType::Bind: setAttr(s, "dir", fs.source); break;
+        case FsType::Block: setAttr(s, "dev", fs.source); break;
+        case FsType::File: setAttr(s, "file", fs.source); break;
+        case FsType::Ram:
+            setAttr(s, "usage", fs.usageKiB.value_or(0));
+            setAttr(s, "units", "KiB");
+            break;
+    }
+    setAttr(n.append_child("target"), "dir", fs.target);
+    if (fs.readonly) n.append_child("readonly");
+    if (fs.spaceHardLimitKiB) appendKiB(n, "space_hard_limit", *fs.spaceHardLimitKiB);
+    if (fs.spaceSoftLimitKiB) appendKiB(n, "space_soft_limit", *fs.spaceSoftLimitKiB);
+}
+
+}  // namespace cvirt::conf::detail

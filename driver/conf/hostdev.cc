@@ -1,12 +1,38 @@
-// PLACEHOLDER: replaced by the real implementation.
+// <hostdev mode='capabilities' type='storage|misc|net'>
 #include "conf/sections.h"
-#include "conf/domain.h"
-#include "conf/schema.h"
 #include "cvirt/error.h"
 
-namespace cvirt::conf {
-namespace detail {
-Hostdev parseHostdev(const XmlContext&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
-void formatHostdev(const Hostdev&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
+namespace cvirt::conf::detail {
+
+namespace {
+const char* sourceElement(HostdevCapsType t) {
+    switch (t) {
+        case HostdevCapsType::Storage: return "block";
+        case HostdevCapsType::Misc: return "char";
+        case HostdevCapsType::Net: return "interface";
+    }
+    return "block";
 }
-}  // namespace cvirt::conf
+}  // namespace
+
+Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node) {
+    std::string mode(attrOf(node, "mode").value_or(""));
+    if (mode != "capabilities")
+        ctx.fail(node, "hostdev mode '" + mode + "' is not supported (only 'capabilities')");
+    Hostdev dev;
+    dev.type = parseEnum(ctx, node, kHostdevCapsTypeNames, attrOf(node, "type").value_or(""),
+                         "hostdev type");
+    dev.source = childText(node.child("source"), sourceElement(dev.type)).value_or("");
+    if (dev.source.empty())
+        ctx.fail(node, std::string("missing <source><") + sourceElement(dev.type) + ">");
+    return dev;
+}
+
+void formatHostdev(const Hostdev& dev, pugi::xml_node devices) {
+    pugi::xml_node n = devices.append_child("hostdev");
+    setAttr(n, "mode", "capabilities");
+    setAttr(n, "type", kHostdevCapsTypeNames.name(dev.type));
+    appendText(n.append_child("source"), sourceElement(dev.type), dev.source);
+}
+
+}  // namespace cvirt::conf::detail

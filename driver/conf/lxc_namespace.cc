@@ -1,12 +1,53 @@
-// PLACEHOLDER: replaced by the real implementation.
-#include "conf/sections.h"
+// <lxc:namespace> with sharenet/shareipc/shareuts (libvirt's LXC extension).
 #include "conf/domain.h"
-#include "conf/schema.h"
+#include "conf/sections.h"
 #include "cvirt/error.h"
 
-namespace cvirt::conf {
-namespace detail {
-void parseLxcNamespace(const XmlContext&, pugi::xml_node, DomainDef&) { throw Error(ErrorCode::Internal, "not implemented"); }
-void formatLxcNamespace(const DomainDef&, pugi::xml_node) { throw Error(ErrorCode::Internal, "not implemented"); }
+namespace cvirt::conf::detail {
+
+namespace {
+// The prefix the document binds to the LXC namespace URI, if any.
+std::optional<std::string> lxcPrefix(pugi::xml_node domain) {
+    for (pugi::xml_attribute a : domain.attributes()) {
+        std::string_view n = a.name();
+        if (n.rfind("xmlns:", 0) == 0 && std::string_view(a.value()) == kLxcNamespaceUri)
+            return std::string(n.substr(6));
+    }
+    return std::nullopt;
 }
-}  // namespace cvirt::conf
+}  // namespace
+
+void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
+    auto prefix = lxcPrefix(domain);
+    if (!prefix) return;
+    pugi::xml_node ns = domain.child((*prefix + ":namespace").c_str());
+    if (!ns) return;
+    auto share = [&](const char* what) -> std::optional<NsShare> {
+        pugi::xml_node n = ns.child((*prefix + ":" + what).c_str());
+        if (!n) return std::nullopt;
+        NsShare s;
+        s.type = parseEnum(ctx, n, kNsShareTypeNames, attrOf(n, "type").value_or(""), "namespace share type");
+        s.value = attrOf(n, "value").value_or("");
+        if (s.value.empty()) ctx.fail(n, "missing attribute 'value'");
+        return s;
+    };
+    def.lxcNamespaces.sharenet = share("sharenet");
+    def.lxcNamespaces.shareipc = share("shareipc");
+    def.lxcNamespaces.shareuts = share("shareuts");
+}
+
+void formatLxcNamespace(const DomainDef& def, pugi::xml_node domain) {
+    if (def.lxcNamespaces.empty()) return;
+    pugi::xml_node ns = domain.append_child("lxc:namespace");
+    auto put = [&](const char* name, const std::optional<NsShare>& s) {
+        if (!s) return;
+        pugi::xml_node n = ns.append_child(name);
+        setAttr(n, "type", kNsShareTypeNames.name(s->type));
+        setAttr(n, "value", s->value);
+    };
+    put("lxc:sharenet", def.lxcNamespaces.sharenet);
+    put("lxc:shareipc", def.lxcNamespaces.shareipc);
+    put("lxc:shareuts", def.lxcNamespaces.shareuts);
+}
+
+}  // namespace cvirt::conf::detail

@@ -1,10 +1,144 @@
-// PLACEHOLDER: replaced by the real implementation.
-#include "conf/sections.h"
-#include "conf/domain.h"
+// RelaxNG validation through libxml2. The compiled schema is cached per process; libxml2
+// never prints on its own; DTD entities are refused before libxml2 sees the document.
 #include "conf/schema.h"
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <mutex>
+
 #include "cvirt/error.h"
 
 namespace cvirt::conf {
-void validateDomainSchema(std::string_view, std::string_view) { throw Error(ErrorCode::Internal, "not implemented"); }
-std::filesystem::path schemaDir() { return CVIRT_BUILD_SCHEMA_DIR; }
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void silence(void*, const char*, ...) {}
+void silenceStructured(void*, xmlErrorPtr) {}
+
+struct FirstError {
+    bool set = false;
+    int line = 0;
+    std::string element, message;
+};
+
+void collect(void* data, xmlErrorPtr err) {
+    auto* first = static_cast<FirstError*>(data);
+    if (first->set || !err) return;
+    first->set = true;
+    first->line = err->line;
+    if (err->node) {
+        auto* node = static_cast<xmlNodePtr>(err->node);
+        if (node->type == XML_ELEMENT_NODE) {
+            first->element = reinterpret_cast<const char*>(node->name);
+            if (node->ns && node->ns->prefix)
+                first->element = std::string(reinterpret_cast<const char*>(node->ns->prefix)) +
+                                 ":" + first->element;
+            if (first->line <= 0) first->line = static_cast<int>(xmlGetLineNo(node));
+        }
+    }
+    std::string msg = err->message ? err->message : "invalid document";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    first->message = msg;
+}
+
+class CompiledSchema {
+public:
+    CompiledSchema() {
+        xmlSetGenericErrorFunc(nullptr, silence);
+        xmlSetStructuredErrorFunc(nullptr, silenceStructured);
+        path_ = (schemaDir() / "domain.rng").string();
+        if (::access(path_.c_str(), R_OK) != 0)
+            throw Error(ErrorCode::Internal, "cannot read the domain schema '" + path_ + "'");
+        xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt(path_.c_str());
+        xmlRelaxNGSetParserStructuredErrors(pctx, silenceStructured, nullptr);
+        schema_ = xmlRelaxNGParse(pctx);
+        xmlRelaxNGFreeParserCtxt(pctx);
+        if (!schema_) throw Error(ErrorCode::Internal, "cannot compile the domain schema '" + path_ + "'");
+    }
+    xmlRelaxNGPtr get() const { return schema_; }
+
+private:
+    std::string path_;
+    xmlRelaxNGPtr schema_ = nullptr;  // kept for the life of the process
+};
+
+const CompiledSchema& compiled() {
+    static CompiledSchema schema;  // thread-safe initialisation
+    return schema;
+}
+
+int lineAt(std::string_view text, size_t offset) {
+    int line = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i)
+        if (text[i] == '\n') ++line;
+    return line;
+}
+
+// A DOCTYPE may name the root, nothing more: no entities, no external DTD.
+void refuseDoctypeDeclarations(std::string_view xml, std::string_view filename) {
+    size_t at = xml.find("<!DOCTYPE");
+    if (at == std::string_view::npos) return;
+    size_t end = at;
+    int depth = 0;
+    for (; end < xml.size(); ++end) {
+        if (xml[end] == '[') ++depth;
+        else if (xml[end] == ']') --depth;
+        else if (xml[end] == '>' && depth <= 0) break;
+    }
+    std::string_view decl = xml.substr(at, end - at);
+    if (decl.find("<!ENTITY") != std::string_view::npos || decl.find("SYSTEM") != std::string_view::npos ||
+        decl.find("PUBLIC") != std::string_view::npos)
+        throw Error(ErrorCode::XmlError, std::string(filename) + ":" +
+                                             std::to_string(lineAt(xml, at)) +
+                                             ": DOCTYPE with entity declarations or an external "
+                                             "DTD is not allowed");
+}
+
+}  // namespace
+
+fs::path schemaDir() {
+    if (const char* env = std::getenv("CVIRT_SCHEMA_DIR"); env && *env) return env;
+    fs::path build = CVIRT_BUILD_SCHEMA_DIR;
+    if (::access((build / "domain.rng").c_str(), R_OK) == 0) return build;
+    return CVIRT_INSTALL_SCHEMA_DIR;
+}
+
+void validateDomainSchema(std::string_view xml, std::string_view filename) {
+    refuseDoctypeDeclarations(xml, filename);
+    const CompiledSchema& schema = compiled();
+
+    FirstError first;
+    xmlParserCtxtPtr pctx = xmlNewParserCtxt();
+    if (!pctx) throw Error(ErrorCode::Internal, "out of memory");
+    xmlSetStructuredErrorFunc(&first, collect);
+    xmlDocPtr doc = xmlCtxtReadMemory(pctx, xml.data(), static_cast<int>(xml.size()), nullptr,
+                                      nullptr, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    xmlSetStructuredErrorFunc(nullptr, silenceStructured);
+    xmlFreeParserCtxt(pctx);
+    if (!doc) {
+        throw Error(ErrorCode::XmlError, std::string(filename) + ":" + std::to_string(first.line) +
+                                             ": malformed XML: " + first.message);
+    }
+
+    FirstError invalid;
+    xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt(schema.get());
+    xmlRelaxNGSetValidStructuredErrors(vctx, collect, &invalid);
+    int rc = xmlRelaxNGValidateDoc(vctx, doc);
+    xmlRelaxNGFreeValidCtxt(vctx);
+    xmlFreeDoc(doc);
+    if (rc == 0) return;
+    std::string text(filename);
+    if (invalid.line > 0) text += ":" + std::to_string(invalid.line);
+    text += ": ";
+    if (!invalid.element.empty()) text += "<" + invalid.element + ">: ";
+    text += invalid.set ? invalid.message : "does not match the domain schema";
+    throw Error(ErrorCode::XmlError, std::move(text));
+}
+
 }  // namespace cvirt::conf

@@ -1,9 +1,236 @@
-// PLACEHOLDER: replaced by the real implementation.
-#include "conf/sections.h"
+// Rules the schema cannot state. Each error states the rule and the offending value.
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <map>
+
 #include "conf/domain.h"
-#include "conf/schema.h"
 #include "cvirt/error.h"
 
 namespace cvirt::conf {
-void validate(const DomainDef&, std::string_view) { throw Error(ErrorCode::Internal, "not implemented"); }
+
+namespace {
+
+class Checker {
+public:
+    explicit Checker(std::string_view file) : file_(file) {}
+
+    [[noreturn]] void fail(std::string_view msg, int line = 0, std::string_view element = {}) const {
+        std::string text(file_);
+        if (line > 0) text += ":" + std::to_string(line);
+        text += ": ";
+        if (!element.empty()) text += "<" + std::string(element) + ">: ";
+        text += msg;
+        throw Error(ErrorCode::XmlError, std::move(text));
+    }
+
+private:
+    std::string_view file_;
+};
+
+void checkName(const Checker& c, const std::string& name) {
+    if (name.empty()) c.fail("domain name must not be empty", 0, "name");
+    if (name.find('/') != std::string::npos)
+        c.fail("domain name '" + name + "' must not contain '/'", 0, "name");
+    if (name[0] == '.') c.fail("domain name '" + name + "' must not start with '.'", 0, "name");
+    if (name.size() > 255)
+        c.fail("domain name is " + std::to_string(name.size()) + " bytes long (at most 255)", 0,
+               "name");
+    for (unsigned char ch : name)
+        if (ch < 0x20 || ch == 0x7f) c.fail("domain name '" + name + "' contains a control character", 0, "name");
+}
+
+void checkMemory(const Checker& c, const DomainDef& d) {
+    if (d.currentMemory && d.currentMemory->kib > d.memory.kib)
+        c.fail("currentMemory (" + std::to_string(d.currentMemory->kib) +
+                   " KiB) is larger than memory (" + std::to_string(d.memory.kib) + " KiB)",
+               0, "currentMemory");
+    if (d.maxMemory && d.memory.kib > d.maxMemory->kib)
+        c.fail("memory (" + std::to_string(d.memory.kib) + " KiB) is larger than maxMemory (" +
+                   std::to_string(d.maxMemory->kib) + " KiB)",
+               0, "maxMemory");
+    const MemTune& m = d.memtune;
+    if (m.hardLimitKiB && m.softLimitKiB && *m.softLimitKiB > *m.hardLimitKiB)
+        c.fail("soft_limit (" + std::to_string(*m.softLimitKiB) +
+                   " KiB) must not exceed hard_limit (" + std::to_string(*m.hardLimitKiB) + " KiB)",
+               0, "memtune");
+    if (m.hardLimitKiB && m.swapHardLimitKiB && *m.swapHardLimitKiB < *m.hardLimitKiB)
+        c.fail("swap_hard_limit (" + std::to_string(*m.swapHardLimitKiB) +
+                   " KiB) must be at least hard_limit (" + std::to_string(*m.hardLimitKiB) + " KiB)",
+               0, "memtune");
+}
+
+// libvirt's cpuset syntax: "0-3,^2,5".
+bool validCpuset(const std::string& s) {
+    if (s.empty()) return false;
+    size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == '^') ++i;
+        size_t b = i;
+        while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+        if (i == b) return false;
+        if (i < s.size() && s[i] == '-') {
+            unsigned lo = std::stoul(s.substr(b, i - b));
+            size_t b2 = ++i;
+            while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+            if (i == b2 || std::stoul(s.substr(b2, i - b2)) < lo) return false;
+        }
+        if (i < s.size() && s[i] != ',') return false;
+        if (i < s.size()) ++i;
+        if (i == s.size() && s.back() == ',') return false;
+    }
+    return true;
+}
+
+void checkIdmap(const Checker& c, const std::vector<IdmapRange>& ranges, const char* kind) {
+    for (const auto& r : ranges)
+        if (r.count == 0)
+            c.fail(std::string("idmap ") + kind + " range (start " + std::to_string(r.start) +
+                       ") has count 0",
+                   r.line, kind);
+    for (size_t i = 0; i < ranges.size(); ++i)
+        for (size_t j = 0; j < i; ++j) {
+            const auto &a = ranges[j], &b = ranges[i];
+            if (a.start < b.start + b.count && b.start < a.start + a.count)
+                c.fail(std::string("idmap ") + kind + " range starting at " +
+                           std::to_string(b.start) + " overlaps the range starting at " +
+                           std::to_string(a.start) + " (line " + std::to_string(a.line) + ")",
+                       b.line, kind);
+            if (a.target < b.target + b.count && b.target < a.target + a.count)
+                c.fail(std::string("idmap ") + kind + " range targeting " +
+                           std::to_string(b.target) + " overlaps the range targeting " +
+                           std::to_string(a.target) + " (line " + std::to_string(a.line) + ")",
+                       b.line, kind);
+        }
+    bool root = std::any_of(ranges.begin(), ranges.end(), [](auto& r) { return r.start == 0; });
+    if (!root)
+        c.fail(std::string("idmap must map the container's root ") + kind + " (a range with start 0)",
+               ranges.front().line, kind);
+}
+
+void checkFilesystems(const Checker& c, const DomainDef& d) {
+    std::map<std::string, int> targets;
+    for (const auto& fs : d.filesystems) {
+        if (fs.target.empty() || fs.target[0] != '/')
+            c.fail("filesystem target '" + fs.target + "' must be an absolute path", fs.line,
+                   "filesystem");
+        std::string t = fs.target;
+        while (t.size() > 1 && t.back() == '/') t.pop_back();
+        if (auto it = targets.find(t); it != targets.end()) {
+            if (t == "/")
+                c.fail("more than one filesystem has target '/' (lines " +
+                           std::to_string(it->second) + " and " + std::to_string(fs.line) + ")",
+                       fs.line, "filesystem");
+            c.fail("filesystem target '" + t + "' appears twice (lines " +
+                       std::to_string(it->second) + " and " + std::to_string(fs.line) + ")",
+                   fs.line, "filesystem");
+        }
+        targets[t] = fs.line;
+        if (fs.type == FsType::Ram && !fs.usageKiB)
+            c.fail("ram filesystem at '" + fs.target + "' needs a usage size", fs.line, "filesystem");
+        if (fs.type != FsType::Ram && fs.source.empty())
+            c.fail("filesystem at '" + fs.target + "' has no source", fs.line, "filesystem");
+        if ((fs.type == FsType::Mount || fs.type == FsType::Bind) && fs.source[0] != '/')
+            c.fail("filesystem source '" + fs.source + "' must be an absolute path", fs.line,
+                   "filesystem");
+    }
+}
+
+bool validAddress(const std::string& text, std::optional<IpFamily> family, IpFamily* detected) {
+    unsigned char buf[16];
+    if (::inet_pton(AF_INET, text.c_str(), buf) == 1) *detected = IpFamily::Ipv4;
+    else if (::inet_pton(AF_INET6, text.c_str(), buf) == 1) *detected = IpFamily::Ipv6;
+    else return false;
+    return !family || *family == *detected;
+}
+
+void checkInterfaces(const Checker& c, const DomainDef& d) {
+    std::map<std::string, int> macs, guests, targets;
+    for (const auto& n : d.interfaces) {
+        auto dup = [&](std::map<std::string, int>& seen, const std::string& v, const char* what) {
+            if (v.empty()) return;
+            if (auto it = seen.find(v); it != seen.end())
+                c.fail(std::string(what) + " '" + v + "' is used by two interfaces (lines " +
+                           std::to_string(it->second) + " and " + std::to_string(n.line) + ")",
+                       n.line, "interface");
+            seen[v] = n.line;
+        };
+        dup(macs, n.mac, "MAC address");
+        dup(guests, n.guestDev, "guest device name");
+        dup(targets, n.targetDev, "target device name");
+        if (n.type == NetType::Bridge && n.sourceBridge.empty())
+            c.fail("interface of type 'bridge' needs <source bridge='…'/>", n.line, "interface");
+        if (n.type == NetType::Network && n.sourceNetwork.empty())
+            c.fail("interface of type 'network' needs <source network='…'/>", n.line, "interface");
+        if (n.type == NetType::Direct && n.sourceDev.empty())
+            c.fail("interface of type 'direct' needs <source dev='…'/>", n.line, "interface");
+        for (const auto& ip : n.ips) {
+            IpFamily fam;
+            if (!validAddress(ip.address, ip.family, &fam))
+                c.fail("invalid IP address '" + ip.address + "'", n.line, "interface");
+            unsigned max = fam == IpFamily::Ipv4 ? 32 : 128;
+            if (ip.prefix && *ip.prefix > max)
+                c.fail("prefix " + std::to_string(*ip.prefix) + " of '" + ip.address +
+                           "' is larger than " + std::to_string(max),
+                       n.line, "interface");
+        }
+        for (const auto& r : n.routes) {
+            IpFamily fam;
+            if (!validAddress(r.address, r.family, &fam))
+                c.fail("invalid route address '" + r.address + "'", n.line, "interface");
+            if (!r.gateway.empty() && !validAddress(r.gateway, fam, &fam))
+                c.fail("invalid route gateway '" + r.gateway + "'", n.line, "interface");
+        }
+        if (n.mtu && (*n.mtu < 68 || *n.mtu > 65535))
+            c.fail("mtu " + std::to_string(*n.mtu) + " is outside 68..65535", n.line, "interface");
+    }
+}
+
+}  // namespace
+
+void validate(const DomainDef& def, std::string_view filename) {
+    Checker c(filename);
+    checkName(c, def.name);
+    checkMemory(c, def);
+    if (def.vcpu.count == 0) c.fail("vcpu count must be at least 1", 0, "vcpu");
+    if (!def.vcpu.cpuset.empty() && !validCpuset(def.vcpu.cpuset))
+        c.fail("invalid cpuset '" + def.vcpu.cpuset + "'", 0, "vcpu");
+    if (!def.numatune.nodeset.empty() && !validCpuset(def.numatune.nodeset))
+        c.fail("invalid nodeset '" + def.numatune.nodeset + "'", 0, "numatune");
+
+    if (def.isContainer()) {
+        if (def.os.type != OsType::Exe)
+            c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) +
+                       "' is not supported for lxc domains (expected 'exe')",
+                   0, "os");
+        if (!def.os.init.empty() && def.os.init[0] != '/')
+            c.fail("init path '" + def.os.init + "' must be absolute", 0, "init");
+    } else {
+        if (def.os.type != OsType::Hvm)
+            c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) + "' is not supported for " +
+                       std::string(kDomainTypeNames.name(def.type)) + " domains (expected 'hvm')",
+                   0, "os");
+        if (def.os.kernel.empty() && def.disks.empty())
+            c.fail("a virtual machine needs <kernel> or a <disk> to boot from", 0, "os");
+    }
+
+    if (!def.idmap.uid.empty() || !def.idmap.gid.empty()) {
+        if (def.idmap.uid.empty()) c.fail("idmap has gid ranges but no uid range", 0, "idmap");
+        if (def.idmap.gid.empty()) c.fail("idmap has uid ranges but no gid range", 0, "idmap");
+        checkIdmap(c, def.idmap.uid, "uid");
+        checkIdmap(c, def.idmap.gid, "gid");
+    }
+    for (const auto& cap : def.features.caps)
+        if (std::find(kCapabilityNames.begin(), kCapabilityNames.end(), cap.name) ==
+            kCapabilityNames.end())
+            c.fail("unknown capability '" + cap.name + "'", 0, "capabilities");
+
+    checkFilesystems(c, def);
+    checkInterfaces(c, def);
+    if (def.lxcNamespaces.sharenet && (!def.interfaces.empty() || def.features.privnet))
+        c.fail("a shared network namespace (sharenet) cannot be combined with interfaces or "
+               "<privnet/>",
+               0, "lxc:namespace");
+}
+
 }  // namespace cvirt::conf

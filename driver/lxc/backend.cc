@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "cgroup/domain_cgroup.h"
 #include "conf/domain.h"
 #include "cvirt/error.h"
 #include "lxc/control_protocol.h"
@@ -117,6 +118,18 @@ util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, b
                     "cannot open the console of '" + name + "': " +
                         (reply.rfind("error ", 0) == 0 ? reply.substr(6) : reply));
     return fd;
+}
+
+void cleanupAfterCrash(const fs::path& root, const std::string& liveXml) noexcept {
+    try {
+        conf::DomainDef def = conf::parseDomain(liveXml, {.filename = "live XML", .validateSchema = false});
+        cgroup::HostLayout host = cgroup::detectHost();
+        std::string partition = def.resourcePartition.empty() ? "/machine" : def.resourcePartition;
+        auto cg = cgroup::DomainCgroup::open(host, partition, cgroup::leafName(def.name, "lxc", root));
+        cg.remove();
+    } catch (...) {
+        // best effort: a reader must not fail because a dead domain left a mess
+    }
 }
 
 pid_t initPid(const state::DriverPaths& paths, const std::string& name) {

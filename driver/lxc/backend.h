@@ -2,6 +2,7 @@
 // its control socket. Callers hold the domain lock.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "conf/domain_def.h"
@@ -22,6 +23,10 @@ void shutdown(const state::DriverPaths& paths, const std::string& name);
 void reboot(const state::DriverPaths& paths, const std::string& name);
 // A connection to the console stream; throws if another client holds it and !force.
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
+
+// Removes what a controller that died (kill -9, crash) left behind: processes in the
+// domain cgroup and the cgroup itself. Never throws.
+void cleanupAfterCrash(const std::filesystem::path& root, const std::string& liveXml) noexcept;
 
 // Pid of the container's init, from <runDir>/<name>.pid.
 pid_t initPid(const state::DriverPaths& paths, const std::string& name);

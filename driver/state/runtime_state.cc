@@ -26,7 +26,14 @@ std::pair<pid_t, pid_t> readPids(const std::string& text) {
     return {ctl, init};
 }
 
-bool processAlive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+// A zombie counts as dead: a killed controller may wait a while for its reaper.
+bool processAlive(pid_t pid) {
+    if (pid <= 0 || (::kill(pid, 0) < 0 && errno != EPERM)) return false;
+    auto stat = util::readFileIfExists("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    size_t paren = stat->rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';
+}
 
 }  // namespace
 
@@ -52,6 +59,7 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
         // The controller died without cleaning up (kill -9, crash): its container died with
         // it (PDEATHSIG); remove what it left and remember why the domain is off.
         if (processAlive(init)) ::kill(init, SIGKILL);
+        if (onStale_) onStale_(n, *xml);
         for (const char* ext : {".xml", ".pid", ".sock"})
             ::unlink((paths_.runDir / (n + ext)).c_str());
         try {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,7 +26,12 @@ struct LiveDomain {
 
 class RuntimeState {
 public:
-    explicit RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
+    // Called with the name and live XML of a domain whose controller died, before its state
+    // files are removed: the backend removes what the controller owned (cgroup, devices).
+    using StaleCleanup = std::function<void(const std::string& name, const std::string& liveXml)>;
+
+    explicit RuntimeState(DriverPaths paths, StaleCleanup onStale = {})
+        : paths_(std::move(paths)), onStale_(std::move(onStale)) {}
 
     std::vector<std::string> runningNames() const;  // one readdir
     // A running domain, or nullopt. A domain whose controller died is cleaned up here
@@ -45,6 +51,7 @@ public:
 
 private:
     DriverPaths paths_;
+    StaleCleanup onStale_;
 };
 
 }  // namespace cvirt::state

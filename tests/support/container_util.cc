@@ -28,12 +28,25 @@ bool userNamespacesWork() {
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+namespace {
+std::string escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out += c;
+    }
+    return out;
+}
+}  // namespace
+
 std::string containerXml(const std::string& name, const CtOptions& o) {
     std::string xml = "<domain type='lxc'";
     if (!o.namespaces.empty()) xml += " xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'";
     xml += "><name>" + name + "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>" +
            o.init + "</init>";
-    for (const auto& a : o.initargs) xml += "<initarg>" + a + "</initarg>";
+    for (const auto& a : o.initargs) xml += "<initarg>" + escape(a) + "</initarg>";
     xml += "</os>" + o.extra + "<devices>";
     if (o.rootfs)
         xml += "<filesystem type='mount'><source dir='" + rootfsDir() +

@@ -125,6 +125,16 @@ void Controller::start() {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
     pty_ = Pty::open();
+    if (!def_.idmap.empty()) {
+        // The container's root must be able to open its console.
+        auto rootOf = [](const std::vector<conf::IdmapRange>& ranges) -> int {
+            for (const auto& r : ranges)
+                if (r.start == 0) return static_cast<int>(r.target);
+            return -1;
+        };
+        if (::chown(pty_.slavePath.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
+            throwSystemError(errno, "cannot hand the console '" + pty_.slavePath + "' to the container");
+    }
     listen_ = listenOn(sockPath_);
     spawnInit();
     writeLiveState();
@@ -345,13 +355,14 @@ int Controller::run() {
         writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(r));
     }
     cgroup_.reset();
-    removeLiveState();
+    // The reason first: a reader that sees the live state gone must also see why.
     try {
         state::RuntimeState(opts_.paths)
             .setShutoffReason(def_.name, static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
+    removeLiveState();
     destroyWaiters_.clear();  // destroy callers see EOF: everything is gone
     return 0;
 }

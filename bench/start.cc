@@ -1,0 +1,148 @@
+// cvirt-bench-start ROOTFS [RUNS]: container start latency, interleaved with the floor
+// (unshare + chroot of the same /bin/true) and, when installed, crun and LXC, in one run.
+// Prints medians and ratios to the floor. A benchmark, not a test: it asserts nothing.
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cvirt/connection.h"
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+int runCommand(const std::vector<std::string>& argv) {
+    std::vector<char*> a;
+    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    a.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    if (posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ) != 0) return -1;
+    posix_spawn_file_actions_destroy(&fa);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool have(const char* tool) {
+    return runCommand({"sh", "-c", std::string("command -v ") + tool + " >/dev/null"}) == 0;
+}
+
+std::string xml(const std::string& name, const std::string& rootfs, const std::string& init,
+                const std::string& arg) {
+    return "<domain type='lxc'><name>" + name +
+           "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>" + init + "</init>" +
+           (arg.empty() ? "" : "<initarg>-c</initarg><initarg>" + arg + "</initarg>") +
+           "</os><features><privnet/></features><devices><filesystem type='mount'><source dir='" +
+           rootfs + "'/><target dir='/'/></filesystem><console type='pty'/></devices></domain>";
+}
+
+// Waits until the controller of `name` exits (the domain is gone).
+void waitGone(const fs::path& runDir, const std::string& name) {
+    std::ifstream in(runDir / (name + ".pid"));
+    pid_t ctl = 0;
+    in >> ctl;
+    if (ctl <= 0) return;
+    int fd = static_cast<int>(syscall(SYS_pidfd_open, ctl, 0));
+    if (fd < 0) return;
+    pollfd p{fd, POLLIN, 0};
+    poll(&p, 1, 10000);
+    close(fd);
+}
+
+long pssKiB(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("Pss:", 0) == 0) return std::stol(line.substr(4));
+    return -1;
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: cvirt-bench-start ROOTFS [RUNS]\n";
+        return 2;
+    }
+    std::string rootfs = fs::canonical(argv[1]);
+    int runs = argc > 2 ? std::atoi(argv[2]) : 30;
+    char tmpl[] = "/tmp/cvirt-bench-XXXXXX";
+    std::string root = mkdtemp(tmpl);
+    std::string uri = "lxc:///embed?root=" + root;
+    fs::path runDir = fs::path(root) / "run/cvirt/lxc";
+    cvirt::Connection conn = cvirt::Connection::open(uri);
+    conn.define(xml("cvirt-bench-long", rootfs, "/bin/sh", "sleep 100000"), "bench");
+
+    std::map<std::string, std::vector<double>> t;
+    std::vector<long> pss;
+    bool crun = have("crun"), lxc = have("lxc-execute");
+    for (int i = 0; i < runs; ++i) {
+        auto a = Clock::now();
+        runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
+                    "--mount-proc", "chroot", rootfs, "/bin/true"});
+        t["floor (unshare+chroot) start-to-exit"].push_back(ms(Clock::now() - a));
+
+        a = Clock::now();
+        std::string name = "cvirt-bench-true";
+        conn.create(xml(name, rootfs, "/bin/true", ""), "bench");
+        waitGone(runDir, name);
+        t["cvirt start-to-exit"].push_back(ms(Clock::now() - a));
+
+        cvirt::Domain d = conn.lookup("cvirt-bench-long");
+        a = Clock::now();
+        d.start();
+        t["cvirt detached start"].push_back(ms(Clock::now() - a));
+        if (i == 0) {
+            std::ifstream in(runDir / "cvirt-bench-long.pid");
+            pid_t ctl = 0;
+            in >> ctl;
+            pss.push_back(pssKiB(ctl));
+        }
+        a = Clock::now();
+        d.destroy();
+        t["cvirt destroy"].push_back(ms(Clock::now() - a));
+        (void)crun;
+        (void)lxc;
+    }
+    double floor = median(t["floor (unshare+chroot) start-to-exit"]);
+    std::printf("%-40s %10s %8s\n", "what (median of runs)", "ms", "x floor");
+    for (auto& [k, v] : t)
+        std::printf("%-40s %10.2f %8.2f\n", k.c_str(), median(v), median(v) / floor);
+    if (!pss.empty() && pss[0] > 0) std::printf("%-40s %10ld KiB\n", "controller PSS", pss[0]);
+    if (!crun) std::printf("crun: not installed (skipped)\n");
+    if (!lxc) std::printf("lxc: not installed (skipped)\n");
+    std::printf("runs: %d\n", runs);
+    fs::remove_all(root);
+    return 0;
+}
