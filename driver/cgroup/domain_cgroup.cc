@@ -86,7 +86,12 @@ DomainCgroup DomainCgroup::open(const HostLayout& host, std::string_view partiti
     while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
     for (const auto& h : host.hierarchies) {
         if (!usesHierarchy(h)) continue;
-        dirs.push_back({&h, h.mount / rel / std::string(leaf), {}});
+        Dir d{&h, h.mount / rel / std::string(leaf), {}};
+        for (fs::path p = d.path.parent_path(); p != h.mount && p.has_relative_path() &&
+                                                p.string().size() > h.mount.string().size();
+             p = p.parent_path())
+            d.parents.insert(d.parents.begin(), p);
+        dirs.push_back(std::move(d));
     }
     return DomainCgroup(host, std::move(dirs), false);
 }
@@ -115,7 +120,6 @@ DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view parti
             }
             cur /= *it;
             if (::mkdir(cur.c_str(), 0755) == 0) {
-                if (std::next(it) != rel.end()) d.createdParents.push_back(cur);
                 inheritCpuset(*d.hierarchy, cur);
             } else if (errno != EEXIST) {
                 throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
@@ -207,8 +211,8 @@ void DomainCgroup::remove() noexcept {
     for (const Dir& d : dirs_) {
         for (int i = 0; i < 100 && ::rmdir(d.path.c_str()) < 0 && errno == EBUSY; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        for (auto it = d.createdParents.rbegin(); it != d.createdParents.rend(); ++it)
-            ::rmdir(it->c_str());  // only when empty: another domain may live there
+        for (auto it = d.parents.rbegin(); it != d.parents.rend(); ++it)
+            ::rmdir(it->c_str());  // fails while another domain lives there
     }
     owning_ = false;
 }

@@ -42,7 +42,8 @@ public:
     fs::path pathFor(std::string_view controller) const;
     // SIGKILLs every process inside, until none is left (bounded wait).
     void killAll() noexcept;
-    // killAll, then rmdir of the leaf and of the partition directories it created.
+    // killAll, then rmdir of the leaf and of the partition directories once they are empty
+    // (whoever created them: the last domain to leave a partition removes it).
     void remove() noexcept;
     // Ownership goes to the caller: the destructor will not remove the cgroup.
     void release() noexcept { owning_ = false; }
@@ -51,7 +52,7 @@ private:
     struct Dir {
         const Hierarchy* hierarchy = nullptr;
         fs::path path;
-        std::vector<fs::path> createdParents;  // partition dirs made by create(), deepest last
+        std::vector<fs::path> parents;  // partition dirs below the hierarchy root, deepest last
     };
     DomainCgroup(const HostLayout& host, std::vector<Dir> dirs, bool owning)
         : host_(&host), dirs_(std::move(dirs)), owning_(owning) {}
