@@ -37,6 +37,31 @@ void formatDevices(const DomainDef& def, pugi::xml_node domain) {
     for (const auto& h : def.hostdevs) detail::formatHostdev(h, devices);
 }
 
+// pugixml writes empty elements as "<x />"; libvirt writes "<x/>". Drop that space outside
+// attribute values (where " />" may legitimately appear).
+std::string tightenEmptyTags(const std::string& in) {
+    std::string out;
+    out.reserve(in.size());
+    bool inTag = false;
+    char quote = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (inTag && (c == '\'' || c == '"')) {
+            quote = c;
+        } else if (c == '<') {
+            inTag = true;
+        } else if (c == '>') {
+            inTag = false;
+        } else if (inTag && c == ' ' && i + 2 < in.size() && in[i + 1] == '/' && in[i + 2] == '>') {
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
 }  // namespace
 
 DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
@@ -91,7 +116,7 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
              pugi::format_indent | pugi::format_no_declaration |
                  pugi::format_attribute_single_quote,
              pugi::encoding_utf8);
-    return out.str();
+    return tightenEmptyTags(out.str());
 }
 
 DomainDef loadDomain(std::string_view xml, const ParseOptions& opts) {

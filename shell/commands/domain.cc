@@ -1,0 +1,159 @@
+// Definitions: define, undefine, dumpxml, edit, autostart, domuuid, domname, domid.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "commands/common.h"
+#include "cvirt/error.h"
+#include "util/file.h"
+
+namespace cvirt::shell {
+
+namespace {
+
+void declareFile(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("file", po::value<std::string>()->required(), "file containing an XML domain description");
+    pos.add("file", 1);
+}
+
+int cmdDefine(Session& s, const po::variables_map& args) {
+    std::string file = args["file"].as<std::string>();
+    std::string xml = util::readFile(file);
+    Domain d = s.connection().define(xml, file);
+    s.out() << "Domain '" << d.name() << "' defined from " << file << "\n";
+    return 0;
+}
+
+int cmdUndefine(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.undefine();
+    s.out() << "Domain '" << d.name() << "' has been undefined\n";
+    return 0;
+}
+
+void declareDumpxml(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("inactive", "show inactive defined XML");
+}
+int cmdDumpxml(Session& s, const po::variables_map& args) {
+    s.out() << lookupDomain(s, args).xml(flag(args, "inactive"));
+    return 0;
+}
+
+int runEditor(const std::string& path) {
+    const char* editor = std::getenv("VISUAL");
+    if (!editor || !*editor) editor = std::getenv("EDITOR");
+    if (!editor || !*editor) editor = "vi";
+    std::string cmd = std::string(editor) + " '" + path + "'";
+    int st = std::system(cmd.c_str());
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        throw Error(ErrorCode::OperationFailed, "editor '" + std::string(editor) + "' failed");
+    return 0;
+}
+
+// virsh's loop: edit, redefine; on error offer to edit again.
+int cmdEdit(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    std::string original = d.xml(true);
+    char tmpl[] = "/tmp/cvirsh-edit-XXXXXX.xml";
+    int fd = ::mkstemps(tmpl, 4);
+    if (fd < 0) throwSystemError(errno, "cannot create a temporary file");
+    ::close(fd);
+    std::string path = tmpl;
+    struct Remove {
+        std::string p;
+        ~Remove() { ::unlink(p.c_str()); }
+    } remover{path};
+    util::writeFileAtomic(path, original, 0600);
+    for (;;) {
+        runEditor(path);
+        std::string edited = util::readFile(path);
+        if (edited == original) {
+            s.out() << "Domain '" << d.name() << "' XML configuration not changed.\n";
+            return 0;
+        }
+        try {
+            Domain nd = s.connection().define(edited, path);
+            s.out() << "Domain '" << nd.name() << "' XML configuration edited.\n";
+            return 0;
+        } catch (const Error& e) {
+            s.err() << "error: " << e.what() << "\n";
+        }
+        for (;;) {
+            s.out() << "Failed. Try again? [y,n,?]:";
+            s.out().flush();
+            std::string answer;
+            if (!std::getline(std::cin, answer)) answer = "n";
+            if (answer == "y") break;
+            if (answer == "n")
+                throw Error(ErrorCode::OperationFailed, "edit of domain '" + d.name() + "' abandoned");
+            s.out() << "y - yes, start editor again\n"
+                       "n - no, throw away my changes\n"
+                       "? - print this help\n";
+        }
+    }
+}
+
+void declareAutostart(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("disable", "disable autostarting");
+}
+int cmdAutostart(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    bool disable = flag(args, "disable");
+    d.setAutostart(!disable);
+    s.out() << "Domain '" << d.name() << "' " << (disable ? "unmarked" : "marked")
+            << " as autostarted\n";
+    return 0;
+}
+
+int cmdDomuuid(Session& s, const po::variables_map& args) {
+    s.out() << lookupDomain(s, args).summary().uuid << "\n";
+    return 0;
+}
+
+void declareDomname(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("domain", po::value<std::string>()->required(), "domain id or uuid");
+    pos.add("domain", 1);
+}
+int cmdDomname(Session& s, const po::variables_map& args) {
+    s.out() << lookupDomain(s, args).name() << "\n";
+    return 0;
+}
+
+int cmdDomid(Session& s, const po::variables_map& args) {
+    auto id = lookupDomain(s, args).summary().id;
+    s.out() << (id ? std::to_string(*id) : std::string("-")) << "\n";
+    return 0;
+}
+
+}  // namespace
+
+std::vector<Command> domainCommands() {
+    return {
+        {"define", "domain", "define (but don't start) a domain from an XML file",
+         "Define a domain.", declareFile, cmdDefine},
+        {"undefine", "domain", "undefine a domain",
+         "Undefine an inactive domain, or convert persistent to transient.", declareDomain,
+         cmdUndefine, Complete::Domain},
+        {"dumpxml", "domain", "domain information in XML",
+         "Output the domain information as an XML dump to stdout.", declareDumpxml, cmdDumpxml,
+         Complete::Domain},
+        {"edit", "domain", "edit XML configuration for a domain",
+         "Edit the XML configuration for a domain.", declareDomain, cmdEdit, Complete::Domain},
+        {"autostart", "domain", "autostart a domain",
+         "Configure a domain to be automatically started at boot.", declareAutostart,
+         cmdAutostart, Complete::Domain},
+        {"domuuid", "domain", "convert a domain name or id to domain UUID",
+         "Convert a domain name or id to domain UUID.", declareDomain, cmdDomuuid, Complete::Domain},
+        {"domname", "domain", "convert a domain id or UUID to domain name",
+         "Convert a domain id or UUID to domain name.", declareDomname, cmdDomname},
+        {"domid", "domain", "convert a domain name or UUID to domain id",
+         "Convert a domain name or UUID to domain id.", declareDomain, cmdDomid, Complete::Domain},
+    };
+}
+
+}  // namespace cvirt::shell

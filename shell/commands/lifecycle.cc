@@ -1,0 +1,147 @@
+// Running domains: start, create, destroy, shutdown, reboot, console, lxc-enter-namespace,
+// exec, autostart-run.
+#include <unistd.h>
+
+#include "commands/common.h"
+#include "cvirt/error.h"
+#include "engine/console_client.h"
+#include "util/fd.h"
+#include "util/file.h"
+
+namespace cvirt::shell {
+
+namespace {
+
+int attachConsole(Session& s, Domain& d, bool force) {
+    util::Fd fd(d.openConsole(force));
+    return runConsole(fd.get(), d.name(), s.out());
+}
+
+void declareStart(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("console", "attach to console after creation")(
+        "force-boot", "force fresh boot by discarding any managed save");
+}
+int cmdStart(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.start();
+    s.out() << "Domain '" << d.name() << "' started\n";
+    if (flag(args, "console")) return attachConsole(s, d, false);
+    return 0;
+}
+
+void declareCreate(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("file", po::value<std::string>()->required(), "file containing an XML domain description")(
+        "console", "attach to console after creation")("autodestroy", "automatically destroy the guest when cvirsh exits");
+    pos.add("file", 1);
+}
+int cmdCreate(Session& s, const po::variables_map& args) {
+    std::string file = args["file"].as<std::string>();
+    Domain d = s.connection().create(util::readFile(file), file);
+    s.out() << "Domain '" << d.name() << "' created from " << file << "\n";
+    int rc = 0;
+    if (flag(args, "console")) rc = attachConsole(s, d, false);
+    if (flag(args, "autodestroy")) {
+        if (!flag(args, "console")) {
+            s.out() << "Press Enter to destroy the domain\n";
+            s.out().flush();
+            std::string line;
+            std::getline(std::cin, line);
+        }
+        d.destroy();
+    }
+    return rc;
+}
+
+int cmdDestroy(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.destroy();
+    s.out() << "Domain '" << d.name() << "' destroyed\n";
+    return 0;
+}
+
+void declareShutdown(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("mode", po::value<std::string>(), "shutdown mode: signal");
+}
+int cmdShutdown(Session& s, const po::variables_map& args) {
+    if (args.count("mode") && args["mode"].as<std::string>() != "signal")
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "unsupported shutdown mode '" + args["mode"].as<std::string>() + "' (only 'signal')");
+    Domain d = lookupDomain(s, args);
+    d.shutdown();
+    s.out() << "Domain '" << d.name() << "' is being shutdown\n";
+    return 0;
+}
+
+int cmdReboot(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.reboot();
+    s.out() << "Domain '" << d.name() << "' is being rebooted\n";
+    return 0;
+}
+
+void declareConsole(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("force", "force console connection (disconnect already connected sessions)");
+}
+int cmdConsole(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    return attachConsole(s, d, flag(args, "force"));
+}
+
+void declareEnter(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("domain", po::value<std::string>()->required(), "domain name, id or uuid")(
+        "noseclabel", "Do not change process security label")(
+        "args", po::value<std::vector<std::string>>()->required(), "command to run");
+    pos.add("domain", 1).add("args", -1);
+}
+int cmdEnter(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    s.out().flush();
+    return d.exec(args["args"].as<std::vector<std::string>>());
+}
+
+int cmdAutostartRun(Session& s, const po::variables_map&) {
+    auto started = s.connection().autostartAll([](const std::string& name, const Error& e) {
+        std::cerr << "error: cannot autostart domain '" << name << "': " << e.what() << "\n";
+    });
+    for (const auto& n : started) s.out() << "Domain '" << n << "' started\n";
+    return 0;
+}
+
+void declareNothing(po::options_description&, po::positional_options_description&) {}
+
+}  // namespace
+
+std::vector<Command> lifecycleCommands() {
+    return {
+        {"start", "domain", "start a (previously defined) inactive domain",
+         "Start a (previously defined) inactive domain.", declareStart, cmdStart, Complete::Domain},
+        {"create", "domain", "create a domain from an XML file",
+         "Create a domain (transient: it has no persistent config).", declareCreate, cmdCreate},
+        {"destroy", "domain", "destroy (stop) a domain",
+         "Forcefully stop a given domain: every process of the container is killed.", declareDomain,
+         cmdDestroy, Complete::Domain},
+        {"shutdown", "domain", "gracefully shutdown a domain",
+         "Ask the domain's init to stop (SIGTERM, SIGPWR); it is killed after a timeout.",
+         declareShutdown, cmdShutdown, Complete::Domain},
+        {"reboot", "domain", "reboot a domain", "Restart a running domain in place (same id).",
+         declareDomain, cmdReboot, Complete::Domain},
+        {"console", "domain", "connect to the guest console",
+         "Connect the terminal to the domain's console; Ctrl-] leaves.", declareConsole,
+         cmdConsole, Complete::Domain},
+        {"lxc-enter-namespace", "domain", "LXC Guest Enter Namespace",
+         "Run an arbitrary command in a lxc guest namespace; use at your own risk.", declareEnter,
+         cmdEnter, Complete::Domain},
+        {"exec", "domain", "run a command inside a running container",
+         "Run a command in every namespace of a running container, stdio passed through; "
+         "returns its exit status.",
+         declareEnter, cmdEnter, Complete::Domain},
+        {"autostart-run", "domain", "start every autostart domain",
+         "Start the domains marked autostart that are not running (for a boot service).",
+         declareNothing, cmdAutostartRun},
+    };
+}
+
+}  // namespace cvirt::shell

@@ -1,0 +1,21 @@
+// virsh's table layout (vsh-table.c): " cell" + padding to the column width + 2, a dashed
+// line under the header of sum(width + 3), no header in quiet mode.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace cvirt::shell {
+
+class Table {
+public:
+    explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+    void print(std::ostream& out, bool header = true) const;
+
+private:
+    std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace cvirt::shell
