@@ -50,7 +50,19 @@ cp -a "$build/rootfs/busybox" "$root$build/rootfs/"
 cp -a "$src/schemas" "$src/xml-examples" "$root$src/"
 mkdir -p "$root$src/tests" && cp -a "$src/tests/data" "$root$src/tests/"
 
-cat > "$root/init" <<INIT
+# pivot_root cannot leave an initramfs: /init copies the tree onto a tmpfs and switches
+# root to it, as a real system's initramfs does, then /init2 runs the tests.
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+mount -t tmpfs -o size=90% tmpfs /mnt
+for d in /*; do
+    case $d in /mnt|/proc|/sys|/dev) mkdir -p /mnt$d ;; *) cp -a $d /mnt/ ;; esac
+done
+exec switch_root /mnt /init2
+INIT
+mkdir -p "$root/mnt"
+for a in cp switch_root; do ln -sf busybox "$root/bin/$a"; done
+cat > "$root/init2" <<INIT
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -68,7 +80,7 @@ done
 echo CVIRT-VM-DONE
 poweroff -f
 INIT
-chmod +x "$root/init"
+chmod +x "$root/init" "$root/init2"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 accel=(-accel tcg)
