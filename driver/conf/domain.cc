@@ -62,10 +62,52 @@ std::string tightenEmptyTags(const std::string& in) {
     return out;
 }
 
+
+// Elements of <domain> that appear at most once, and those that must appear.
+constexpr std::string_view kSingletons[] = {
+    "name",      "uuid",     "title",    "description", "metadata", "maxMemory", "memory",
+    "currentMemory", "blkiotune", "memtune", "vcpu", "cputune", "numatune", "resource",
+    "os",        "idmap",    "features", "clock",       "on_poweroff", "on_reboot", "on_crash",
+    "devices"};
+constexpr std::string_view kRequired[] = {"name", "memory", "os"};
+
+void checkStructure(const XmlContext& ctx, pugi::xml_node root) {
+    for (std::string_view name : kSingletons) {
+        pugi::xml_node first = root.child(std::string(name).c_str());
+        if (!first) continue;
+        pugi::xml_node second = first.next_sibling(std::string(name).c_str());
+        if (second)
+            ctx.fail(second, "element appears twice (first at line " +
+                                 std::to_string(ctx.lineOf(first)) + ")");
+    }
+    for (std::string_view name : kRequired)
+        if (!root.child(std::string(name).c_str()))
+            ctx.fail(root, "missing <" + std::string(name) + ">");
+    if (pugi::xml_node os = root.child("os"); os && !os.child("type"))
+        ctx.fail(os, "missing <type>");
+}
+
+DomainDef parseValidated(std::string_view xml, const ParseOptions& opts);
+
 }  // namespace
 
 DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
-    if (opts.validateSchema) validateDomainSchema(xml, opts.filename);
+    refuseUnsafeXml(xml, opts.filename);
+    if (!opts.validateSchema) return parseValidated(xml, opts);
+    try {
+        validateDomainSchema(xml, opts.filename);
+    } catch (const Error& schemaError) {
+        // The element parsers name the offending value more precisely than libxml2 does;
+        // when they see the problem too, theirs is the message.
+        parseValidated(xml, {.filename = opts.filename, .validateSchema = false});
+        throw;
+    }
+    return parseValidated(xml, opts);
+}
+
+namespace {
+
+DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
 
     pugi::xml_document doc;
     pugi::xml_parse_result res =
@@ -90,6 +132,7 @@ DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
     if (!type) ctx.fail(root, "missing attribute 'type'");
     def.type = parseEnum(ctx, root, kDomainTypeNames, *type, "domain type");
 
+    checkStructure(ctx, root);
     detail::parseGeneral(ctx, root, def);
     detail::parseResources(ctx, root, def);
     detail::parseOs(ctx, root, def);
@@ -97,6 +140,8 @@ DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
     detail::parseLxcNamespace(ctx, root, def);
     return def;
 }
+
+}  // namespace
 
 std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     pugi::xml_document doc;

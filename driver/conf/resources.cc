@@ -25,6 +25,33 @@ void appendSigned(pugi::xml_node parent, const char* name, std::optional<int64_t
     if (v) appendText(parent, name, std::to_string(*v));
 }
 
+template <typename T>
+T inRange(const XmlContext& ctx, pugi::xml_node n, T value, T lo, T hi) {
+    if (value < lo || value > hi)
+        ctx.fail(n, "value " + std::to_string(value) + " is outside " + std::to_string(lo) + ".." +
+                        std::to_string(hi));
+    return value;
+}
+
+unsigned blkioWeight(const XmlContext& ctx, pugi::xml_node w) {
+    return inRange(ctx, w, parseU32(ctx, w, w.text().get(), "weight"), 100u, 1000u);
+}
+
+std::optional<uint64_t> rangedChild(const XmlContext& ctx, pugi::xml_node parent, const char* name,
+                                    uint64_t lo, uint64_t hi) {
+    pugi::xml_node n = parent.child(name);
+    if (!n) return std::nullopt;
+    return inRange(ctx, n, parseU64(ctx, n, n.text().get(), name), lo, hi);
+}
+
+std::optional<int64_t> quotaChild(const XmlContext& ctx, pugi::xml_node parent, const char* name) {
+    pugi::xml_node n = parent.child(name);
+    if (!n) return std::nullopt;
+    int64_t q = parseI64(ctx, n, n.text().get(), name);
+    if (q == -1) return q;
+    return inRange<int64_t>(ctx, n, q, 1000, 17592186044415);
+}
+
 }  // namespace
 
 void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
@@ -39,12 +66,11 @@ void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def
         def.currentMemory = MemoryKiB{parseScaledElementKiB(ctx, n)};
 
     if (pugi::xml_node b = domain.child("blkiotune")) {
-        if (pugi::xml_node w = b.child("weight"))
-            def.blkiotune.weight = parseU32(ctx, w, w.text().get(), "weight");
+        if (pugi::xml_node w = b.child("weight")) def.blkiotune.weight = blkioWeight(ctx, w);
         for (pugi::xml_node d : b.children("device")) {
             BlkioDevice dev;
             dev.path = childText(d, "path").value_or("");
-            if (pugi::xml_node w = d.child("weight")) dev.weight = parseU32(ctx, w, w.text().get(), "weight");
+            if (pugi::xml_node w = d.child("weight")) dev.weight = blkioWeight(ctx, w);
             dev.readBytesSec = u64Child(ctx, d, "read_bytes_sec");
             dev.writeBytesSec = u64Child(ctx, d, "write_bytes_sec");
             dev.readIopsSec = u64Child(ctx, d, "read_iops_sec");
@@ -60,18 +86,18 @@ void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def
     }
     if (pugi::xml_node v = domain.child("vcpu")) {
         def.vcpu.count = parseU32(ctx, v, v.text().get(), "vcpu count");
+        if (def.vcpu.count == 0) ctx.fail(v, "vcpu count must be at least 1");
         if (auto p = attrOf(v, "placement"))
             def.vcpu.placement = parseEnum(ctx, v, kVcpuPlacementNames, *p, "vcpu placement");
         def.vcpu.cpuset = attrOf(v, "cpuset").value_or("");
         if (auto c = attrOf(v, "current")) def.vcpu.current = parseU32(ctx, v, *c, "current vcpus");
     }
     if (pugi::xml_node c = domain.child("cputune")) {
-        def.cputune.shares = u64Child(ctx, c, "shares");
-        def.cputune.period = u64Child(ctx, c, "period");
-        if (pugi::xml_node q = c.child("quota")) def.cputune.quota = parseI64(ctx, q, q.text().get(), "quota");
-        def.cputune.emulatorPeriod = u64Child(ctx, c, "emulator_period");
-        if (pugi::xml_node q = c.child("emulator_quota"))
-            def.cputune.emulatorQuota = parseI64(ctx, q, q.text().get(), "emulator_quota");
+        def.cputune.shares = rangedChild(ctx, c, "shares", 2, 262144);
+        def.cputune.period = rangedChild(ctx, c, "period", 1000, 1000000);
+        def.cputune.quota = quotaChild(ctx, c, "quota");
+        def.cputune.emulatorPeriod = rangedChild(ctx, c, "emulator_period", 1000, 1000000);
+        def.cputune.emulatorQuota = quotaChild(ctx, c, "emulator_quota");
         if (pugi::xml_node e = c.child("emulatorpin"))
             def.cputune.emulatorpinCpuset = attrOf(e, "cpuset").value_or("");
     }

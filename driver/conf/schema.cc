@@ -24,8 +24,41 @@ void silenceStructured(void*, xmlErrorPtr) {}
 struct FirstError {
     bool set = false;
     int line = 0;
-    std::string element, message;
+    std::string element, message, text;
 };
+
+std::string nodeText(xmlNodePtr node) {
+    if (node->type != XML_ELEMENT_NODE) return {};
+    xmlChar* c = xmlNodeGetContent(node);
+    std::string t = c ? reinterpret_cast<const char*>(c) : "";
+    xmlFree(c);
+    return t.size() > 80 ? t.substr(0, 80) + "…" : t;
+}
+
+bool startsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
+
+// libxml2's wording, said the way cvirt's other errors are.
+std::string rephrase(const FirstError& e) {
+    const std::string& m = e.message;
+    if (startsWith(m, "Did not expect element "))
+        return "unexpected element <" + m.substr(23, m.find(' ', 23) - 23) + ">";
+    if (startsWith(m, "Invalid attribute ")) {
+        std::string name = m.substr(18, m.find(' ', 18) - 18);
+        return "unknown attribute '" + name + "' or invalid value for it";
+    }
+    if (startsWith(m, "Error validating datatype "))
+        return "invalid value '" + e.text + "' (expected " + m.substr(26) + ")";
+    if (startsWith(m, "Element ") && m.find("failed to validate attributes") != std::string::npos)
+        return "invalid or missing attribute";
+    if (startsWith(m, "Element ") && m.find("has extra content: ") != std::string::npos)
+        return "unexpected element <" + m.substr(m.find("has extra content: ") + 19) + ">";
+    if (startsWith(m, "Expecting element "))
+        return "missing element <" + m.substr(18, m.find(',') - 18) + ">";
+    if (startsWith(m, "Value ")) return "invalid value '" + e.text + "'";
+    if (startsWith(m, "Type ") && m.find(" doesn't allow value ") != std::string::npos)
+        return "invalid value '" + e.text + "' (expected " + m.substr(5, m.find(' ', 5) - 5) + ")";
+    return m;
+}
 
 void collect(void* data, xmlErrorPtr err) {
     auto* first = static_cast<FirstError*>(data);
@@ -45,6 +78,7 @@ void collect(void* data, xmlErrorPtr err) {
     std::string msg = err->message ? err->message : "invalid document";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     first->message = msg;
+    if (err->node) first->text = nodeText(static_cast<xmlNodePtr>(err->node));
 }
 
 class CompiledSchema {
@@ -80,8 +114,10 @@ int lineAt(std::string_view text, size_t offset) {
     return line;
 }
 
+}  // namespace
+
 // A DOCTYPE may name the root, nothing more: no entities, no external DTD.
-void refuseDoctypeDeclarations(std::string_view xml, std::string_view filename) {
+void refuseUnsafeXml(std::string_view xml, std::string_view filename) {
     size_t at = xml.find("<!DOCTYPE");
     if (at == std::string_view::npos) return;
     size_t end = at;
@@ -100,8 +136,6 @@ void refuseDoctypeDeclarations(std::string_view xml, std::string_view filename) 
                                              "DTD is not allowed");
 }
 
-}  // namespace
-
 fs::path schemaDir() {
     if (const char* env = std::getenv("CVIRT_SCHEMA_DIR"); env && *env) return env;
     fs::path build = CVIRT_BUILD_SCHEMA_DIR;
@@ -110,7 +144,7 @@ fs::path schemaDir() {
 }
 
 void validateDomainSchema(std::string_view xml, std::string_view filename) {
-    refuseDoctypeDeclarations(xml, filename);
+    refuseUnsafeXml(xml, filename);
     const CompiledSchema& schema = compiled();
 
     FirstError first;
@@ -137,7 +171,7 @@ void validateDomainSchema(std::string_view xml, std::string_view filename) {
     if (invalid.line > 0) text += ":" + std::to_string(invalid.line);
     text += ": ";
     if (!invalid.element.empty()) text += "<" + invalid.element + ">: ";
-    text += invalid.set ? invalid.message : "does not match the domain schema";
+    text += invalid.set ? rephrase(invalid) : "does not match the domain schema";
     throw Error(ErrorCode::XmlError, std::move(text));
 }
 

@@ -126,7 +126,7 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
                    fs.line, "filesystem");
         }
         targets[t] = fs.line;
-        if (fs.type == FsType::Ram && !fs.usageKiB)
+        if (fs.type == FsType::Ram && (!fs.usageKiB || *fs.usageKiB == 0))
             c.fail("ram filesystem at '" + fs.target + "' needs a usage size", fs.line, "filesystem");
         if (fs.type != FsType::Ram && fs.source.empty())
             c.fail("filesystem at '" + fs.target + "' has no source", fs.line, "filesystem");
@@ -166,8 +166,12 @@ void checkInterfaces(const Checker& c, const DomainDef& d) {
             c.fail("interface of type 'direct' needs <source dev='…'/>", n.line, "interface");
         for (const auto& ip : n.ips) {
             IpFamily fam;
-            if (!validAddress(ip.address, ip.family, &fam))
+            if (!validAddress(ip.address, std::nullopt, &fam))
                 c.fail("invalid IP address '" + ip.address + "'", n.line, "interface");
+            if (ip.family && *ip.family != fam)
+                c.fail("IP address '" + ip.address + "' is not an " +
+                           std::string(kIpFamilyNames.name(*ip.family)) + " address",
+                       n.line, "interface");
             unsigned max = fam == IpFamily::Ipv4 ? 32 : 128;
             if (ip.prefix && *ip.prefix > max)
                 c.fail("prefix " + std::to_string(*ip.prefix) + " of '" + ip.address +
