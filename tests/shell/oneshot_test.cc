@@ -1,0 +1,185 @@
+// cvirsh as scripts use it: one command per process against an embed root.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/test_util.h"
+
+using namespace cvirt::testenv;
+
+namespace {
+const char* kXml =
+    "<domain type='lxc'><name>web</name><title>the web</title><memory unit='MiB'>64</memory>"
+    "<os><type>exe</type><init>/bin/sh</init></os><devices><filesystem type='mount'>"
+    "<source dir='/tmp'/><target dir='/'/></filesystem></devices></domain>";
+}
+
+class OneShotTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(OneShotTest);
+    CPPUNIT_TEST(defineListUndefine);
+    CPPUNIT_TEST(listFormats);
+    CPPUNIT_TEST(lookupsAndState);
+    CPPUNIT_TEST(autostartToggle);
+    CPPUNIT_TEST(sequences);
+    CPPUNIT_TEST(errors);
+    CPPUNIT_TEST(badXmlNamesFileAndLine);
+    CPPUNIT_TEST(helpForEveryCommand);
+    CPPUNIT_TEST(editRedefines);
+    CPPUNIT_TEST(defaultUriFromEnvironment);
+    CPPUNIT_TEST_SUITE_END();
+
+    TempDir* dir_ = nullptr;
+    std::string file_;
+
+    RunResult sh(std::vector<std::string> args, const std::string& input = {},
+                 std::vector<std::string> env = {}) {
+        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv, input, env);
+    }
+
+public:
+    void setUp() override {
+        dir_ = new TempDir;
+        file_ = (dir_->path() / "web.xml").string();
+        std::ofstream(file_) << kXml;
+    }
+    void tearDown() override { delete dir_; }
+
+    void defineListUndefine() {
+        RunResult r = sh({"define", file_});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\n", r.out);
+        r = sh({"list", "--all"});
+        CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State\n"
+                                         "-----------------------\n"
+                                         " -    web    shut off\n\n"),
+                             r.out);
+        r = sh({"undefine", "web"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' has been undefined\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State\n--------------------\n\n"),
+                             sh({"list", "--all"}).out);
+    }
+    void listFormats() {
+        sh({"define", file_});
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"list", "--all", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), sh({"list", "--name"}).out);  // active only
+        std::string uuid = sh({"domuuid", "web"}).out;
+        CPPUNIT_ASSERT_EQUAL(uuid, sh({"list", "--all", "--uuid"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State      Title\n"
+                                         "---------------------------------\n"
+                                         " -    web    shut off   the web\n\n"),
+                             sh({"list", "--inactive", "--title"}).out);
+    }
+    void lookupsAndState() {
+        sh({"define", file_});
+        std::string uuid = sh({"domuuid", "web"}).out;
+        CPPUNIT_ASSERT_EQUAL(size_t(37), uuid.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"domname", uuid.substr(0, 36)}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("-\n"), sh({"domid", "web"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "web"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off (unknown)\n\n"),
+                             sh({"domstate", "--reason", "web"}).out);
+        std::string info = sh({"dominfo", "--domain", "web"}).out;
+        CPPUNIT_ASSERT(info.find("Name:           web\n") != std::string::npos);
+        CPPUNIT_ASSERT(info.find("State:          shut off\n") != std::string::npos);
+        CPPUNIT_ASSERT(info.find("Max memory:     65536 KiB\n") != std::string::npos);
+        CPPUNIT_ASSERT(info.find("Autostart:      disable\n") != std::string::npos);
+        std::string xml = sh({"dumpxml", "web"}).out;
+        CPPUNIT_ASSERT(xml.find("<uuid>" + uuid.substr(0, 36) + "</uuid>") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(xml, sh({"dumpxml", "--inactive", "web"}).out);
+    }
+    void autostartToggle() {
+        sh({"define", file_});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' marked as autostarted\n"),
+                             sh({"autostart", "web"}).out);
+        CPPUNIT_ASSERT(sh({"dominfo", "web"}).out.find("Autostart:      enable") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"list", "--all", "--autostart", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' unmarked as autostarted\n"),
+                             sh({"autostart", "--disable", "web"}).out);
+    }
+    void sequences() {
+        RunResult r = sh({"define " + file_ + "; domstate web ; domid web"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\nshut off\n\n-\n", r.out);
+        r = sh({"domstate nope; domid web"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);  // a failure anywhere fails the run
+        CPPUNIT_ASSERT_EQUAL(std::string("-\n"), r.out);
+    }
+    void errors() {
+        RunResult r = sh({"strat", "web"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: unknown command: 'strat'\ndid you mean 'start'?\n"), r.err);
+        r = sh({"dominfo", "nope"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: failed to get domain 'nope'\n"), r.err);
+        r = sh({"list", "--bogus"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'list' doesn't support option --bogus\n"), r.err);
+        r = sh({"dominfo"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'dominfo' requires <domain> option\n"), r.err);
+        r = sh({"define", "/nonexistent/x.xml"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: cannot read '/nonexistent/x.xml': No such file or directory\n"), r.err);
+        r = run({(binDir() / "cvirsh").string(), "-c", "xen:///", "list"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT(r.err.find("error: invalid connection URI 'xen:///'") == 0);
+    }
+    void badXmlNamesFileAndLine() {
+        std::string bad = (dir_->path() / "bad.xml").string();
+        std::ofstream(bad) << "<domain type='lxc'>\n  <name>x</name>\n  <memory unit='QB'>1</memory>\n"
+                              "  <os><type>exe</type></os>\n</domain>\n";
+        RunResult r = sh({"define", bad});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL("error: " + bad + ":3: <memory>: unknown unit 'QB'\n", r.err);
+        CPPUNIT_ASSERT(sh({"list", "--all", "--name"}).out.empty());  // nothing was defined
+    }
+    void helpForEveryCommand() {
+        RunResult r = sh({"help"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT(r.out.find(" Domain Management (help keyword 'domain'):") != std::string::npos);
+        // every command listed has its own help page
+        size_t n = 0;
+        std::istringstream lines(r.out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (line.rfind("    ", 0) != 0) continue;
+            std::string cmd = line.substr(4, line.find(' ', 4) - 4);
+            RunResult h = sh({"help", cmd});
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd, 0, h.status);
+            CPPUNIT_ASSERT_MESSAGE(cmd, h.out.find("  NAME\n    " + cmd + " - ") == 0);
+            CPPUNIT_ASSERT_MESSAGE(cmd, h.out.find("  SYNOPSIS\n") != std::string::npos);
+            ++n;
+        }
+        CPPUNIT_ASSERT(n >= 20);
+        CPPUNIT_ASSERT(sh({"help", "monitor"}).out.find("dominfo") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(1, sh({"help", "nothing"}).status);
+    }
+    void editRedefines() {
+        sh({"define", file_});
+        std::string editor = (dir_->path() / "editor.sh").string();
+        std::ofstream(editor) << "#!/bin/sh\nsed -i 's|<title>the web</title>|<title>edited</title>|' \"$1\"\n";
+        ::chmod(editor.c_str(), 0755);
+        RunResult r = sh({"edit", "web"}, {}, {"EDITOR=" + editor, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration edited.\n"), r.out);
+        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") != std::string::npos);
+        // an editor that changes nothing
+        r = sh({"edit", "web"}, {}, {"EDITOR=true", "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration not changed.\n"), r.out);
+        // an invalid edit, answered 'n': the old definition stays
+        std::ofstream(editor) << "#!/bin/sh\nsed -i 's|<memory unit=.KiB.>|<memory unit=\"QB\">|' \"$1\"\n";
+        r = sh({"edit", "web"}, "n\n", {"EDITOR=" + editor, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT(r.err.find("unknown unit 'QB'") != std::string::npos);
+        CPPUNIT_ASSERT(r.out.find("Failed. Try again? [y,n,?]:") != std::string::npos);
+        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") != std::string::npos);
+    }
+    void defaultUriFromEnvironment() {
+        RunResult r = run({(binDir() / "cvirsh").string(), "uri"}, {},
+                          {"CVIRT_DEFAULT_URI=" + dir_->embedUri("cvirt")});
+        CPPUNIT_ASSERT_EQUAL(dir_->embedUri("cvirt") + "\n\n", r.out);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(OneShotTest);
