@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# bench/run-all.sh BUILD_DIR: every benchmark in sequence. Benchmarks measure; they assert
+# nothing and are not run by ctest. Start benchmarks need root.
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+echo "== XML pipeline (bench/xml.cc)"
+"$build/bin/cvirt-bench-xml" "$here/.." 2
+echo
+echo "== control plane (bench/list.sh)"
+"$here/list.sh" "$build"
+echo
+if [ "$(id -u)" = 0 ]; then
+  echo "== container start (bench/start.cc)"
+  "$build/bin/cvirt-bench-start" "$build/rootfs/busybox" "${RUNS:-30}"
+else
+  echo "== container start: skipped (needs root)"
+fi
