@@ -89,7 +89,7 @@ int RuntimeState::shutoffReason(std::string_view name) const {
 
 void RuntimeState::setShutoffReason(std::string_view name, int reason) {
     util::makeDirs(paths_.runDir, 0755);
-    util::writeFileAtomic(paths_.runDir / (std::string(name) + ".reason"),
+    util::writeFileReplace(paths_.runDir / (std::string(name) + ".reason"),
                           std::to_string(reason) + "\n", 0644);
 }
 
@@ -104,7 +104,7 @@ int RuntimeState::allocateId() {
     int id = 1;
     if (text) std::from_chars(text->data(), text->data() + text->size(), id);
     if (id < 1) id = 1;
-    util::writeFileAtomic(path, std::to_string(id + 1) + "\n", 0644);
+    util::writeFileReplace(path, std::to_string(id + 1) + "\n", 0644);
     return id;
 }
 

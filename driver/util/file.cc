@@ -58,7 +58,8 @@ void fsyncDir(const fs::path& dir) {
         throwSystemError(errno, "cannot sync directory '" + dir.string() + "'");
 }
 
-void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode) {
+namespace {
+void replaceFile(const fs::path& path, std::string_view data, unsigned mode, bool durable) {
     fs::path dir = path.parent_path();
     if (dir.empty()) dir = ".";
     std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
@@ -68,7 +69,7 @@ void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode)
     try {
         if (::fchmod(fd.get(), mode) < 0) throwSystemError(errno, "cannot chmod '" + tmpl + "'");
         writeAll(fd.get(), data, tmpl);
-        if (::fsync(fd.get()) < 0) throwSystemError(errno, "cannot sync '" + tmpl + "'");
+        if (durable && ::fsync(fd.get()) < 0) throwSystemError(errno, "cannot sync '" + tmpl + "'");
         fd.reset();
         if (::rename(tmpl.c_str(), path.c_str()) < 0)
             throwSystemError(errno, "cannot rename '" + tmpl + "' to '" + path.string() + "'");
@@ -76,7 +77,16 @@ void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode)
         ::unlink(tmpl.c_str());
         throw;
     }
-    fsyncDir(dir);
+    if (durable) fsyncDir(dir);
+}
+}  // namespace
+
+void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode) {
+    replaceFile(path, data, mode, true);
+}
+
+void writeFileReplace(const fs::path& path, std::string_view data, unsigned mode) {
+    replaceFile(path, data, mode, false);
 }
 
 void makeDirs(const fs::path& dir, unsigned mode) {

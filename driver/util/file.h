@@ -18,6 +18,9 @@ std::optional<std::string> readFileIfExists(const fs::path& path);
 // Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
 // a crash leaves either the old or the new content, never a torn file.
 void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode = 0600);
+// The same rename-over without fsync, for runtime state under /run (tmpfs on a real host):
+// readers never see a torn file, and nothing of it needs to survive a host crash.
+void writeFileReplace(const fs::path& path, std::string_view data, unsigned mode = 0600);
 
 // mkdir -p with the given mode for directories it creates.
 void makeDirs(const fs::path& dir, unsigned mode = 0755);

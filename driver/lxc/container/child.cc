@@ -35,8 +35,10 @@ void setUpContainer(ChildContext& ctx) {
         if (::setns(fd, type) < 0) throwSystemError(errno, "cannot join a shared namespace");
 
     ctx.sync->send(SyncMsg::ChildReady);
-    ctx.sync->expect(SyncMsg::Continue);  // id maps written, cgroup joined
-    if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
+    // With a user namespace nothing can be done before the id maps exist. Without one the
+    // controller moves us into the domain cgroup while we build the root (a cgroup
+    // migration costs the kernel an RCU grace period); we wait for it before exec.
+    if (ctx.userns) ctx.sync->expect(SyncMsg::Continue);
 
     if (ctx.userns) {
         if (::setresgid(0, 0, 0) < 0) throwSystemError(errno, "cannot become gid 0 in the container");
@@ -52,6 +54,12 @@ void setUpContainer(ChildContext& ctx) {
 }
 
 }  // namespace
+
+void waitForCgroup(const ChildContext& ctx) {
+    if (!ctx.userns) ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now
+    // The container's cgroup root is its own cgroup.
+    if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
+}
 
 int childMain(void* arg) noexcept {
     auto& ctx = *static_cast<ChildContext*>(arg);

@@ -74,6 +74,7 @@ void execInit(const ChildContext& ctx) {
     const conf::DomainDef& def = *ctx.def;
     std::string init = def.os.init.empty() ? "/sbin/init" : def.os.init;
 
+    waitForCgroup(ctx);
     attachConsole();
     std::vector<std::string> env = {
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -1,6 +1,7 @@
 #include "lxc/controller/controller.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -138,6 +139,7 @@ void Controller::start() {
     listen_ = listenOn(sockPath_);
     spawnInit();
     writeLiveState();
+    ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
 
 void Controller::spawnInit() {
@@ -179,11 +181,11 @@ void Controller::spawnInit() {
 
     try {
         mine.expect(SyncMsg::ChildReady);
-        if (cgroup_) cgroup_->attach(pid);
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
+        if (cgroup_) cgroup_->attach(pid);  // the child builds its root meanwhile
         mine.send(SyncMsg::Continue);
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
@@ -194,10 +196,10 @@ void Controller::spawnInit() {
 }
 
 void Controller::writeLiveState() {
-    util::writeFileAtomic(pidPath_,
+    util::writeFileReplace(pidPath_,
                           std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
     // The live XML is written last: its presence is what "running" means to readers.
-    util::writeFileAtomic(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
+    util::writeFileReplace(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
 }
 
 void Controller::removeLiveState() noexcept {
