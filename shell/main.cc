@@ -56,8 +56,15 @@ int main(int argc, char** argv) {
     }
     shell::Session session(uri.empty() ? Connection::defaultUri() : uri, std::cout, std::cerr);
     session.quiet = quiet;
-    if (i >= argc) return shell::runInteractive(session);
-    if (argc - i == 1) return shell::runLine(session, argv[i]);  // "list; dominfo x"
-    std::vector<std::string> args(argv + i, argv + argc);
-    return shell::runCommand(session, args);
+    int rc;
+    if (i >= argc) {
+        rc = shell::runInteractive(session);
+    } else if (argc - i == 1) {
+        rc = shell::runLine(session, argv[i]);  // "list; dominfo x"
+    } else {
+        std::vector<std::string> args(argv + i, argv + argc);
+        rc = shell::runCommand(session, args);
+    }
+    session.destroyAutodestroyed();
+    return rc;
 }

@@ -107,7 +107,9 @@ int Domain::exec(const std::vector<std::string>& argv) {
     auto xml = d.runtime.liveXml(name_);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
-    return lxc::runInside(live.initPid, def, argv);
+    cgroup::HostLayout host = cgroup::detectHost();
+    auto cg = cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", conn_->uri().root));
+    return lxc::runInside(live.initPid, def, argv, &cg);
 }
 
 std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,

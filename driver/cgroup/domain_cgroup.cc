@@ -65,6 +65,11 @@ std::string leafName(std::string_view domain, std::string_view driver, const fs:
     return leaf;
 }
 
+Placement placementFor(const conf::DomainDef& def, std::string_view driver, const fs::path& root) {
+    return {def.resourcePartition.empty() ? "/machine" : def.resourcePartition,
+            leafName(def.name, driver, root)};
+}
+
 DomainCgroup& DomainCgroup::operator=(DomainCgroup&& other) noexcept {
     if (this != &other) {
         if (owning_) remove();

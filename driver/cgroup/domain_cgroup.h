@@ -11,12 +11,19 @@
 
 #include "cgroup/layout.h"
 #include "cgroup/limits.h"
+#include "conf/domain_def.h"
 
 namespace cvirt::cgroup {
 
 // Leaf name for a domain: "<name>.cvirt-lxc", plus "-<8 hex>" of the embed root so two roots
 // never collide.
 std::string leafName(std::string_view domain, std::string_view driver, const fs::path& root);
+
+// Where a domain's cgroup lives: <resource><partition> (default /machine) and its leaf.
+struct Placement {
+    std::string partition, leaf;
+};
+Placement placementFor(const conf::DomainDef& def, std::string_view driver, const fs::path& root);
 
 class DomainCgroup {
 public:
@@ -27,6 +34,9 @@ public:
     // An existing cgroup, for later commands (setmem, stats, suspend); does not remove it.
     static DomainCgroup open(const HostLayout& host, std::string_view partition,
                              std::string_view leaf);
+    static DomainCgroup open(const HostLayout& host, const Placement& p) {
+        return open(host, p.partition, p.leaf);
+    }
 
     DomainCgroup(DomainCgroup&&) noexcept = default;
     DomainCgroup& operator=(DomainCgroup&& other) noexcept;

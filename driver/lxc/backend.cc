@@ -124,9 +124,7 @@ void cleanupAfterCrash(const fs::path& root, const std::string& liveXml) noexcep
     try {
         conf::DomainDef def = conf::parseDomain(liveXml, {.filename = "live XML", .validateSchema = false});
         cgroup::HostLayout host = cgroup::detectHost();
-        std::string partition = def.resourcePartition.empty() ? "/machine" : def.resourcePartition;
-        auto cg = cgroup::DomainCgroup::open(host, partition, cgroup::leafName(def.name, "lxc", root));
-        cg.remove();
+        cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", root)).remove();
     } catch (...) {
         // best effort: a reader must not fail because a dead domain left a mess
     }

@@ -37,7 +37,8 @@ int waitStatus(pid_t pid) {
 
 }  // namespace
 
-int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv) {
+int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv,
+              cgroup::DomainCgroup* cgroup) {
     if (argv.empty()) throw Error(ErrorCode::InvalidArg, "no command given");
     // Open every namespace first: after joining the mount namespace /proc is the container's.
     std::vector<std::pair<util::Fd, int>> join;
@@ -59,6 +60,15 @@ int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::
     pid_t helper = ::fork();
     if (helper < 0) throwSystemError(errno, "cannot fork");
     if (helper == 0) {
+        // The cgroup first: its paths are the host's, before the mount namespace changes.
+        if (cgroup) {
+            try {
+                cgroup->attach(::getpid());
+            } catch (const Error& e) {
+                std::fprintf(stderr, "error: cannot join the container's cgroup: %s\n", e.what());
+                _exit(255);
+            }
+        }
         for (auto& [fd, type] : join) {
             if (::setns(fd.get(), type) < 0) {
                 std::fprintf(stderr, "error: cannot join the container's namespaces: %s\n",

@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 
 namespace cvirt::lxc {
 
 // Forks a helper that joins the namespaces of `initPid` and runs argv there. Returns the
 // command's exit status (128 + signal when killed); throws if the namespaces can't be joined.
-int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv);
+// The command also joins `cgroup` (when given), so its resources count against the domain.
+int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv,
+              cgroup::DomainCgroup* cgroup = nullptr);
 
 }  // namespace cvirt::lxc

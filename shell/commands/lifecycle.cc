@@ -20,11 +20,13 @@ int attachConsole(Session& s, Domain& d, bool force) {
 void declareStart(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("console", "attach to console after creation")(
+        "autodestroy", "automatically destroy the guest when cvirsh exits")(
         "force-boot", "force fresh boot by discarding any managed save");
 }
 int cmdStart(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     d.start();
+    if (flag(args, "autodestroy")) s.autodestroy(d.name());
     s.out() << "Domain '" << d.name() << "' started\n";
     if (flag(args, "console")) return attachConsole(s, d, false);
     return 0;
@@ -39,18 +41,9 @@ int cmdCreate(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     Domain d = s.connection().create(util::readFile(file), file);
     s.out() << "Domain '" << d.name() << "' created from " << file << "\n";
-    int rc = 0;
-    if (flag(args, "console")) rc = attachConsole(s, d, false);
-    if (flag(args, "autodestroy")) {
-        if (!flag(args, "console")) {
-            s.out() << "Press Enter to destroy the domain\n";
-            s.out().flush();
-            std::string line;
-            std::getline(std::cin, line);
-        }
-        d.destroy();
-    }
-    return rc;
+    if (flag(args, "autodestroy")) s.autodestroy(d.name());
+    if (flag(args, "console")) return attachConsole(s, d, false);
+    return 0;
 }
 
 int cmdDestroy(Session& s, const po::variables_map& args) {

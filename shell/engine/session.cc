@@ -13,4 +13,15 @@ void Session::reconnect(const std::string& uri) {
     uri_ = conn_->uri();
 }
 
+void Session::destroyAutodestroyed() noexcept {
+    for (const auto& name : autodestroy_) {
+        try {
+            if (auto d = connection().find(name); d && d->summary().id) d->destroy();
+        } catch (const Error& e) {
+            err_ << "error: cannot destroy '" << name << "': " << e.what() << "\n";
+        }
+    }
+    autodestroy_.clear();
+}
+
 }  // namespace cvirt::shell

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cvirt/connection.h"
 
@@ -20,6 +21,10 @@ public:
     const std::string& uri() const { return uri_; }
     bool connected() const { return conn_.has_value(); }
 
+    // Domains started with --autodestroy: destroyed when this cvirsh ends (virsh semantics).
+    void autodestroy(const std::string& name) { autodestroy_.push_back(name); }
+    void destroyAutodestroyed() noexcept;
+
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
     bool quiet = false;
@@ -29,6 +34,7 @@ public:
 private:
     std::string uri_;
     std::optional<Connection> conn_;
+    std::vector<std::string> autodestroy_;
     std::ostream& out_;
     std::ostream& err_;
 };

@@ -1,13 +1,17 @@
 // A private /dev: tmpfs with the standard nodes, a new devpts instance, the console bound
 // to the controller's pty, and the usual links. No other host device is visible.
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <iterator>
+#include <vector>
 
 #include "lxc/container/child.h"
+#include "util/fd.h"
 #include "util/mount.h"
 
 namespace cvirt::lxc {
@@ -26,19 +30,34 @@ void symlinkOrThrow(const char* target, const std::string& link) {
         throwSystemError(errno, "cannot create '" + link + "'");
 }
 
+// A handle on a host file that stays usable once a new /dev hides it (the container may
+// share the host's root, where /dev is about to be covered).
+util::Fd holdPath(const std::string& path) {
+    util::Fd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+    if (!fd) throwSystemError(errno, "cannot open '" + path + "'");
+    return fd;
+}
+
+std::string viaFd(const util::Fd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); }
+
 }  // namespace
 
 void setUpDev(const ChildContext& ctx, const std::string& root) {
     util::makeDirsInRoot(root, "/dev");
     std::string dev = root + "/dev";
+    util::Fd console = holdPath(ctx.consolePath);
+    std::vector<util::Fd> hostNodes;
+    if (ctx.userns)
+        for (const DevNode& n : kNodes) hostNodes.push_back(holdPath(std::string("/dev/") + n.name));
     util::mountFs("devfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k");
 
-    for (const DevNode& n : kNodes) {
+    for (size_t i = 0; i < std::size(kNodes); ++i) {
+        const DevNode& n = kNodes[i];
         std::string path = dev + "/" + n.name;
         if (ctx.userns) {
             // mknod is not allowed in a user namespace: bind the host's node instead.
             util::touchFile(path, 0666);
-            util::bindMount(std::string("/dev/") + n.name, path, false);
+            util::bindMount(viaFd(hostNodes[i]), path, false);
         } else if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(n.major, n.minor)) < 0) {
             throwSystemError(errno, "cannot create device node '" + path + "'");
         } else {
@@ -52,9 +71,9 @@ void setUpDev(const ChildContext& ctx, const std::string& root) {
                   "newinstance,ptmxmode=0666,mode=0620");
     symlinkOrThrow("pts/ptmx", dev + "/ptmx");
 
-    std::string console = dev + "/console";
-    util::touchFile(console, 0600);
-    util::bindMount(ctx.consolePath, console, false);
+    std::string consolePath = dev + "/console";
+    util::touchFile(consolePath, 0600);
+    util::bindMount(viaFd(console), consolePath, false);
 
     std::string shm = dev + "/shm";
     if (::mkdir(shm.c_str(), 01777) < 0) throwSystemError(errno, "cannot create '" + shm + "'");

@@ -1,5 +1,8 @@
 // The container's file system view: its root (pivot_root) or the host's, the further
 // filesystems in order, /proc with the dangerous parts read-only, /sys read-only.
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -8,6 +11,8 @@
 #include <cerrno>
 
 #include "lxc/container/child.h"
+#include "util/fd.h"
+#include "util/file.h"
 #include "util/mount.h"
 
 namespace cvirt::lxc {
@@ -18,6 +23,53 @@ const conf::Filesystem* rootFilesystem(const conf::DomainDef& def) {
     for (const auto& fs : def.filesystems)
         if (fs.target == "/") return &fs;
     return nullptr;
+}
+
+// Mounts a block device trying the kernel's block file system types in turn, as mount(8)
+// does without -t.
+void mountBlock(const std::string& dev, const std::string& target, bool readonly,
+                const std::string& what) {
+    std::string types = util::readFileIfExists("/proc/filesystems").value_or("");
+    size_t pos = 0;
+    int lastErr = EINVAL;
+    while (pos < types.size()) {
+        size_t eol = types.find('\n', pos);
+        std::string line = types.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+        pos = eol == std::string::npos ? types.size() : eol + 1;
+        if (line.rfind("nodev", 0) == 0) continue;
+        std::string type = line.substr(line.find_first_not_of(" \t"));
+        if (type.empty()) continue;
+        if (::mount(dev.c_str(), target.c_str(), type.c_str(), readonly ? MS_RDONLY : 0, nullptr) == 0)
+            return;
+        lastErr = errno;
+    }
+    throwSystemError(lastErr, "cannot mount " + what + " on '" + target + "' (no file system recognised)");
+}
+
+struct Loop {
+    std::string dev;
+    util::Fd fd;  // held until mounted: with autoclear, the last close would release it
+};
+
+// A loop device over `file`, released by the kernel with its last mount (autoclear).
+Loop attachLoop(const std::string& file, bool readonly) {
+    util::Fd backing(::open(file.c_str(), (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC));
+    if (!backing) throwSystemError(errno, "cannot open '" + file + "'");
+    util::Fd ctl(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
+    if (!ctl) throwSystemError(errno, "cannot open /dev/loop-control");
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        int n = ::ioctl(ctl.get(), LOOP_CTL_GET_FREE);
+        if (n < 0) throwSystemError(errno, "cannot find a free loop device");
+        std::string dev = "/dev/loop" + std::to_string(n);
+        util::Fd loop(::open(dev.c_str(), (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC));
+        if (!loop) throwSystemError(errno, "cannot open '" + dev + "'");
+        loop_config cfg{};
+        cfg.fd = static_cast<__u32>(backing.get());
+        cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (readonly ? LO_FLAGS_READ_ONLY : 0);
+        if (::ioctl(loop.get(), LOOP_CONFIGURE, &cfg) == 0) return {dev, std::move(loop)};
+        if (errno != EBUSY) throwSystemError(errno, "cannot attach '" + file + "' to '" + dev + "'");
+    }
+    throw Error(ErrorCode::OperationFailed, "no loop device stayed free for '" + file + "'");
 }
 
 void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
@@ -37,10 +89,19 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
             break;
         }
         case conf::FsType::Block:
-        case conf::FsType::File:
-            throw Error(ErrorCode::ConfigUnsupported,
-                        "filesystem type '" + std::string(conf::kFsTypeNames.name(fs.type)) +
-                            "' at '" + fs.target + "' is not supported yet");
+            mountBlock(fs.source, target, fs.readonly, "block device '" + fs.source + "'");
+            break;
+        case conf::FsType::File: {
+            if (fs.driverFormat != "" && fs.driverFormat != "raw")
+                throw Error(ErrorCode::ConfigUnsupported,
+                            "image format '" + fs.driverFormat + "' of '" + fs.source +
+                                "' is not supported (only raw)");
+            // Mounted at once: until then the loop device has no user and autoclear would
+            // not hold it; once mounted, it goes away with the container's mount namespace.
+            Loop loop = attachLoop(fs.source, fs.readonly);
+            mountBlock(loop.dev, target, fs.readonly, "image '" + fs.source + "'");
+            break;
+        }
     }
 }
 

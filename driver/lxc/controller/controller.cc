@@ -117,9 +117,8 @@ Controller::~Controller() {
 void Controller::start() {
     util::makeDirs(opts_.paths.runDir, 0755);
     hostCgroups_ = cgroup::detectHost();
-    std::string partition = def_.resourcePartition.empty() ? "/machine" : def_.resourcePartition;
-    cgroup_.emplace(cgroup::DomainCgroup::create(
-        hostCgroups_, partition, cgroup::leafName(def_.name, "lxc", opts_.root)));
+    cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
+    cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
     } catch (Error& e) {
@@ -186,7 +185,12 @@ void Controller::spawnInit() {
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
         if (cgroup_) cgroup_->attach(pid);  // the child builds its root meanwhile
-        mine.send(SyncMsg::Continue);
+        try {
+            mine.send(SyncMsg::Continue);
+        } catch (const Error&) {
+            mine.expect(SyncMsg::Execing);  // the child failed first: its frame says why
+            throw;
+        }
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
     } catch (Error& e) {
