@@ -1,0 +1,139 @@
+// The lifecycle as an operator types it: cvirsh start, exec, console, reboot, destroy, across
+// separate cvirsh processes.
+#include <cppunit/extensions/HelperMacros.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "support/container_util.h"
+#include "support/test_util.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() { return missingForContainers(); }
+
+class ShellLifecycleTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ShellLifecycleTest);
+    CPPUNIT_TEST(startListExecDestroy);
+    CPPUNIT_TEST(consoleUnderPty);
+    CPPUNIT_TEST(autodestroy);
+    CPPUNIT_TEST(onPoweroffRestart);
+    CPPUNIT_TEST(autostartRun);
+    CPPUNIT_TEST_SUITE_END();
+
+    TempDir* dir_ = nullptr;
+    RunResult sh(std::vector<std::string> args, const std::string& input = {}) {
+        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv, input);
+    }
+    std::string define(const std::string& name, const CtOptions& o) {
+        std::string file = (dir_->path() / (name + ".xml")).string();
+        std::ofstream(file) << containerXml(name, o);
+        RunResult r = sh({"define", file});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        return file;
+    }
+
+public:
+    void setUp() override { dir_ = new TempDir; }
+    void tearDown() override {
+        sh({"destroy", "cvirt-test-sh"});
+        sh({"destroy", "cvirt-test-shc"});
+        sh({"destroy", "cvirt-test-poweroff"});
+        sh({"destroy", "cvirt-test-auto"});
+        delete dir_;
+    }
+
+    void startListExecDestroy() {
+        define("cvirt-test-sh", {.initargs = {"-c", "sleep 1000"}});
+        RunResult r = sh({"start", "cvirt-test-sh"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, std::string("Domain 'cvirt-test-sh' started\n"), r.out);
+        r = sh({"list"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, r.out.find("cvirt-test-sh   running") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("running (booted)\n\n"), sh({"domstate", "--reason", "cvirt-test-sh"}).out);
+        r = sh({"exec", "cvirt-test-sh", "--", "hostname"});
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n"), r.out);
+        r = sh({"lxc-enter-namespace", "cvirt-test-sh", "--noseclabel", "--", "sh", "-c", "exit 7"});
+        CPPUNIT_ASSERT_EQUAL(7, r.status);  // the command's status is cvirsh's
+        CPPUNIT_ASSERT_EQUAL(1, sh({"start", "cvirt-test-sh"}).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is already active\n"),
+                             sh({"start", "cvirt-test-sh"}).err);
+        r = sh({"destroy", "cvirt-test-sh"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' destroyed\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off (destroyed)\n\n"), sh({"domstate", "--reason", "cvirt-test-sh"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is not running\n"),
+                             sh({"destroy", "cvirt-test-sh"}).err);
+    }
+    void consoleUnderPty() {
+        define("cvirt-test-shc", {});
+        CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-shc"}).status);
+        int master;
+        pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+        if (pid == 0) {
+            std::string bin = (binDir() / "cvirsh").string(), uri = dir_->embedUri();
+            ::execl(bin.c_str(), bin.c_str(), "-c", uri.c_str(), "console", "cvirt-test-shc", nullptr);
+            _exit(127);
+        }
+        std::string seen;
+        auto waitFor = [&](const std::string& text) {
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (seen.find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+                pollfd p{master, POLLIN, 0};
+                if (::poll(&p, 1, 100) <= 0) continue;
+                char buf[512];
+                ssize_t n = ::read(master, buf, sizeof buf);
+                if (n <= 0) break;
+                seen.append(buf, static_cast<size_t>(n));
+            }
+            return seen.find(text) != std::string::npos;
+        };
+        CPPUNIT_ASSERT_MESSAGE(seen, waitFor("Escape character is ^] (Ctrl + ])"));
+        std::string cmd = "echo inside-$((6*7))\r";
+        CPPUNIT_ASSERT(::write(master, cmd.data(), cmd.size()) > 0);
+        CPPUNIT_ASSERT_MESSAGE(seen, waitFor("inside-42"));
+        CPPUNIT_ASSERT(::write(master, "\x1d", 1) == 1);  // Ctrl-]
+        int st = 0;
+        ::waitpid(pid, &st, 0);
+        ::close(master);
+        CPPUNIT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        // the container keeps running after the client leaves
+        CPPUNIT_ASSERT_EQUAL(std::string("running\n\n"), sh({"domstate", "cvirt-test-shc"}).out);
+    }
+    void autodestroy() {
+        define("cvirt-test-auto", {.initargs = {"-c", "sleep 1000"}});
+        RunResult r = sh({"start --autodestroy cvirt-test-auto; domstate cvirt-test-auto"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-auto' started\nrunning\n\n"), r.out);
+        // cvirsh has exited: the domain went with it
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-auto"}).out);
+    }
+    void onPoweroffRestart() {
+        define("cvirt-test-poweroff", {.initargs = {"-c", "test -e /tmp/again && sleep 1000; touch /tmp/again"},
+                                       .extra = "<on_poweroff>restart</on_poweroff>"});
+        CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-poweroff"}).status);
+        std::string id = sh({"domid", "cvirt-test-poweroff"}).out;
+        // init exits at once; on_poweroff restart brings it back (same id), the second time it stays
+        for (int i = 0; i < 100; ++i) {
+            if (sh({"exec", "cvirt-test-poweroff", "--", "test", "-e", "/tmp/again"}).status == 0) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("running\n\n"), sh({"domstate", "cvirt-test-poweroff"}).out);
+        CPPUNIT_ASSERT_EQUAL(id, sh({"domid", "cvirt-test-poweroff"}).out);
+    }
+    void autostartRun() {
+        define("cvirt-test-sh", {.initargs = {"-c", "sleep 1000"}});
+        define("cvirt-test-shc", {.initargs = {"-c", "sleep 1000"}});
+        sh({"autostart", "cvirt-test-sh"});
+        RunResult r = sh({"autostart-run"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' started\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n"), sh({"list", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), sh({"autostart-run"}).out);  // already running
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(ShellLifecycleTest);
