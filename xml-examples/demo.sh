@@ -1,23 +1,43 @@
 #!/usr/bin/env bash
-# A scripted cvirsh session on the examples, under an embed root in the build tree so it
-# touches nothing in /etc or /run.
+# `make demo`: a scripted cvirsh session on the examples under an embed root in /tmp, so
+# nothing in /etc or /run is touched. As root it also starts the busybox container from the
+# rootfs the build made (build/rootfs/busybox) and shows it working.
 set -euo pipefail
 cvirsh=${1:-build/bin/cvirsh}
+build=$(cd "$(dirname "$cvirsh")/.." && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d /tmp/cvirt-demo-XXXXXX)
-trap 'rm -rf "$root"' EXIT
 uri="cvirt:///embed?root=$root"
+cleanup() { "$cvirsh" -c "$uri" destroy busybox >/dev/null 2>&1 || true; rm -rf "$root"; }
+trap cleanup EXIT
 run() { printf '\n$ cvirsh %s\n' "$*"; "$cvirsh" -c "$uri" "$@"; }
 
-run define "$here/busybox-app.xml"
+# The example's root file system is the one the build made.
+sed "s|/var/lib/cvirt/images/busybox|$build/rootfs/busybox|" "$here/busybox-app.xml" > "$root/busybox.xml"
+
+run define "$root/busybox.xml"
 run define "$here/system-container.xml"
 run define "$here/vm-tiny.xml"
-run list --all
 run list --all --title
 run dominfo busybox
-run dumpxml web1
+run dumpxml busybox
 run autostart web1
-run list --all --autostart 2>/dev/null || true
-run domstate --reason busybox
+run list --all --autostart
+
+if [ "$(id -u)" = 0 ] && [ -x "$build/rootfs/busybox/bin/busybox" ]; then
+  run start busybox
+  run list
+  run exec busybox -- hostname
+  run exec busybox -- ps
+  run exec busybox -- sh -c 'ls /dev; grep -E " / | /tmp " /proc/mounts'
+  run exec busybox -- cat /proc/self/cgroup
+  printf '\n$ cvirsh console busybox   (typing: echo hello from the console; then Ctrl-])\n'
+  { sleep 0.3; printf 'echo hello from the console\n'; sleep 0.3; printf '\035'; } |
+    script -qec "$cvirsh -c '$uri' console busybox" /dev/null | tr -d '\r' | tail -n 3 || true
+  run destroy busybox
+  run domstate --reason busybox
+else
+  echo; echo "(not root or no rootfs: skipping the running part of the demo)"
+fi
 run undefine tinyvm
-run list --all --name
+run list --all
