@@ -13,6 +13,9 @@ echo
 if [ "$(id -u)" = 0 ]; then
   echo "== container start (bench/start.cc)"
   "$build/bin/cvirt-bench-start" "$build/rootfs/busybox" "${RUNS:-30}"
+  echo
+  echo "== 200 running domains (bench/scale.cc)"
+  "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
   echo "== container start: skipped (needs root)"
 fi
