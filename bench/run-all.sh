@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# bench/run-all.sh BUILD_DIR: every benchmark in sequence. Benchmarks measure; they assert
-# nothing and are not run by ctest. Start benchmarks need root.
+# bench/run-all.sh BUILD_DIR: every benchmark, one after the other, output as it comes.
+# Benchmarks measure; they assert nothing and are not run by ctest. Run them on a quiet
+# machine (`uptime` load < 1), a few times, and keep the medians. Start benchmarks need root.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+
 echo "== XML pipeline (bench/xml.cc)"
-"$build/bin/cvirt-bench-xml" "$here/.." 2
+"$build/bin/cvirt-bench-xml" "$here/.." "${XML_SECONDS:-2}"
 echo
-echo "== control plane (bench/list.sh)"
+echo "== define and list at scale (bench/list.sh)"
 "$here/list.sh" "$build"
 echo
 if [ "$(id -u)" = 0 ]; then

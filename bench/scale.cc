@@ -14,7 +14,9 @@
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-static double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+static double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 static double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
@@ -36,21 +38,26 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
         std::string name = "cvirt-bench-s" + std::to_string(i);
         doms.push_back(conn.define(
-            "<domain type='lxc'><name>" + name + "</name><memory unit='MiB'>64</memory><os><type>exe"
-            "</type><init>/bin/sh</init><initarg>-c</initarg><initarg>sleep 100000</initarg></os>"
-            "<features><privnet/></features><devices><filesystem type='mount'><source dir='" + rootfs +
-            "'/><target dir='/'/></filesystem></devices></domain>", name));
+            "<domain type='lxc'><name>" + name +
+                "</name><memory unit='MiB'>64</memory><os><type>exe"
+                "</type><init>/bin/sh</init><initarg>-c</initarg><initarg>sleep "
+                "100000</initarg></os>"
+                "<features><privnet/></features><devices><filesystem type='mount'><source dir='" +
+                rootfs + "'/><target dir='/'/></filesystem></devices></domain>",
+            name));
         auto a = Clock::now();
         doms.back().start();
         starts.push_back(ms(Clock::now() - a));
     }
     size_t tenth = std::max<size_t>(1, starts.size() / 10);
-    std::vector<double> first(starts.begin(), starts.begin() + tenth), last(starts.end() - tenth, starts.end());
+    std::vector<double> first(starts.begin(), starts.begin() + tenth),
+        last(starts.end() - tenth, starts.end());
     auto a = Clock::now();
     auto running = conn.list({});
     double listMs = ms(Clock::now() - a);
     a = Clock::now();
-    for (auto& d : doms) d.destroy();
+    for (auto& d : doms)
+        d.destroy();
     double destroyMs = ms(Clock::now() - a);
     std::printf("running at once: %zu\n", running.size());
     std::printf("start, median of the first %zu: %.2f ms; of the last %zu: %.2f ms (ratio %.2f)\n",

@@ -30,11 +30,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 int runCommand(const std::vector<std::string>& argv) {
     std::vector<char*> a;
-    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    for (const auto& s : argv)
+        a.push_back(const_cast<char*>(s.c_str()));
     a.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -82,6 +85,32 @@ long pssKiB(pid_t pid) {
     return -1;
 }
 
+// An OCI bundle for crun: the same rootfs, namespaces and /bin/true as the other runs.
+std::string writeCrunBundle(const std::string& dir, const std::string& rootfs) {
+    fs::create_directories(dir);
+    std::ofstream(dir + "/config.json") << R"({
+  "ociVersion": "1.0.2",
+  "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"],
+              "env": ["PATH=/bin:/usr/bin"], "cwd": "/"},
+  "root": {"path": ")" << rootfs << R"(", "readonly": true},
+  "hostname": "bench",
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]}],
+  "linux": {"resources": {"memory": {"limit": 67108864}},
+            "namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"},
+                           {"type": "network"}]}
+})";
+    return dir;
+}
+
+// An LXC config for lxc-execute / lxc-start with the same rootfs.
+std::string writeLxcConfig(const std::string& path, const std::string& rootfs) {
+    std::ofstream(path) << "lxc.uts.name = bench\nlxc.rootfs.path = dir:" << rootfs
+                        << "\nlxc.net.0.type = empty\nlxc.mount.auto = proc:mixed\n"
+                           "lxc.cgroup.memory.limit_in_bytes = 64M\nlxc.init.cmd = /bin/true\n";
+    return path;
+}
+
 double median(std::vector<double> v) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -109,7 +138,18 @@ int main(int argc, char** argv) {
 
     std::map<std::string, std::vector<double>> t;
     std::vector<long> pss;
-    bool crun = have("crun"), lxc = have("lxc-execute");
+    bool crun = have("crun"), lxc = have("lxc-execute") && have("lxc-start");
+    std::string bundle = crun ? writeCrunBundle(root + "/crun", rootfs) : "";
+    std::string lxcConf = lxc ? writeLxcConfig(root + "/lxc.conf", rootfs) : "";
+    std::map<std::string, int> failures;  // a tool that fails on this host is reported, not timed
+    auto timeTool = [&](const std::string& label, const std::vector<std::string>& argv) {
+        auto a = Clock::now();
+        int rc = runCommand(argv);
+        if (rc == 0)
+            t[label].push_back(ms(Clock::now() - a));
+        else
+            failures[label] = rc;
+    };
     for (int i = 0; i < runs; ++i) {
         auto a = Clock::now();
         runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
@@ -135,8 +175,15 @@ int main(int argc, char** argv) {
         a = Clock::now();
         d.destroy();
         t["cvirt destroy"].push_back(ms(Clock::now() - a));
-        (void)crun;
-        (void)lxc;
+        if (crun)
+            timeTool("crun run start-to-exit",
+                     {"crun", "run", "--bundle", bundle, "cvirt-bench-crun"});
+        if (lxc) {
+            timeTool("lxc-execute start-to-exit",
+                     {"lxc-execute", "-n", "cvirt-bench-lxc", "-f", lxcConf, "--", "/bin/true"});
+            timeTool("lxc-start -F start-to-exit",
+                     {"lxc-start", "-n", "cvirt-bench-lxc", "-F", "-f", lxcConf});
+        }
     }
     // Supervisor memory: PSS of each controller with 20 domains running (shared pages are
     // divided among the processes that map them, as they are on a host with many domains).
@@ -154,14 +201,18 @@ int main(int argc, char** argv) {
         in >> ctl;
         pssTotal += pssKiB(ctl);
     }
-    for (auto& d : running) d.destroy();
+    for (auto& d : running)
+        d.destroy();
 
     double floor = median(t["floor (unshare+chroot) start-to-exit"]);
     std::printf("%-40s %10s %8s\n", "what (median of runs)", "ms", "x floor");
     for (auto& [k, v] : t)
         std::printf("%-40s %10.2f %8.2f\n", k.c_str(), median(v), median(v) / floor);
-    if (!pss.empty() && pss[0] > 0) std::printf("%-40s %10ld KiB\n", "controller PSS, 1 running", pss[0]);
+    if (!pss.empty() && pss[0] > 0)
+        std::printf("%-40s %10ld KiB\n", "controller PSS, 1 running", pss[0]);
     std::printf("%-40s %10ld KiB\n", "controller PSS, mean of 20 running", pssTotal / kRunning);
+    for (auto& [label, rc] : failures)
+        std::printf("%-40s failed on this host (exit %d)\n", label.c_str(), rc);
     if (!crun) std::printf("crun: not installed (skipped)\n");
     if (!lxc) std::printf("lxc: not installed (skipped)\n");
     std::printf("runs: %d\n", runs);

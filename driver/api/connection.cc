@@ -57,12 +57,15 @@ DomainSummary summarize(const DriverState& drv, std::string_view name, bool pers
 // --- ConnectionImpl --------------------------------------------------------------------
 
 DriverState::DriverState(const state::DriverPaths& p, const std::filesystem::path& root)
-    : paths(p), store(p), runtime(p, [root, kind = p.kind](const std::string&, const std::string& xml) {
+    : paths(p),
+      store(p),
+      runtime(p, [root, kind = p.kind](const std::string&, const std::string& xml) {
           if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, xml);
       }) {}
 
 ConnectionImpl::ConnectionImpl(state::ConnectionUri uri) : uri_(std::move(uri)) {
-    for (const auto& p : uri_.drivers) drivers_.emplace_back(p, uri_.root);
+    for (const auto& p : uri_.drivers)
+        drivers_.emplace_back(p, uri_.root);
 }
 
 const DriverState* ConnectionImpl::driverOf(std::string_view name) const {
@@ -89,28 +92,38 @@ DriverState& ConnectionImpl::driverFor(conf::DomainType type) {
 
 std::string_view stateName(DomainState state) {
     switch (state) {
-        case DomainState::NoState: return "no state";
-        case DomainState::Running: return "running";
-        case DomainState::Blocked: return "idle";
-        case DomainState::Paused: return "paused";
-        case DomainState::Shutdown: return "in shutdown";
-        case DomainState::Shutoff: return "shut off";
-        case DomainState::Crashed: return "crashed";
-        case DomainState::PmSuspended: return "pmsuspended";
+        case DomainState::NoState:
+            return "no state";
+        case DomainState::Running:
+            return "running";
+        case DomainState::Blocked:
+            return "idle";
+        case DomainState::Paused:
+            return "paused";
+        case DomainState::Shutdown:
+            return "in shutdown";
+        case DomainState::Shutoff:
+            return "shut off";
+        case DomainState::Crashed:
+            return "crashed";
+        case DomainState::PmSuspended:
+            return "pmsuspended";
     }
     return "no state";
 }
 
 std::string_view stateReasonName(DomainState state, int reason) {
     static constexpr std::string_view kRunning[] = {
-        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-        "migration canceled", "save canceled", "woken up", "crashed", "post-copy"};
+        "unknown",       "booted",   "migrated",           "restored",
+        "from snapshot", "unpaused", "migration canceled", "save canceled",
+        "woken up",      "crashed",  "post-copy"};
     static constexpr std::string_view kPaused[] = {
-        "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
-        "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up"};
-    static constexpr std::string_view kShutoff[] = {
-        "unknown", "shutdown", "destroyed", "crashed", "migrated",
-        "saved", "failed", "from snapshot", "daemon"};
+        "unknown",   "user",       "migrating",     "saving",        "dumping",
+        "I/O error", "watchdog",   "from snapshot", "shutting down", "creating snapshot",
+        "crashed",   "starting up"};
+    static constexpr std::string_view kShutoff[] = {"unknown", "shutdown",      "destroyed",
+                                                    "crashed", "migrated",      "saved",
+                                                    "failed",  "from snapshot", "daemon"};
     static constexpr std::string_view kCrashed[] = {"unknown", "panicked"};
     static constexpr std::string_view kShutdown[] = {"unknown", "user"};
     auto pick = [&](auto& table) -> std::string_view {
@@ -118,16 +131,24 @@ std::string_view stateReasonName(DomainState state, int reason) {
         return reason >= 0 && static_cast<size_t>(reason) < n ? table[reason] : "unknown";
     };
     switch (state) {
-        case DomainState::Running: return pick(kRunning);
-        case DomainState::Paused: return pick(kPaused);
-        case DomainState::Shutoff: return pick(kShutoff);
-        case DomainState::Crashed: return pick(kCrashed);
-        case DomainState::Shutdown: return pick(kShutdown);
-        default: return "unknown";
+        case DomainState::Running:
+            return pick(kRunning);
+        case DomainState::Paused:
+            return pick(kPaused);
+        case DomainState::Shutoff:
+            return pick(kShutoff);
+        case DomainState::Crashed:
+            return pick(kCrashed);
+        case DomainState::Shutdown:
+            return pick(kShutdown);
+        default:
+            return "unknown";
     }
 }
 
-std::string_view version() { return CVIRT_VERSION; }
+std::string_view version() {
+    return CVIRT_VERSION;
+}
 
 // --- Connection ------------------------------------------------------------------------
 
@@ -141,7 +162,9 @@ Connection Connection::open(std::string_view uri) {
     return Connection(std::make_shared<ConnectionImpl>(state::parseUri(text)));
 }
 
-const std::string& Connection::uri() const { return impl_->uri().text; }
+const std::string& Connection::uri() const {
+    return impl_->uri().text;
+}
 
 Domain Connection::define(std::string_view xml, std::string_view filename) {
     conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
@@ -158,9 +181,9 @@ Domain Connection::define(std::string_view xml, std::string_view filename) {
     std::optional<conf::DomainDef> existing = drv.store.load(def.name);
     if (existing) {
         if (hadUuid && def.uuid != existing->uuid)
-            throw Error(ErrorCode::DomainExists,
-                        "domain '" + def.name + "' already exists with uuid " +
-                            util::formatUuid(*existing->uuid));
+            throw Error(ErrorCode::DomainExists, "domain '" + def.name +
+                                                     "' already exists with uuid " +
+                                                     util::formatUuid(*existing->uuid));
         def.uuid = existing->uuid;  // a redefinition keeps the uuid
     }
     conf::applyDefaults(def);
@@ -186,8 +209,7 @@ Domain Connection::lookup(std::string_view key) const {
         int id = std::stoi(std::string(key));
         for (const auto& d : impl_->drivers())
             for (const auto& n : d.runtime.runningNames())
-                if (auto live = d.runtime.find(n); live && live->id == id)
-                    return Domain(impl_, n);
+                if (auto live = d.runtime.find(n); live && live->id == id) return Domain(impl_, n);
     }
     if (util::parseUuid(key)) {
         std::string uuid = util::formatUuid(*util::parseUuid(key));
@@ -209,7 +231,8 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
         std::unordered_set<std::string> persistentSet(persistent.begin(), persistent.end());
         std::unordered_set<std::string> autostart;
         if (filter.needAutostart)
-            for (auto& n : d.store.autostartNames()) autostart.insert(std::move(n));
+            for (auto& n : d.store.autostartNames())
+                autostart.insert(std::move(n));
 
         auto add = [&](const std::string& name, bool isPersistent) {
             DomainSummary s = summarize(d, name, isPersistent);
@@ -221,7 +244,8 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
             out.push_back(std::move(s));
         };
         if (filter.active)
-            for (const auto& n : running) add(n, persistentSet.count(n) > 0);
+            for (const auto& n : running)
+                add(n, persistentSet.count(n) > 0);
         if (filter.inactive)
             for (const auto& n : persistent)
                 if (!runningSet.count(n)) add(n, true);
@@ -238,8 +262,10 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
 std::vector<std::string> Connection::domainNames() const {
     std::vector<std::string> names;
     for (const auto& d : impl_->drivers()) {
-        for (auto& n : d.store.names()) names.push_back(std::move(n));
-        for (auto& n : d.runtime.runningNames()) names.push_back(std::move(n));
+        for (auto& n : d.store.names())
+            names.push_back(std::move(n));
+        for (auto& n : d.runtime.runningNames())
+            names.push_back(std::move(n));
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -297,7 +323,8 @@ void Domain::undefine() {
     if (!d) throw noDomain(name_);
     auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
     if (!d->store.exists(name_))
-        throw Error(ErrorCode::OperationInvalid, "cannot undefine transient domain '" + name_ + "'");
+        throw Error(ErrorCode::OperationInvalid,
+                    "cannot undefine transient domain '" + name_ + "'");
     d->store.remove(name_);
     if (!d->runtime.find(name_)) d->runtime.clear(name_);
 }

@@ -56,7 +56,8 @@ std::string leafName(std::string_view domain, std::string_view driver, const fs:
     std::string leaf = std::string(domain) + ".cvirt-" + std::string(driver);
     if (!root.empty()) {
         uint32_t h = 2166136261u;  // FNV-1a
-        for (unsigned char c : root.string()) h = (h ^ c) * 16777619u;
+        for (unsigned char c : root.string())
+            h = (h ^ c) * 16777619u;
         char hex[9];
         std::snprintf(hex, sizeof hex, "%08x", h);
         leaf += "-";
@@ -88,12 +89,13 @@ DomainCgroup DomainCgroup::open(const HostLayout& host, std::string_view partiti
                                 std::string_view leaf) {
     std::vector<Dir> dirs;
     std::string rel = std::string(partition);
-    while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+    while (!rel.empty() && rel[0] == '/')
+        rel.erase(0, 1);
     for (const auto& h : host.hierarchies) {
         if (!usesHierarchy(h)) continue;
         Dir d{&h, h.mount / rel / std::string(leaf), {}};
-        for (fs::path p = d.path.parent_path(); p != h.mount && p.has_relative_path() &&
-                                                p.string().size() > h.mount.string().size();
+        for (fs::path p = d.path.parent_path();
+             p != h.mount && p.has_relative_path() && p.string().size() > h.mount.string().size();
              p = p.parent_path())
             d.parents.insert(d.parents.begin(), p);
         dirs.push_back(std::move(d));
@@ -129,8 +131,9 @@ DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view parti
             } else if (errno != EEXIST) {
                 throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
             } else if (std::next(it) == rel.end()) {
-                throw Error(ErrorCode::OperationFailed,
-                            "cgroup '" + cur.string() + "' already exists (is the domain running?)");
+                throw Error(
+                    ErrorCode::OperationFailed,
+                    "cgroup '" + cur.string() + "' already exists (is the domain running?)");
             }
         }
     }
@@ -149,7 +152,8 @@ bool DomainCgroup::exists() const {
 }
 
 void DomainCgroup::attach(pid_t pid) {
-    for (const Dir& d : dirs_) writeValue(d.path / "cgroup.procs", std::to_string(pid));
+    for (const Dir& d : dirs_)
+        writeValue(d.path / "cgroup.procs", std::to_string(pid));
 }
 
 void DomainCgroup::apply(const Limits& limits) {

@@ -30,9 +30,12 @@ bool contains(const std::vector<std::string>& v, std::string_view x) {
 
 std::string_view layoutName(Layout layout) {
     switch (layout) {
-        case Layout::Legacy: return "v1";
-        case Layout::Unified: return "v2";
-        case Layout::Hybrid: return "hybrid";
+        case Layout::Legacy:
+            return "v1";
+        case Layout::Unified:
+            return "v2";
+        case Layout::Hybrid:
+            return "hybrid";
     }
     return "v1";
 }
@@ -78,8 +81,10 @@ HostLayout parseLayout(std::string_view mountinfo, const std::vector<std::string
             h.controllers = split(names, ' ');
         } else if (post[0] == "cgroup") {
             for (const auto& opt : split(post[2], ',')) {
-                if (opt.rfind("name=", 0) == 0) h.name = opt.substr(5);
-                else if (contains(enabled, opt)) h.controllers.push_back(opt);
+                if (opt.rfind("name=", 0) == 0)
+                    h.name = opt.substr(5);
+                else if (contains(enabled, opt))
+                    h.controllers.push_back(opt);
             }
             if (h.controllers.empty() && h.name.empty()) continue;
             if (!h.controllers.empty()) v1 = true;

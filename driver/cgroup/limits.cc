@@ -68,11 +68,20 @@ std::vector<Write> planV1(const Limits& l) {
     if (l.cpuQuotaUs) add("cpu", "cpu.cfs_quota_us", std::to_string(*l.cpuQuotaUs));
     if (l.blkioWeight) add("blkio", "blkio.weight", std::to_string(*l.blkioWeight));
     for (const auto& d : l.devices) {
-        if (d.weight) add("blkio", "blkio.weight_device", d.device + " " + std::to_string(*d.weight));
-        if (d.readBps) add("blkio", "blkio.throttle.read_bps_device", d.device + " " + std::to_string(*d.readBps));
-        if (d.writeBps) add("blkio", "blkio.throttle.write_bps_device", d.device + " " + std::to_string(*d.writeBps));
-        if (d.readIops) add("blkio", "blkio.throttle.read_iops_device", d.device + " " + std::to_string(*d.readIops));
-        if (d.writeIops) add("blkio", "blkio.throttle.write_iops_device", d.device + " " + std::to_string(*d.writeIops));
+        if (d.weight)
+            add("blkio", "blkio.weight_device", d.device + " " + std::to_string(*d.weight));
+        if (d.readBps)
+            add("blkio", "blkio.throttle.read_bps_device",
+                d.device + " " + std::to_string(*d.readBps));
+        if (d.writeBps)
+            add("blkio", "blkio.throttle.write_bps_device",
+                d.device + " " + std::to_string(*d.writeBps));
+        if (d.readIops)
+            add("blkio", "blkio.throttle.read_iops_device",
+                d.device + " " + std::to_string(*d.readIops));
+        if (d.writeIops)
+            add("blkio", "blkio.throttle.write_iops_device",
+                d.device + " " + std::to_string(*d.writeIops));
     }
     if (l.pidsMax) add("pids", "pids.max", std::to_string(*l.pidsMax));
     return w;
@@ -95,7 +104,8 @@ std::vector<Write> planV2(const Limits& l) {
     }
     if (l.cpuShares) add("cpu", "cpu.weight", std::to_string(sharesToWeight(*l.cpuShares)));
     if (l.cpuPeriodUs || l.cpuQuotaUs) {
-        std::string quota = !l.cpuQuotaUs || *l.cpuQuotaUs < 0 ? "max" : std::to_string(*l.cpuQuotaUs);
+        std::string quota =
+            !l.cpuQuotaUs || *l.cpuQuotaUs < 0 ? "max" : std::to_string(*l.cpuQuotaUs);
         add("cpu", "cpu.max", quota + " " + std::to_string(l.cpuPeriodUs.value_or(100000)));
     }
     if (l.blkioWeight) add("io", "io.weight", "default " + std::to_string(*l.blkioWeight));

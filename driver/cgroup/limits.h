@@ -18,7 +18,7 @@ struct DeviceThrottle {
 };
 
 struct Limits {
-    std::optional<uint64_t> memoryBytes;      // hard limit
+    std::optional<uint64_t> memoryBytes;  // hard limit
     std::optional<uint64_t> memorySoftBytes;
     std::optional<uint64_t> memorySwapBytes;  // memory + swap, libvirt's swap_hard_limit
     std::optional<uint64_t> cpuShares;

@@ -6,18 +6,21 @@ namespace cvirt::conf::detail {
 
 Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
     Disk disk;
-    disk.type = parseEnum(ctx, node, kDiskTypeNames, attrOf(node, "type").value_or("file"), "disk type");
+    disk.type =
+        parseEnum(ctx, node, kDiskTypeNames, attrOf(node, "type").value_or("file"), "disk type");
     disk.device = parseEnum(ctx, node, kDiskDeviceNames, attrOf(node, "device").value_or("disk"),
                             "disk device");
     if (pugi::xml_node d = node.child("driver")) {
         disk.driverName = attrOf(d, "name").value_or("");
-        if (auto t = attrOf(d, "type")) disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
+        if (auto t = attrOf(d, "type"))
+            disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
     }
     if (pugi::xml_node s = node.child("source"))
         disk.source = attrOf(s, disk.type == DiskType::File ? "file" : "dev").value_or("");
     if (pugi::xml_node t = node.child("target")) {
         disk.targetDev = attrOf(t, "dev").value_or("");
-        if (auto b = attrOf(t, "bus")) disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
+        if (auto b = attrOf(t, "bus"))
+            disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
     }
     disk.readonly = bool(node.child("readonly"));
     return disk;
@@ -33,7 +36,8 @@ void formatDisk(const Disk& disk, pugi::xml_node devices) {
         if (disk.driverFormat) setAttr(d, "type", kDiskFormatNames.name(*disk.driverFormat));
     }
     if (!disk.source.empty())
-        setAttr(n.append_child("source"), disk.type == DiskType::File ? "file" : "dev", disk.source);
+        setAttr(n.append_child("source"), disk.type == DiskType::File ? "file" : "dev",
+                disk.source);
     pugi::xml_node t = n.append_child("target");
     setAttr(t, "dev", disk.targetDev);
     if (disk.targetBus) setAttr(t, "bus", kDiskBusNames.name(*disk.targetBus));

@@ -15,26 +15,40 @@ void parseDevices(const XmlContext& ctx, pugi::xml_node devices, DomainDef& def)
     for (pugi::xml_node n : devices.children()) {
         if (n.type() != pugi::node_element) continue;
         std::string_view name = n.name();
-        if (name == "emulator") def.emulator = trimmed(n.text().get());
-        else if (name == "disk") def.disks.push_back(detail::parseDisk(ctx, n));
-        else if (name == "filesystem") def.filesystems.push_back(detail::parseFilesystem(ctx, n));
-        else if (name == "interface") def.interfaces.push_back(detail::parseInterface(ctx, n));
-        else if (name == "console") def.consoles.push_back(detail::parseCharDevice(ctx, n));
-        else if (name == "serial") def.serials.push_back(detail::parseCharDevice(ctx, n));
-        else if (name == "hostdev") def.hostdevs.push_back(detail::parseHostdev(ctx, n));
-        else ctx.fail(n, "unsupported device");
+        if (name == "emulator")
+            def.emulator = trimmed(n.text().get());
+        else if (name == "disk")
+            def.disks.push_back(detail::parseDisk(ctx, n));
+        else if (name == "filesystem")
+            def.filesystems.push_back(detail::parseFilesystem(ctx, n));
+        else if (name == "interface")
+            def.interfaces.push_back(detail::parseInterface(ctx, n));
+        else if (name == "console")
+            def.consoles.push_back(detail::parseCharDevice(ctx, n));
+        else if (name == "serial")
+            def.serials.push_back(detail::parseCharDevice(ctx, n));
+        else if (name == "hostdev")
+            def.hostdevs.push_back(detail::parseHostdev(ctx, n));
+        else
+            ctx.fail(n, "unsupported device");
     }
 }
 
 void formatDevices(const DomainDef& def, pugi::xml_node domain) {
     pugi::xml_node devices = domain.append_child("devices");
     if (!def.emulator.empty()) appendText(devices, "emulator", def.emulator);
-    for (const auto& d : def.disks) detail::formatDisk(d, devices);
-    for (const auto& f : def.filesystems) detail::formatFilesystem(f, devices);
-    for (const auto& i : def.interfaces) detail::formatInterface(i, devices);
-    for (const auto& s : def.serials) detail::formatCharDevice(s, devices);
-    for (const auto& c : def.consoles) detail::formatCharDevice(c, devices);
-    for (const auto& h : def.hostdevs) detail::formatHostdev(h, devices);
+    for (const auto& d : def.disks)
+        detail::formatDisk(d, devices);
+    for (const auto& f : def.filesystems)
+        detail::formatFilesystem(f, devices);
+    for (const auto& i : def.interfaces)
+        detail::formatInterface(i, devices);
+    for (const auto& s : def.serials)
+        detail::formatCharDevice(s, devices);
+    for (const auto& c : def.consoles)
+        detail::formatCharDevice(c, devices);
+    for (const auto& h : def.hostdevs)
+        detail::formatHostdev(h, devices);
 }
 
 // pugixml writes empty elements as "<x />"; libvirt writes "<x/>". Drop that space outside
@@ -62,13 +76,12 @@ std::string tightenEmptyTags(const std::string& in) {
     return out;
 }
 
-
 // Elements of <domain> that appear at most once, and those that must appear.
 constexpr std::string_view kSingletons[] = {
-    "name",      "uuid",     "title",    "description", "metadata", "maxMemory", "memory",
-    "currentMemory", "blkiotune", "memtune", "vcpu", "cputune", "numatune", "resource",
-    "os",        "idmap",    "features", "clock",       "on_poweroff", "on_reboot", "on_crash",
-    "devices"};
+    "name",        "uuid",          "title",     "description", "metadata", "maxMemory",
+    "memory",      "currentMemory", "blkiotune", "memtune",     "vcpu",     "cputune",
+    "numatune",    "resource",      "os",        "idmap",       "features", "clock",
+    "on_poweroff", "on_reboot",     "on_crash",  "devices"};
 constexpr std::string_view kRequired[] = {"name", "memory", "os"};
 
 void checkStructure(const XmlContext& ctx, pugi::xml_node root) {
@@ -108,7 +121,6 @@ DomainDef parseDomain(std::string_view xml, const ParseOptions& opts) {
 namespace {
 
 DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
-
     pugi::xml_document doc;
     pugi::xml_parse_result res =
         doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
@@ -124,8 +136,7 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
                     where + ":" + std::to_string(line) + ": malformed XML: " + res.description());
     }
     pugi::xml_node root = doc.document_element();
-    if (std::string_view(root.name()) != "domain")
-        ctx.fail(root, "expected root element <domain>");
+    if (std::string_view(root.name()) != "domain") ctx.fail(root, "expected root element <domain>");
 
     DomainDef def;
     auto type = attrOf(root, "type");
@@ -157,10 +168,10 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     detail::formatLxcNamespace(def, root);
 
     std::ostringstream out;
-    doc.save(out, "  ",
-             pugi::format_indent | pugi::format_no_declaration |
-                 pugi::format_attribute_single_quote,
-             pugi::encoding_utf8);
+    doc.save(
+        out, "  ",
+        pugi::format_indent | pugi::format_no_declaration | pugi::format_attribute_single_quote,
+        pugi::encoding_utf8);
     return tightenEmptyTags(out.str());
 }
 

@@ -31,7 +31,14 @@ enum class NumaMode { Strict, Preferred, Interleave, Restrictive };
 inline constexpr auto kNumaModeNames =
     makeNames<NumaMode>("strict", "preferred", "interleave", "restrictive");
 
-enum class LifecycleAction { Destroy, Restart, Preserve, RenameRestart, CoredumpDestroy, CoredumpRestart };
+enum class LifecycleAction {
+    Destroy,
+    Restart,
+    Preserve,
+    RenameRestart,
+    CoredumpDestroy,
+    CoredumpRestart
+};
 inline constexpr auto kLifecycleActionNames = makeNames<LifecycleAction>(
     "destroy", "restart", "preserve", "rename-restart", "coredump-destroy", "coredump-restart");
 
@@ -49,7 +56,8 @@ enum class FsType { Mount, Bind, Block, File, Ram };
 inline constexpr auto kFsTypeNames = makeNames<FsType>("mount", "bind", "block", "file", "ram");
 
 enum class FsAccessMode { Passthrough, Mapped, Squash };
-inline constexpr auto kFsAccessModeNames = makeNames<FsAccessMode>("passthrough", "mapped", "squash");
+inline constexpr auto kFsAccessModeNames =
+    makeNames<FsAccessMode>("passthrough", "mapped", "squash");
 
 enum class FsDriverType { Path, Handle, Loop, Nbd, Ploop };
 inline constexpr auto kFsDriverTypeNames =
@@ -213,8 +221,8 @@ struct Features {
 
 struct Clock {
     ClockOffset offset = ClockOffset::Utc;
-    std::string timezone;                  // offset='timezone'
-    std::optional<int64_t> adjustment;     // offset='variable'
+    std::string timezone;               // offset='timezone'
+    std::optional<int64_t> adjustment;  // offset='variable'
     auto operator<=>(const Clock&) const = default;
 };
 
@@ -223,8 +231,8 @@ struct Filesystem {
     FsType type = FsType::Mount;
     std::optional<FsAccessMode> accessmode;
     std::optional<FsDriverType> driverType;
-    std::string driverFormat;  // e.g. raw, qcow2 for loop/nbd
-    std::string source;        // dir, dev or file depending on type
+    std::string driverFormat;          // e.g. raw, qcow2 for loop/nbd
+    std::string source;                // dir, dev or file depending on type
     std::optional<uint64_t> usageKiB;  // type='ram'
     std::string target;
     bool readonly = false;
@@ -261,7 +269,7 @@ struct Interface {
     // source: bridge name, network name, direct parent dev; hostdev: pci address text
     std::string sourceBridge, sourceNetwork, sourceDev;
     std::optional<MacvlanMode> sourceMode;  // direct
-    std::string sourcePciAddress;            // hostdev: "0000:03:00.0"
+    std::string sourcePciAddress;           // hostdev: "0000:03:00.0"
     std::vector<IpAddress> ips;
     std::vector<Route> routes;
     std::string targetDev, guestDev;

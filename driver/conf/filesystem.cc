@@ -12,15 +12,22 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
     if (auto m = attrOf(node, "accessmode"))
         fs.accessmode = parseEnum(ctx, node, kFsAccessModeNames, *m, "accessmode");
     if (pugi::xml_node d = node.child("driver")) {
-        if (auto t = attrOf(d, "type")) fs.driverType = parseEnum(ctx, d, kFsDriverTypeNames, *t, "driver type");
+        if (auto t = attrOf(d, "type"))
+            fs.driverType = parseEnum(ctx, d, kFsDriverTypeNames, *t, "driver type");
         fs.driverFormat = attrOf(d, "format").value_or("");
     }
     if (pugi::xml_node s = node.child("source")) {
         switch (fs.type) {
             case FsType::Mount:
-            case FsType::Bind: fs.source = attrOf(s, "dir").value_or(""); break;
-            case FsType::Block: fs.source = attrOf(s, "dev").value_or(""); break;
-            case FsType::File: fs.source = attrOf(s, "file").value_or(""); break;
+            case FsType::Bind:
+                fs.source = attrOf(s, "dir").value_or("");
+                break;
+            case FsType::Block:
+                fs.source = attrOf(s, "dev").value_or("");
+                break;
+            case FsType::File:
+                fs.source = attrOf(s, "file").value_or("");
+                break;
             case FsType::Ram:
                 if (auto usage = attrOf(s, "usage"))
                     fs.usageKiB = parseScaledKiB(ctx, s, *usage, attrOf(s, "units").value_or(""));
@@ -29,8 +36,10 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
     }
     if (pugi::xml_node t = node.child("target")) fs.target = attrOf(t, "dir").value_or("");
     fs.readonly = bool(node.child("readonly"));
-    if (pugi::xml_node h = node.child("space_hard_limit")) fs.spaceHardLimitKiB = parseScaledElementKiB(ctx, h);
-    if (pugi::xml_node h = node.child("space_soft_limit")) fs.spaceSoftLimitKiB = parseScaledElementKiB(ctx, h);
+    if (pugi::xml_node h = node.child("space_hard_limit"))
+        fs.spaceHardLimitKiB = parseScaledElementKiB(ctx, h);
+    if (pugi::xml_node h = node.child("space_soft_limit"))
+        fs.spaceSoftLimitKiB = parseScaledElementKiB(ctx, h);
     return fs;
 }
 
@@ -46,9 +55,15 @@ void formatFilesystem(const Filesystem& fs, pugi::xml_node devices) {
     pugi::xml_node s = n.append_child("source");
     switch (fs.type) {
         case FsType::Mount:
-        case FsType::Bind: setAttr(s, "dir", fs.source); break;
-        case FsType::Block: setAttr(s, "dev", fs.source); break;
-        case FsType::File: setAttr(s, "file", fs.source); break;
+        case FsType::Bind:
+            setAttr(s, "dir", fs.source);
+            break;
+        case FsType::Block:
+            setAttr(s, "dev", fs.source);
+            break;
+        case FsType::File:
+            setAttr(s, "file", fs.source);
+            break;
         case FsType::Ram:
             setAttr(s, "usage", fs.usageKiB.value_or(0));
             setAttr(s, "units", "KiB");

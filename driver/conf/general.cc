@@ -69,7 +69,8 @@ void formatGeneral(const DomainDef& def, pugi::xml_node domain) {
         pugi::xml_document frag;
         if (frag.load_buffer(def.metadata.data(), def.metadata.size(),
                              pugi::parse_default | pugi::parse_fragment))
-            for (pugi::xml_node c : frag.children()) m.append_copy(c);
+            for (pugi::xml_node c : frag.children())
+                m.append_copy(c);
     }
 }
 

@@ -7,9 +7,12 @@ namespace cvirt::conf::detail {
 namespace {
 const char* sourceElement(HostdevCapsType t) {
     switch (t) {
-        case HostdevCapsType::Storage: return "block";
-        case HostdevCapsType::Misc: return "char";
-        case HostdevCapsType::Net: return "interface";
+        case HostdevCapsType::Storage:
+            return "block";
+        case HostdevCapsType::Misc:
+            return "char";
+        case HostdevCapsType::Net:
+            return "interface";
     }
     return "block";
 }

@@ -48,8 +48,8 @@ unsigned hexField(const XmlContext& ctx, pugi::xml_node n, const char* name) {
 Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     Interface net;
     net.line = ctx.lineOf(node);
-    net.type = parseEnum(ctx, node, kNetTypeNames, attrOf(node, "type").value_or(""),
-                         "interface type");
+    net.type =
+        parseEnum(ctx, node, kNetTypeNames, attrOf(node, "type").value_or(""), "interface type");
     if (pugi::xml_node m = node.child("mac"))
         net.mac = normalizeMac(ctx, m, attrOf(m, "address").value_or(""));
     if (pugi::xml_node s = node.child("source")) {
@@ -61,7 +61,8 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
         if (pugi::xml_node a = s.child("address")) {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%04x:%02x:%02x.%x", hexField(ctx, a, "domain"),
-                          hexField(ctx, a, "bus"), hexField(ctx, a, "slot"), hexField(ctx, a, "function"));
+                          hexField(ctx, a, "bus"), hexField(ctx, a, "slot"),
+                          hexField(ctx, a, "function"));
             net.sourcePciAddress = buf;
         }
     }
@@ -86,8 +87,10 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     if (pugi::xml_node g = node.child("guest")) net.guestDev = attrOf(g, "dev").value_or("");
     if (pugi::xml_node m = node.child("model")) net.model = attrOf(m, "type").value_or("");
     if (pugi::xml_node l = node.child("link"))
-        net.link = parseEnum(ctx, l, kLinkStateNames, attrOf(l, "state").value_or(""), "link state");
-    if (pugi::xml_node m = node.child("mtu")) net.mtu = parseU32(ctx, m, attrOf(m, "size").value_or(""), "mtu");
+        net.link =
+            parseEnum(ctx, l, kLinkStateNames, attrOf(l, "state").value_or(""), "link state");
+    if (pugi::xml_node m = node.child("mtu"))
+        net.mtu = parseU32(ctx, m, attrOf(m, "size").value_or(""), "mtu");
     return net;
 }
 
@@ -96,8 +99,12 @@ void formatInterface(const Interface& net, pugi::xml_node devices) {
     setAttr(n, "type", kNetTypeNames.name(net.type));
     if (!net.mac.empty()) setAttr(n.append_child("mac"), "address", net.mac);
     switch (net.type) {
-        case NetType::Bridge: setAttr(n.append_child("source"), "bridge", net.sourceBridge); break;
-        case NetType::Network: setAttr(n.append_child("source"), "network", net.sourceNetwork); break;
+        case NetType::Bridge:
+            setAttr(n.append_child("source"), "bridge", net.sourceBridge);
+            break;
+        case NetType::Network:
+            setAttr(n.append_child("source"), "network", net.sourceNetwork);
+            break;
         case NetType::Direct: {
             pugi::xml_node s = n.append_child("source");
             setAttr(s, "dev", net.sourceDev);

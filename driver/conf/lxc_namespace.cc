@@ -26,7 +26,8 @@ void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& 
         pugi::xml_node n = ns.child((*prefix + ":" + what).c_str());
         if (!n) return std::nullopt;
         NsShare s;
-        s.type = parseEnum(ctx, n, kNsShareTypeNames, attrOf(n, "type").value_or(""), "namespace share type");
+        s.type = parseEnum(ctx, n, kNsShareTypeNames, attrOf(n, "type").value_or(""),
+                           "namespace share type");
         s.value = attrOf(n, "value").value_or("");
         if (s.value.empty()) ctx.fail(n, "missing attribute 'value'");
         return s;

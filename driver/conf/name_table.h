@@ -12,7 +12,9 @@ template <typename E, std::size_t N>
 struct NameTable {
     std::array<std::string_view, N> names;
 
-    constexpr std::string_view name(E value) const { return names[static_cast<std::size_t>(value)]; }
+    constexpr std::string_view name(E value) const {
+        return names[static_cast<std::size_t>(value)];
+    }
     constexpr std::optional<E> find(std::string_view text) const {
         for (std::size_t i = 0; i < N; ++i)
             if (names[i] == text) return static_cast<E>(i);

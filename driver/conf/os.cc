@@ -8,14 +8,16 @@ namespace cvirt::conf {
 
 // libvirt's virDomainProcessCapsFeature names.
 const std::vector<std::string> kCapabilityNames = {
-    "audit_control", "audit_write",      "block_suspend",  "chown",          "dac_override",
-    "dac_read_search", "fowner",         "fsetid",         "ipc_lock",       "ipc_owner",
-    "kill",          "lease",            "linux_immutable", "mac_admin",     "mac_override",
-    "mknod",         "net_admin",        "net_bind_service", "net_broadcast", "net_raw",
-    "setgid",        "setfcap",          "setpcap",        "setuid",         "sys_admin",
-    "sys_boot",      "sys_chroot",       "sys_module",     "sys_nice",       "sys_pacct",
-    "sys_ptrace",    "sys_rawio",        "sys_resource",   "sys_time",       "sys_tty_config",
-    "syslog",        "wake_alarm"};
+    "audit_control",   "audit_write",      "block_suspend",  "chown",
+    "dac_override",    "dac_read_search",  "fowner",         "fsetid",
+    "ipc_lock",        "ipc_owner",        "kill",           "lease",
+    "linux_immutable", "mac_admin",        "mac_override",   "mknod",
+    "net_admin",       "net_bind_service", "net_broadcast",  "net_raw",
+    "setgid",          "setfcap",          "setpcap",        "setuid",
+    "sys_admin",       "sys_boot",         "sys_chroot",     "sys_module",
+    "sys_nice",        "sys_pacct",        "sys_ptrace",     "sys_rawio",
+    "sys_resource",    "sys_time",         "sys_tty_config", "syslog",
+    "wake_alarm"};
 
 namespace detail {
 
@@ -61,9 +63,11 @@ void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
             def.os.type = def.type == DomainType::Lxc ? OsType::Exe : OsType::Hvm;
         }
         def.os.init = childText(os, "init").value_or("");
-        for (pugi::xml_node a : os.children("initarg")) def.os.initargs.push_back(a.text().get());
+        for (pugi::xml_node a : os.children("initarg"))
+            def.os.initargs.push_back(a.text().get());
         for (pugi::xml_node e : os.children("initenv"))
-            def.os.initenv.push_back(InitEnv{std::string(attrOf(e, "name").value_or("")), e.text().get()});
+            def.os.initenv.push_back(
+                InitEnv{std::string(attrOf(e, "name").value_or("")), e.text().get()});
         def.os.initdir = childText(os, "initdir").value_or("");
         def.os.inituser = childText(os, "inituser").value_or("");
         def.os.initgroup = childText(os, "initgroup").value_or("");
@@ -86,9 +90,9 @@ void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
         def.features.apic = bool(f.child("apic"));
         def.features.pae = bool(f.child("pae"));
         if (pugi::xml_node caps = f.child("capabilities")) {
-            def.features.capsPolicy = parseEnum(ctx, caps, kCapPolicyNames,
-                                                attrOf(caps, "policy").value_or("default"),
-                                                "capabilities policy");
+            def.features.capsPolicy =
+                parseEnum(ctx, caps, kCapPolicyNames, attrOf(caps, "policy").value_or("default"),
+                          "capabilities policy");
             for (pugi::xml_node c : caps.children()) {
                 if (c.type() != pugi::node_element) continue;
                 std::string name = c.name();
@@ -106,7 +110,8 @@ void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
         clock.offset = parseEnum(ctx, c, kClockOffsetNames, attrOf(c, "offset").value_or("utc"),
                                  "clock offset");
         clock.timezone = attrOf(c, "timezone").value_or("");
-        if (auto adj = attrOf(c, "adjustment")) clock.adjustment = parseI64(ctx, c, *adj, "adjustment");
+        if (auto adj = attrOf(c, "adjustment"))
+            clock.adjustment = parseI64(ctx, c, *adj, "adjustment");
         def.clock = clock;
     }
     def.onPoweroff = parseAction(ctx, domain, "on_poweroff");
@@ -120,15 +125,18 @@ void formatOs(const DomainDef& def, pugi::xml_node domain) {
     if (!def.os.arch.empty()) setAttr(type, "arch", def.os.arch);
     if (!def.os.machine.empty()) setAttr(type, "machine", def.os.machine);
     if (!def.os.init.empty()) appendText(os, "init", def.os.init);
-    for (const auto& a : def.os.initargs) appendText(os, "initarg", a);
-    for (const auto& e : def.os.initenv) setAttr(appendText(os, "initenv", e.value), "name", e.name);
+    for (const auto& a : def.os.initargs)
+        appendText(os, "initarg", a);
+    for (const auto& e : def.os.initenv)
+        setAttr(appendText(os, "initenv", e.value), "name", e.name);
     if (!def.os.initdir.empty()) appendText(os, "initdir", def.os.initdir);
     if (!def.os.inituser.empty()) appendText(os, "inituser", def.os.inituser);
     if (!def.os.initgroup.empty()) appendText(os, "initgroup", def.os.initgroup);
     if (!def.os.kernel.empty()) appendText(os, "kernel", def.os.kernel);
     if (!def.os.initrd.empty()) appendText(os, "initrd", def.os.initrd);
     if (!def.os.cmdline.empty()) appendText(os, "cmdline", def.os.cmdline);
-    for (BootDev b : def.os.boot) setAttr(os.append_child("boot"), "dev", kBootDevNames.name(b));
+    for (BootDev b : def.os.boot)
+        setAttr(os.append_child("boot"), "dev", kBootDevNames.name(b));
 
     if (!def.idmap.empty()) {
         pugi::xml_node idmap = domain.append_child("idmap");
@@ -154,7 +162,8 @@ void formatOs(const DomainDef& def, pugi::xml_node domain) {
         if (!def.clock->timezone.empty()) setAttr(c, "timezone", def.clock->timezone);
         if (def.clock->adjustment) setAttr(c, "adjustment", std::to_string(*def.clock->adjustment));
     }
-    if (def.onPoweroff) appendText(domain, "on_poweroff", kLifecycleActionNames.name(*def.onPoweroff));
+    if (def.onPoweroff)
+        appendText(domain, "on_poweroff", kLifecycleActionNames.name(*def.onPoweroff));
     if (def.onReboot) appendText(domain, "on_reboot", kLifecycleActionNames.name(*def.onReboot));
     if (def.onCrash) appendText(domain, "on_crash", kLifecycleActionNames.name(*def.onCrash));
 }

@@ -6,7 +6,8 @@ namespace cvirt::conf::detail {
 
 namespace {
 
-std::optional<uint64_t> scaledChild(const XmlContext& ctx, pugi::xml_node parent, const char* name) {
+std::optional<uint64_t> scaledChild(const XmlContext& ctx, pugi::xml_node parent,
+                                    const char* name) {
     pugi::xml_node n = parent.child(name);
     if (!n) return std::nullopt;
     return parseScaledElementKiB(ctx, n);
@@ -106,7 +107,8 @@ void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def
             if (auto mode = attrOf(m, "mode"))
                 def.numatune.mode = parseEnum(ctx, m, kNumaModeNames, *mode, "numatune mode");
             if (auto p = attrOf(m, "placement"))
-                def.numatune.placement = parseEnum(ctx, m, kVcpuPlacementNames, *p, "numatune placement");
+                def.numatune.placement =
+                    parseEnum(ctx, m, kVcpuPlacementNames, *p, "numatune placement");
             def.numatune.nodeset = attrOf(m, "nodeset").value_or("");
         }
     }
@@ -140,8 +142,10 @@ void formatResources(const DomainDef& def, pugi::xml_node domain) {
         pugi::xml_node m = domain.append_child("memtune");
         if (def.memtune.hardLimitKiB) appendKiB(m, "hard_limit", *def.memtune.hardLimitKiB);
         if (def.memtune.softLimitKiB) appendKiB(m, "soft_limit", *def.memtune.softLimitKiB);
-        if (def.memtune.minGuaranteeKiB) appendKiB(m, "min_guarantee", *def.memtune.minGuaranteeKiB);
-        if (def.memtune.swapHardLimitKiB) appendKiB(m, "swap_hard_limit", *def.memtune.swapHardLimitKiB);
+        if (def.memtune.minGuaranteeKiB)
+            appendKiB(m, "min_guarantee", *def.memtune.minGuaranteeKiB);
+        if (def.memtune.swapHardLimitKiB)
+            appendKiB(m, "swap_hard_limit", *def.memtune.swapHardLimitKiB);
     }
     pugi::xml_node v = appendText(domain, "vcpu", std::to_string(def.vcpu.count));
     if (def.vcpu.placement) setAttr(v, "placement", kVcpuPlacementNames.name(*def.vcpu.placement));

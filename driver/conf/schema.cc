@@ -35,7 +35,9 @@ std::string nodeText(xmlNodePtr node) {
     return t.size() > 80 ? t.substr(0, 80) + "…" : t;
 }
 
-bool startsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
+bool startsWith(const std::string& s, std::string_view p) {
+    return s.rfind(p, 0) == 0;
+}
 
 // libxml2's wording, said the way cvirt's other errors are.
 std::string rephrase(const FirstError& e) {
@@ -76,7 +78,8 @@ void collect(void* data, xmlErrorPtr err) {
         }
     }
     std::string msg = err->message ? err->message : "invalid document";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
     first->message = msg;
     if (err->node) first->text = nodeText(static_cast<xmlNodePtr>(err->node));
 }
@@ -93,7 +96,8 @@ public:
         xmlRelaxNGSetParserStructuredErrors(pctx, silenceStructured, nullptr);
         schema_ = xmlRelaxNGParse(pctx);
         xmlRelaxNGFreeParserCtxt(pctx);
-        if (!schema_) throw Error(ErrorCode::Internal, "cannot compile the domain schema '" + path_ + "'");
+        if (!schema_)
+            throw Error(ErrorCode::Internal, "cannot compile the domain schema '" + path_ + "'");
     }
     xmlRelaxNGPtr get() const { return schema_; }
 
@@ -123,12 +127,16 @@ void refuseUnsafeXml(std::string_view xml, std::string_view filename) {
     size_t end = at;
     int depth = 0;
     for (; end < xml.size(); ++end) {
-        if (xml[end] == '[') ++depth;
-        else if (xml[end] == ']') --depth;
-        else if (xml[end] == '>' && depth <= 0) break;
+        if (xml[end] == '[')
+            ++depth;
+        else if (xml[end] == ']')
+            --depth;
+        else if (xml[end] == '>' && depth <= 0)
+            break;
     }
     std::string_view decl = xml.substr(at, end - at);
-    if (decl.find("<!ENTITY") != std::string_view::npos || decl.find("SYSTEM") != std::string_view::npos ||
+    if (decl.find("<!ENTITY") != std::string_view::npos ||
+        decl.find("SYSTEM") != std::string_view::npos ||
         decl.find("PUBLIC") != std::string_view::npos)
         throw Error(ErrorCode::XmlError, std::string(filename) + ":" +
                                              std::to_string(lineAt(xml, at)) +

@@ -24,15 +24,15 @@ void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
 void formatOs(const DomainDef& def, pugi::xml_node domain);
 
 // One file per device kind; each parses one element and formats one into <devices>.
-Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node);     // filesystem.cc
+Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node);  // filesystem.cc
 void formatFilesystem(const Filesystem& fs, pugi::xml_node devices);
-Interface parseInterface(const XmlContext& ctx, pugi::xml_node node);       // interface.cc
+Interface parseInterface(const XmlContext& ctx, pugi::xml_node node);  // interface.cc
 void formatInterface(const Interface& net, pugi::xml_node devices);
-CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node);     // chardev.cc
+CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node);  // chardev.cc
 void formatCharDevice(const CharDevice& chr, pugi::xml_node devices);
-Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node);           // hostdev.cc
+Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node);  // hostdev.cc
 void formatHostdev(const Hostdev& dev, pugi::xml_node devices);
-Disk parseDisk(const XmlContext& ctx, pugi::xml_node node);                 // disk.cc
+Disk parseDisk(const XmlContext& ctx, pugi::xml_node node);  // disk.cc
 void formatDisk(const Disk& disk, pugi::xml_node devices);
 
 // lxc_namespace.cc: <PREFIX:namespace> where PREFIX is bound to kLxcNamespaceUri.

@@ -15,7 +15,8 @@ class Checker {
 public:
     explicit Checker(std::string_view file) : file_(file) {}
 
-    [[noreturn]] void fail(std::string_view msg, int line = 0, std::string_view element = {}) const {
+    [[noreturn]] void fail(std::string_view msg, int line = 0,
+                           std::string_view element = {}) const {
         std::string text(file_);
         if (line > 0) text += ":" + std::to_string(line);
         text += ": ";
@@ -37,7 +38,8 @@ void checkName(const Checker& c, const std::string& name) {
         c.fail("domain name is " + std::to_string(name.size()) + " bytes long (at most 255)", 0,
                "name");
     for (unsigned char ch : name)
-        if (ch < 0x20 || ch == 0x7f) c.fail("domain name '" + name + "' contains a control character", 0, "name");
+        if (ch < 0x20 || ch == 0x7f)
+            c.fail("domain name '" + name + "' contains a control character", 0, "name");
 }
 
 void checkMemory(const Checker& c, const DomainDef& d) {
@@ -56,7 +58,8 @@ void checkMemory(const Checker& c, const DomainDef& d) {
                0, "memtune");
     if (m.hardLimitKiB && m.swapHardLimitKiB && *m.swapHardLimitKiB < *m.hardLimitKiB)
         c.fail("swap_hard_limit (" + std::to_string(*m.swapHardLimitKiB) +
-                   " KiB) must be at least hard_limit (" + std::to_string(*m.hardLimitKiB) + " KiB)",
+                   " KiB) must be at least hard_limit (" + std::to_string(*m.hardLimitKiB) +
+                   " KiB)",
                0, "memtune");
 }
 
@@ -67,12 +70,14 @@ bool validCpuset(const std::string& s) {
     while (i < s.size()) {
         if (s[i] == '^') ++i;
         size_t b = i;
-        while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+        while (i < s.size() && isdigit(static_cast<unsigned char>(s[i])))
+            ++i;
         if (i == b) return false;
         if (i < s.size() && s[i] == '-') {
             unsigned lo = std::stoul(s.substr(b, i - b));
             size_t b2 = ++i;
-            while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) ++i;
+            while (i < s.size() && isdigit(static_cast<unsigned char>(s[i])))
+                ++i;
             if (i == b2 || std::stoul(s.substr(b2, i - b2)) < lo) return false;
         }
         if (i < s.size() && s[i] != ',') return false;
@@ -104,8 +109,9 @@ void checkIdmap(const Checker& c, const std::vector<IdmapRange>& ranges, const c
         }
     bool root = std::any_of(ranges.begin(), ranges.end(), [](auto& r) { return r.start == 0; });
     if (!root)
-        c.fail(std::string("idmap must map the container's root ") + kind + " (a range with start 0)",
-               ranges.front().line, kind);
+        c.fail(
+            std::string("idmap must map the container's root ") + kind + " (a range with start 0)",
+            ranges.front().line, kind);
 }
 
 void checkFilesystems(const Checker& c, const DomainDef& d) {
@@ -115,7 +121,8 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
             c.fail("filesystem target '" + fs.target + "' must be an absolute path", fs.line,
                    "filesystem");
         std::string t = fs.target;
-        while (t.size() > 1 && t.back() == '/') t.pop_back();
+        while (t.size() > 1 && t.back() == '/')
+            t.pop_back();
         if (auto it = targets.find(t); it != targets.end()) {
             if (t == "/")
                 c.fail("more than one filesystem has target '/' (lines " +
@@ -127,7 +134,8 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
         }
         targets[t] = fs.line;
         if (fs.type == FsType::Ram && (!fs.usageKiB || *fs.usageKiB == 0))
-            c.fail("ram filesystem at '" + fs.target + "' needs a usage size", fs.line, "filesystem");
+            c.fail("ram filesystem at '" + fs.target + "' needs a usage size", fs.line,
+                   "filesystem");
         if (fs.type != FsType::Ram && fs.source.empty())
             c.fail("filesystem at '" + fs.target + "' has no source", fs.line, "filesystem");
         if ((fs.type == FsType::Mount || fs.type == FsType::Bind) && fs.source[0] != '/')
@@ -138,9 +146,12 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
 
 bool validAddress(const std::string& text, std::optional<IpFamily> family, IpFamily* detected) {
     unsigned char buf[16];
-    if (::inet_pton(AF_INET, text.c_str(), buf) == 1) *detected = IpFamily::Ipv4;
-    else if (::inet_pton(AF_INET6, text.c_str(), buf) == 1) *detected = IpFamily::Ipv6;
-    else return false;
+    if (::inet_pton(AF_INET, text.c_str(), buf) == 1)
+        *detected = IpFamily::Ipv4;
+    else if (::inet_pton(AF_INET6, text.c_str(), buf) == 1)
+        *detected = IpFamily::Ipv6;
+    else
+        return false;
     return !family || *family == *detected;
 }
 
@@ -211,8 +222,9 @@ void validate(const DomainDef& def, std::string_view filename) {
             c.fail("init path '" + def.os.init + "' must be absolute", 0, "init");
     } else {
         if (def.os.type != OsType::Hvm)
-            c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) + "' is not supported for " +
-                       std::string(kDomainTypeNames.name(def.type)) + " domains (expected 'hvm')",
+            c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) +
+                       "' is not supported for " + std::string(kDomainTypeNames.name(def.type)) +
+                       " domains (expected 'hvm')",
                    0, "os");
         if (def.os.kernel.empty() && def.disks.empty())
             c.fail("a virtual machine needs <kernel> or a <disk> to boot from", 0, "os");
@@ -232,9 +244,10 @@ void validate(const DomainDef& def, std::string_view filename) {
     checkFilesystems(c, def);
     checkInterfaces(c, def);
     if (def.lxcNamespaces.sharenet && (!def.interfaces.empty() || def.features.privnet))
-        c.fail("a shared network namespace (sharenet) cannot be combined with interfaces or "
-               "<privnet/>",
-               0, "lxc:namespace");
+        c.fail(
+            "a shared network namespace (sharenet) cannot be combined with interfaces or "
+            "<privnet/>",
+            0, "lxc:namespace");
 }
 
 }  // namespace cvirt::conf

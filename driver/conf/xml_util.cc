@@ -39,8 +39,10 @@ std::optional<std::string_view> attrOf(pugi::xml_node node, const char* name) {
 
 std::string trimmed(std::string_view s) {
     size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
     return std::string(s.substr(b, e - b));
 }
 
@@ -58,7 +60,8 @@ uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view t
     if (ec == std::errc::result_out_of_range)
         ctx.fail(node, "numerical overflow: " + std::string(what) + " '" + t + "' is too large");
     if (ec != std::errc{} || p != t.data() + t.size() || t.empty())
-        ctx.fail(node, "invalid " + std::string(what) + " '" + t + "': expected an unsigned number");
+        ctx.fail(node,
+                 "invalid " + std::string(what) + " '" + t + "': expected an unsigned number");
     return v;
 }
 
@@ -88,18 +91,23 @@ namespace {
 // Bytes per unit, or 0 when the unit is unknown. libvirt: "k"/"KiB" = 1024, "KB" = 1000.
 uint64_t unitScale(std::string_view unit) {
     std::string u;
-    for (char c : unit) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : unit)
+        u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (u == "b" || u == "bytes") return 1;
     static constexpr char kPrefixes[] = "kmgtpe";
     for (int i = 0; i < 6; ++i) {
         if (u.empty() || u[0] != kPrefixes[i]) continue;
         std::string_view rest = std::string_view(u).substr(1);
         uint64_t base = 0;
-        if (rest.empty() || rest == "ib") base = 1024;
-        else if (rest == "b") base = 1000;
-        else return 0;
+        if (rest.empty() || rest == "ib")
+            base = 1024;
+        else if (rest == "b")
+            base = 1000;
+        else
+            return 0;
         uint64_t scale = 1;
-        for (int j = 0; j <= i; ++j) scale *= base;
+        for (int j = 0; j <= i; ++j)
+            scale *= base;
         return scale;
     }
     return 0;

@@ -21,8 +21,8 @@ std::string controllerPath() {
     if (const char* env = std::getenv("CVIRT_LXC_CONTROLLER"); env && *env) return env;
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    for (const fs::path& dir : {self.parent_path(), fs::path(CVIRT_BUILD_BIN_DIR),
-                                fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
+    for (const fs::path& dir :
+         {self.parent_path(), fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
         fs::path p = dir / "cvirt-lxc-controller";
         if (::access(p.c_str(), X_OK) == 0) return p.string();
     }
@@ -48,8 +48,8 @@ void start(const std::string& uri, const state::DriverPaths& paths, const conf::
         if (::fork() != 0) _exit(0);
         ::dup2(inRead.get(), STDIN_FILENO);
         ::dup2(readyWrite.get(), 3);  // dup2 clears close-on-exec
-        const char* argv[] = {exe.c_str(), "--uri", uri.c_str(), "--name", def.name.c_str(),
-                              "--id", idText.c_str(), "--ready-fd", "3", nullptr};
+        const char* argv[] = {exe.c_str(), "--uri",        uri.c_str(),  "--name", def.name.c_str(),
+                              "--id",      idText.c_str(), "--ready-fd", "3",      nullptr};
         ::execv(exe.c_str(), const_cast<char**>(argv));
         _exit(127);
     }
@@ -74,13 +74,15 @@ void start(const std::string& uri, const state::DriverPaths& paths, const conf::
         if (n <= 0) break;
         reply.append(buf, static_cast<size_t>(n));
     }
-    while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+    while (!reply.empty() && reply.back() == '\n')
+        reply.pop_back();
     if (reply == "ok") return;
     if (reply.rfind("error ", 0) == 0) {
         std::string rest = reply.substr(6);
         size_t sp = rest.find(' ');
         int code = std::atoi(rest.substr(0, sp).c_str());
-        throw Error(static_cast<ErrorCode>(code), sp == std::string::npos ? rest : rest.substr(sp + 1));
+        throw Error(static_cast<ErrorCode>(code),
+                    sp == std::string::npos ? rest : rest.substr(sp + 1));
     }
     throw Error(ErrorCode::OperationFailed,
                 "the controller of '" + def.name + "' exited before the container started (see " +
@@ -115,14 +117,15 @@ util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, b
     std::string reply = controllerRequest(fd.get(), force ? "console force" : "console");
     if (reply != "ok")
         throw Error(ErrorCode::OperationInvalid,
-                    "cannot open the console of '" + name + "': " +
-                        (reply.rfind("error ", 0) == 0 ? reply.substr(6) : reply));
+                    "cannot open the console of '" + name +
+                        "': " + (reply.rfind("error ", 0) == 0 ? reply.substr(6) : reply));
     return fd;
 }
 
 void cleanupAfterCrash(const fs::path& root, const std::string& liveXml) noexcept {
     try {
-        conf::DomainDef def = conf::parseDomain(liveXml, {.filename = "live XML", .validateSchema = false});
+        conf::DomainDef def =
+            conf::parseDomain(liveXml, {.filename = "live XML", .validateSchema = false});
         cgroup::HostLayout host = cgroup::detectHost();
         cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", root)).remove();
     } catch (...) {

@@ -45,7 +45,8 @@ int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::
     for (const NsKind& ns : kNamespaces) {
         std::string mine = std::string("/proc/self/ns/") + ns.name;
         std::string theirs = "/proc/" + std::to_string(initPid) + "/ns/" + ns.name;
-        struct stat a {}, b {};
+        struct stat a {
+        }, b{};
         if (::stat(theirs.c_str(), &b) < 0)
             throwSystemError(errno, "cannot open namespace '" + theirs + "'");
         if (::stat(mine.c_str(), &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
@@ -86,7 +87,8 @@ int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::
                     throwSystemError(errno, "cannot become root in the container");
                 security::dropCaps(drop);
                 std::vector<char*> args;
-                for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+                for (const auto& a : argv)
+                    args.push_back(const_cast<char*>(a.c_str()));
                 args.push_back(nullptr);
                 ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
                 ::setenv("container", "cvirt", 1);

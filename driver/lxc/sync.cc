@@ -43,8 +43,7 @@ bool SyncChannel::receive(SyncFrame& f) const {
 
 void SyncChannel::expect(SyncMsg msg) const {
     SyncFrame f{};
-    if (!receive(f))
-        throw Error(ErrorCode::OperationFailed, "container init exited during setup");
+    if (!receive(f)) throw Error(ErrorCode::OperationFailed, "container init exited during setup");
     if (f.msg == SyncMsg::Failed) throw Error(f.code, f.text);
     if (f.msg != msg) throw Error(ErrorCode::Internal, "unexpected message from the container");
 }

@@ -10,7 +10,24 @@
 
 namespace cvirt::security {
 
+std::vector<std::string> kernelCapabilities() {
+    std::vector<std::string> names;
+    for (cap_value_t v = 0; v < static_cast<cap_value_t>(cap_max_bits()); ++v) {
+        char* n = cap_to_name(v);
+        if (!n) continue;
+        std::string name = n;
+        cap_free(n);
+        if (name.rfind("cap_", 0) == 0) names.push_back(name.substr(4));
+    }
+    return names;
+}
+
 std::vector<std::string> capsToDrop(const conf::DomainDef& def) {
+    return capsToDrop(def, kernelCapabilities());
+}
+
+std::vector<std::string> capsToDrop(const conf::DomainDef& def,
+                                    const std::vector<std::string>& kernelCaps) {
     static const std::vector<std::string> kDefaultDrop = {"sys_module", "sys_time", "mknod",
                                                           "audit_control", "mac_admin"};
     auto stateOf = [&](const std::string& name) -> std::optional<conf::Toggle> {
@@ -20,12 +37,19 @@ std::vector<std::string> capsToDrop(const conf::DomainDef& def) {
     };
     conf::CapPolicy policy = def.features.capsPolicy.value_or(conf::CapPolicy::Default);
     std::vector<std::string> drop;
-    for (const std::string& name : conf::kCapabilityNames) {
+    std::vector<std::string> names = conf::kCapabilityNames;
+    for (const auto& k : kernelCaps)
+        if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+    for (const std::string& name : names) {
         auto state = stateOf(name);
         bool toDrop = false;
         switch (policy) {
-            case conf::CapPolicy::Deny: toDrop = state != conf::Toggle::On; break;
-            case conf::CapPolicy::Allow: toDrop = state == conf::Toggle::Off; break;
+            case conf::CapPolicy::Deny:
+                toDrop = state != conf::Toggle::On;
+                break;
+            case conf::CapPolicy::Allow:
+                toDrop = state == conf::Toggle::Off;
+                break;
             case conf::CapPolicy::Default:
                 if (std::find(kDefaultDrop.begin(), kDefaultDrop.end(), name) != kDefaultDrop.end())
                     toDrop = state != conf::Toggle::On;

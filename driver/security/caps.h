@@ -10,8 +10,15 @@
 
 namespace cvirt::security {
 
-// Names (libvirt spelling, e.g. "sys_module") to drop for `def`. Pure.
-std::vector<std::string> capsToDrop(const conf::DomainDef& def);
+// Names (libvirt spelling, e.g. "sys_module") to drop for `def`. Pure: `kernelCaps` is every
+// capability the kernel knows (names libvirt's table lacks, such as bpf, are dropped by
+// 'deny' too).
+std::vector<std::string> capsToDrop(const conf::DomainDef& def,
+                                    const std::vector<std::string>& kernelCaps);
+std::vector<std::string> capsToDrop(const conf::DomainDef& def);  // with kernelCapabilities()
+
+// The kernel's capability names, libvirt spelling (from libcap).
+std::vector<std::string> kernelCapabilities();
 
 // Drops `names` from the bounding, effective, permitted and inheritable sets of the calling
 // process (and ambient). Throws SystemError naming the capability.

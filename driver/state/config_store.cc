@@ -36,7 +36,9 @@ fs::path ConfigStore::configPath(std::string_view name) const {
     return paths_.configDir / (std::string(name) + ".xml");
 }
 
-std::vector<std::string> ConfigStore::names() const { return listNames(paths_.configDir, ".xml"); }
+std::vector<std::string> ConfigStore::names() const {
+    return listNames(paths_.configDir, ".xml");
+}
 
 bool ConfigStore::exists(std::string_view name) const {
     return ::access(configPath(name).c_str(), F_OK) == 0;

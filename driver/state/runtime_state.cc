@@ -21,7 +21,8 @@ std::pair<pid_t, pid_t> readPids(const std::string& text) {
     const char* p = text.data();
     const char* end = p + text.size();
     p = std::from_chars(p, end, ctl).ptr;
-    while (p < end && *p == ' ') ++p;
+    while (p < end && *p == ' ')
+        ++p;
     std::from_chars(p, end, init);
     return {ctl, init};
 }
@@ -90,7 +91,7 @@ int RuntimeState::shutoffReason(std::string_view name) const {
 void RuntimeState::setShutoffReason(std::string_view name, int reason) {
     util::makeDirs(paths_.runDir, 0755);
     util::writeFileReplace(paths_.runDir / (std::string(name) + ".reason"),
-                          std::to_string(reason) + "\n", 0644);
+                           std::to_string(reason) + "\n", 0644);
 }
 
 void RuntimeState::clear(std::string_view name) {

@@ -4,7 +4,9 @@
 
 namespace cvirt::state {
 
-std::string_view driverName(DriverKind kind) { return kind == DriverKind::Lxc ? "lxc" : "qemu"; }
+std::string_view driverName(DriverKind kind) {
+    return kind == DriverKind::Lxc ? "lxc" : "qemu";
+}
 
 DriverPaths driverPaths(DriverKind kind, const fs::path& root) {
     fs::path base = root.empty() ? fs::path("/") : root;
@@ -27,17 +29,22 @@ ConnectionUri parseUri(std::string_view uri) {
                      "invalid connection URI '" + std::string(uri) + "': " + std::string(why));
     };
     size_t sep = uri.find("://");
-    if (sep == std::string_view::npos) throw bad("expected DRIVER:///system or DRIVER:///embed?root=DIR");
+    if (sep == std::string_view::npos)
+        throw bad("expected DRIVER:///system or DRIVER:///embed?root=DIR");
     ConnectionUri out;
     out.scheme = std::string(uri.substr(0, sep));
     std::string_view rest = uri.substr(sep + 3);
     if (!rest.empty() && rest[0] != '/') throw bad("remote hosts are not supported");
 
     std::vector<DriverKind> kinds;
-    if (out.scheme == "lxc") kinds = {DriverKind::Lxc};
-    else if (out.scheme == "qemu") kinds = {DriverKind::Qemu};
-    else if (out.scheme == "cvirt") kinds = {DriverKind::Lxc, DriverKind::Qemu};
-    else throw bad("unknown driver '" + out.scheme + "' (expected lxc, qemu or cvirt)");
+    if (out.scheme == "lxc")
+        kinds = {DriverKind::Lxc};
+    else if (out.scheme == "qemu")
+        kinds = {DriverKind::Qemu};
+    else if (out.scheme == "cvirt")
+        kinds = {DriverKind::Lxc, DriverKind::Qemu};
+    else
+        throw bad("unknown driver '" + out.scheme + "' (expected lxc, qemu or cvirt)");
 
     std::string_view path = rest, query;
     if (size_t q = rest.find('?'); q != std::string_view::npos) {
@@ -61,7 +68,8 @@ ConnectionUri parseUri(std::string_view uri) {
     } else {
         throw bad("unknown path '" + std::string(path) + "'");
     }
-    for (DriverKind k : kinds) out.drivers.push_back(driverPaths(k, out.root));
+    for (DriverKind k : kinds)
+        out.drivers.push_back(driverPaths(k, out.root));
     return out;
 }
 

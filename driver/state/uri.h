@@ -27,9 +27,9 @@ struct DriverPaths {
 };
 
 struct ConnectionUri {
-    std::string text;         // as given (normalised)
-    std::string scheme;       // lxc, qemu, cvirt
-    fs::path root;            // "" for system, DIR for embed
+    std::string text;                  // as given (normalised)
+    std::string scheme;                // lxc, qemu, cvirt
+    fs::path root;                     // "" for system, DIR for embed
     std::vector<DriverPaths> drivers;  // one (lxc, qemu) or both (cvirt)
 };
 

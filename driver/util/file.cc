@@ -48,9 +48,13 @@ void writeAll(int fd, std::string_view data, const fs::path& path) {
 
 }  // namespace
 
-std::string readFile(const fs::path& path) { return *readImpl(path, false); }
+std::string readFile(const fs::path& path) {
+    return *readImpl(path, false);
+}
 
-std::optional<std::string> readFileIfExists(const fs::path& path) { return readImpl(path, true); }
+std::optional<std::string> readFileIfExists(const fs::path& path) {
+    return readImpl(path, true);
+}
 
 void fsyncDir(const fs::path& dir) {
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -64,7 +68,8 @@ void replaceFile(const fs::path& path, std::string_view data, unsigned mode, boo
     if (dir.empty()) dir = ".";
     std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
     int raw = ::mkostemp(tmpl.data(), O_CLOEXEC);
-    if (raw < 0) throwSystemError(errno, "cannot create a temporary file in '" + dir.string() + "'");
+    if (raw < 0)
+        throwSystemError(errno, "cannot create a temporary file in '" + dir.string() + "'");
     Fd fd(raw);
     try {
         if (::fchmod(fd.get(), mode) < 0) throwSystemError(errno, "cannot chmod '" + tmpl + "'");

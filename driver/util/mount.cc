@@ -43,13 +43,14 @@ void makeDirsInRoot(const std::string& root, const std::string& relative) {
     std::string path = root;
     size_t i = 0;
     while (i < relative.size()) {
-        while (i < relative.size() && relative[i] == '/') ++i;
+        while (i < relative.size() && relative[i] == '/')
+            ++i;
         size_t j = relative.find('/', i);
         if (j == std::string::npos) j = relative.size();
         if (j == i) break;
         std::string part = relative.substr(i, j - i);
         i = j;
-        if (part == "." ) continue;
+        if (part == ".") continue;
         if (part == "..")
             throw Error(ErrorCode::ConfigUnsupported,
                         "path '" + relative + "' leaves the container root");
@@ -57,12 +58,11 @@ void makeDirsInRoot(const std::string& root, const std::string& relative) {
         struct stat st {};
         if (::lstat(path.c_str(), &st) == 0) {
             if (S_ISLNK(st.st_mode))
-                throw Error(ErrorCode::ConfigUnsupported,
-                            "mount target '" + relative + "' goes through a symbolic link ('" +
-                                path + "')");
+                throw Error(ErrorCode::ConfigUnsupported, "mount target '" + relative +
+                                                              "' goes through a symbolic link ('" +
+                                                              path + "')");
             if (!S_ISDIR(st.st_mode) && i < relative.size())
-                throw Error(ErrorCode::ConfigUnsupported,
-                            "'" + path + "' is not a directory");
+                throw Error(ErrorCode::ConfigUnsupported, "'" + path + "' is not a directory");
             continue;
         }
         if (::mkdir(path.c_str(), 0755) < 0 && errno != EEXIST)

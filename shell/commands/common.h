@@ -15,6 +15,8 @@ inline Domain lookupDomain(Session& s, const po::variables_map& args) {
     return s.connection().lookup(args["domain"].as<std::string>());
 }
 
-inline bool flag(const po::variables_map& args, const char* name) { return args.count(name) > 0; }
+inline bool flag(const po::variables_map& args, const char* name) {
+    return args.count(name) > 0;
+}
 
 }  // namespace cvirt::shell

@@ -15,7 +15,8 @@ namespace cvirt::shell {
 namespace {
 
 void declareFile(po::options_description& opts, po::positional_options_description& pos) {
-    opts.add_options()("file", po::value<std::string>()->required(), "file containing an XML domain description");
+    opts.add_options()("file", po::value<std::string>()->required(),
+                       "file containing an XML domain description");
     pos.add("file", 1);
 }
 
@@ -89,7 +90,8 @@ int cmdEdit(Session& s, const po::variables_map& args) {
             if (!std::getline(std::cin, answer)) answer = "n";
             if (answer == "y") break;
             if (answer == "n")
-                throw Error(ErrorCode::OperationFailed, "edit of domain '" + d.name() + "' abandoned");
+                throw Error(ErrorCode::OperationFailed,
+                            "edit of domain '" + d.name() + "' abandoned");
             s.out() << "y - yes, start editor again\n"
                        "n - no, throw away my changes\n"
                        "? - print this help\n";
@@ -145,10 +147,11 @@ std::vector<Command> domainCommands() {
         {"edit", "domain", "edit XML configuration for a domain",
          "Edit the XML configuration for a domain.", declareDomain, cmdEdit, Complete::Domain},
         {"autostart", "domain", "autostart a domain",
-         "Configure a domain to be automatically started at boot.", declareAutostart,
-         cmdAutostart, Complete::Domain},
+         "Configure a domain to be automatically started at boot.", declareAutostart, cmdAutostart,
+         Complete::Domain},
         {"domuuid", "domain", "convert a domain name or id to domain UUID",
-         "Convert a domain name or id to domain UUID.", declareDomain, cmdDomuuid, Complete::Domain},
+         "Convert a domain name or id to domain UUID.", declareDomain, cmdDomuuid,
+         Complete::Domain},
         {"domname", "domain", "convert a domain id or UUID to domain name",
          "Convert a domain id or UUID to domain name.", declareDomname, cmdDomname},
         {"domid", "domain", "convert a domain name or UUID to domain id",

@@ -33,8 +33,10 @@ int cmdStart(Session& s, const po::variables_map& args) {
 }
 
 void declareCreate(po::options_description& opts, po::positional_options_description& pos) {
-    opts.add_options()("file", po::value<std::string>()->required(), "file containing an XML domain description")(
-        "console", "attach to console after creation")("autodestroy", "automatically destroy the guest when cvirsh exits");
+    opts.add_options()("file", po::value<std::string>()->required(),
+                       "file containing an XML domain description")(
+        "console", "attach to console after creation")(
+        "autodestroy", "automatically destroy the guest when cvirsh exits");
     pos.add("file", 1);
 }
 int cmdCreate(Session& s, const po::variables_map& args) {
@@ -59,8 +61,9 @@ void declareShutdown(po::options_description& opts, po::positional_options_descr
 }
 int cmdShutdown(Session& s, const po::variables_map& args) {
     if (args.count("mode") && args["mode"].as<std::string>() != "signal")
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "unsupported shutdown mode '" + args["mode"].as<std::string>() + "' (only 'signal')");
+        throw Error(
+            ErrorCode::ConfigUnsupported,
+            "unsupported shutdown mode '" + args["mode"].as<std::string>() + "' (only 'signal')");
     Domain d = lookupDomain(s, args);
     d.shutdown();
     s.out() << "Domain '" << d.name() << "' is being shutdown\n";
@@ -99,7 +102,8 @@ int cmdAutostartRun(Session& s, const po::variables_map&) {
     auto started = s.connection().autostartAll([](const std::string& name, const Error& e) {
         std::cerr << "error: cannot autostart domain '" << name << "': " << e.what() << "\n";
     });
-    for (const auto& n : started) s.out() << "Domain '" << n << "' started\n";
+    for (const auto& n : started)
+        s.out() << "Domain '" << n << "' started\n";
     return 0;
 }
 
@@ -122,8 +126,8 @@ std::vector<Command> lifecycleCommands() {
         {"reboot", "domain", "reboot a domain", "Restart a running domain in place (same id).",
          declareDomain, cmdReboot, Complete::Domain},
         {"console", "domain", "connect to the guest console",
-         "Connect the terminal to the domain's console; Ctrl-] leaves.", declareConsole,
-         cmdConsole, Complete::Domain},
+         "Connect the terminal to the domain's console; Ctrl-] leaves.", declareConsole, cmdConsole,
+         Complete::Domain},
         {"lxc-enter-namespace", "domain", "LXC Guest Enter Namespace",
          "Run an arbitrary command in a lxc guest namespace; use at your own risk.", declareEnter,
          cmdEnter, Complete::Domain},

@@ -39,7 +39,8 @@ int cmdList(Session& s, const po::variables_map& args) {
             if (flag(args, "id") && !d->id) continue;
             if (flag(args, "id")) out << *d->id;
             if (flag(args, "uuid")) out << (flag(args, "id") ? " " : "") << d->uuid;
-            if (flag(args, "name")) out << (flag(args, "id") || flag(args, "uuid") ? " " : "") << d->name;
+            if (flag(args, "name"))
+                out << (flag(args, "id") || flag(args, "uuid") ? " " : "") << d->name;
             out << "\n";
         }
         return 0;

@@ -7,7 +7,9 @@ namespace cvirt::shell {
 namespace {
 
 void declareHelp(po::options_description& opts, po::positional_options_description& pos) {
-    opts.add_options()("command", po::value<std::string>(), "Prints global help, command specific help, or help for a group of related commands");
+    opts.add_options()(
+        "command", po::value<std::string>(),
+        "Prints global help, command specific help, or help for a group of related commands");
     pos.add("command", 1);
 }
 int cmdHelp(Session& s, const po::variables_map& args) {
@@ -48,15 +50,24 @@ int cmdQuit(Session& s, const po::variables_map&) {
 
 std::vector<Command> shellCommands() {
     return {
-        {"help", "virsh", "print help", "Prints global help, command specific help, or help for a\n    group of related commands",
+        {"help", "virsh", "print help",
+         "Prints global help, command specific help, or help for a\n    group of related commands",
          declareHelp, cmdHelp},
-        {"uri", "virsh", "print the hypervisor canonical URI", "Print the canonical URI of the connection.",
-         declareNothing, cmdUri},
-        {"version", "virsh", "show version", "Display the cvirt version.", declareNothing, cmdVersion},
-        {"connect", "virsh", "(re)connect to hypervisor", "Connect to a local driver (lxc, qemu, cvirt; system or embed).",
-         declareConnect, cmdConnect},
-        {"quit", "virsh", "quit this interactive terminal", "Quit this interactive terminal.",
-         declareNothing, cmdQuit, Complete::Nothing, {"exit"}},
+        {"uri", "virsh", "print the hypervisor canonical URI",
+         "Print the canonical URI of the connection.", declareNothing, cmdUri},
+        {"version", "virsh", "show version", "Display the cvirt version.", declareNothing,
+         cmdVersion},
+        {"connect", "virsh", "(re)connect to hypervisor",
+         "Connect to a local driver (lxc, qemu, cvirt; system or embed).", declareConnect,
+         cmdConnect},
+        {"quit",
+         "virsh",
+         "quit this interactive terminal",
+         "Quit this interactive terminal.",
+         declareNothing,
+         cmdQuit,
+         Complete::Nothing,
+         {"exit"}},
     };
 }
 

@@ -22,11 +22,11 @@ public:
             termios raw = saved_;
             ::cfmakeraw(&raw);
             raw.c_oflag |= OPOST | ONLCR;  // keep newlines readable, as virsh does
-            active_ = ::tcsetattr(fd, TCSAFLUSH, &raw) == 0;
+            active_ = ::tcsetattr(fd, TCSANOW, &raw) == 0;
         }
     }
     ~RawTerminal() {
-        if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) ::tcsetattr(fd_, TCSADRAIN, &saved_);
     }
     RawTerminal(const RawTerminal&) = delete;
     RawTerminal& operator=(const RawTerminal&) = delete;
@@ -51,10 +51,11 @@ bool writeAll(int fd, const char* p, size_t n) {
 }  // namespace
 
 int runConsole(int stream, std::string_view domain, std::ostream& out) {
-    out << "Connected to domain '" << domain << "'\n"
-        << "Escape character is ^] (Ctrl + ])\n";
-    out.flush();
+    // Raw first (without flushing): keys typed while the banner prints are not lost.
     RawTerminal raw(STDIN_FILENO);
+    out << "Connected to domain '" << domain << "'\r\n"
+        << "Escape character is ^] (Ctrl + ])\r\n";
+    out.flush();
     bool stdinOpen = true;
     char buf[8192];
     for (;;) {

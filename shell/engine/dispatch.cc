@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <iomanip>
 
-#include "engine/command.h"
 #include "cvirt/error.h"
+#include "engine/command.h"
 
 namespace cvirt::shell {
 
@@ -21,9 +21,12 @@ std::vector<std::vector<std::string>> splitCommands(std::string_view line) {
     for (size_t i = 0; i < line.size(); ++i) {
         char c = line[i];
         if (quote) {
-            if (c == quote) quote = 0;
-            else if (c == '\\' && quote == '"' && i + 1 < line.size()) cur += line[++i];
-            else cur += c;
+            if (c == quote)
+                quote = 0;
+            else if (c == '\\' && quote == '"' && i + 1 < line.size())
+                cur += line[++i];
+            else
+                cur += c;
             continue;
         }
         if (c == '\'' || c == '"') {
@@ -54,7 +57,8 @@ namespace {
 
 size_t editDistance(std::string_view a, std::string_view b) {
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         for (size_t j = 1; j <= b.size(); ++j)
@@ -108,7 +112,8 @@ void printHelp(Session& s, std::string_view topic) {
             out << " " << g.title << " (help keyword '" << g.keyword << "'):\n";
             for (const Command& c : commandTable())
                 if (c.group == g.keyword)
-                    out << "    " << std::left << std::setw(30) << c.name << " " << c.summary << "\n";
+                    out << "    " << std::left << std::setw(30) << c.name << " " << c.summary
+                        << "\n";
             out << "\n";
         }
         return;
@@ -170,17 +175,19 @@ int runCommand(Session& s, const std::vector<std::string>& argv) {
             po::notify(vm);
         } catch (const po::unknown_option& e) {
             throw Error(ErrorCode::InvalidArg, "command '" + std::string(cmd->name) +
-                                                   "' doesn't support option " + e.get_option_name());
+                                                   "' doesn't support option " +
+                                                   e.get_option_name());
         } catch (const po::required_option& e) {
             std::string n = e.get_option_name();
             if (n.rfind("--", 0) == 0) n = n.substr(2);
             throw Error(ErrorCode::InvalidArg,
                         "command '" + std::string(cmd->name) + "' requires <" + n + "> option");
         } catch (const po::too_many_positional_options_error&) {
-            throw Error(ErrorCode::InvalidArg,
-                        "command '" + std::string(cmd->name) + "': unexpected data '" + rest.back() + "'");
+            throw Error(ErrorCode::InvalidArg, "command '" + std::string(cmd->name) +
+                                                   "': unexpected data '" + rest.back() + "'");
         } catch (const po::error& e) {
-            throw Error(ErrorCode::InvalidArg, "command '" + std::string(cmd->name) + "': " + e.what());
+            throw Error(ErrorCode::InvalidArg,
+                        "command '" + std::string(cmd->name) + "': " + e.what());
         }
         return cmd->run(s, vm);
     } catch (const Error& e) {

@@ -17,7 +17,9 @@ namespace {
 Session* gSession = nullptr;
 std::vector<std::string> gMatches;
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool startsWith(std::string_view s, std::string_view p) {
+    return s.substr(0, p.size()) == p;
+}
 
 char* nextMatch(const char*, int state) {
     static size_t i;

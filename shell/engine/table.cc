@@ -19,10 +19,12 @@ void Table::print(std::ostream& out, bool header) const {
     if (header) {
         printRow(rows_[0]);
         size_t dashes = 0;
-        for (size_t w : width) dashes += w + 3;
+        for (size_t w : width)
+            dashes += w + 3;
         out << std::string(dashes, '-') << '\n';
     }
-    for (size_t r = 1; r < rows_.size(); ++r) printRow(rows_[r]);
+    for (size_t r = 1; r < rows_.size(); ++r)
+        printRow(rows_[r]);
 }
 
 }  // namespace cvirt::shell

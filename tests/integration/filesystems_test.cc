@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cvirt/connection.h"
 #include "support/container_util.h"
@@ -15,7 +16,9 @@ using namespace cvirt;
 using namespace cvirt::testenv;
 namespace fs = std::filesystem;
 
-std::optional<std::string> cvirt::testenv::missingPrerequisite() { return missingForContainers(); }
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    return missingForContainers();
+}
 
 namespace {
 bool have(const char* tool) {
@@ -25,9 +28,11 @@ std::string shell(const std::string& cmd) {
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[256];
-    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+    while (p && std::fgets(buf, sizeof buf, p))
+        out += buf;
     if (p) ::pclose(p);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
+    while (!out.empty() && out.back() == '\n')
+        out.pop_back();
     return out;
 }
 }  // namespace
@@ -58,8 +63,8 @@ class FilesystemsTest : public CppUnit::TestFixture {
     }
     std::string makeImage() {
         std::string img = (dir_->path() / "disk.img").string();
-        std::string cmd = "truncate -s 8M " + img + " && mkfs.ext4 -q -F " + img +
-                          " && mkdir -p " + dir_->path().string() + "/m";
+        std::string cmd = "truncate -s 8M " + img + " && mkfs.ext4 -q -F " + img + " && mkdir -p " +
+                          dir_->path().string() + "/m";
         CPPUNIT_ASSERT(std::system(cmd.c_str()) == 0);
         return img;
     }
@@ -90,16 +95,20 @@ public:
             containerXml("cvirt-test-loop",
                          {.initargs = {"-c", "sleep 1000"},
                           .devices = "<filesystem type='file'><driver type='loop' format='raw'/>"
-                                     "<source file='" + img + "'/><target dir='/mnt'/></filesystem>"}),
+                                     "<source file='" +
+                                     img + "'/><target dir='/mnt'/></filesystem>"}),
             "x.xml");
         d.start();
-        CPPUNIT_ASSERT(run(d, {"sh", "-c", "grep ' /mnt ' /proc/mounts"}).find("ext4") != std::string::npos);
+        CPPUNIT_ASSERT(run(d, {"sh", "-c", "grep ' /mnt ' /proc/mounts"}).find("ext4") !=
+                       std::string::npos);
         run(d, {"sh", "-c", "echo hello > /mnt/file && sync"});
         d.destroy();
         // autoclear: the loop device went away with the container
         CPPUNIT_ASSERT_EQUAL(std::string(), shell("losetup -j " + img));
-        CPPUNIT_ASSERT(std::system(("debugfs -R 'cat /file' " + img + " 2>/dev/null | grep -q hello").c_str()) == 0 ||
-                       !have("debugfs"));
+        CPPUNIT_ASSERT(
+            std::system(
+                ("debugfs -R 'cat /file' " + img + " 2>/dev/null | grep -q hello").c_str()) == 0 ||
+            !have("debugfs"));
     }
     void blockDevice() {
         if (!have("mkfs.ext4") || !have("losetup")) {
@@ -117,7 +126,8 @@ public:
                                          "'/><target dir='/data'/><readonly/></filesystem>"}),
                 "x.xml");
             d.start();
-            CPPUNIT_ASSERT(run(d, {"sh", "-c", "grep ' /data ' /proc/mounts"}).find("ro") != std::string::npos);
+            CPPUNIT_ASSERT(run(d, {"sh", "-c", "grep ' /data ' /proc/mounts"}).find("ro") !=
+                           std::string::npos);
             CPPUNIT_ASSERT(execCapture(d, {"touch", "/data/x"}).status != 0);
             d.destroy();
         } catch (...) {
@@ -142,7 +152,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("from the host\n"), run(d, {"cat", "/srv/share/hello"}));
         CPPUNIT_ASSERT(execCapture(d, {"touch", "/srv/share/x"}).status != 0);
         std::string df = run(d, {"sh", "-c", "grep ' /scratch ' /proc/mounts"});
-        CPPUNIT_ASSERT_MESSAGE(df, df.find("tmpfs") != std::string::npos && df.find("size=4096k") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(df, df.find("tmpfs") != std::string::npos &&
+                                       df.find("size=4096k") != std::string::npos);
     }
     void missingBindSourceFailsCleanly() {
         Domain d = conn_->define(
@@ -162,39 +173,51 @@ public:
         assertNoState("cvirt-test-nobind");
     }
     void noRootSharesHostRoot() {
-        Domain d = conn_->define(containerXml("cvirt-test-hostroot", {.initargs = {"-c", "sleep 1000"}, .rootfs = false}), "x.xml");
+        Domain d = conn_->define(containerXml("cvirt-test-hostroot",
+                                              {.initargs = {"-c", "sleep 1000"}, .rootfs = false}),
+                                 "x.xml");
         d.start();
         // the host's files are there, but /proc and /dev are the container's own
-        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), run(d, {"sh", "-c", "test -d " + dir_->path().string() + " && echo ok"}));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("ok\n"),
+            run(d, {"sh", "-c", "test -d " + dir_->path().string() + " && echo ok"}));
         // pid 1 is our init (the host's /bin/sh, dash, runs sleep as a child)
         std::string cmdline = run(d, {"cat", "/proc/1/cmdline"});
-        CPPUNIT_ASSERT_MESSAGE(cmdline, cmdline.find("sleep 1000") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(cmdline, cmdline.find("sleep") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("ptmx\n"), run(d, {"ls", "/dev/pts"}));
         d.destroy();
         // and nothing of that leaked into the host's mount table
-        CPPUNIT_ASSERT(shell("grep -c devpts /proc/self/mounts") == shell("grep -c devpts /proc/1/mounts"));
+        CPPUNIT_ASSERT(shell("grep -c devpts /proc/self/mounts") ==
+                       shell("grep -c devpts /proc/1/mounts"));
     }
     void execJoinsTheCgroup() {
-        Domain d = conn_->define(containerXml("cvirt-test-cgexec", {.initargs = {"-c", "sleep 1000"}}), "x.xml");
+        Domain d = conn_->define(
+            containerXml("cvirt-test-cgexec", {.initargs = {"-c", "sleep 1000"}}), "x.xml");
         d.start();
         std::string init = readText("/proc/" + std::to_string(d.initPid()) + "/cgroup");
         std::string mine = run(d, {"sh", "-c", "cat /proc/$$/cgroup"});
-        // seen from inside, both sit at the root of the container's cgroup namespace
-        CPPUNIT_ASSERT(mine.find("memory:/\n") != std::string::npos);
+        // seen from inside, it sits at the root of the container's cgroup namespace in every
+        // hierarchy, like init
+        std::istringstream lines(mine);
+        std::string line;
+        while (std::getline(lines, line))
+            CPPUNIT_ASSERT_MESSAGE(mine, line.size() >= 2 && line.substr(line.size() - 2) == ":/");
         CPPUNIT_ASSERT(init.find("cvirt-test-cgexec.cvirt-lxc") != std::string::npos);
     }
     void initUserAndDir() {
         Domain d = conn_->define(
             containerXml("cvirt-test-user",
-                         {.init = "/bin/sh", .initargs = {"-c", "id -u > /tmp/uid; pwd > /tmp/pwd; sleep 1000"},
+                         {.init = "/bin/sh",
+                          .initargs = {"-c", "id -u > /tmp/uid; pwd > /tmp/pwd; sleep 1000"},
                           .extra = ""}),
             "x.xml");
         // inituser/initdir go inside <os>: rebuild the XML with them
         std::string xml = d.xml(true);
-        xml.replace(xml.find("</os>"), 5, "<initdir>/tmp</initdir><inituser>nobody</inituser></os>");
+        xml.replace(xml.find("</os>"), 5,
+                    "<initdir>/tmp</initdir><inituser>nobody</inituser></os>");
         conn_->define(xml, "x.xml");
         d.start();
-        for (int i = 0; i < 100 && execCapture(d, {"test", "-s", "/tmp/pwd"}).status != 0; ++i)
+        for (int i = 0; i < 1500 && execCapture(d, {"test", "-s", "/tmp/pwd"}).status != 0; ++i)
             ::usleep(20000);
         CPPUNIT_ASSERT_EQUAL(std::string("65534\n"), run(d, {"cat", "/tmp/uid"}));
         CPPUNIT_ASSERT_EQUAL(std::string("/tmp\n"), run(d, {"cat", "/tmp/pwd"}));

@@ -7,9 +7,9 @@
 #include <poll.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <filesystem>
 #include <thread>
 
 #include "cvirt/connection.h"
@@ -20,7 +20,9 @@ using namespace cvirt;
 using namespace cvirt::testenv;
 namespace fs = std::filesystem;
 
-std::optional<std::string> cvirt::testenv::missingPrerequisite() { return missingForContainers(); }
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    return missingForContainers();
+}
 
 class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LifecycleTest);
@@ -41,6 +43,8 @@ class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(idmapRootIsUnprivileged);
     CPPUNIT_TEST(sharenetSharesNetns);
     CPPUNIT_TEST(secondConnectionSeesRunning);
+    CPPUNIT_TEST(consoleOutputGoesToTheLog);
+    CPPUNIT_TEST(denyPolicyKeepsOnlyWhatIsOn);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -52,7 +56,8 @@ class LifecycleTest : public CppUnit::TestFixture {
     }
     void assertNoState(const std::string& name) {
         for (const char* ext : {".xml", ".pid", ".sock"})
-            CPPUNIT_ASSERT_MESSAGE(name + ext + " left behind", !fs::exists(runDir() / (name + ext)));
+            CPPUNIT_ASSERT_MESSAGE(name + ext + " left behind",
+                                   !fs::exists(runDir() / (name + ext)));
     }
     std::string run(Domain& d, std::vector<std::string> argv) {
         Captured c = execCapture(d, argv);
@@ -100,7 +105,8 @@ public:
             std::string("console fd full null ptmx pts random shm stderr stdin stdout tty "
                         "urandom zero \n"),
             run(d, {"sh", "-c", "for f in $(ls /dev); do printf '%s ' $f; done; echo"}));
-        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), run(d, {"sh", "-c", "echo x > /dev/null && echo ok"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
+                             run(d, {"sh", "-c", "echo x > /dev/null && echo ok"}));
         // a new devpts instance: the host's ptys are not there
         CPPUNIT_ASSERT_EQUAL(std::string("ptmx\n"), run(d, {"ls", "/dev/pts"}));
     }
@@ -146,7 +152,7 @@ public:
     void initExitEndsDomain() {
         Domain d = define("cvirt-test-true", {.init = "/bin/true"});
         d.start();
-        for (int i = 0; i < 200 && d.summary().state != DomainState::Shutoff; ++i)
+        for (int i = 0; i < 3000 && d.summary().state != DomainState::Shutoff; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
@@ -159,13 +165,13 @@ public:
         std::string pids = readText(runDir() / "cvirt-test-kill9.pid");
         int controller = std::stoi(pids);
         ::kill(controller, SIGKILL);
-        for (int i = 0; i < 200 && pidAlive(controller); ++i)
+        for (int i = 0; i < 6000 && pidAlive(controller); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         Connection fresh = Connection::open(dir_->embedUri());
         DomainSummary s = fresh.lookup("cvirt-test-kill9").summary();
         CPPUNIT_ASSERT(s.state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffCrashed), s.reason);
-        for (int i = 0; i < 200 && pidAlive(init); ++i)
+        for (int i = 0; i < 6000 && pidAlive(init); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         CPPUNIT_ASSERT(!pidAlive(init));
         assertNoState("cvirt-test-kill9");
@@ -177,20 +183,26 @@ public:
             d.start();
             CPPUNIT_FAIL("start succeeded");
         } catch (const Error& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find(fragment) != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(e.what(),
+                                   std::string(e.what()).find(fragment) != std::string::npos);
         }
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         assertNoState(d.name());
     }
     void missingRootfsFailsCleanly() {
-        std::string xml = containerXml("cvirt-test-noroot", {.devices =
-            "<filesystem type='mount'><source dir='/nonexistent/cvirt'/><target dir='/'/></filesystem>", .rootfs = false});
+        std::string xml =
+            containerXml("cvirt-test-noroot",
+                         {.devices = "<filesystem type='mount'><source "
+                                     "dir='/nonexistent/cvirt'/><target dir='/'/></filesystem>",
+                          .rootfs = false});
         Domain d = conn_->define(xml, "x.xml");
         expectStartError(d, "root filesystem source '/nonexistent/cvirt' is not a directory");
     }
     void missingInitFailsCleanly() {
         Domain d = define("cvirt-test-noinit", {.init = "/sbin/nothing-here"});
-        expectStartError(d, "container init: cannot execute init '/sbin/nothing-here': No such file or directory");
+        expectStartError(
+            d,
+            "container init: cannot execute init '/sbin/nothing-here': No such file or directory");
     }
     void consoleRoundTrip() {
         Domain d = define("cvirt-test-console");
@@ -199,8 +211,9 @@ public:
         std::string cmd = "echo hello-$((40+2))\n";
         CPPUNIT_ASSERT(::write(fd, cmd.data(), cmd.size()) == static_cast<ssize_t>(cmd.size()));
         std::string seen;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (seen.find("hello-42") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (seen.find("hello-42") == std::string::npos &&
+               std::chrono::steady_clock::now() < deadline) {
             pollfd p{fd, POLLIN, 0};
             if (::poll(&p, 1, 100) <= 0) continue;
             char buf[512];
@@ -220,7 +233,7 @@ public:
                           {.initargs = {"-c", "trap 'exit 0' TERM; sleep 1000 & wait"}});
         d.start();
         d.shutdown();
-        for (int i = 0; i < 500 && d.summary().state != DomainState::Shutoff; ++i)
+        for (int i = 0; i < 3000 && d.summary().state != DomainState::Shutoff; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
@@ -238,7 +251,8 @@ public:
         d.destroy();
     }
     void transientCreate() {
-        Domain d = conn_->create(containerXml("cvirt-test-transient", {.initargs = {"-c", "sleep 1000"}}), "t.xml");
+        Domain d = conn_->create(
+            containerXml("cvirt-test-transient", {.initargs = {"-c", "sleep 1000"}}), "t.xml");
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
         CPPUNIT_ASSERT(!d.summary().persistent);
         d.destroy();
@@ -256,17 +270,22 @@ public:
                                     "<gid start='0' target='100000' count='65536'/></idmap>"});
         d.start();
         std::string status = readText("/proc/" + std::to_string(d.initPid()) + "/status");
-        CPPUNIT_ASSERT_MESSAGE(status, status.find("Uid:\t100000\t100000\t100000\t100000") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            status, status.find("Uid:\t100000\t100000\t100000\t100000") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("0\n"), run(d, {"id", "-u"}));
         d.destroy();
     }
     void sharenetSharesNetns() {
-        Domain a = define("cvirt-test-neta", {.initargs = {"-c", "sleep 1000"}, .extra = "<features><privnet/></features>"});
+        Domain a = define("cvirt-test-neta", {.initargs = {"-c", "sleep 1000"},
+                                              .extra = "<features><privnet/></features>"});
         a.start();
-        Domain b = define("cvirt-test-netb", {.initargs = {"-c", "sleep 1000"},
-                                              .namespaces = "<lxc:sharenet type='name' value='cvirt-test-neta'/>"});
+        Domain b = define("cvirt-test-netb",
+                          {.initargs = {"-c", "sleep 1000"},
+                           .namespaces = "<lxc:sharenet type='name' value='cvirt-test-neta'/>"});
         b.start();
-        auto ns = [](int pid) { return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/net").string(); };
+        auto ns = [](int pid) {
+            return fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/net").string();
+        };
         CPPUNIT_ASSERT_EQUAL(ns(a.initPid()), ns(b.initPid()));
         CPPUNIT_ASSERT(ns(a.initPid()) != fs::read_symlink("/proc/self/ns/net").string());
         b.destroy();
@@ -282,6 +301,32 @@ public:
         CPPUNIT_ASSERT(running[0].id.has_value());
         other.lookup(std::to_string(*running[0].id)).destroy();
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+    }
+    void consoleOutputGoesToTheLog() {
+        Domain d =
+            define("cvirt-test-log", {.initargs = {"-c", "echo marker-$((20+3)); sleep 1000"}});
+        d.start();
+        fs::path log = dir_->path() / "var/log/cvirt/lxc/cvirt-test-log.log";
+        std::string text;
+        for (int i = 0; i < 3000 && text.find("marker-23") == std::string::npos; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            text = fs::exists(log) ? readText(log) : "";
+        }
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("marker-23") != std::string::npos);
+    }
+    void denyPolicyKeepsOnlyWhatIsOn() {
+        Domain d = define("cvirt-test-deny",
+                          {.initargs = {"-c", "sleep 1000"},
+                           .extra = "<features><capabilities policy='deny'><kill state='on'/>"
+                                    "</capabilities></features>"});
+        d.start();
+        std::string status = readText("/proc/" + std::to_string(d.initPid()) + "/status");
+        // CAP_KILL is bit 5: the only capability left in the bounding set
+        CPPUNIT_ASSERT_MESSAGE(status,
+                               status.find("CapBnd:\t0000000000000020") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(status, status.find("NoNewPrivs:\t1") != std::string::npos);
+        Captured c = execCapture(d, {"hostname", "other"});
+        CPPUNIT_ASSERT(c.status != 0);  // no sys_admin
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);

@@ -16,7 +16,9 @@
 using namespace cvirt;
 using namespace cvirt::testenv;
 
-std::optional<std::string> cvirt::testenv::missingPrerequisite() { return missingForContainers(); }
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    return missingForContainers();
+}
 
 class ShellLifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ShellLifecycleTest);
@@ -57,17 +59,20 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, std::string("Domain 'cvirt-test-sh' started\n"), r.out);
         r = sh({"list"});
         CPPUNIT_ASSERT_MESSAGE(r.out, r.out.find("cvirt-test-sh   running") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("running (booted)\n\n"), sh({"domstate", "--reason", "cvirt-test-sh"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("running (booted)\n\n"),
+                             sh({"domstate", "--reason", "cvirt-test-sh"}).out);
         r = sh({"exec", "cvirt-test-sh", "--", "hostname"});
         CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n"), r.out);
-        r = sh({"lxc-enter-namespace", "cvirt-test-sh", "--noseclabel", "--", "sh", "-c", "exit 7"});
+        r = sh(
+            {"lxc-enter-namespace", "cvirt-test-sh", "--noseclabel", "--", "sh", "-c", "exit 7"});
         CPPUNIT_ASSERT_EQUAL(7, r.status);  // the command's status is cvirsh's
         CPPUNIT_ASSERT_EQUAL(1, sh({"start", "cvirt-test-sh"}).status);
         CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is already active\n"),
                              sh({"start", "cvirt-test-sh"}).err);
         r = sh({"destroy", "cvirt-test-sh"});
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' destroyed\n"), r.out);
-        CPPUNIT_ASSERT_EQUAL(std::string("shut off (destroyed)\n\n"), sh({"domstate", "--reason", "cvirt-test-sh"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off (destroyed)\n\n"),
+                             sh({"domstate", "--reason", "cvirt-test-sh"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is not running\n"),
                              sh({"destroy", "cvirt-test-sh"}).err);
     }
@@ -78,13 +83,15 @@ public:
         pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
         if (pid == 0) {
             std::string bin = (binDir() / "cvirsh").string(), uri = dir_->embedUri();
-            ::execl(bin.c_str(), bin.c_str(), "-c", uri.c_str(), "console", "cvirt-test-shc", nullptr);
+            ::execl(bin.c_str(), bin.c_str(), "-c", uri.c_str(), "console", "cvirt-test-shc",
+                    nullptr);
             _exit(127);
         }
         std::string seen;
         auto waitFor = [&](const std::string& text) {
-            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-            while (seen.find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (seen.find(text) == std::string::npos &&
+                   std::chrono::steady_clock::now() < deadline) {
                 pollfd p{master, POLLIN, 0};
                 if (::poll(&p, 1, 100) <= 0) continue;
                 char buf[512];
@@ -114,16 +121,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-auto"}).out);
     }
     void onPoweroffRestart() {
-        define("cvirt-test-poweroff", {.initargs = {"-c", "test -e /tmp/again && sleep 1000; touch /tmp/again"},
-                                       .extra = "<on_poweroff>restart</on_poweroff>"});
+        define("cvirt-test-poweroff",
+               {.initargs = {"-c", "test -e /tmp/again && sleep 1000; touch /tmp/again"},
+                .extra = "<on_poweroff>restart</on_poweroff>"});
         CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-poweroff"}).status);
         std::string id = sh({"domid", "cvirt-test-poweroff"}).out;
-        // init exits at once; on_poweroff restart brings it back (same id), the second time it stays
-        for (int i = 0; i < 100; ++i) {
-            if (sh({"exec", "cvirt-test-poweroff", "--", "test", "-e", "/tmp/again"}).status == 0) break;
+        // init exits at once; on_poweroff restart brings it back (same id), the second time it
+        // stays
+        for (int i = 0; i < 1500; ++i) {
+            if (sh({"exec", "cvirt-test-poweroff", "--", "test", "-e", "/tmp/again"}).status == 0)
+                break;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        CPPUNIT_ASSERT_EQUAL(std::string("running\n\n"), sh({"domstate", "cvirt-test-poweroff"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("running\n\n"),
+                             sh({"domstate", "cvirt-test-poweroff"}).out);
         CPPUNIT_ASSERT_EQUAL(id, sh({"domid", "cvirt-test-poweroff"}).out);
     }
     void autostartRun() {

@@ -37,7 +37,7 @@ class InteractiveTest : public CppUnit::TestFixture {
     }
     // Reads until `text` appears in the output (or 5 s pass).
     bool waitFor(const std::string& text) {
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (seen_.find(text) == std::string::npos) {
             if (std::chrono::steady_clock::now() > deadline) return false;
             pollfd p{master_, POLLIN, 0};
@@ -49,7 +49,9 @@ class InteractiveTest : public CppUnit::TestFixture {
         }
         return true;
     }
-    void type(const std::string& s) { CPPUNIT_ASSERT(::write(master_, s.data(), s.size()) == (ssize_t)s.size()); }
+    void type(const std::string& s) {
+        CPPUNIT_ASSERT(::write(master_, s.data(), s.size()) == (ssize_t)s.size());
+    }
 
 public:
     void completionAndHistory() {

@@ -96,8 +96,10 @@ public:
         sh({"define", file_});
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' marked as autostarted\n"),
                              sh({"autostart", "web"}).out);
-        CPPUNIT_ASSERT(sh({"dominfo", "web"}).out.find("Autostart:      enable") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"list", "--all", "--autostart", "--name"}).out);
+        CPPUNIT_ASSERT(sh({"dominfo", "web"}).out.find("Autostart:      enable") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n"),
+                             sh({"list", "--all", "--autostart", "--name"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' unmarked as autostarted\n"),
                              sh({"autostart", "--disable", "web"}).out);
     }
@@ -112,24 +114,30 @@ public:
     void errors() {
         RunResult r = sh({"strat", "web"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("error: unknown command: 'strat'\ndid you mean 'start'?\n"), r.err);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: unknown command: 'strat'\ndid you mean 'start'?\n"), r.err);
         r = sh({"dominfo", "nope"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("error: failed to get domain 'nope'\n"), r.err);
         r = sh({"list", "--bogus"});
-        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'list' doesn't support option --bogus\n"), r.err);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'list' doesn't support option --bogus\n"),
+                             r.err);
         r = sh({"dominfo"});
-        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'dominfo' requires <domain> option\n"), r.err);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: command 'dominfo' requires <domain> option\n"),
+                             r.err);
         r = sh({"define", "/nonexistent/x.xml"});
-        CPPUNIT_ASSERT_EQUAL(std::string("error: cannot read '/nonexistent/x.xml': No such file or directory\n"), r.err);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: cannot read '/nonexistent/x.xml': No such file or directory\n"),
+            r.err);
         r = run({(binDir() / "cvirsh").string(), "-c", "xen:///", "list"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT(r.err.find("error: invalid connection URI 'xen:///'") == 0);
     }
     void badXmlNamesFileAndLine() {
         std::string bad = (dir_->path() / "bad.xml").string();
-        std::ofstream(bad) << "<domain type='lxc'>\n  <name>x</name>\n  <memory unit='QB'>1</memory>\n"
-                              "  <os><type>exe</type></os>\n</domain>\n";
+        std::ofstream(bad)
+            << "<domain type='lxc'>\n  <name>x</name>\n  <memory unit='QB'>1</memory>\n"
+               "  <os><type>exe</type></os>\n</domain>\n";
         RunResult r = sh({"define", bad});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_EQUAL("error: " + bad + ":3: <memory>: unknown unit 'QB'\n", r.err);
@@ -138,7 +146,8 @@ public:
     void helpForEveryCommand() {
         RunResult r = sh({"help"});
         CPPUNIT_ASSERT_EQUAL(0, r.status);
-        CPPUNIT_ASSERT(r.out.find(" Domain Management (help keyword 'domain'):") != std::string::npos);
+        CPPUNIT_ASSERT(r.out.find(" Domain Management (help keyword 'domain'):") !=
+                       std::string::npos);
         // every command listed has its own help page
         size_t n = 0;
         std::istringstream lines(r.out);
@@ -159,22 +168,26 @@ public:
     void editRedefines() {
         sh({"define", file_});
         std::string editor = (dir_->path() / "editor.sh").string();
-        std::ofstream(editor) << "#!/bin/sh\nsed -i 's|<title>the web</title>|<title>edited</title>|' \"$1\"\n";
+        std::ofstream(editor)
+            << "#!/bin/sh\nsed -i 's|<title>the web</title>|<title>edited</title>|' \"$1\"\n";
         ::chmod(editor.c_str(), 0755);
         RunResult r = sh({"edit", "web"}, {}, {"EDITOR=" + editor, "VISUAL="});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration edited.\n"), r.out);
-        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") != std::string::npos);
+        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") !=
+                       std::string::npos);
         // an editor that changes nothing
         r = sh({"edit", "web"}, {}, {"EDITOR=true", "VISUAL="});
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration not changed.\n"), r.out);
         // an invalid edit, answered 'n': the old definition stays
-        std::ofstream(editor) << "#!/bin/sh\nsed -i 's|<memory unit=.KiB.>|<memory unit=\"QB\">|' \"$1\"\n";
+        std::ofstream(editor)
+            << "#!/bin/sh\nsed -i 's|<memory unit=.KiB.>|<memory unit=\"QB\">|' \"$1\"\n";
         r = sh({"edit", "web"}, "n\n", {"EDITOR=" + editor, "VISUAL="});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT(r.err.find("unknown unit 'QB'") != std::string::npos);
         CPPUNIT_ASSERT(r.out.find("Failed. Try again? [y,n,?]:") != std::string::npos);
-        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") != std::string::npos);
+        CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") !=
+                       std::string::npos);
     }
     void defaultUriFromEnvironment() {
         RunResult r = run({(binDir() / "cvirsh").string(), "uri"}, {},

@@ -11,7 +11,9 @@
 
 namespace cvirt::testenv {
 
-std::string rootfsDir() { return CVIRT_TEST_ROOTFS; }
+std::string rootfsDir() {
+    return CVIRT_TEST_ROOTFS;
+}
 
 std::optional<std::string> missingForContainers() {
     if (::geteuid() != 0) return "needs root (namespaces, mounts)";
@@ -32,10 +34,14 @@ namespace {
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
     }
     return out;
 }
@@ -46,7 +52,8 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
     if (!o.namespaces.empty()) xml += " xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'";
     xml += "><name>" + name + "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>" +
            o.init + "</init>";
-    for (const auto& a : o.initargs) xml += "<initarg>" + escape(a) + "</initarg>";
+    for (const auto& a : o.initargs)
+        xml += "<initarg>" + escape(a) + "</initarg>";
     xml += "</os>" + o.extra + "<devices>";
     if (o.rootfs)
         xml += "<filesystem type='mount'><source dir='" + rootfsDir() +
@@ -89,6 +96,8 @@ Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
     return c;
 }
 
-bool pidAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+bool pidAlive(int pid) {
+    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
 
 }  // namespace cvirt::testenv

@@ -19,8 +19,8 @@ std::string rootfsDir();  // build/rootfs/busybox
 struct CtOptions {
     std::string init = "/bin/sh";
     std::vector<std::string> initargs;
-    std::string extra;    // inserted inside <domain> after <os>
-    std::string devices;  // inserted inside <devices> after the root filesystem
+    std::string extra;       // inserted inside <domain> after <os>
+    std::string devices;     // inserted inside <devices> after the root filesystem
     std::string namespaces;  // <lxc:namespace> children
     bool rootfs = true;
 };

@@ -11,8 +11,7 @@
 #include "support/test_util.h"
 
 int main(int argc, char** argv) {
-    if (auto missing = cvirt::testenv::missingPrerequisite())
-        return cvirt::testenv::skip(*missing);
+    if (auto missing = cvirt::testenv::missingPrerequisite()) return cvirt::testenv::skip(*missing);
     CppUnit::TestResult controller;
     CppUnit::TestResultCollector result;
     controller.addListener(&result);

@@ -15,15 +15,21 @@
 
 namespace cvirt::testenv {
 
-__attribute__((weak)) std::optional<std::string> missingPrerequisite() { return std::nullopt; }
+__attribute__((weak)) std::optional<std::string> missingPrerequisite() {
+    return std::nullopt;
+}
 
 int skip(const std::string& reason) {
     std::cout << "SKIP: " << reason << std::endl;
     return 77;
 }
 
-fs::path sourceDir() { return CVIRT_SOURCE_DIR; }
-fs::path binDir() { return CVIRT_BIN_DIR; }
+fs::path sourceDir() {
+    return CVIRT_SOURCE_DIR;
+}
+fs::path binDir() {
+    return CVIRT_BIN_DIR;
+}
 
 std::string readText(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -38,7 +44,8 @@ std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext) {
     if (!fs::exists(dir)) return out;
     for (const auto& e : fs::directory_iterator(dir)) {
         std::string name = e.path().filename().string();
-        if (name.size() >= ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
+        if (name.size() >= ext.size() &&
+            name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
             out.push_back(e.path());
     }
     std::sort(out.begin(), out.end());
@@ -71,9 +78,11 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input,
         ::dup2(in[0], 0);
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
-        for (const auto& e : extraEnv) ::putenv(const_cast<char*>(e.c_str()));
+        for (const auto& e : extraEnv)
+            ::putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         ::execv(args[0], args.data());
         _exit(127);

@@ -15,8 +15,8 @@ std::optional<std::string> missingPrerequisite();
 // Prints "SKIP: <reason>" and returns 77 (CTest SKIP_RETURN_CODE).
 int skip(const std::string& reason);
 
-fs::path sourceDir();             // repository root
-fs::path binDir();                // build/bin
+fs::path sourceDir();  // repository root
+fs::path binDir();     // build/bin
 std::string readText(const fs::path& p);
 std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext);  // sorted
 

@@ -30,7 +30,7 @@ copy_with_libs() {
     local f=$1
     mkdir -p "$root$(dirname "$f")"
     cp -L "$f" "$root$f"
-    ldd "$f" 2>/dev/null | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+    { ldd "$f" 2>/dev/null || true; } | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
         [ -n "$lib" ] && [ -e "$lib" ] || continue
         [ -e "$root$lib" ] && continue
         mkdir -p "$root$(dirname "$lib")"

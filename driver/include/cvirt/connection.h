@@ -15,24 +15,41 @@
 namespace cvirt {
 
 // libvirt's virDomainState values and names ("running", "shut off", …).
-enum class DomainState { NoState, Running, Blocked, Paused, Shutdown, Shutoff, Crashed, PmSuspended };
+enum class DomainState {
+    NoState,
+    Running,
+    Blocked,
+    Paused,
+    Shutdown,
+    Shutoff,
+    Crashed,
+    PmSuspended
+};
 std::string_view stateName(DomainState state);
 // libvirt's reason names per state ("unknown", "booted", "destroyed", "crashed", …).
 std::string_view stateReasonName(DomainState state, int reason);
 
 // virDomainShutoffReason subset
-enum ShutoffReason { kShutoffUnknown = 0, kShutoffShutdown, kShutoffDestroyed, kShutoffCrashed,
-                     kShutoffMigrated, kShutoffSaved, kShutoffFailed, kShutoffFromSnapshot,
-                     kShutoffDaemon };
+enum ShutoffReason {
+    kShutoffUnknown = 0,
+    kShutoffShutdown,
+    kShutoffDestroyed,
+    kShutoffCrashed,
+    kShutoffMigrated,
+    kShutoffSaved,
+    kShutoffFailed,
+    kShutoffFromSnapshot,
+    kShutoffDaemon
+};
 // virDomainRunningReason subset
 enum RunningReason { kRunningUnknown = 0, kRunningBooted };
 
 struct DomainSummary {
     std::string name;
-    std::string uuid;        // 8-4-4-4-12
-    std::string type;        // "lxc", "qemu", "kvm"
+    std::string uuid;  // 8-4-4-4-12
+    std::string type;  // "lxc", "qemu", "kvm"
     std::string title;
-    std::optional<int> id;   // set while running
+    std::optional<int> id;  // set while running
     DomainState state = DomainState::Shutoff;
     int reason = 0;
     bool persistent = true;
@@ -41,7 +58,7 @@ struct DomainSummary {
 
 struct DomainInfo {
     DomainSummary summary;
-    std::string osType;      // "exe" or "hvm"
+    std::string osType;  // "exe" or "hvm"
     uint64_t maxMemKiB = 0;
     uint64_t usedMemKiB = 0;
     unsigned vcpus = 0;
@@ -49,8 +66,8 @@ struct DomainInfo {
 };
 
 struct ListFilter {
-    bool active = true;      // include running/paused domains
-    bool inactive = false;   // include shut-off domains
+    bool active = true;     // include running/paused domains
+    bool inactive = false;  // include shut-off domains
     // What the caller needs beyond name/state/id; left out, those fields stay empty, so a
     // plain `list --all` of 10,000 domains reads no config file.
     bool needUuid = false;

@@ -41,14 +41,17 @@ void setUpContainer(ChildContext& ctx) {
     if (ctx.userns) ctx.sync->expect(SyncMsg::Continue);
 
     if (ctx.userns) {
-        if (::setresgid(0, 0, 0) < 0) throwSystemError(errno, "cannot become gid 0 in the container");
-        if (::setresuid(0, 0, 0) < 0) throwSystemError(errno, "cannot become uid 0 in the container");
+        if (::setresgid(0, 0, 0) < 0)
+            throwSystemError(errno, "cannot become gid 0 in the container");
+        if (::setresuid(0, 0, 0) < 0)
+            throwSystemError(errno, "cannot become uid 0 in the container");
     }
     if (ctx.privateNet) loopbackUp();
     setUpRoot(ctx);
     const std::string& name = ctx.def->name;
     bool ownUts = true;
-    for (const auto& j : ctx.joinNs) ownUts &= j.second != CLONE_NEWUTS;
+    for (const auto& j : ctx.joinNs)
+        ownUts &= j.second != CLONE_NEWUTS;
     if (ownUts && ::sethostname(name.data(), name.size()) < 0)
         throwSystemError(errno, "cannot set hostname to '" + name + "'");
 }

@@ -38,7 +38,9 @@ util::Fd holdPath(const std::string& path) {
     return fd;
 }
 
-std::string viaFd(const util::Fd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); }
+std::string viaFd(const util::Fd& fd) {
+    return "/proc/self/fd/" + std::to_string(fd.get());
+}
 
 }  // namespace
 
@@ -48,7 +50,8 @@ void setUpDev(const ChildContext& ctx, const std::string& root) {
     util::Fd console = holdPath(ctx.consolePath);
     std::vector<util::Fd> hostNodes;
     if (ctx.userns)
-        for (const DevNode& n : kNodes) hostNodes.push_back(holdPath(std::string("/dev/") + n.name));
+        for (const DevNode& n : kNodes)
+            hostNodes.push_back(holdPath(std::string("/dev/") + n.name));
     util::mountFs("devfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k");
 
     for (size_t i = 0; i < std::size(kNodes); ++i) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,7 +27,8 @@ void attachConsole() {
     if (::ioctl(tty.get(), TIOCSCTTY, 0) < 0)
         throwSystemError(errno, "cannot make the console the controlling terminal");
     for (int fd = 0; fd < 3; ++fd)
-        if (::dup2(tty.get(), fd) < 0) throwSystemError(errno, "cannot attach stdio to the console");
+        if (::dup2(tty.get(), fd) < 0)
+            throwSystemError(errno, "cannot attach stdio to the console");
 }
 
 std::optional<unsigned> asNumber(const std::string& s) {
@@ -55,7 +57,8 @@ void switchUser(const conf::Os& os) {
     if (!os.initgroup.empty()) {
         auto gid = asNumber(os.initgroup);
         if (!gid) gid = lookupId("/etc/group", os.initgroup);
-        if (!gid) throw Error(ErrorCode::OperationFailed, "unknown initgroup '" + os.initgroup + "'");
+        if (!gid)
+            throw Error(ErrorCode::OperationFailed, "unknown initgroup '" + os.initgroup + "'");
         if (::setgroups(0, nullptr) < 0 || ::setresgid(*gid, *gid, *gid) < 0)
             throwSystemError(errno, "cannot switch to group '" + os.initgroup + "'");
     }
@@ -86,7 +89,8 @@ void execInit(const ChildContext& ctx) {
         "LIBVIRT_LXC_NAME=" + def.name,
         "LIBVIRT_LXC_UUID=" + (def.uuid ? util::formatUuid(*def.uuid) : std::string()),
     };
-    for (const auto& e : def.os.initenv) env.push_back(e.name + "=" + e.value);
+    for (const auto& e : def.os.initenv)
+        env.push_back(e.name + "=" + e.value);
 
     std::string dir = def.os.initdir.empty() ? "/" : def.os.initdir;
     if (::chdir(dir.c_str()) < 0) throwSystemError(errno, "cannot enter initdir '" + dir + "'");
@@ -94,14 +98,20 @@ void execInit(const ChildContext& ctx) {
         throwSystemError(errno, "cannot execute init '" + init + "'");
 
     security::dropCaps(security::capsToDrop(def));
+    // The strictest policy also forbids gaining privileges through setuid binaries.
+    if (def.features.capsPolicy == conf::CapPolicy::Deny &&
+        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        throwSystemError(errno, "cannot set no_new_privs");
     switchUser(def.os);
 
     std::vector<char*> argv{init.data()};
     std::vector<std::string> args = def.os.initargs;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+        argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<char*> envp;
-    for (auto& e : env) envp.push_back(e.data());
+    for (auto& e : env)
+        envp.push_back(e.data());
     envp.push_back(nullptr);
 
     ctx.sync->send(SyncMsg::Execing);

@@ -34,16 +34,19 @@ void mountBlock(const std::string& dev, const std::string& target, bool readonly
     int lastErr = EINVAL;
     while (pos < types.size()) {
         size_t eol = types.find('\n', pos);
-        std::string line = types.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+        std::string line =
+            types.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
         pos = eol == std::string::npos ? types.size() : eol + 1;
         if (line.rfind("nodev", 0) == 0) continue;
         std::string type = line.substr(line.find_first_not_of(" \t"));
         if (type.empty()) continue;
-        if (::mount(dev.c_str(), target.c_str(), type.c_str(), readonly ? MS_RDONLY : 0, nullptr) == 0)
+        if (::mount(dev.c_str(), target.c_str(), type.c_str(), readonly ? MS_RDONLY : 0, nullptr) ==
+            0)
             return;
         lastErr = errno;
     }
-    throwSystemError(lastErr, "cannot mount " + what + " on '" + target + "' (no file system recognised)");
+    throwSystemError(lastErr,
+                     "cannot mount " + what + " on '" + target + "' (no file system recognised)");
 }
 
 struct Loop {
@@ -67,7 +70,8 @@ Loop attachLoop(const std::string& file, bool readonly) {
         cfg.fd = static_cast<__u32>(backing.get());
         cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (readonly ? LO_FLAGS_READ_ONLY : 0);
         if (::ioctl(loop.get(), LOOP_CONFIGURE, &cfg) == 0) return {dev, std::move(loop)};
-        if (errno != EBUSY) throwSystemError(errno, "cannot attach '" + file + "' to '" + dev + "'");
+        if (errno != EBUSY)
+            throwSystemError(errno, "cannot attach '" + file + "' to '" + dev + "'");
     }
     throw Error(ErrorCode::OperationFailed, "no loop device stayed free for '" + file + "'");
 }
@@ -84,8 +88,8 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
         case conf::FsType::Ram: {
             std::string opts = "mode=755";
             if (fs.usageKiB) opts += ",size=" + std::to_string(*fs.usageKiB) + "k";
-            util::mountFs("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | (fs.readonly ? MS_RDONLY : 0),
-                          opts);
+            util::mountFs("tmpfs", target, "tmpfs",
+                          MS_NOSUID | MS_NODEV | (fs.readonly ? MS_RDONLY : 0), opts);
             break;
         }
         case conf::FsType::Block:
@@ -93,9 +97,9 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
             break;
         case conf::FsType::File: {
             if (fs.driverFormat != "" && fs.driverFormat != "raw")
-                throw Error(ErrorCode::ConfigUnsupported,
-                            "image format '" + fs.driverFormat + "' of '" + fs.source +
-                                "' is not supported (only raw)");
+                throw Error(ErrorCode::ConfigUnsupported, "image format '" + fs.driverFormat +
+                                                              "' of '" + fs.source +
+                                                              "' is not supported (only raw)");
             // Mounted at once: until then the loop device has no user and autoclear would
             // not hold it; once mounted, it goes away with the container's mount namespace.
             Loop loop = attachLoop(fs.source, fs.readonly);

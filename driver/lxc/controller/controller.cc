@@ -6,8 +6,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -79,16 +79,21 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
                       const state::DriverPaths& paths) {
     std::string path;
     switch (share.type) {
-        case conf::NsShareType::Pid: path = "/proc/" + share.value + "/ns/" + nsName; break;
-        case conf::NsShareType::Netns: path = "/run/netns/" + share.value; break;
+        case conf::NsShareType::Pid:
+            path = "/proc/" + share.value + "/ns/" + nsName;
+            break;
+        case conf::NsShareType::Netns:
+            path = "/run/netns/" + share.value;
+            break;
         case conf::NsShareType::Name: {
             auto pids = util::readFileIfExists(paths.runDir / (share.value + ".pid"));
             if (!pids)
-                throw Error(ErrorCode::OperationInvalid,
-                            "cannot share the " + std::string(nsName) + " namespace of '" +
-                                share.value + "': domain is not running");
+                throw Error(ErrorCode::OperationInvalid, "cannot share the " + std::string(nsName) +
+                                                             " namespace of '" + share.value +
+                                                             "': domain is not running");
             std::string initPid = pids->substr(pids->find(' ') + 1);
-            while (!initPid.empty() && initPid.back() == '\n') initPid.pop_back();
+            while (!initPid.empty() && initPid.back() == '\n')
+                initPid.pop_back();
             path = "/proc/" + initPid + "/ns/" + nsName;
             break;
         }
@@ -133,7 +138,8 @@ void Controller::start() {
             return -1;
         };
         if (::chown(pty_.slavePath.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
-            throwSystemError(errno, "cannot hand the console '" + pty_.slavePath + "' to the container");
+            throwSystemError(errno,
+                             "cannot hand the console '" + pty_.slavePath + "' to the container");
     }
     listen_ = listenOn(sockPath_);
     spawnInit();
@@ -200,14 +206,15 @@ void Controller::spawnInit() {
 }
 
 void Controller::writeLiveState() {
-    util::writeFileReplace(pidPath_,
-                          std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
+    util::writeFileReplace(
+        pidPath_, std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
     // The live XML is written last: its presence is what "running" means to readers.
     util::writeFileReplace(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
 }
 
 void Controller::removeLiveState() noexcept {
-    for (const std::string* p : {&xmlPath_, &pidPath_, &sockPath_}) ::unlink(p->c_str());
+    for (const std::string* p : {&xmlPath_, &pidPath_, &sockPath_})
+        ::unlink(p->c_str());
 }
 
 void Controller::killInit() noexcept {
@@ -227,7 +234,8 @@ void Controller::handleConnection() {
     ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     std::string line;
     char c;
-    while (line.size() < 128 && ::read(client.get(), &c, 1) == 1 && c != '\n') line += c;
+    while (line.size() < 128 && ::read(client.get(), &c, 1) == 1 && c != '\n')
+        line += c;
     auto reply = [&](std::string_view text) {
         std::string r(text);
         r += '\n';
@@ -317,8 +325,8 @@ bool Controller::onInitExit(int status) {
             destroyWaiters_.clear();  // a reboot request is answered by the close
             return true;
         } catch (const Error& e) {
-            std::cerr << "cvirt-lxc-controller: restart of '" << def_.name << "' failed: "
-                      << e.what() << std::endl;
+            std::cerr << "cvirt-lxc-controller: restart of '" << def_.name
+                      << "' failed: " << e.what() << std::endl;
             reason = StopReason::Failed;
         }
     }
@@ -335,7 +343,8 @@ int Controller::run() {
         fds[n++] = {listen_.get(), POLLIN, 0};
         if (console_) fds[n++] = {console_.get(), POLLIN, 0};
         int timeout = -1;
-        if (shutdownDeadlineMs_ >= 0) timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - nowMs()));
+        if (shutdownDeadlineMs_ >= 0)
+            timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - nowMs()));
         int rc = ::poll(fds, static_cast<nfds_t>(n), timeout);
         if (rc < 0 && errno != EINTR) break;
         if (rc == 0 && shutdownDeadlineMs_ >= 0 && nowMs() >= shutdownDeadlineMs_) {
@@ -364,7 +373,8 @@ int Controller::run() {
     // The reason first: a reader that sees the live state gone must also see why.
     try {
         state::RuntimeState(opts_.paths)
-            .setShutoffReason(def_.name, static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
+            .setShutoffReason(def_.name,
+                              static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }

@@ -40,7 +40,7 @@ public:
     int run();
 
 private:
-    void spawnInit();          // clone + sync with the child, until init is exec'd
+    void spawnInit();  // clone + sync with the child, until init is exec'd
     void writeLiveState();
     void removeLiveState() noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running

@@ -43,10 +43,14 @@ int main(int argc, char** argv) {
     int id = 0, readyFd = -1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string opt = argv[i];
-        if (opt == "--uri") uri = argv[i + 1];
-        else if (opt == "--name") name = argv[i + 1];
-        else if (opt == "--id") id = std::atoi(argv[i + 1]);
-        else if (opt == "--ready-fd") readyFd = std::atoi(argv[i + 1]);
+        if (opt == "--uri")
+            uri = argv[i + 1];
+        else if (opt == "--name")
+            name = argv[i + 1];
+        else if (opt == "--id")
+            id = std::atoi(argv[i + 1]);
+        else if (opt == "--ready-fd")
+            readyFd = std::atoi(argv[i + 1]);
     }
     if (uri.empty() || name.empty() || readyFd < 0) {
         std::cerr << "usage: cvirt-lxc-controller --uri URI --name NAME --id N --ready-fd FD "

@@ -29,9 +29,9 @@ class LayoutTest : public CppUnit::TestFixture {
     }
 
     void recordedHosts() {
-        const std::vector<std::string> enabled = {"cpuset", "cpu", "cpuacct", "blkio", "memory",
-                                                  "devices", "freezer", "net_cls", "perf_event",
-                                                  "net_prio", "hugetlb", "pids"};
+        const std::vector<std::string> enabled = {"cpuset",     "cpu",      "cpuacct", "blkio",
+                                                  "memory",     "devices",  "freezer", "net_cls",
+                                                  "perf_event", "net_prio", "hugetlb", "pids"};
         auto dir = testenv::sourceDir() / "tests/data/cgroup/hosts";
         auto cases = testenv::filesIn(dir, ".mountinfo");
         CPPUNIT_ASSERT(cases.size() >= 3);

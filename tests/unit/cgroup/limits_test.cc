@@ -7,10 +7,13 @@ using namespace cvirt;
 using namespace cvirt::cgroup;
 
 namespace {
-std::string fakeDevice(const std::string& path) { return path == "/dev/sda" ? "8:0" : "?"; }
+std::string fakeDevice(const std::string& path) {
+    return path == "/dev/sda" ? "8:0" : "?";
+}
 std::string text(const std::vector<Write>& plan) {
     std::string s;
-    for (const auto& w : plan) s += w.controller + " " + w.file + " " + w.value + "\n";
+    for (const auto& w : plan)
+        s += w.controller + " " + w.file + " " + w.value + "\n";
     return s;
 }
 }  // namespace

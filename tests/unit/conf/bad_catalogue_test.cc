@@ -37,8 +37,9 @@ class BadCatalogueTest : public CppUnit::TestFixture {
                 CPPUNIT_ASSERT_MESSAGE(name, e.code() == ErrorCode::XmlError);
             }
             // Hostile documents are refused quickly: nothing is expanded.
-            CPPUNIT_ASSERT_MESSAGE(name + " took too long",
-                                   std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+            CPPUNIT_ASSERT_MESSAGE(
+                name + " took too long",
+                std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
             if (regenerate) std::ofstream(errFile) << got;
             CPPUNIT_ASSERT_MESSAGE(name + " has no .err file", fs::exists(errFile));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(name, testenv::readText(errFile), got);

@@ -40,15 +40,18 @@ class LibvirtSchemaTest : public CppUnit::TestFixture {
         xmlRelaxNGFreeParserCtxt(pctx);
         CPPUNIT_ASSERT_MESSAGE("libvirt's schema does not compile", schema);
         std::vector<fs::path> files;
-        for (const auto& f : testenv::filesIn(testenv::sourceDir() / "tests/data/domain/good", ".xml"))
+        for (const auto& f :
+             testenv::filesIn(testenv::sourceDir() / "tests/data/domain/good", ".xml"))
             if (!f.string().ends_with(".out.xml")) files.push_back(f);
         for (const auto& f : testenv::filesIn(testenv::sourceDir() / "xml-examples", ".xml"))
             files.push_back(f);
         for (const auto& f : files) {
             std::string name = f.filename().string();
-            std::string out = conf::formatDomain(conf::loadDomain(testenv::readText(f), {.filename = name}));
-            xmlDocPtr doc = xmlReadMemory(out.data(), static_cast<int>(out.size()), nullptr, nullptr,
-                                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+            std::string out =
+                conf::formatDomain(conf::loadDomain(testenv::readText(f), {.filename = name}));
+            xmlDocPtr doc =
+                xmlReadMemory(out.data(), static_cast<int>(out.size()), nullptr, nullptr,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
             CPPUNIT_ASSERT_MESSAGE(name, doc);
             xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt(schema);
             firstError.clear();

@@ -33,12 +33,13 @@ class RoundTripTest : public CppUnit::TestFixture {
         fs::path expectedFile = in;
         expectedFile.replace_extension(".out.xml");
         if (allowOutFile && std::getenv("CVIRT_TEST_REGENERATE")) {
-            if (out != text) std::ofstream(expectedFile) << out;
-            else fs::remove(expectedFile);
+            if (out != text)
+                std::ofstream(expectedFile) << out;
+            else
+                fs::remove(expectedFile);
         }
-        std::string expected = allowOutFile && fs::exists(expectedFile)
-                                   ? testenv::readText(expectedFile)
-                                   : text;
+        std::string expected =
+            allowOutFile && fs::exists(expectedFile) ? testenv::readText(expectedFile) : text;
         if (!allowOutFile) {
             // Examples are written canonically, but some spell units their own way: compare
             // models instead, and require the canonical text to be stable.
@@ -73,11 +74,13 @@ class RoundTripTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(n >= 3);
     }
     void metadataKeepsNamespaces() {
-        auto d = conf::loadDomain(testenv::readText(testenv::sourceDir() /
-                                                    "tests/data/domain/good/general-metadata.xml"),
-                                  {.filename = "m.xml"});
-        CPPUNIT_ASSERT(d.metadata.find("xmlns:app2='http://example.org/app2/'") != std::string::npos);
-        CPPUNIT_ASSERT(d.metadata.find("xmlns:app1='http://example.org/app1/'") != std::string::npos);
+        auto d = conf::loadDomain(
+            testenv::readText(testenv::sourceDir() / "tests/data/domain/good/general-metadata.xml"),
+            {.filename = "m.xml"});
+        CPPUNIT_ASSERT(d.metadata.find("xmlns:app2='http://example.org/app2/'") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(d.metadata.find("xmlns:app1='http://example.org/app1/'") !=
+                       std::string::npos);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(RoundTripTest);

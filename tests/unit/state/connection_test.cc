@@ -14,8 +14,8 @@ namespace {
 std::string domainXml(const std::string& name, const std::string& extra = "") {
     return "<domain type='lxc'><name>" + name + "</name>" + extra +
            "<memory unit='MiB'>64</memory><os><type>exe</type><init>/bin/sh</init></os>"
-           "<devices><filesystem type='mount'><source dir='/srv/" + name +
-           "'/><target dir='/'/></filesystem></devices></domain>";
+           "<devices><filesystem type='mount'><source dir='/srv/" +
+           name + "'/><target dir='/'/></filesystem></devices></domain>";
 }
 }  // namespace
 
@@ -120,7 +120,8 @@ public:
     }
     void listOrderAndFields() {
         Connection c = conn();
-        for (const char* n : {"zeta", "alpha", "mid"}) c.define(domainXml(n, "<title>t-" + std::string(n) + "</title>"), "x.xml");
+        for (const char* n : {"zeta", "alpha", "mid"})
+            c.define(domainXml(n, "<title>t-" + std::string(n) + "</title>"), "x.xml");
         CPPUNIT_ASSERT(c.list({}).empty());  // active only by default
         auto all = c.list({.active = true, .inactive = true, .needUuid = true, .needTitle = true});
         CPPUNIT_ASSERT_EQUAL(size_t(3), all.size());
@@ -171,8 +172,8 @@ public:
                 try {
                     Connection c = Connection::open(uri);
                     for (int i = 0; i < 200; ++i)
-                        c.define(domainXml("race", "<title>" + std::to_string(k * 1000 + i) +
-                                                       "</title>"),
+                        c.define(domainXml("race",
+                                           "<title>" + std::to_string(k * 1000 + i) + "</title>"),
                                  "race.xml");
                 } catch (...) {
                     rc = 1;

@@ -29,7 +29,8 @@ class UriTest : public CppUnit::TestFixture {
         auto u = parseUri("lxc:///embed?root=/tmp/x/");
         CPPUNIT_ASSERT_EQUAL(std::string("lxc:///embed?root=/tmp/x/"), u.text);
         CPPUNIT_ASSERT_EQUAL(std::string("/tmp/x/etc/cvirt/lxc"), u.drivers[0].configDir.string());
-        CPPUNIT_ASSERT_EQUAL(std::string("/tmp/x/run/cvirt/lxc/lock"), u.drivers[0].lockDir.string());
+        CPPUNIT_ASSERT_EQUAL(std::string("/tmp/x/run/cvirt/lxc/lock"),
+                             u.drivers[0].lockDir.string());
     }
     void bothDrivers() {
         auto u = parseUri("cvirt:///embed?root=/r");
@@ -56,8 +57,9 @@ class UriTest : public CppUnit::TestFixture {
                     "absolute path");
         expectError("lxc://host/system",
                     "invalid connection URI 'lxc://host/system': remote hosts are not supported");
-        expectError("lxc", "invalid connection URI 'lxc': expected DRIVER:///system or "
-                           "DRIVER:///embed?root=DIR");
+        expectError("lxc",
+                    "invalid connection URI 'lxc': expected DRIVER:///system or "
+                    "DRIVER:///embed?root=DIR");
         expectError("lxc:///session",
                     "invalid connection URI 'lxc:///session': session connections are not "
                     "supported (use embed?root=DIR)");

@@ -30,7 +30,8 @@ class FileTest : public CppUnit::TestFixture {
         testenv::TempDir d;
         writeFileAtomic(d.path() / "x", "data");
         int n = 0;
-        for (auto& e : std::filesystem::directory_iterator(d.path())) (void)e, ++n;
+        for (auto& e : std::filesystem::directory_iterator(d.path()))
+            (void)e, ++n;
         CPPUNIT_ASSERT_EQUAL(1, n);
         // A write into a missing directory fails and leaves nothing.
         CPPUNIT_ASSERT_THROW(writeFileAtomic(d.path() / "no" / "x", "d"), Error);
