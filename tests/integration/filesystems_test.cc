@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cvirt/connection.h"
+#include "support/container_fixture.h"
 #include "support/container_util.h"
 #include "support/test_util.h"
 
@@ -37,7 +38,7 @@ std::string shell(const std::string& cmd) {
 }
 }  // namespace
 
-class FilesystemsTest : public CppUnit::TestFixture {
+class FilesystemsTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(FilesystemsTest);
     CPPUNIT_TEST(imageOnLoopDevice);
     CPPUNIT_TEST(blockDevice);
@@ -48,14 +49,6 @@ class FilesystemsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(initUserAndDir);
     CPPUNIT_TEST_SUITE_END();
 
-    TempDir* dir_ = nullptr;
-    std::optional<Connection> conn_;
-
-    std::string run(Domain& d, std::vector<std::string> argv) {
-        Captured c = execCapture(d, argv);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(c.out, 0, c.status);
-        return c.out;
-    }
     void assertNoState(const std::string& name) {
         for (const char* ext : {".xml", ".pid", ".sock"})
             CPPUNIT_ASSERT(!fs::exists(dir_->path() / "run/cvirt/lxc" / (name + ext)));
@@ -70,21 +63,6 @@ class FilesystemsTest : public CppUnit::TestFixture {
     }
 
 public:
-    void setUp() override {
-        dir_ = new TempDir;
-        conn_ = Connection::open(dir_->embedUri());
-    }
-    void tearDown() override {
-        for (const auto& s : conn_->list({})) {
-            try {
-                conn_->lookup(s.name).destroy();
-            } catch (...) {
-            }
-        }
-        conn_.reset();
-        delete dir_;
-    }
-
     void imageOnLoopDevice() {
         if (!have("mkfs.ext4") || !fs::exists("/dev/loop-control")) {
             std::cout << "SKIP (part): needs mkfs.ext4 and /dev/loop-control" << std::endl;
@@ -217,8 +195,7 @@ public:
                     "<initdir>/tmp</initdir><inituser>nobody</inituser></os>");
         conn_->define(xml, "x.xml");
         d.start();
-        for (int i = 0; i < 1500 && execCapture(d, {"test", "-s", "/tmp/pwd"}).status != 0; ++i)
-            ::usleep(20000);
+        waitUntil([&] { return execCapture(d, {"test", "-s", "/tmp/pwd"}).status == 0; });
         CPPUNIT_ASSERT_EQUAL(std::string("65534\n"), run(d, {"cat", "/tmp/uid"}));
         CPPUNIT_ASSERT_EQUAL(std::string("/tmp\n"), run(d, {"cat", "/tmp/pwd"}));
     }

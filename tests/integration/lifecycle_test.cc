@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cvirt/connection.h"
+#include "support/container_fixture.h"
 #include "support/container_util.h"
 #include "support/test_util.h"
 
@@ -24,7 +25,7 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     return missingForContainers();
 }
 
-class LifecycleTest : public CppUnit::TestFixture {
+class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(LifecycleTest);
     CPPUNIT_TEST(insideView);
     CPPUNIT_TEST(devIsPrivate);
@@ -47,10 +48,6 @@ class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(denyPolicyKeepsOnlyWhatIsOn);
     CPPUNIT_TEST_SUITE_END();
 
-    TempDir* dir_ = nullptr;
-    std::optional<Connection> conn_;
-
-    fs::path runDir() { return dir_->path() / "run/cvirt/lxc"; }
     Domain define(const std::string& name, const CtOptions& o = {}) {
         return conn_->define(containerXml(name, o), name + ".xml");
     }
@@ -59,28 +56,8 @@ class LifecycleTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT_MESSAGE(name + ext + " left behind",
                                    !fs::exists(runDir() / (name + ext)));
     }
-    std::string run(Domain& d, std::vector<std::string> argv) {
-        Captured c = execCapture(d, argv);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(c.out, 0, c.status);
-        return c.out;
-    }
 
 public:
-    void setUp() override {
-        dir_ = new TempDir;
-        conn_ = Connection::open(dir_->embedUri());
-    }
-    void tearDown() override {
-        for (const auto& s : conn_->list({.active = true, .inactive = false})) {
-            try {
-                conn_->lookup(s.name).destroy();
-            } catch (...) {
-            }
-        }
-        conn_.reset();
-        delete dir_;
-    }
-
     void insideView() {
         Domain d = define("cvirt-test-view");  // sh reading the console: init stays sh
         d.start();
@@ -152,8 +129,7 @@ public:
     void initExitEndsDomain() {
         Domain d = define("cvirt-test-true", {.init = "/bin/true"});
         d.start();
-        for (int i = 0; i < 3000 && d.summary().state != DomainState::Shutoff; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CPPUNIT_ASSERT(waitUntil([&] { return d.summary().state == DomainState::Shutoff; }));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
         assertNoState("cvirt-test-true");
@@ -165,14 +141,12 @@ public:
         std::string pids = readText(runDir() / "cvirt-test-kill9.pid");
         int controller = std::stoi(pids);
         ::kill(controller, SIGKILL);
-        for (int i = 0; i < 6000 && pidAlive(controller); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT(waitUntil([&] { return !pidAlive(controller); }));
         Connection fresh = Connection::open(dir_->embedUri());
         DomainSummary s = fresh.lookup("cvirt-test-kill9").summary();
         CPPUNIT_ASSERT(s.state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffCrashed), s.reason);
-        for (int i = 0; i < 6000 && pidAlive(init); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT(waitUntil([&] { return !pidAlive(init); }));
         CPPUNIT_ASSERT(!pidAlive(init));
         assertNoState("cvirt-test-kill9");
         d.start();  // and it starts again
@@ -233,8 +207,7 @@ public:
                           {.initargs = {"-c", "trap 'exit 0' TERM; sleep 1000 & wait"}});
         d.start();
         d.shutdown();
-        for (int i = 0; i < 3000 && d.summary().state != DomainState::Shutoff; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CPPUNIT_ASSERT(waitUntil([&] { return d.summary().state == DomainState::Shutoff; }));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         CPPUNIT_ASSERT_EQUAL(int(kShutoffShutdown), d.summary().reason);
         assertNoState("cvirt-test-shutdown");
@@ -308,10 +281,10 @@ public:
         d.start();
         fs::path log = dir_->path() / "var/log/cvirt/lxc/cvirt-test-log.log";
         std::string text;
-        for (int i = 0; i < 3000 && text.find("marker-23") == std::string::npos; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        waitUntil([&] {
             text = fs::exists(log) ? readText(log) : "";
-        }
+            return text.find("marker-23") != std::string::npos;
+        });
         CPPUNIT_ASSERT_MESSAGE(text, text.find("marker-23") != std::string::npos);
     }
     void denyPolicyKeepsOnlyWhatIsOn() {
