@@ -103,37 +103,53 @@ DomainCgroup DomainCgroup::open(const HostLayout& host, std::string_view partiti
     return DomainCgroup(host, std::move(dirs), false);
 }
 
+namespace {
+
+// mkdir of every level below the hierarchy root, enabling the v2 controllers on the way down.
+// The leaf must not exist yet.
+void createPath(const Hierarchy& h, const fs::path& leaf) {
+    fs::path rel = leaf.lexically_relative(h.mount);
+    fs::path cur = h.mount;
+    for (auto it = rel.begin(); it != rel.end(); ++it) {
+        if (h.unified) {
+            // Let the controllers reach the next level; those the host lacks are skipped.
+            for (const auto& c : h.controllers) {
+                if (std::find(std::begin(kV2Controllers), std::end(kV2Controllers), c) ==
+                    std::end(kV2Controllers))
+                    continue;
+                try {
+                    writeValue(cur / "cgroup.subtree_control", "+" + c);
+                } catch (const Error&) {
+                    // busy or not delegated here: limits on it will report the failure
+                }
+            }
+        }
+        cur /= *it;
+        if (::mkdir(cur.c_str(), 0755) == 0) {
+            inheritCpuset(h, cur);
+        } else if (errno != EEXIST) {
+            throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
+        } else if (std::next(it) == rel.end()) {
+            throw Error(ErrorCode::OperationFailed,
+                        "cgroup '" + cur.string() + "' already exists (is the domain running?)");
+        }
+    }
+}
+
+}  // namespace
+
 DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view partition,
                                   std::string_view leaf) {
     DomainCgroup cg = open(host, partition, leaf);
     cg.owning_ = true;
     for (Dir& d : cg.dirs_) {
-        // Walk down from the hierarchy root, creating the partition on the way.
-        fs::path rel = d.path.lexically_relative(d.hierarchy->mount);
-        fs::path cur = d.hierarchy->mount;
-        for (auto it = rel.begin(); it != rel.end(); ++it) {
-            if (d.hierarchy->unified) {
-                // Let the controllers reach the next level; those the host lacks are skipped.
-                for (const auto& c : d.hierarchy->controllers) {
-                    if (std::find(std::begin(kV2Controllers), std::end(kV2Controllers), c) ==
-                        std::end(kV2Controllers))
-                        continue;
-                    try {
-                        writeValue(cur / "cgroup.subtree_control", "+" + c);
-                    } catch (const Error&) {
-                        // busy or not delegated here: limits on it will report the failure
-                    }
-                }
-            }
-            cur /= *it;
-            if (::mkdir(cur.c_str(), 0755) == 0) {
-                inheritCpuset(*d.hierarchy, cur);
-            } else if (errno != EEXIST) {
-                throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
-            } else if (std::next(it) == rel.end()) {
-                throw Error(
-                    ErrorCode::OperationFailed,
-                    "cgroup '" + cur.string() + "' already exists (is the domain running?)");
+        // Another domain leaving the partition may remove it between our steps: walk again.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                createPath(*d.hierarchy, d.path);
+                break;
+            } catch (const Error& e) {
+                if (e.sysErrno() != ENOENT || attempt == 5) throw;
             }
         }
     }
