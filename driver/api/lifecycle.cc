@@ -90,6 +90,37 @@ void Domain::reboot() {
     lxc::reboot(d.paths, name_);
 }
 
+namespace {
+cgroup::DomainCgroup domainCgroup(const DriverState& d, const std::string& name,
+                                  const std::filesystem::path& root, cgroup::HostLayout& host) {
+    auto xml = d.runtime.liveXml(name);
+    if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
+    conf::DomainDef def = conf::parseDomain(*xml, {.filename = name, .validateSchema = false});
+    host = cgroup::detectHost();
+    return cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", root));
+}
+}  // namespace
+
+void Domain::suspend() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
+    if (requireRunning(d, name_).paused)
+        throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already paused");
+    cgroup::HostLayout host;
+    domainCgroup(d, name_, conn_->uri().root, host).freeze(true);
+    d.runtime.setPaused(name_, true);
+}
+
+void Domain::resume() {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
+    if (!requireRunning(d, name_).paused)
+        throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not paused");
+    cgroup::HostLayout host;
+    domainCgroup(d, name_, conn_->uri().root, host).freeze(false);
+    d.runtime.setPaused(name_, false);
+}
+
 int Domain::openConsole(bool force) {
     DriverState& d = driverOrThrow(*conn_, name_);
     requireRunning(d, name_);
@@ -107,8 +138,8 @@ int Domain::exec(const std::vector<std::string>& argv) {
     auto xml = d.runtime.liveXml(name_);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
-    cgroup::HostLayout host = cgroup::detectHost();
-    auto cg = cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", conn_->uri().root));
+    cgroup::HostLayout host;
+    auto cg = domainCgroup(d, name_, conn_->uri().root, host);
     return lxc::runInside(live.initPid, def, argv, &cg);
 }
 

@@ -125,14 +125,18 @@ void createPath(const Hierarchy& h, const fs::path& leaf) {
             }
         }
         cur /= *it;
-        if (::mkdir(cur.c_str(), 0755) == 0) {
-            inheritCpuset(h, cur);
-        } else if (errno != EEXIST) {
-            throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
-        } else if (std::next(it) == rel.end()) {
-            throw Error(ErrorCode::OperationFailed,
-                        "cgroup '" + cur.string() + "' already exists (is the domain running?)");
+        bool leafLevel = std::next(it) == rel.end();
+        if (::mkdir(cur.c_str(), 0755) < 0) {
+            if (errno != EEXIST)
+                throwSystemError(errno, "cannot create cgroup '" + cur.string() + "'");
+            if (leafLevel)
+                throw Error(
+                    ErrorCode::OperationFailed,
+                    "cgroup '" + cur.string() + "' already exists (is the domain running?)");
         }
+        // Also where another domain created the level and may not have filled it yet: a v1
+        // cpuset with empty cpus or mems refuses tasks (ENOSPC).
+        inheritCpuset(h, cur);
     }
 }
 

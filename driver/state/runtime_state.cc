@@ -61,7 +61,7 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
         // it (PDEATHSIG); remove what it left and remember why the domain is off.
         if (processAlive(init)) ::kill(init, SIGKILL);
         if (onStale_) onStale_(n, *xml);
-        for (const char* ext : {".xml", ".pid", ".sock"})
+        for (const char* ext : {".xml", ".pid", ".sock", ".paused"})
             ::unlink((paths_.runDir / (n + ext)).c_str());
         try {
             const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
@@ -71,6 +71,8 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     }
     LiveDomain live;
     live.name = n;
+    live.paused = ::access((paths_.runDir / (n + ".paused")).c_str(), F_OK) == 0;
+    if (live.paused) live.stateReason = 1;  // virDomainPausedReason: user
     live.controllerPid = controller;
     live.initPid = init;
     // The live XML starts "<domain type='…' id='N'"; read the id without a full parse.
@@ -79,6 +81,14 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
         std::from_chars(b, xml->data() + xml->size(), live.id);
     }
     return live;
+}
+
+void RuntimeState::setPaused(std::string_view name, bool paused) {
+    fs::path marker = paths_.runDir / (std::string(name) + ".paused");
+    if (paused)
+        util::writeFileReplace(marker, "", 0644);
+    else
+        util::removeFile(marker);
 }
 
 int RuntimeState::shutoffReason(std::string_view name) const {

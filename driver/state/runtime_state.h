@@ -39,6 +39,9 @@ public:
     std::optional<LiveDomain> find(std::string_view name) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
+    // Marks a running domain paused (its cgroup frozen) or running again.
+    void setPaused(std::string_view name, bool paused);
+
     // The reason the domain last stopped (virDomainShutoffReason); 0 (unknown) if none.
     int shutoffReason(std::string_view name) const;
     void setShutoffReason(std::string_view name, int reason);

@@ -77,6 +77,20 @@ int cmdReboot(Session& s, const po::variables_map& args) {
     return 0;
 }
 
+int cmdSuspend(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.suspend();
+    s.out() << "Domain '" << d.name() << "' suspended\n";
+    return 0;
+}
+
+int cmdResume(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    d.resume();
+    s.out() << "Domain '" << d.name() << "' resumed\n";
+    return 0;
+}
+
 void declareConsole(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("force", "force console connection (disconnect already connected sessions)");
@@ -125,6 +139,11 @@ std::vector<Command> lifecycleCommands() {
          declareShutdown, cmdShutdown, Complete::Domain},
         {"reboot", "domain", "reboot a domain", "Restart a running domain in place (same id).",
          declareDomain, cmdReboot, Complete::Domain},
+        {"suspend", "domain", "suspend a domain",
+         "Freeze every process of a running domain (cgroup freezer).", declareDomain, cmdSuspend,
+         Complete::Domain},
+        {"resume", "domain", "resume a domain", "Thaw a suspended domain.", declareDomain,
+         cmdResume, Complete::Domain},
         {"console", "domain", "connect to the guest console",
          "Connect the terminal to the domain's console; Ctrl-] leaves.", declareConsole, cmdConsole,
          Complete::Domain},

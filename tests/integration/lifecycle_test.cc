@@ -46,6 +46,8 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(secondConnectionSeesRunning);
     CPPUNIT_TEST(consoleOutputGoesToTheLog);
     CPPUNIT_TEST(denyPolicyKeepsOnlyWhatIsOn);
+    CPPUNIT_TEST(suspendStopsAndResumeRestarts);
+    CPPUNIT_TEST(destroyWhileSuspended);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -300,6 +302,38 @@ public:
         CPPUNIT_ASSERT_MESSAGE(status, status.find("NoNewPrivs:\t1") != std::string::npos);
         Captured c = execCapture(d, {"hostname", "other"});
         CPPUNIT_ASSERT(c.status != 0);  // no sys_admin
+    }
+    void suspendStopsAndResumeRestarts() {
+        // The counter is read from the host through /proc/PID/root: an exec into a frozen
+        // container would freeze too.
+        Domain d = define("cvirt-test-freeze",
+                          {.initargs = {"-c",
+                                        "i=0; while :; do i=$((i+1)); echo $i > /dev/shm/n; "
+                                        "usleep 10000; done"}});
+        d.start();
+        fs::path counter = "/proc/" + std::to_string(d.initPid()) + "/root/dev/shm/n";
+        CPPUNIT_ASSERT(waitUntil([&] { return fs::exists(counter); }));
+        d.suspend();
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Paused);
+        CPPUNIT_ASSERT_THROW(d.suspend(), Error);
+        std::string frozen = readText(counter);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        CPPUNIT_ASSERT_EQUAL(frozen, readText(counter));  // nothing ran
+        d.resume();
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+        CPPUNIT_ASSERT(waitUntil([&] { return readText(counter) != frozen; }));
+        CPPUNIT_ASSERT_THROW(d.resume(), Error);
+    }
+    void destroyWhileSuspended() {
+        Domain d = define("cvirt-test-frozen-kill", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        int init = d.initPid();
+        d.suspend();
+        d.destroy();
+        CPPUNIT_ASSERT(!pidAlive(init));
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        assertNoState("cvirt-test-frozen-kill");
+        CPPUNIT_ASSERT(!fs::exists(runDir() / "cvirt-test-frozen-kill.paused"));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);

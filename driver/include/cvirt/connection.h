@@ -95,6 +95,10 @@ public:
     void destroy();
     void shutdown();
     void reboot();
+    // Freeze / thaw every process of the domain (cgroup freezer); return once the kernel
+    // reports the new state.
+    void suspend();
+    void resume();
     // A stream connected to the console (caller owns the fd). Throws if another client is
     // attached and !force.
     int openConsole(bool force = false);

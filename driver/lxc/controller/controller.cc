@@ -111,6 +111,7 @@ Controller::Controller(ControllerOptions opts, conf::DomainDef def)
     sockPath_ = (run / (def_.name + ".sock")).string();
     pidPath_ = (run / (def_.name + ".pid")).string();
     xmlPath_ = (run / (def_.name + ".xml")).string();
+    pausedPath_ = (run / (def_.name + ".paused")).string();
 }
 
 Controller::~Controller() {
@@ -244,6 +245,7 @@ void Controller::handleConnection() {
     if (line == "destroy") {
         destroyRequested_ = true;
         ::kill(initPid_, SIGKILL);
+        thaw();  // frozen tasks only die once thawed
         destroyWaiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
         shutdownRequested_ = true;
@@ -254,6 +256,7 @@ void Controller::handleConnection() {
     } else if (line == "reboot") {
         rebootRequested_ = true;
         ::kill(initPid_, SIGKILL);
+        thaw();
         destroyWaiters_.push_back(std::move(client));  // answered when running again
     } else if (line == "console" || line == "console force") {
         if (console_ && line != "console force") {
@@ -269,6 +272,16 @@ void Controller::handleConnection() {
     } else {
         reply("error unknown request '" + line + "'");
     }
+}
+
+void Controller::thaw() noexcept {
+    if (::access(pausedPath_.c_str(), F_OK) != 0 || !cgroup_) return;
+    try {
+        cgroup_->freeze(false);
+    } catch (const Error& e) {
+        std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
+    }
+    ::unlink(pausedPath_.c_str());
 }
 
 void Controller::handlePtyOutput() {

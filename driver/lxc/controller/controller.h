@@ -44,6 +44,7 @@ private:
     void writeLiveState();
     void removeLiveState() noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running
+    void thaw() noexcept;      // a suspended container must run again to die
     void handleConnection();
     void handleConsoleInput();
     void handlePtyOutput();
@@ -52,7 +53,7 @@ private:
 
     ControllerOptions opts_;
     conf::DomainDef def_;
-    std::string sockPath_, pidPath_, xmlPath_;
+    std::string sockPath_, pidPath_, xmlPath_, pausedPath_;
     cgroup::HostLayout hostCgroups_;
     std::optional<cgroup::DomainCgroup> cgroup_;
     Pty pty_;
