@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "api/connection_impl.h"
+#include "cgroup/domain_cgroup.h"
 #include "conf/domain.h"
 #include "lxc/backend.h"
 #include "state/domain_lock.h"
@@ -306,6 +307,19 @@ DomainInfo Domain::info() const {
     info.maxMemKiB = def->memory.kib;
     info.usedMemKiB = def->currentMemory ? def->currentMemory->kib : def->memory.kib;
     info.vcpus = def->vcpu.count;
+    if (info.summary.id && d.paths.kind == state::DriverKind::Lxc) {
+        // A running container: what it really uses, from its cgroup.
+        try {
+            cgroup::HostLayout host = cgroup::detectHost();
+            auto st = cgroup::DomainCgroup::open(
+                          host, cgroup::placementFor(*def, "lxc", conn_->uri().root))
+                          .stats();
+            info.cpuTimeNs = st.cpuNs;
+            info.usedMemKiB = st.memoryBytes / 1024;
+        } catch (const Error&) {
+            // the domain may have stopped meanwhile: the configured values stand
+        }
+    }
     return info;
 }
 

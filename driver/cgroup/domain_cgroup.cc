@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "cvirt/error.h"
@@ -211,6 +212,41 @@ void DomainCgroup::freeze(bool frozen) {
     }
     throw Error(ErrorCode::OperationFailed,
                 "cgroup '" + dir.string() + "' did not become " + (frozen ? "frozen" : "thawed"));
+}
+
+namespace {
+uint64_t readNumber(const fs::path& file) {
+    auto text = util::readFileIfExists(file);
+    return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
+}
+// "key value" lines (cpu.stat, memory.stat)
+uint64_t readKey(const fs::path& file, std::string_view key) {
+    auto text = util::readFileIfExists(file).value_or("");
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        std::string_view line(text.data() + pos,
+                              (eol == std::string::npos ? text.size() : eol) - pos);
+        if (line.substr(0, key.size()) == key && line.size() > key.size() &&
+            line[key.size()] == ' ')
+            return std::strtoull(std::string(line.substr(key.size() + 1)).c_str(), nullptr, 10);
+        pos = eol == std::string::npos ? text.size() : eol + 1;
+    }
+    return 0;
+}
+}  // namespace
+
+DomainCgroup::Stats DomainCgroup::stats() const {
+    Stats st;
+    if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified)
+        st.cpuNs = readNumber(pathFor("cpuacct") / "cpuacct.usage");
+    else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified)
+        st.cpuNs = readKey(pathFor("cpu") / "cpu.stat", "usage_usec") * 1000;
+    if (const Hierarchy* h = host_->forController("memory"))
+        st.memoryBytes = readNumber(pathFor("memory") /
+                                    (h->unified ? "memory.current" : "memory.usage_in_bytes"));
+    if (host_->forController("pids")) st.pids = readNumber(pathFor("pids") / "pids.current");
+    return st;
 }
 
 void DomainCgroup::killAll() noexcept {

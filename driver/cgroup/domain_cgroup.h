@@ -47,6 +47,14 @@ public:
     // Writes the limits in each hierarchy's own dialect; errors name the file and the value.
     void apply(const Limits& limits);
     void freeze(bool frozen);
+
+    struct Stats {
+        uint64_t cpuNs = 0;        // CPU time of every task, user + system
+        uint64_t memoryBytes = 0;  // current usage
+        uint64_t pids = 0;         // tasks now
+    };
+    // Reads the counters from whichever hierarchy holds each controller.
+    Stats stats() const;
     bool exists() const;
     // The directory holding `controller`, or "" if the host has none.
     fs::path pathFor(std::string_view controller) const;

@@ -48,6 +48,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(denyPolicyKeepsOnlyWhatIsOn);
     CPPUNIT_TEST(suspendStopsAndResumeRestarts);
     CPPUNIT_TEST(destroyWhileSuspended);
+    CPPUNIT_TEST(infoShowsWhatItUses);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -334,6 +335,17 @@ public:
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
         assertNoState("cvirt-test-frozen-kill");
         CPPUNIT_ASSERT(!fs::exists(runDir() / "cvirt-test-frozen-kill.paused"));
+    }
+    void infoShowsWhatItUses() {
+        Domain d = define(
+            "cvirt-test-busy",
+            {.initargs = {"-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 1000"}});
+        d.start();
+        // CPU time grows while the loop runs; memory use is what the cgroup reports
+        CPPUNIT_ASSERT(waitUntil([&] { return d.info().cpuTimeNs > 50'000'000; }));
+        DomainInfo info = d.info();
+        CPPUNIT_ASSERT(info.usedMemKiB > 0);
+        CPPUNIT_ASSERT(info.usedMemKiB < info.maxMemKiB);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);
