@@ -193,6 +193,19 @@ void DomainCgroup::apply(const Limits& limits) {
     run(v2, true);
 }
 
+void DomainCgroup::setDevices(const std::vector<DeviceRule>& rules) {
+    for (const Dir& d : dirs_) {
+        if (d.hierarchy->unified) {
+            attachDeviceProgram(d.path.string(), rules);
+        } else if (std::find(d.hierarchy->controllers.begin(), d.hierarchy->controllers.end(),
+                             "devices") != d.hierarchy->controllers.end()) {
+            writeValue(d.path / "devices.deny", "a");
+            for (const DeviceRule& r : rules)
+                writeValue(d.path / "devices.allow", v1Line(r));
+        }
+    }
+}
+
 void DomainCgroup::freeze(bool frozen) {
     const Hierarchy* h = host_->forController("freezer");
     if (!h) throw Error(ErrorCode::ConfigUnsupported, "the host has no freezer cgroup");

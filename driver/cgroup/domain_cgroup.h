@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cgroup/devices.h"
 #include "cgroup/layout.h"
 #include "cgroup/limits.h"
 #include "conf/domain_def.h"
@@ -47,6 +48,9 @@ public:
     // Writes the limits in each hierarchy's own dialect; errors name the file and the value.
     void apply(const Limits& limits);
     void freeze(bool frozen);
+    // Deny every device but `rules`: v1 devices.deny/allow, and on a cgroup2 hierarchy an
+    // eBPF device program (on hybrid hosts both apply).
+    void setDevices(const std::vector<DeviceRule>& rules);
 
     struct Stats {
         uint64_t cpuNs = 0;        // CPU time of every task, user + system

@@ -49,6 +49,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(suspendStopsAndResumeRestarts);
     CPPUNIT_TEST(destroyWhileSuspended);
     CPPUNIT_TEST(infoShowsWhatItUses);
+    CPPUNIT_TEST(deviceFilter);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -346,6 +347,26 @@ public:
         DomainInfo info = d.info();
         CPPUNIT_ASSERT(info.usedMemKiB > 0);
         CPPUNIT_ASSERT(info.usedMemKiB < info.maxMemKiB);
+    }
+    void deviceFilter() {
+        // CAP_MKNOD granted: only the device cgroup (v1 list, v2 eBPF program) stands between
+        // the container and a disk.
+        Domain d = define("cvirt-test-devices",
+                          {.initargs = {"-c", "sleep 1000"},
+                           .extra = "<features><capabilities policy='default'><mknod state='on'/>"
+                                    "</capabilities></features>"});
+        d.start();
+        Captured disk = execCapture(d, {"mknod", "/tmp/sda", "b", "8", "0"});
+        CPPUNIT_ASSERT_MESSAGE(disk.out, disk.status != 0);
+        CPPUNIT_ASSERT_MESSAGE(disk.out,
+                               disk.out.find("Operation not permitted") != std::string::npos);
+        Captured mem = execCapture(d, {"mknod", "/tmp/mem", "c", "1", "1"});  // /dev/mem
+        CPPUNIT_ASSERT_MESSAGE(mem.out, mem.status != 0);
+        // the standard set stays usable, and may be made again
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
+                             run(d, {"sh", "-c",
+                                     "mknod /dev/null2 c 1 3 && echo x > /dev/null2 && "
+                                     "head -c 4 /dev/urandom > /dev/null && echo ok"}));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);

@@ -55,9 +55,12 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
     for (const auto& a : o.initargs)
         xml += "<initarg>" + escape(a) + "</initarg>";
     xml += "</os>" + o.extra + "<devices>";
+    // The busybox rootfs is shared by every test: /tmp is a private tmpfs so tests leave
+    // nothing in it.
     if (o.rootfs)
         xml += "<filesystem type='mount'><source dir='" + rootfsDir() +
-               "'/><target dir='/'/></filesystem>";
+               "'/><target dir='/'/></filesystem><filesystem type='ram'><source usage='16' "
+               "units='MiB'/><target dir='/tmp'/></filesystem>";
     xml += o.devices + "<console type='pty'/></devices>";
     if (!o.namespaces.empty()) xml += "<lxc:namespace>" + o.namespaces + "</lxc:namespace>";
     return xml + "</domain>";

@@ -86,8 +86,8 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
             if (fs.readonly) util::remountReadOnly(target);
             break;
         case conf::FsType::Ram: {
-            std::string opts = "mode=755";
-            if (fs.usageKiB) opts += ",size=" + std::to_string(*fs.usageKiB) + "k";
+            std::string opts;  // tmpfs default mode 1777, as libvirt leaves it
+            if (fs.usageKiB) opts = "size=" + std::to_string(*fs.usageKiB) + "k";
             util::mountFs("tmpfs", target, "tmpfs",
                           MS_NOSUID | MS_NODEV | (fs.readonly ? MS_RDONLY : 0), opts);
             break;

@@ -127,6 +127,7 @@ void Controller::start() {
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
+        cgroup_->setDevices(cgroup::deviceRules(def_));
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
