@@ -69,6 +69,11 @@ ConnectionImpl::ConnectionImpl(state::ConnectionUri uri) : uri_(std::move(uri)) 
         drivers_.emplace_back(p, uri_.root);
 }
 
+const cgroup::HostLayout& ConnectionImpl::hostCgroups() const {
+    if (!hostCgroups_) hostCgroups_ = cgroup::detectHost();
+    return *hostCgroups_;
+}
+
 const DriverState* ConnectionImpl::driverOf(std::string_view name) const {
     for (const auto& d : drivers_)
         if (d.store.exists(name) || d.runtime.find(name)) return &d;
@@ -310,10 +315,7 @@ DomainInfo Domain::info() const {
     if (info.summary.id && d.paths.kind == state::DriverKind::Lxc) {
         // A running container: what it really uses, from its cgroup.
         try {
-            cgroup::HostLayout host = cgroup::detectHost();
-            auto st = cgroup::DomainCgroup::open(
-                          host, cgroup::placementFor(*def, "lxc", conn_->uri().root))
-                          .stats();
+            auto st = conn_->cgroupOf(*def).stats();
             info.cpuTimeNs = st.cpuNs;
             info.usedMemKiB = st.memoryBytes / 1024;
         } catch (const Error&) {

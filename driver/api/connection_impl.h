@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "state/config_store.h"
 #include "state/runtime_state.h"
@@ -33,9 +34,18 @@ public:
     // The driver that takes domains of this type; throws ConfigUnsupported if none.
     DriverState& driverFor(conf::DomainType type);
 
+    // The host's cgroup layout, read once per connection.
+    const cgroup::HostLayout& hostCgroups() const;
+    // The cgroup of a running container (from its live definition); not owned.
+    cgroup::DomainCgroup cgroupOf(const conf::DomainDef& liveDef) const {
+        return cgroup::DomainCgroup::open(hostCgroups(),
+                                          cgroup::placementFor(liveDef, "lxc", uri_.root));
+    }
+
 private:
     state::ConnectionUri uri_;
     std::vector<DriverState> drivers_;
+    mutable std::optional<cgroup::HostLayout> hostCgroups_;
 };
 
 }  // namespace cvirt

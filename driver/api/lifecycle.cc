@@ -91,13 +91,11 @@ void Domain::reboot() {
 }
 
 namespace {
-cgroup::DomainCgroup domainCgroup(const DriverState& d, const std::string& name,
-                                  const std::filesystem::path& root, cgroup::HostLayout& host) {
+cgroup::DomainCgroup domainCgroup(const ConnectionImpl& conn, const DriverState& d,
+                                  const std::string& name) {
     auto xml = d.runtime.liveXml(name);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    conf::DomainDef def = conf::parseDomain(*xml, {.filename = name, .validateSchema = false});
-    host = cgroup::detectHost();
-    return cgroup::DomainCgroup::open(host, cgroup::placementFor(def, "lxc", root));
+    return conn.cgroupOf(conf::parseDomain(*xml, {.filename = name, .validateSchema = false}));
 }
 }  // namespace
 
@@ -106,8 +104,7 @@ void Domain::suspend() {
     auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
     if (requireRunning(d, name_).paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already paused");
-    cgroup::HostLayout host;
-    domainCgroup(d, name_, conn_->uri().root, host).freeze(true);
+    domainCgroup(*conn_, d, name_).freeze(true);
     d.runtime.setPaused(name_, true);
 }
 
@@ -116,8 +113,7 @@ void Domain::resume() {
     auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
     if (!requireRunning(d, name_).paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not paused");
-    cgroup::HostLayout host;
-    domainCgroup(d, name_, conn_->uri().root, host).freeze(false);
+    domainCgroup(*conn_, d, name_).freeze(false);
     d.runtime.setPaused(name_, false);
 }
 
@@ -138,8 +134,7 @@ int Domain::exec(const std::vector<std::string>& argv) {
     auto xml = d.runtime.liveXml(name_);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
-    cgroup::HostLayout host;
-    auto cg = domainCgroup(d, name_, conn_->uri().root, host);
+    auto cg = conn_->cgroupOf(def);
     return lxc::runInside(live.initPid, def, argv, &cg);
 }
 

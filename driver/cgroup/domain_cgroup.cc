@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "cvirt/error.h"
@@ -177,20 +179,52 @@ void DomainCgroup::attach(pid_t pid) {
         writeValue(d.path / "cgroup.procs", std::to_string(pid));
 }
 
-void DomainCgroup::apply(const Limits& limits) {
-    std::vector<Write> v1 = planV1(limits), v2 = planV2(limits);
-    auto run = [&](const std::vector<Write>& plan, bool unified) {
-        for (const Write& w : plan) {
-            std::string ctl = w.controller == "io" ? "blkio" : w.controller;
-            const Hierarchy* h = host_->forController(unified ? w.controller : ctl);
-            if (!h || h->unified != unified) continue;
-            fs::path dir = pathFor(unified ? w.controller : ctl);
-            if (dir.empty()) continue;
-            writeValue(dir / w.file, w.value);
-        }
+void DomainCgroup::write(const std::vector<Write>& plan, bool unified) {
+    std::vector<const Write*> retry;
+    auto one = [&](const Write& w) {
+        std::string ctl = !unified && w.controller == "io" ? "blkio" : w.controller;
+        const Hierarchy* h = host_->forController(ctl);
+        if (!h || h->unified != unified) return;
+        fs::path dir = pathFor(ctl);
+        if (dir.empty()) return;
+        std::string value = w.value;
+        if (value.empty() && !unified)  // v1 cpuset: back to the parent's
+            value = util::readFileIfExists(dir.parent_path() / w.file).value_or("");
+        writeValue(dir / w.file, value);
     };
-    run(v1, false);
-    run(v2, true);
+    for (const Write& w : plan) {
+        try {
+            one(w);
+        } catch (const Error& e) {
+            // v1 wants memory.limit_in_bytes <= memsw.limit_in_bytes at every step: a write
+            // refused for that order succeeds once the other one is done.
+            if (e.sysErrno() != EINVAL || !w.file.starts_with("memory.")) throw;
+            retry.push_back(&w);
+        }
+    }
+    for (const Write* w : retry)
+        one(*w);
+}
+
+void DomainCgroup::apply(const Limits& limits) {
+    write(planV1(limits), false);
+    write(planV2(limits), true);
+}
+
+void DomainCgroup::change(const Limits& before, const Limits& after) {
+    auto move = [&](const Limits& from, const Limits& to) {
+        write(planChange(planV1(from), planV1(to), false), false);
+        write(planChange(planV2(from), planV2(to), true), true);
+    };
+    try {
+        move(before, after);
+    } catch (const Error&) {
+        try {
+            move(after, before);  // what was written goes back
+        } catch (const Error&) {
+        }
+        throw;
+    }
 }
 
 void DomainCgroup::setDevices(const std::vector<DeviceRule>& rules) {
@@ -249,16 +283,102 @@ uint64_t readKey(const fs::path& file, std::string_view key) {
 }
 }  // namespace
 
+namespace {
+// v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" lines.
+void addV1Io(std::vector<DomainCgroup::IoStats>& io, const std::string& text, bool bytes) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        if (eol == std::string::npos) eol = text.size();
+        std::string line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        char dev[32], op[16];
+        unsigned long long n = 0;
+        if (std::sscanf(line.c_str(), "%31s %15s %llu", dev, op, &n) != 3) continue;
+        std::string_view o(op);
+        if (o != "Read" && o != "Write") continue;
+        auto it = std::find_if(io.begin(), io.end(), [&](auto& s) { return s.device == dev; });
+        if (it == io.end()) it = io.insert(io.end(), {.device = dev});
+        (o == "Read" ? (bytes ? it->readBytes : it->readOps)
+                     : (bytes ? it->writeBytes : it->writeOps)) += n;
+    }
+}
+// v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N …"
+std::vector<DomainCgroup::IoStats> v2Io(const std::string& text) {
+    std::vector<DomainCgroup::IoStats> io;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        if (eol == std::string::npos) eol = text.size();
+        std::string line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        size_t sp = line.find(' ');
+        if (sp == std::string::npos) continue;
+        DomainCgroup::IoStats s{.device = line.substr(0, sp)};
+        auto field = [&](const char* key) -> uint64_t {
+            size_t k = line.find(std::string(" ") + key + "=");
+            return k == std::string::npos
+                       ? 0
+                       : std::strtoull(line.c_str() + k + std::strlen(key) + 2, nullptr, 10);
+        };
+        s.readBytes = field("rbytes");
+        s.writeBytes = field("wbytes");
+        s.readOps = field("rios");
+        s.writeOps = field("wios");
+        io.push_back(s);
+    }
+    return io;
+}
+}  // namespace
+
 DomainCgroup::Stats DomainCgroup::stats() const {
     Stats st;
-    if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified)
-        st.cpuNs = readNumber(pathFor("cpuacct") / "cpuacct.usage");
-    else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified)
-        st.cpuNs = readKey(pathFor("cpu") / "cpu.stat", "usage_usec") * 1000;
-    if (const Hierarchy* h = host_->forController("memory"))
-        st.memoryBytes = readNumber(pathFor("memory") /
-                                    (h->unified ? "memory.current" : "memory.usage_in_bytes"));
-    if (host_->forController("pids")) st.pids = readNumber(pathFor("pids") / "pids.current");
+    if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified) {
+        fs::path dir = pathFor("cpuacct");
+        st.cpuNs = readNumber(dir / "cpuacct.usage");
+        // cpuacct.stat counts USER_HZ ticks
+        const uint64_t tickNs = 1000000000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
+        st.cpuUserNs = readKey(dir / "cpuacct.stat", "user") * tickNs;
+        st.cpuSystemNs = readKey(dir / "cpuacct.stat", "system") * tickNs;
+        std::string per = util::readFileIfExists(dir / "cpuacct.usage_percpu").value_or("");
+        const char* p = per.c_str();
+        for (char* end;; p = end) {
+            unsigned long long v = std::strtoull(p, &end, 10);
+            if (end == p) break;
+            st.perCpuNs.push_back(v);
+        }
+    } else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified) {
+        fs::path stat = pathFor("cpu") / "cpu.stat";
+        st.cpuNs = readKey(stat, "usage_usec") * 1000;
+        st.cpuUserNs = readKey(stat, "user_usec") * 1000;
+        st.cpuSystemNs = readKey(stat, "system_usec") * 1000;
+    }
+    if (const Hierarchy* h = host_->forController("memory")) {
+        fs::path dir = pathFor("memory");
+        if (h->unified) {
+            st.memoryBytes = readNumber(dir / "memory.current");
+            st.swapBytes = readNumber(dir / "memory.swap.current");
+        } else {
+            st.memoryBytes = readNumber(dir / "memory.usage_in_bytes");
+            uint64_t memsw = readNumber(dir / "memory.memsw.usage_in_bytes");
+            st.swapBytes = memsw > st.memoryBytes ? memsw - st.memoryBytes : 0;
+        }
+    }
+    if (host_->forController("pids")) {
+        fs::path dir = pathFor("pids");
+        st.pids = readNumber(dir / "pids.current");
+        auto max = util::readFileIfExists(dir / "pids.max");
+        if (max && !max->starts_with("max")) st.pidsMax = std::strtoull(max->c_str(), nullptr, 10);
+    }
+    if (const Hierarchy* h = host_->forController("io"); h && h->unified) {
+        st.io = v2Io(util::readFileIfExists(pathFor("io") / "io.stat").value_or(""));
+    } else if (host_->forController("blkio")) {
+        fs::path dir = pathFor("blkio");
+        addV1Io(st.io, util::readFileIfExists(dir / "blkio.throttle.io_service_bytes").value_or(""),
+                true);
+        addV1Io(st.io, util::readFileIfExists(dir / "blkio.throttle.io_serviced").value_or(""),
+                false);
+    }
     return st;
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,15 +48,27 @@ public:
     void attach(pid_t pid);
     // Writes the limits in each hierarchy's own dialect; errors name the file and the value.
     void apply(const Limits& limits);
+    // Moves a running domain from `before` to `after`, writing only what differs; when the
+    // kernel refuses a value, what was already written is put back and the error thrown.
+    void change(const Limits& before, const Limits& after);
     void freeze(bool frozen);
     // Deny every device but `rules`: v1 devices.deny/allow, and on a cgroup2 hierarchy an
     // eBPF device program (on hybrid hosts both apply).
     void setDevices(const std::vector<DeviceRule>& rules);
 
+    struct IoStats {
+        std::string device;  // "MAJ:MIN"
+        uint64_t readOps = 0, readBytes = 0, writeOps = 0, writeBytes = 0;
+    };
     struct Stats {
-        uint64_t cpuNs = 0;        // CPU time of every task, user + system
-        uint64_t memoryBytes = 0;  // current usage
-        uint64_t pids = 0;         // tasks now
+        uint64_t cpuNs = 0;  // CPU time of every task, user + system
+        uint64_t cpuUserNs = 0, cpuSystemNs = 0;
+        std::vector<uint64_t> perCpuNs;  // v1 cpuacct.usage_percpu; empty on v2
+        uint64_t memoryBytes = 0;        // current usage
+        uint64_t swapBytes = 0;
+        uint64_t pids = 0;                // tasks now
+        std::optional<uint64_t> pidsMax;  // nullopt: "max"
+        std::vector<IoStats> io;          // per device
     };
     // Reads the counters from whichever hierarchy holds each controller.
     Stats stats() const;
@@ -71,6 +84,7 @@ public:
     void release() noexcept { owning_ = false; }
 
 private:
+    void write(const std::vector<Write>& plan, bool unified);
     struct Dir {
         const Hierarchy* hierarchy = nullptr;
         fs::path path;

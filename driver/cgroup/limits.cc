@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
+
+#include "conf/cpuset.h"
 #include "cvirt/error.h"
 
 namespace cvirt::cgroup {
@@ -27,15 +30,25 @@ Limits limitsFor(const conf::DomainDef& def, std::string (*majorMinor)(const std
     if (!majorMinor) majorMinor = hostMajorMinor;
     Limits l;
     constexpr uint64_t kKiB = 1024;
-    if (def.memory.kib) l.memoryBytes = def.memory.kib * kKiB;
-    if (def.memtune.hardLimitKiB) l.memoryBytes = *def.memtune.hardLimitKiB * kKiB;
+    // The container gets its current memory (setmem moves it, up to <memory>), and never
+    // more than memtune's hard_limit.
+    uint64_t memKiB =
+        def.currentMemory ? std::min(def.currentMemory->kib, def.memory.kib) : def.memory.kib;
+    if (def.memtune.hardLimitKiB)
+        memKiB = memKiB ? std::min(memKiB, *def.memtune.hardLimitKiB) : *def.memtune.hardLimitKiB;
+    if (memKiB) l.memoryBytes = memKiB * kKiB;
     if (def.memtune.softLimitKiB) l.memorySoftBytes = *def.memtune.softLimitKiB * kKiB;
     if (def.memtune.swapHardLimitKiB) l.memorySwapBytes = *def.memtune.swapHardLimitKiB * kKiB;
     l.cpuShares = def.cputune.shares;
     l.cpuPeriodUs = def.cputune.period;
     l.cpuQuotaUs = def.cputune.quota;
-    l.cpusetCpus = def.vcpu.cpuset;
-    if (!def.numatune.nodeset.empty()) l.cpusetMems = def.numatune.nodeset;
+    // The kernel takes plain lists: libvirt's "0-3,^2" becomes "0-1,3".
+    const std::string& cpus =
+        def.vcpu.cpuset.empty() ? def.cputune.emulatorpinCpuset : def.vcpu.cpuset;
+    if (!cpus.empty()) l.cpusetCpus = conf::kernelCpuList(cpus, "cpuset");
+    if (!def.numatune.nodeset.empty())
+        l.cpusetMems = conf::kernelCpuList(def.numatune.nodeset, "nodeset");
+    l.pidsMax = def.cvirtResources.pidsMax;
     l.blkioWeight = def.blkiotune.weight;
     for (const auto& d : def.blkiotune.devices) {
         DeviceThrottle t;
@@ -120,6 +133,58 @@ std::vector<Write> planV2(const Limits& l) {
     }
     if (l.pidsMax) add("pids", "pids.max", std::to_string(*l.pidsMax));
     return w;
+}
+
+}  // namespace cvirt::cgroup
+
+namespace cvirt::cgroup {
+
+namespace {
+
+// Files that hold one line per device ("MAJ:MIN …"): a write is identified by file + device.
+bool perDevice(const Write& w) {
+    return w.file.ends_with("_device") || w.file == "io.max" ||
+           (w.file == "io.weight" && !w.value.starts_with("default"));
+}
+
+std::string keyOf(const Write& w) {
+    if (!perDevice(w)) return w.file;
+    return w.file + " " + w.value.substr(0, w.value.find(' '));
+}
+
+// What the kernel holds when nothing is set: unlimited, the default weight, the parent's cpus.
+std::string resetValue(const Write& w, bool v2) {
+    const std::string& f = w.file;
+    std::string dev = w.value.substr(0, w.value.find(' '));
+    if (f == "cpuset.cpus" || f == "cpuset.mems") return "";  // "": inherit the parent's
+    if (v2) {
+        if (f == "cpu.weight") return "100";
+        if (f == "cpu.max") return "max 100000";
+        if (f == "io.weight") return perDevice(w) ? dev + " default" : "default 100";
+        if (f == "io.max") return dev + " rbps=max wbps=max riops=max wiops=max";
+        return "max";  // memory.max, memory.high, memory.swap.max, pids.max
+    }
+    if (f == "cpu.shares") return "1024";
+    if (f == "cpu.cfs_period_us") return "100000";
+    if (f == "blkio.weight") return "500";
+    if (perDevice(w)) return dev + " 0";
+    if (f == "pids.max") return "max";
+    return "-1";  // memory.*limit_in_bytes, cpu.cfs_quota_us
+}
+
+}  // namespace
+
+std::vector<Write> planChange(const std::vector<Write>& before, const std::vector<Write>& after,
+                              bool v2) {
+    std::vector<Write> out;
+    for (const Write& w : after)
+        if (std::find(before.begin(), before.end(), w) == before.end()) out.push_back(w);
+    for (const Write& w : before) {
+        bool kept = std::any_of(after.begin(), after.end(),
+                                [&](const Write& a) { return keyOf(a) == keyOf(w); });
+        if (!kept) out.push_back({w.controller, w.file, resetValue(w, v2)});
+    }
+    return out;
 }
 
 }  // namespace cvirt::cgroup

@@ -44,6 +44,12 @@ Limits limitsFor(const conf::DomainDef& def,
 std::vector<Write> planV1(const Limits& limits);
 std::vector<Write> planV2(const Limits& limits);
 
+// The writes that move a cgroup from plan `before` to plan `after` (both from planV1 or both
+// from planV2): values that changed, then the kernel's default for what `after` no longer
+// sets (unlimited, the default weight; "" for a cpuset file: the parent's).
+std::vector<Write> planChange(const std::vector<Write>& before, const std::vector<Write>& after,
+                              bool v2);
+
 // libvirt's conversion of cpu.shares (2..262144) to cgroup v2 cpu.weight (1..10000).
 uint64_t sharesToWeight(uint64_t shares);
 

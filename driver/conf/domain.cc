@@ -149,6 +149,7 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
     detail::parseOs(ctx, root, def);
     if (pugi::xml_node devices = root.child("devices")) parseDevices(ctx, devices, def);
     detail::parseLxcNamespace(ctx, root, def);
+    detail::parseCvirtExtensions(ctx, root, def);
     return def;
 }
 
@@ -160,12 +161,14 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     setAttr(root, "type", kDomainTypeNames.name(def.type));
     if (flags.id) setAttr(root, "id", std::to_string(*flags.id));
     if (!def.lxcNamespaces.empty()) setAttr(root, "xmlns:lxc", kLxcNamespaceUri);
+    if (!def.cvirtResources.empty()) setAttr(root, "xmlns:cvirt", kCvirtNamespaceUri);
 
     detail::formatGeneral(def, root);
     detail::formatResources(def, root);
     detail::formatOs(def, root);
     formatDevices(def, root);
     detail::formatLxcNamespace(def, root);
+    detail::formatCvirtExtensions(def, root);
 
     std::ostringstream out;
     doc.save(

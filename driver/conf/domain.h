@@ -9,6 +9,8 @@
 namespace cvirt::conf {
 
 inline constexpr std::string_view kLxcNamespaceUri = "http://libvirt.org/schemas/domain/lxc/1.0";
+// cvirt's own extensions (<cvirt:resources>, …), kept by dumpxml and checked by our schema.
+inline constexpr std::string_view kCvirtNamespaceUri = "http://cvirt.org/schemas/domain/cvirt/1.0";
 
 struct ParseOptions {
     std::string_view filename = "domain XML";  // named in every error message

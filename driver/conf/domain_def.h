@@ -325,6 +325,13 @@ struct LxcNamespaces {
     auto operator<=>(const LxcNamespaces&) const = default;
 };
 
+// <cvirt:resources> (kCvirtNamespaceUri): limits libvirt's XML has no element for.
+struct CvirtResources {
+    std::optional<uint64_t> pidsMax;  // <cvirt:pids max='N'/> → pids.max
+    bool empty() const { return *this == CvirtResources{}; }
+    auto operator<=>(const CvirtResources&) const = default;
+};
+
 // --- the domain ----------------------------------------------------------------------------
 struct DomainDef {
     DomainType type = DomainType::Lxc;
@@ -358,6 +365,7 @@ struct DomainDef {
     std::vector<Hostdev> hostdevs;
 
     LxcNamespaces lxcNamespaces;
+    CvirtResources cvirtResources;
 
     bool isContainer() const { return type == DomainType::Lxc; }
     bool operator==(const DomainDef&) const = default;

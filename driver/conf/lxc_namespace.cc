@@ -5,20 +5,17 @@
 
 namespace cvirt::conf::detail {
 
-namespace {
-// The prefix the document binds to the LXC namespace URI, if any.
-std::optional<std::string> lxcPrefix(pugi::xml_node domain) {
+std::optional<std::string> namespacePrefix(pugi::xml_node domain, std::string_view uri) {
     for (pugi::xml_attribute a : domain.attributes()) {
         std::string_view n = a.name();
-        if (n.rfind("xmlns:", 0) == 0 && std::string_view(a.value()) == kLxcNamespaceUri)
+        if (n.rfind("xmlns:", 0) == 0 && std::string_view(a.value()) == uri)
             return std::string(n.substr(6));
     }
     return std::nullopt;
 }
-}  // namespace
 
 void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
-    auto prefix = lxcPrefix(domain);
+    auto prefix = namespacePrefix(domain, kLxcNamespaceUri);
     if (!prefix) return;
     pugi::xml_node ns = domain.child((*prefix + ":namespace").c_str());
     if (!ns) return;

@@ -39,4 +39,11 @@ void formatDisk(const Disk& disk, pugi::xml_node devices);
 void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
 void formatLxcNamespace(const DomainDef& def, pugi::xml_node domain);
 
+// The prefix `domain` binds to namespace `uri` (xmlns:PREFIX='uri'), if any.
+std::optional<std::string> namespacePrefix(pugi::xml_node domain, std::string_view uri);
+
+// cvirt_ext.cc: <PREFIX:resources> where PREFIX is bound to kCvirtNamespaceUri.
+void parseCvirtExtensions(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatCvirtExtensions(const DomainDef& def, pugi::xml_node domain);
+
 }  // namespace cvirt::conf::detail

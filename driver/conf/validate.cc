@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "conf/cpuset.h"
 #include "conf/domain.h"
 #include "cvirt/error.h"
 
@@ -63,28 +64,8 @@ void checkMemory(const Checker& c, const DomainDef& d) {
                0, "memtune");
 }
 
-// libvirt's cpuset syntax: "0-3,^2,5".
 bool validCpuset(const std::string& s) {
-    if (s.empty()) return false;
-    size_t i = 0;
-    while (i < s.size()) {
-        if (s[i] == '^') ++i;
-        size_t b = i;
-        while (i < s.size() && isdigit(static_cast<unsigned char>(s[i])))
-            ++i;
-        if (i == b) return false;
-        if (i < s.size() && s[i] == '-') {
-            unsigned lo = std::stoul(s.substr(b, i - b));
-            size_t b2 = ++i;
-            while (i < s.size() && isdigit(static_cast<unsigned char>(s[i])))
-                ++i;
-            if (i == b2 || std::stoul(s.substr(b2, i - b2)) < lo) return false;
-        }
-        if (i < s.size() && s[i] != ',') return false;
-        if (i < s.size()) ++i;
-        if (i == s.size() && s.back() == ',') return false;
-    }
-    return true;
+    return parseCpuset(s).has_value();
 }
 
 void checkIdmap(const Checker& c, const std::vector<IdmapRange>& ranges, const char* kind) {
@@ -201,12 +182,50 @@ void checkInterfaces(const Checker& c, const DomainDef& d) {
     }
 }
 
+// libvirt's ranges for what the kernel takes (cpu.shares, cfs_period_us, cfs_quota_us, weights).
+void checkTuning(const Checker& c, const DomainDef& d) {
+    auto range = [&](const char* what, auto v, long long lo, long long hi, const char* elem) {
+        if (v && (static_cast<long long>(*v) < lo || static_cast<long long>(*v) > hi))
+            c.fail(std::string(what) + " " + std::to_string(*v) + " is outside " +
+                       std::to_string(lo) + ".." + std::to_string(hi),
+                   0, elem);
+    };
+    const CpuTune& t = d.cputune;
+    range("shares", t.shares, 2, 262144, "cputune");
+    range("period", t.period, 1000, 1000000, "cputune");
+    range("emulator_period", t.emulatorPeriod, 1000, 1000000, "cputune");
+    constexpr long long kMaxQuota = 17592186044415LL;
+    for (auto [what, q] : {std::pair{"quota", t.quota}, {"emulator_quota", t.emulatorQuota}})
+        if (q && *q != -1) range(what, q, 1000, kMaxQuota, "cputune");
+    range("blkiotune weight", d.blkiotune.weight, 100, 1000, "blkiotune");
+    for (const auto& dev : d.blkiotune.devices)
+        if (dev.weight && *dev.weight != 0)
+            range(("weight of device '" + dev.path + "'").c_str(), dev.weight, 100, 1000,
+                  "blkiotune");
+    const std::string& p = d.resourcePartition;
+    if (!p.empty()) {
+        bool outside = p[0] != '/';
+        for (size_t b = 1; b <= p.size() && !outside;) {
+            size_t e = p.find('/', b);
+            if (e == std::string::npos) e = p.size();
+            std::string_view part(p.data() + b, e - b);
+            outside = (part.empty() && e != p.size()) || part == "." || part == "..";
+            b = e + 1;
+        }
+        if (outside)
+            c.fail("partition '" + p + "' is outside the cgroup hierarchy (an absolute path " +
+                       "without '.', '..' or empty parts)",
+                   0, "partition");
+    }
+}
+
 }  // namespace
 
 void validate(const DomainDef& def, std::string_view filename) {
     Checker c(filename);
     checkName(c, def.name);
     checkMemory(c, def);
+    checkTuning(c, def);
     if (def.vcpu.count == 0) c.fail("vcpu count must be at least 1", 0, "vcpu");
     if (!def.vcpu.cpuset.empty() && !validCpuset(def.vcpu.cpuset))
         c.fail("invalid cpuset '" + def.vcpu.cpuset + "'", 0, "vcpu");

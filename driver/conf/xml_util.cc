@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "cvirt/error.h"
+#include "cvirt/units.h"
 
 namespace cvirt::conf {
 
@@ -85,35 +86,6 @@ unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view t
                            "' is too large");
     return static_cast<unsigned>(v);
 }
-
-namespace {
-
-// Bytes per unit, or 0 when the unit is unknown. libvirt: "k"/"KiB" = 1024, "KB" = 1000.
-uint64_t unitScale(std::string_view unit) {
-    std::string u;
-    for (char c : unit)
-        u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (u == "b" || u == "bytes") return 1;
-    static constexpr char kPrefixes[] = "kmgtpe";
-    for (int i = 0; i < 6; ++i) {
-        if (u.empty() || u[0] != kPrefixes[i]) continue;
-        std::string_view rest = std::string_view(u).substr(1);
-        uint64_t base = 0;
-        if (rest.empty() || rest == "ib")
-            base = 1024;
-        else if (rest == "b")
-            base = 1000;
-        else
-            return 0;
-        uint64_t scale = 1;
-        for (int j = 0; j <= i; ++j)
-            scale *= base;
-        return scale;
-    }
-    return 0;
-}
-
-}  // namespace
 
 uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                         std::string_view unit, std::string_view defaultUnit) {

@@ -83,6 +83,10 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     return live;
 }
 
+void RuntimeState::replaceLiveXml(std::string_view name, const std::string& xml) {
+    util::writeFileReplace(paths_.runDir / (std::string(name) + ".xml"), xml, 0600);
+}
+
 void RuntimeState::setPaused(std::string_view name, bool paused) {
     fs::path marker = paths_.runDir / (std::string(name) + ".paused");
     if (paused)

@@ -39,6 +39,10 @@ public:
     std::optional<LiveDomain> find(std::string_view name) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
+    // A running domain's live XML after a live change (setmem, schedinfo, …); the caller
+    // holds the domain lock.
+    void replaceLiveXml(std::string_view name, const std::string& xml);
+
     // Marks a running domain paused (its cgroup frozen) or running again.
     void setPaused(std::string_view name, bool paused);
 

@@ -13,6 +13,7 @@ public:
     explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
     void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
     void print(std::ostream& out, bool header = true) const;
+    size_t rows() const { return rows_.size() - 1; }  // without the header
 
 private:
     std::vector<std::vector<std::string>> rows_;

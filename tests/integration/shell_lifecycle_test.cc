@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "support/container_util.h"
+#include "support/shell_fixture.h"
 #include "support/test_util.h"
 
 using namespace cvirt;
@@ -20,7 +21,7 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     return missingForContainers();
 }
 
-class ShellLifecycleTest : public CppUnit::TestFixture {
+class ShellLifecycleTest : public ShellFixture {
     CPPUNIT_TEST_SUITE(ShellLifecycleTest);
     CPPUNIT_TEST(startListExecDestroy);
     CPPUNIT_TEST(consoleUnderPty);
@@ -29,30 +30,7 @@ class ShellLifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(autostartRun);
     CPPUNIT_TEST_SUITE_END();
 
-    TempDir* dir_ = nullptr;
-    RunResult sh(std::vector<std::string> args, const std::string& input = {}) {
-        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run(argv, input);
-    }
-    std::string define(const std::string& name, const CtOptions& o) {
-        std::string file = (dir_->path() / (name + ".xml")).string();
-        std::ofstream(file) << containerXml(name, o);
-        RunResult r = sh({"define", file});
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
-        return file;
-    }
-
 public:
-    void setUp() override { dir_ = new TempDir; }
-    void tearDown() override {
-        sh({"destroy", "cvirt-test-sh"});
-        sh({"destroy", "cvirt-test-shc"});
-        sh({"destroy", "cvirt-test-poweroff"});
-        sh({"destroy", "cvirt-test-auto"});
-        delete dir_;
-    }
-
     void startListExecDestroy() {
         define("cvirt-test-sh", {.initargs = {"-c", "sleep 1000"}});
         RunResult r = sh({"start", "cvirt-test-sh"});

@@ -50,8 +50,9 @@ std::string escape(const std::string& s) {
 std::string containerXml(const std::string& name, const CtOptions& o) {
     std::string xml = "<domain type='lxc'";
     if (!o.namespaces.empty()) xml += " xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'";
-    xml += "><name>" + name + "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>" +
-           o.init + "</init>";
+    if (!o.cvirt.empty()) xml += " xmlns:cvirt='http://cvirt.org/schemas/domain/cvirt/1.0'";
+    xml += "><name>" + name + "</name><memory unit='MiB'>" + std::to_string(o.memoryMiB) +
+           "</memory><os><type>exe</type><init>" + o.init + "</init>";
     for (const auto& a : o.initargs)
         xml += "<initarg>" + escape(a) + "</initarg>";
     xml += "</os>" + o.extra + "<devices>";
@@ -63,6 +64,7 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
                "units='MiB'/><target dir='/tmp'/></filesystem>";
     xml += o.devices + "<console type='pty'/></devices>";
     if (!o.namespaces.empty()) xml += "<lxc:namespace>" + o.namespaces + "</lxc:namespace>";
+    if (!o.cvirt.empty()) xml += "<cvirt:resources>" + o.cvirt + "</cvirt:resources>";
     return xml + "</domain>";
 }
 

@@ -22,6 +22,8 @@ struct CtOptions {
     std::string extra;       // inserted inside <domain> after <os>
     std::string devices;     // inserted inside <devices> after the root filesystem
     std::string namespaces;  // <lxc:namespace> children
+    std::string cvirt;       // <cvirt:resources> children
+    unsigned memoryMiB = 64;
     bool rootfs = true;
 };
 std::string containerXml(const std::string& name, const CtOptions& opts = {});

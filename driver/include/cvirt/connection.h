@@ -65,6 +65,60 @@ struct DomainInfo {
     uint64_t cpuTimeNs = 0;
 };
 
+// virDomainModificationImpact: which definition a change goes to. Neither = "current": the
+// live one of a running domain, else the persistent one.
+struct Impact {
+    bool live = false;
+    bool config = false;
+};
+
+// Resource settings of a domain, as setmem, setmaxmem, memtune, schedinfo, blkiotune,
+// vcpupin and emulatorpin see them. In a change, an unset field is left alone and kUnlimited
+// removes a limit.
+inline constexpr uint64_t kUnlimited = UINT64_MAX;
+struct BlkioDeviceTuning {
+    std::string path;  // host block device
+    std::optional<unsigned> weight;
+    std::optional<uint64_t> readBytesSec, writeBytesSec, readIopsSec, writeIopsSec;
+};
+struct Tuning {
+    std::optional<uint64_t> memoryKiB;     // <currentMemory>: the container's limit
+    std::optional<uint64_t> maxMemoryKiB;  // <memory>
+    std::optional<uint64_t> hardLimitKiB, softLimitKiB, swapHardLimitKiB;
+    std::optional<uint64_t> cpuShares;
+    std::optional<uint64_t> vcpuPeriod;  // µs
+    std::optional<int64_t> vcpuQuota;    // µs, -1 = unlimited
+    std::optional<unsigned> blkioWeight;
+    std::vector<BlkioDeviceTuning> blkioDevices;  // merged into the existing ones by path
+    std::optional<std::string> cpuset;            // vcpupin / emulatorpin (libvirt syntax)
+    std::optional<uint64_t> pidsMax;              // <cvirt:pids max>
+};
+
+// What a domain uses now (domstats, dommemstat, cpu-stats, domblkstat, domifstat, top).
+// Counters are zero for a domain that is not running.
+struct BlockStats {
+    std::string name;  // host device ("sda") or "MAJ:MIN" when it has no name
+    uint64_t rdReqs = 0, rdBytes = 0, wrReqs = 0, wrBytes = 0;
+};
+struct InterfaceStats {
+    std::string name;  // host side device (target dev)
+    uint64_t rxBytes = 0, rxPackets = 0, rxErrs = 0, rxDrop = 0;
+    uint64_t txBytes = 0, txPackets = 0, txErrs = 0, txDrop = 0;
+};
+struct DomainStats {
+    DomainSummary summary;
+    uint64_t cpuTimeNs = 0, cpuUserNs = 0, cpuSystemNs = 0;
+    std::vector<uint64_t> perCpuNs;  // empty where the host does not count per CPU (v2)
+    uint64_t currentMemoryKiB = 0;   // the limit the domain runs with (balloon.current)
+    uint64_t maxMemoryKiB = 0;       // <memory>
+    uint64_t usedMemoryKiB = 0;      // rss from the cgroup
+    uint64_t swapUsedKiB = 0;
+    uint64_t pids = 0;
+    std::optional<uint64_t> pidsMax;  // nullopt = unlimited
+    std::vector<BlockStats> blocks;
+    std::vector<InterfaceStats> interfaces;
+};
+
 struct ListFilter {
     bool active = true;     // include running/paused domains
     bool inactive = false;  // include shut-off domains
@@ -102,6 +156,14 @@ public:
     // A stream connected to the console (caller owns the fd). Throws if another client is
     // attached and !force.
     int openConsole(bool force = false);
+    // Resource settings of the live (running) or persistent definition, per `impact`.
+    Tuning tuning(Impact impact = {}) const;
+    // Applies `change`: live changes reach the kernel (cgroup) at once, config changes the
+    // stored definition. All-or-nothing: a value the kernel refuses leaves both as they were.
+    void tune(const Tuning& change, Impact impact = {});
+
+    DomainStats stats() const;
+
     // Pid of the container's init, as seen from the host (running containers only).
     int initPid() const;
     // Runs argv inside every namespace of the running container, stdio passed through.

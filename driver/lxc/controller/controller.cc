@@ -145,7 +145,7 @@ void Controller::start() {
     }
     listen_ = listenOn(sockPath_);
     spawnInit();
-    writeLiveState();
+    writeLiveState(true);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
 
@@ -207,11 +207,12 @@ void Controller::spawnInit() {
     }
 }
 
-void Controller::writeLiveState() {
+void Controller::writeLiveState(bool withXml) {
     util::writeFileReplace(
         pidPath_, std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
-    // The live XML is written last: its presence is what "running" means to readers.
-    util::writeFileReplace(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
+    // The live XML is written last: its presence is what "running" means to readers. After a
+    // restart it stays as it is: live changes (setmem, schedinfo) made since are kept.
+    if (withXml) util::writeFileReplace(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
 }
 
 void Controller::removeLiveState() noexcept {
@@ -335,7 +336,7 @@ bool Controller::onInitExit(int status) {
         try {
             if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
             spawnInit();
-            writeLiveState();
+            writeLiveState(false);
             destroyWaiters_.clear();  // a reboot request is answered by the close
             return true;
         } catch (const Error& e) {

@@ -41,7 +41,7 @@ public:
 
 private:
     void spawnInit();  // clone + sync with the child, until init is exec'd
-    void writeLiveState();
+    void writeLiveState(bool withXml);
     void removeLiveState() noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running
     void thaw() noexcept;      // a suspended container must run again to die
