@@ -16,6 +16,9 @@ if [ "$(id -u)" = 0 ]; then
   echo "== container start (bench/start.cc)"
   "$build/bin/cvirt-bench-start" "$build/rootfs/busybox" "${RUNS:-30}"
   echo
+  echo "== cgroup setup inside start (bench/cgroup.cc; for v2: tests/vm/run-in-vm.sh BUILD BUILD/bin/cvirt-bench-cgroup)"
+  "$build/bin/cvirt-bench-cgroup" "${CGROUP_ROUNDS:-200}"
+  echo
   echo "== 200 running domains (bench/scale.cc)"
   "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
