@@ -10,7 +10,7 @@
 
 namespace cvirt::lxc {
 
-enum class SyncMsg : uint8_t { ChildReady, Continue, Execing, Failed };
+enum class SyncMsg : uint8_t { ChildReady, RootReady, Continue, Execing, Failed };
 
 struct SyncFrame {
     SyncMsg msg;

@@ -80,6 +80,7 @@ class ResourcesTest : public ContainerFixture {
     CPPUNIT_TEST(configChangeWaitsForNextStart);
     CPPUNIT_TEST(refusedValueLeavesDomainAsItWas);
     CPPUNIT_TEST(statsMoveWithWork);
+    CPPUNIT_TEST(containerSeesItsOwnCgroup);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -253,6 +254,30 @@ public:
         // a stopped domain has no counters
         d.destroy();
         CPPUNIT_ASSERT_EQUAL(uint64_t(0), d.stats().cpuTimeNs);
+    }
+    void containerSeesItsOwnCgroup() {
+        Domain d = define("cvirt-test-cgview",
+                          {.initargs = {"-c", "sleep 1000"}, .cvirt = "<cvirt:pids max='33'/>"});
+        d.start();
+        // its limits at the root of its own /sys/fs/cgroup, whatever the host's layout
+        std::string mem = unified("memory") ? (unified("cpu") ? "/sys/fs/cgroup/memory.max"
+                                                              : "/sys/fs/cgroup/unified/memory.max")
+                                            : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        CPPUNIT_ASSERT_EQUAL(std::to_string(64 << 20) + "\n", run(d, {"cat", mem}));
+        std::string pids = unified("pids") ? (unified("cpu") ? "/sys/fs/cgroup/pids.max"
+                                                             : "/sys/fs/cgroup/unified/pids.max")
+                                           : "/sys/fs/cgroup/pids/pids.max";
+        CPPUNIT_ASSERT_EQUAL(std::string("33\n"), run(d, {"cat", pids}));
+        CPPUNIT_ASSERT_EQUAL(std::string("0::/\n"),
+                             run(d, {"sh", "-c", "grep '^0::' /proc/self/cgroup"}));
+        // nothing of the host's tree, and nothing writable
+        CPPUNIT_ASSERT_EQUAL(std::string("none\n"),
+                             run(d, {"sh", "-c",
+                                     "ls -R /sys/fs/cgroup | grep -q machine && "
+                                     "echo seen || echo none"}));
+        Captured w = execCapture(d, {"sh", "-c", "echo max > " + pids});
+        CPPUNIT_ASSERT_MESSAGE(w.out, w.status != 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("33"), value(d, "pids", "pids.max", "pids.max"));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ResourcesTest);

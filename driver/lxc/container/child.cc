@@ -59,9 +59,12 @@ void setUpContainer(ChildContext& ctx) {
 }  // namespace
 
 void waitForCgroup(const ChildContext& ctx) {
-    if (!ctx.userns) ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now
+    // The root is built; the controller sets the device filter, then lets us go on.
+    ctx.sync->send(SyncMsg::RootReady);
+    ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now, devices filtered
     // The container's cgroup root is its own cgroup.
     if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
+    if (ctx.cgroups) mountCgroupFs(*ctx.cgroups);
 }
 
 int childMain(void* arg) noexcept {

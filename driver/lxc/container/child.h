@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup/layout.h"
 #include "conf/domain_def.h"
 #include "lxc/sync.h"
 
@@ -17,6 +18,7 @@ struct ChildContext {
     bool userns = false;                      // uid/gid maps are written by the controller first
     bool privateNet = false;                  // bring loopback up
     std::vector<std::pair<int, int>> joinNs;  // (fd, CLONE_NEW*) of shared namespaces
+    const cgroup::HostLayout* cgroups = nullptr;  // the host's hierarchies, for /sys/fs/cgroup
 };
 
 // clone() entry point. Never returns: execs init or _exit(127).
@@ -26,8 +28,12 @@ int childMain(void* arg) noexcept;
 void setUpRoot(const ChildContext& ctx);  // rootfs.cc: mounts, /proc, /sys, pivot_root
 void setUpDev(const ChildContext& ctx, const std::string& root);  // dev.cc: /dev before pivot
 [[noreturn]] void execInit(const ChildContext& ctx);              // init_exec.cc
-// Waits until the controller has placed us in the domain cgroup, then unshares the cgroup
-// namespace (child.cc). Called by execInit before anything of the container runs.
+// Reports the root built, waits until the controller has placed us in the domain cgroup and
+// set its device filter, then unshares the cgroup namespace (child.cc). Called by execInit
+// before anything of the container runs.
 void waitForCgroup(const ChildContext& ctx);
+// /sys/fs/cgroup inside: each host hierarchy rooted at the domain's cgroup, read-only
+// (cgroupfs.cc). Called once in the cgroup namespace.
+void mountCgroupFs(const cgroup::HostLayout& host);
 
 }  // namespace cvirt::lxc

@@ -127,7 +127,7 @@ void Controller::start() {
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
-        cgroup_->setDevices(cgroup::deviceRules(def_));
+        cgroup::deviceRules(def_);  // a hostdev that is not a device fails here, before clone
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
@@ -156,6 +156,7 @@ void Controller::spawnInit() {
     ctx.sync = &theirs;
     ctx.consolePath = pty_.slavePath;
     ctx.userns = !def_.idmap.empty();
+    if (cgroup_) ctx.cgroups = &hostCgroups_;
     ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet;
 
     // No CLONE_NEWCGROUP here: the child unshares it once it sits in its own cgroup, so
@@ -192,13 +193,24 @@ void Controller::spawnInit() {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
-        if (cgroup_) cgroup_->attach(pid);  // the child builds its root meanwhile
-        try {
-            mine.send(SyncMsg::Continue);
-        } catch (const Error&) {
-            mine.expect(SyncMsg::Execing);  // the child failed first: its frame says why
-            throw;
+        if (cgroup_) cgroup_->attach(pid);  // without userns the child builds its root meanwhile
+        auto go = [&] {
+            try {
+                mine.send(SyncMsg::Continue);
+            } catch (const Error&) {
+                mine.expect(SyncMsg::Execing);  // the child failed first: its frame says why
+                throw;
+            }
+        };
+        if (ctx.userns) go();  // nothing happens inside before the id maps exist
+        // The device filter comes once the root is built: setting it up opens devices the
+        // container must not (loop-control, the block devices it mounts).
+        mine.expect(SyncMsg::RootReady);
+        if (cgroup_ && !devicesSet_) {
+            cgroup_->setDevices(cgroup::deviceRules(def_));
+            devicesSet_ = true;  // a restart reuses the cgroup and its filter
         }
+        go();
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
     } catch (Error& e) {

@@ -55,6 +55,7 @@ private:
     conf::DomainDef def_;
     std::string sockPath_, pidPath_, xmlPath_, pausedPath_;
     cgroup::HostLayout hostCgroups_;
+    bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
     Pty pty_;
     util::Fd listen_;
