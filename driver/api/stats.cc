@@ -6,6 +6,7 @@
 #include "api/connection_impl.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
+#include "net/netlink.h"
 #include "util/file.h"
 
 namespace cvirt {
@@ -17,11 +18,6 @@ std::string blockName(const std::string& majMin) {
     std::error_code ec;
     std::filesystem::path target = std::filesystem::read_symlink("/sys/dev/block/" + majMin, ec);
     return ec ? majMin : target.filename().string();
-}
-
-uint64_t netCounter(const std::string& dev, const char* name) {
-    auto text = util::readFileIfExists("/sys/class/net/" + dev + "/statistics/" + name);
-    return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
 }
 
 }  // namespace
@@ -58,20 +54,17 @@ DomainStats Domain::stats() const {
     } catch (const Error&) {
         // stopped meanwhile: zero counters
     }
-    for (const auto& net : def->interfaces) {
-        if (net.targetDev.empty()) continue;
+    std::optional<net::Netlink> nl;
+    for (const auto& iface : def->interfaces) {
+        if (iface.targetDev.empty()) continue;
+        if (!nl) nl = net::Netlink::open();
+        auto link = nl->link(iface.targetDev);
+        if (!link) continue;
         // The host end of a veth counts the other way round: what it receives, the
         // container sent.
-        InterfaceStats is{.name = net.targetDev};
-        is.rxBytes = netCounter(net.targetDev, "tx_bytes");
-        is.rxPackets = netCounter(net.targetDev, "tx_packets");
-        is.rxErrs = netCounter(net.targetDev, "tx_errors");
-        is.rxDrop = netCounter(net.targetDev, "tx_dropped");
-        is.txBytes = netCounter(net.targetDev, "rx_bytes");
-        is.txPackets = netCounter(net.targetDev, "rx_packets");
-        is.txErrs = netCounter(net.targetDev, "rx_errors");
-        is.txDrop = netCounter(net.targetDev, "rx_dropped");
-        st.interfaces.push_back(is);
+        st.interfaces.push_back({iface.targetDev, link->txBytes, link->txPackets, link->txErrors,
+                                 link->txDropped, link->rxBytes, link->rxPackets, link->rxErrors,
+                                 link->rxDropped});
     }
     return st;
 }

@@ -18,7 +18,7 @@ const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
         for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-                          tuningCommands(), statsCommands()})
+                          tuningCommands(), statsCommands(), networkCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

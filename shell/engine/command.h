@@ -45,5 +45,6 @@ std::vector<Command> lifecycleCommands();
 std::vector<Command> shellCommands();
 std::vector<Command> tuningCommands();
 std::vector<Command> statsCommands();
+std::vector<Command> networkCommands();
 
 }  // namespace cvirt::shell

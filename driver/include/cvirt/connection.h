@@ -119,6 +119,24 @@ struct DomainStats {
     std::vector<InterfaceStats> interfaces;
 };
 
+// A domain's <interface> as domiflist shows it, and the addresses found inside.
+struct InterfaceSummary {
+    std::string hostDev;  // host end (<target dev>); "" when none (direct, not running)
+    std::string type;     // "bridge", "network", "ethernet", "direct"
+    std::string source;   // bridge, network or parent device
+    std::string model;
+    std::string mac;
+    std::string guestDev;
+    std::string linkState;  // "up" or "down"
+};
+struct InterfaceAddress {
+    std::string name;  // inside the container
+    std::string mac;
+    std::string family;  // "ipv4", "ipv6"
+    std::string address;
+    unsigned prefix = 0;
+};
+
 struct ListFilter {
     bool active = true;     // include running/paused domains
     bool inactive = false;  // include shut-off domains
@@ -163,6 +181,14 @@ public:
     void tune(const Tuning& change, Impact impact = {});
 
     DomainStats stats() const;
+
+    // Interfaces of the live (or, inactive / not running, the persistent) definition.
+    std::vector<InterfaceSummary> interfaces(bool inactive = false) const;
+    // Addresses configured inside a running container (read in its network namespace),
+    // loopback and link-local ones left out.
+    std::vector<InterfaceAddress> interfaceAddresses() const;
+    // domif-setlink: `iface` is the host device or the MAC; up or down, per `impact`.
+    void setInterfaceLink(std::string_view iface, bool up, Impact impact = {});
 
     // Pid of the container's init, as seen from the host (running containers only).
     int initPid() const;

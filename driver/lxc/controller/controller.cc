@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include "conf/domain.h"
 #include "lxc/container/child.h"
 #include "lxc/sync.h"
+#include "net/netlink.h"
 #include "state/runtime_state.h"
 #include "util/file.h"
 
@@ -116,6 +118,7 @@ Controller::Controller(ControllerOptions opts, conf::DomainDef def)
 
 Controller::~Controller() {
     killInit();
+    releaseNetwork();
     cgroup_.reset();  // kills stragglers, removes the directories
     removeLiveState();
 }
@@ -144,7 +147,9 @@ void Controller::start() {
                              "cannot hand the console '" + pty_.slavePath + "' to the container");
     }
     listen_ = listenOn(sockPath_);
+    hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
+    network_.release();  // from now on the veths live and die with the namespace
     writeLiveState(true);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
@@ -157,7 +162,9 @@ void Controller::spawnInit() {
     ctx.consolePath = pty_.slavePath;
     ctx.userns = !def_.idmap.empty();
     if (cgroup_) ctx.cgroups = &hostCgroups_;
-    ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet;
+    bool movesDevices = std::any_of(def_.hostdevs.begin(), def_.hostdevs.end(),
+                                    [](auto& h) { return h.type == conf::HostdevCapsType::Net; });
+    ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet || movesDevices;
 
     // No CLONE_NEWCGROUP here: the child unshares it once it sits in its own cgroup, so
     // the container's cgroup root is its domain cgroup.
@@ -194,6 +201,19 @@ void Controller::spawnInit() {
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
         if (cgroup_) cgroup_->attach(pid);  // without userns the child builds its root meanwhile
+        if (flags & CLONE_NEWNET) {
+            // Devices are made from here into the container's namespace and configured
+            // there, while the child builds its root; init starts with them ready.
+            containerNetns_.reset(
+                ::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
+            if (!containerNetns_) throwSystemError(errno, "cannot open the container's netns");
+            auto plan = net::planInterfaces(def_, opts_.id);
+            network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get());
+            for (const auto& p : plan) {  // the live XML names what was made
+                def_.interfaces[p.index].targetDev = p.hostName;
+                def_.interfaces[p.index].guestDev = p.guestName;
+            }
+        }
         auto go = [&] {
             try {
                 mine.send(SyncMsg::Continue);
@@ -230,6 +250,12 @@ void Controller::writeLiveState(bool withXml) {
 void Controller::removeLiveState() noexcept {
     for (const std::string* p : {&xmlPath_, &pidPath_, &sockPath_})
         ::unlink(p->c_str());
+}
+
+void Controller::releaseNetwork() noexcept {
+    if (containerNetns_ && hostNetns_)
+        net::returnHostdevs(def_, containerNetns_.get(), hostNetns_.get());
+    containerNetns_.reset();
 }
 
 void Controller::killInit() noexcept {
@@ -347,7 +373,17 @@ bool Controller::onInitExit(int status) {
     if (restart && !destroyRequested_) {
         try {
             if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
+            releaseNetwork();
+            {
+                // The old namespace goes away in the background; its host ends must be gone
+                // now for the new ones to take their names.
+                net::Netlink nl = net::Netlink::open();
+                for (const auto& n : def_.interfaces)
+                    if (!n.targetDev.empty() && n.type != conf::NetType::Direct)
+                        nl.deleteLink(n.targetDev);
+            }
             spawnInit();
+            network_.release();
             writeLiveState(false);
             destroyWaiters_.clear();  // a reboot request is answered by the close
             return true;

@@ -12,6 +12,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "lxc/pty.h"
+#include "net/interfaces.h"
 #include "state/uri.h"
 #include "util/fd.h"
 
@@ -45,6 +46,9 @@ private:
     void removeLiveState() noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running
     void thaw() noexcept;      // a suspended container must run again to die
+    // Hands moved host interfaces back and lets go of the container's network namespace
+    // (its veths and macvlans go with it, torn down by the kernel).
+    void releaseNetwork() noexcept;
     void handleConnection();
     void handleConsoleInput();
     void handlePtyOutput();
@@ -57,6 +61,8 @@ private:
     cgroup::HostLayout hostCgroups_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
+    util::Fd hostNetns_, containerNetns_;
+    net::DomainNetwork network_;  // host ends, owned until the start succeeded
     Pty pty_;
     util::Fd listen_;
     util::Fd console_;  // attached console client, if any
