@@ -265,6 +265,7 @@ Netlink::LinkInfo infoOf(rtnl_link* l, nl_cache* cache) {
     Netlink::LinkInfo i;
     i.name = rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "";
     i.mac = macText(l);
+    if (const char* kind = rtnl_link_get_type(l)) i.kind = kind;
     i.index = rtnl_link_get_ifindex(l);
     i.up = rtnl_link_get_flags(l) & IFF_UP;
     i.mtu = rtnl_link_get_mtu(l);

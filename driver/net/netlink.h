@@ -60,6 +60,7 @@ public:
 
     struct LinkInfo {
         std::string name, mac;
+        std::string kind;  // "veth", "macvlan", "bridge", … ("" for physical devices)
         int index = 0;
         bool up = false;
         unsigned mtu = 0;

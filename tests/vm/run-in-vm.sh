@@ -24,7 +24,15 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount umount mkdir cat echo poweroff sleep ls grep ln; do ln -sf busybox "$root/bin/$a"; done
+for a in sh mount umount mkdir cat echo poweroff sleep ls grep ln insmod; do ln -sf busybox "$root/bin/$a"; done
+# The network drivers the tests use, built as modules by Debian (dependencies first).
+kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
+mkdir -p "$root/modules"
+for m in net/llc/llc net/802/stp net/bridge/bridge drivers/net/veth drivers/net/macvlan \
+         drivers/net/dummy; do
+    f=/lib/modules/$kver/kernel/$m.ko
+    if [ -r "$f" ]; then cp "$f" "$root/modules/"; fi
+done
 
 copy_with_libs() {
     local f=$1
@@ -69,6 +77,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+for m in llc stp bridge veth macvlan dummy; do
+    [ -e /modules/\$m.ko ] && insmod /modules/\$m.ko
+done
 # / is a tmpfs already (see /init): /tmp and /run need no mount of their own.
 echo "CVIRT-VM-BOOTED \$(cat /sys/fs/cgroup/cgroup.controllers)"
 for t in ${tests[*]}; do

@@ -433,6 +433,7 @@ int Controller::run() {
         writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(r));
     }
     cgroup_.reset();
+    releaseNetwork();  // moved host interfaces are back before anyone hears "destroyed"
     // The reason first: a reader that sees the live state gone must also see why.
     try {
         state::RuntimeState(opts_.paths)

@@ -1,0 +1,253 @@
+// Networking in a network namespace of the test's own: bridges, dummies and every host end
+// live there and vanish with the test process; nothing touches the host's interfaces.
+#include <cppunit/extensions/HelperMacros.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+
+#include <filesystem>
+
+#include "cvirt/connection.h"
+#include "net/netlink.h"
+#include "support/container_fixture.h"
+#include "support/container_util.h"
+#include "support/test_util.h"
+#include "util/fd.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+namespace fs = std::filesystem;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    if (auto m = missingForContainers()) return m;
+    // Everything below happens in this process's own network namespace.
+    if (::unshare(CLONE_NEWNET) < 0) return "cannot create a network namespace for the test";
+    return std::nullopt;
+}
+
+namespace {
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+std::string bridgeIface(const std::string& bridge, const std::string& ip,
+                        const std::string& extra = {}) {
+    return "<interface type='bridge'><source bridge='" + bridge + "'/><ip address='" + ip +
+           "' prefix='24'/>" + extra + "</interface>";
+}
+}  // namespace
+
+class NetworkTest : public ContainerFixture {
+    CPPUNIT_TEST_SUITE(NetworkTest);
+    CPPUNIT_TEST(twoContainersOnABridgePing);
+    CPPUNIT_TEST(ethernetReachesItsHostEnd);
+    CPPUNIT_TEST(addressesAndRoutesInsideMatchTheXml);
+    CPPUNIT_TEST(macvlanOnADummyParent);
+    CPPUNIT_TEST(movedDeviceComesBack);
+    CPPUNIT_TEST(linkDownCutsTheCarrier);
+    CPPUNIT_TEST(controllerKillLeavesNoVeth);
+    CPPUNIT_TEST(badInputCreatesNothing);
+    CPPUNIT_TEST_SUITE_END();
+
+    Domain define(const std::string& name, const std::string& devices,
+                  const std::string& init = "sleep 1000") {
+        return conn_->define(containerXml(name, {.initargs = {"-c", init}, .devices = devices}),
+                             name + ".xml");
+    }
+    // Names of the network devices in the test's namespace.
+    std::vector<std::string> links() {
+        std::vector<std::string> out;
+        for (const auto& l : net::Netlink::open().links())
+            out.push_back(l.name);
+        return out;
+    }
+    bool linkExists(const std::string& name) { return net::Netlink::open().exists(name); }
+    // A stand-alone device to use as a parent or to move: a dummy, or where the kernel has
+    // no dummy driver (this machine's), one end of a veth pair whose other end stays here.
+    void makeDevice(const std::string& name) {
+        net::Netlink nl = net::Netlink::open();
+        try {
+            nl.createDummy(name);
+        } catch (const Error&) {
+            nl.createVeth(name, name + "p", ::getpid());
+        }
+        nl.changeLink(name, {.up = true});
+    }
+
+public:
+    void setUp() override {
+        ContainerFixture::setUp();
+        net::Netlink nl = net::Netlink::open();
+        nl.createBridge("cvtbr0");
+        nl.changeLink("cvtbr0", {.up = true});
+    }
+    void tearDown() override {
+        ContainerFixture::tearDown();
+        net::Netlink nl = net::Netlink::open();
+        for (const auto& l : links())
+            if (l.starts_with("cvt")) nl.deleteLink(l);
+    }
+
+    void twoContainersOnABridgePing() {
+        Domain a = define("cvirt-test-neta", bridgeIface("cvtbr0", "10.77.0.2"));
+        Domain b = define("cvirt-test-netb", bridgeIface("cvtbr0", "10.77.0.3"));
+        a.start();
+        b.start();
+        std::string out = run(a, {"ping", "-c", "1", "-W", "5", "10.77.0.3"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "1 packets received"));
+        out = run(b, {"ping", "-c", "1", "-W", "5", "10.77.0.2"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "1 packets received"));
+        // both host ends sit on the bridge
+        int enslaved = 0;
+        for (const auto& l : net::Netlink::open().links())
+            enslaved += l.master == "cvtbr0";
+        CPPUNIT_ASSERT_EQUAL(2, enslaved);
+    }
+
+    void ethernetReachesItsHostEnd() {
+        Domain d = define("cvirt-test-eth",
+                          "<interface type='ethernet'><target dev='cvtveth1'/><ip "
+                          "address='10.78.0.2' prefix='24'/></interface>");
+        d.start();
+        net::Netlink nl = net::Netlink::open();
+        CPPUNIT_ASSERT(nl.link("cvtveth1")->up);
+        nl.addAddress("cvtveth1", "10.78.0.1", 24);
+        std::string out = run(d, {"ping", "-c", "1", "-W", "5", "10.78.0.1"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "1 packets received"));
+        DomainStats st = d.stats();
+        CPPUNIT_ASSERT_EQUAL(size_t(1), st.interfaces.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("cvtveth1"), st.interfaces[0].name);
+        CPPUNIT_ASSERT(st.interfaces[0].txPackets >= 1);  // the container sent the ping
+        d.destroy();
+        CPPUNIT_ASSERT(waitUntil([&] { return !linkExists("cvtveth1"); }));
+    }
+
+    void addressesAndRoutesInsideMatchTheXml() {
+        Domain d = define(
+            "cvirt-test-addr",
+            "<interface type='bridge'><mac address='52:54:00:aa:bb:01'/><source "
+            "bridge='cvtbr0'/><ip address='10.79.0.2' prefix='24'/><ip family='ipv6' "
+            "address='fd00:79::2' prefix='64'/><route address='10.98.0.0' prefix='16' "
+            "gateway='10.79.0.1'/><route address='0.0.0.0' prefix='0' gateway='10.79.0.254'/>"
+            "<guest dev='lan0'/><mtu size='1400'/></interface>");
+        d.start();
+        auto addrs = d.interfaceAddresses();
+        CPPUNIT_ASSERT_EQUAL(size_t(2), addrs.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("lan0"), addrs[0].name);
+        CPPUNIT_ASSERT_EQUAL(std::string("52:54:00:aa:bb:01"), addrs[0].mac);
+        bool v4 = false, v6 = false;
+        for (const auto& a : addrs) {
+            v4 |= a.family == "ipv4" && a.address == "10.79.0.2" && a.prefix == 24;
+            v6 |= a.family == "ipv6" && a.address == "fd00:79::2" && a.prefix == 64;
+        }
+        CPPUNIT_ASSERT(v4 && v6);
+        std::string routes = run(d, {"ip", "route"});
+        CPPUNIT_ASSERT_MESSAGE(routes, has(routes, "10.98.0.0/16 via 10.79.0.1 dev lan0"));
+        CPPUNIT_ASSERT_MESSAGE(routes, has(routes, "default via 10.79.0.254 dev lan0"));
+        std::string link = run(d, {"ip", "link", "show", "lan0"});
+        CPPUNIT_ASSERT_MESSAGE(link, has(link, "mtu 1400") && has(link, "52:54:00:aa:bb:01"));
+        // the live XML names both ends
+        auto ifs = d.interfaces();
+        CPPUNIT_ASSERT_EQUAL(std::string("lan0"), ifs[0].guestDev);
+        CPPUNIT_ASSERT(ifs[0].hostDev.starts_with("cvt"));
+        CPPUNIT_ASSERT(linkExists(ifs[0].hostDev));
+    }
+
+    void macvlanOnADummyParent() {
+        makeDevice("cvtdum0");
+        Domain d = define("cvirt-test-macvlan",
+                          "<interface type='direct'><mac address='52:54:00:aa:bb:02'/><source "
+                          "dev='cvtdum0' mode='bridge'/><ip address='10.80.0.2' "
+                          "prefix='24'/></interface>");
+        d.start();
+        std::string link = run(d, {"ip", "link", "show", "eth0"});
+        CPPUNIT_ASSERT_MESSAGE(link, has(link, "52:54:00:aa:bb:02"));
+        util::Fd ns(::open(("/proc/" + std::to_string(d.initPid()) + "/ns/net").c_str(),
+                           O_RDONLY | O_CLOEXEC));
+        auto inside = net::Netlink::openIn(ns.get()).link("eth0");
+        CPPUNIT_ASSERT(inside);
+        CPPUNIT_ASSERT_EQUAL(std::string("macvlan"), inside->kind);
+        size_t before = links().size();
+        d.destroy();
+        CPPUNIT_ASSERT(linkExists("cvtdum0"));  // the parent stays
+        CPPUNIT_ASSERT_EQUAL(before, links().size());
+    }
+
+    void movedDeviceComesBack() {
+        makeDevice("cvtmove0");
+        Domain d = define("cvirt-test-move",
+                          "<hostdev mode='capabilities' type='net'><source>"
+                          "<interface>cvtmove0</interface></source></hostdev>");
+        d.start();
+        CPPUNIT_ASSERT(!linkExists("cvtmove0"));  // inside now
+        std::string link = run(d, {"ip", "link", "show", "cvtmove0"});
+        CPPUNIT_ASSERT_MESSAGE(link, has(link, "cvtmove0"));
+        d.destroy();
+        CPPUNIT_ASSERT(linkExists("cvtmove0"));  // handed back before the namespace went
+    }
+
+    void linkDownCutsTheCarrier() {
+        Domain d = define("cvirt-test-link", bridgeIface("cvtbr0", "10.81.0.2"));
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("1\n"), run(d, {"cat", "/sys/class/net/eth0/carrier"}));
+        std::string host = d.interfaces()[0].hostDev;
+        d.setInterfaceLink(host, false);
+        CPPUNIT_ASSERT(waitUntil([&] {
+            return execCapture(d, {"cat", "/sys/class/net/eth0/carrier"}).out == "0\n";
+        }));
+        CPPUNIT_ASSERT_EQUAL(std::string("down"), d.interfaces()[0].linkState);
+        d.setInterfaceLink("eth0", true);
+        CPPUNIT_ASSERT(waitUntil([&] {
+            return execCapture(d, {"cat", "/sys/class/net/eth0/carrier"}).out == "1\n";
+        }));
+    }
+
+    void controllerKillLeavesNoVeth() {
+        Domain d = define("cvirt-test-netkill", bridgeIface("cvtbr0", "10.82.0.2"));
+        d.start();
+        std::string host = d.interfaces()[0].hostDev;
+        CPPUNIT_ASSERT(linkExists(host));
+        int controller = std::stoi(readText(runDir() / "cvirt-test-netkill.pid"));
+        ::kill(controller, SIGKILL);
+        CPPUNIT_ASSERT(waitUntil([&] { return !pidAlive(controller); }));
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        CPPUNIT_ASSERT(waitUntil([&] { return !linkExists(host); }));
+        d.start();  // the same names are free again
+        CPPUNIT_ASSERT(linkExists(d.interfaces()[0].hostDev));
+    }
+
+    void badInputCreatesNothing() {
+        size_t before = links().size();
+        Domain d = define("cvirt-test-nobridge", bridgeIface("cvtnope", "10.83.0.2"));
+        try {
+            d.start();
+            CPPUNIT_FAIL("started without its bridge");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "bridge 'cvtnope'"));
+        }
+        Domain m = define("cvirt-test-noparent",
+                          "<interface type='direct'><source dev='cvtnoparent' "
+                          "mode='bridge'/></interface>");
+        try {
+            m.start();
+            CPPUNIT_FAIL("started without its parent device");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "'cvtnoparent' does not exist"));
+        }
+        CPPUNIT_ASSERT(waitUntil([&] { return links().size() == before; }));
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        // refused at define: duplicate MAC, duplicate guest name, a bad address
+        std::string mac = "<mac address='52:54:00:aa:bb:03'/>";
+        CPPUNIT_ASSERT_THROW(
+            define("cvirt-test-dupmac", bridgeIface("cvtbr0", "10.84.0.2", mac) +
+                                            bridgeIface("cvtbr0", "10.84.0.3", mac)),
+            Error);
+        std::string guest = "<guest dev='eth7'/>";
+        CPPUNIT_ASSERT_THROW(
+            define("cvirt-test-dupguest", bridgeIface("cvtbr0", "10.84.0.2", guest) +
+                                              bridgeIface("cvtbr0", "10.84.0.3", guest)),
+            Error);
+        CPPUNIT_ASSERT_THROW(define("cvirt-test-badip", bridgeIface("cvtbr0", "10.84.0.300")),
+                             Error);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(NetworkTest);
