@@ -19,6 +19,9 @@ if [ "$(id -u)" = 0 ]; then
   echo "== cgroup setup inside start (bench/cgroup.cc; for v2: tests/vm/run-in-vm.sh BUILD BUILD/bin/cvirt-bench-cgroup)"
   "$build/bin/cvirt-bench-cgroup" "${CGROUP_ROUNDS:-200}"
   echo
+  echo "== networking: one veth in a bridge, 100 networked containers (bench/net.cc)"
+  "$build/bin/cvirt-bench-net" "$build/rootfs/busybox" "${RUNS:-30}" "${NET_SCALE:-100}"
+  echo
   echo "== 200 running domains (bench/scale.cc)"
   "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
