@@ -64,7 +64,10 @@ DriverState::DriverState(const state::DriverPaths& p, const std::filesystem::pat
           if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, xml);
       }) {}
 
-ConnectionImpl::ConnectionImpl(state::ConnectionUri uri) : uri_(std::move(uri)) {
+ConnectionImpl::ConnectionImpl(state::ConnectionUri uri)
+    : uri_(std::move(uri)),
+      networkPaths_(state::driverPaths(state::DriverKind::Network, uri_.root)),
+      networks_(networkPaths_) {
     for (const auto& p : uri_.drivers)
         drivers_.emplace_back(p, uri_.root);
 }

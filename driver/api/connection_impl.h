@@ -34,6 +34,11 @@ public:
     // The driver that takes domains of this type; throws ConfigUnsupported if none.
     DriverState& driverFor(conf::DomainType type);
 
+    // Virtual networks: persistent configs, and live XML in networkPaths().runDir.
+    const state::DriverPaths& networkPaths() const { return networkPaths_; }
+    state::ConfigStore& networks() { return networks_; }
+    const state::ConfigStore& networks() const { return networks_; }
+
     // The host's cgroup layout, read once per connection.
     const cgroup::HostLayout& hostCgroups() const;
     // The cgroup of a running container (from its live definition); not owned.
@@ -45,6 +50,8 @@ public:
 private:
     state::ConnectionUri uri_;
     std::vector<DriverState> drivers_;
+    state::DriverPaths networkPaths_;
+    state::ConfigStore networks_;
     mutable std::optional<cgroup::HostLayout> hostCgroups_;
 };
 

@@ -14,6 +14,8 @@ std::string hostArch() {
     return u.machine;
 }
 
+}  // namespace
+
 std::string randomMac() {
     uint8_t b[3];
     util::randomBytes(b, sizeof b);
@@ -26,8 +28,6 @@ std::string randomMac() {
     }
     return mac;
 }
-
-}  // namespace
 
 void applyDefaults(DomainDef& def) {
     if (!def.uuid) def.uuid = util::randomUuid();

@@ -51,31 +51,6 @@ void formatDevices(const DomainDef& def, pugi::xml_node domain) {
         detail::formatHostdev(h, devices);
 }
 
-// pugixml writes empty elements as "<x />"; libvirt writes "<x/>". Drop that space outside
-// attribute values (where " />" may legitimately appear).
-std::string tightenEmptyTags(const std::string& in) {
-    std::string out;
-    out.reserve(in.size());
-    bool inTag = false;
-    char quote = 0;
-    for (size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (quote) {
-            if (c == quote) quote = 0;
-        } else if (inTag && (c == '\'' || c == '"')) {
-            quote = c;
-        } else if (c == '<') {
-            inTag = true;
-        } else if (c == '>') {
-            inTag = false;
-        } else if (inTag && c == ' ' && i + 2 < in.size() && in[i + 1] == '/' && in[i + 2] == '>') {
-            continue;
-        }
-        out += c;
-    }
-    return out;
-}
-
 // Elements of <domain> that appear at most once, and those that must appear.
 constexpr std::string_view kSingletons[] = {
     "name",        "uuid",          "title",     "description", "metadata", "maxMemory",
@@ -170,12 +145,7 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     detail::formatLxcNamespace(def, root);
     detail::formatCvirtExtensions(def, root);
 
-    std::ostringstream out;
-    doc.save(
-        out, "  ",
-        pugi::format_indent | pugi::format_no_declaration | pugi::format_attribute_single_quote,
-        pugi::encoding_utf8);
-    return tightenEmptyTags(out.str());
+    return saveDocument(doc);
 }
 
 DomainDef loadDomain(std::string_view xml, const ParseOptions& opts) {

@@ -30,6 +30,9 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags = {});
 // lifecycle actions, console target, filesystem accessmode, interface MACs, …
 void applyDefaults(DomainDef& def);
 
+// A random MAC with libvirt's 52:54:00 prefix.
+std::string randomMac();
+
 // Rules the schema cannot state. Reads, never modifies; throws Error(XmlError or
 // ConfigUnsupported) naming the rule and the offending value.
 void validate(const DomainDef& def, std::string_view filename = "domain XML");

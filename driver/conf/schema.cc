@@ -86,18 +86,17 @@ void collect(void* data, xmlErrorPtr err) {
 
 class CompiledSchema {
 public:
-    CompiledSchema() {
+    explicit CompiledSchema(const char* file) {
         xmlSetGenericErrorFunc(nullptr, silence);
         xmlSetStructuredErrorFunc(nullptr, silenceStructured);
-        path_ = (schemaDir() / "domain.rng").string();
+        path_ = (schemaDir() / file).string();
         if (::access(path_.c_str(), R_OK) != 0)
-            throw Error(ErrorCode::Internal, "cannot read the domain schema '" + path_ + "'");
+            throw Error(ErrorCode::Internal, "cannot read the schema '" + path_ + "'");
         xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt(path_.c_str());
         xmlRelaxNGSetParserStructuredErrors(pctx, silenceStructured, nullptr);
         schema_ = xmlRelaxNGParse(pctx);
         xmlRelaxNGFreeParserCtxt(pctx);
-        if (!schema_)
-            throw Error(ErrorCode::Internal, "cannot compile the domain schema '" + path_ + "'");
+        if (!schema_) throw Error(ErrorCode::Internal, "cannot compile the schema '" + path_ + "'");
     }
     xmlRelaxNGPtr get() const { return schema_; }
 
@@ -106,9 +105,13 @@ private:
     xmlRelaxNGPtr schema_ = nullptr;  // kept for the life of the process
 };
 
-const CompiledSchema& compiled() {
-    static CompiledSchema schema;  // thread-safe initialisation
-    return schema;
+const CompiledSchema& compiled(Schema which) {
+    if (which == Schema::Network) {
+        static CompiledSchema network("network.rng");  // thread-safe initialisation
+        return network;
+    }
+    static CompiledSchema domain("domain.rng");
+    return domain;
 }
 
 int lineAt(std::string_view text, size_t offset) {
@@ -152,8 +155,12 @@ fs::path schemaDir() {
 }
 
 void validateDomainSchema(std::string_view xml, std::string_view filename) {
+    validateSchema(Schema::Domain, xml, filename);
+}
+
+void validateSchema(Schema which, std::string_view xml, std::string_view filename) {
     refuseUnsafeXml(xml, filename);
-    const CompiledSchema& schema = compiled();
+    const CompiledSchema& schema = compiled(which);
 
     FirstError first;
     xmlParserCtxtPtr pctx = xmlNewParserCtxt();

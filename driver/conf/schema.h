@@ -11,6 +11,10 @@ namespace cvirt::conf {
 // malformed XML, and on any DOCTYPE that declares entities (never expanded, never fetched).
 void validateDomainSchema(std::string_view xml, std::string_view filename);
 
+// The same against another of our schemas.
+enum class Schema { Domain, Network };
+void validateSchema(Schema which, std::string_view xml, std::string_view filename);
+
 // Refuses a DOCTYPE that declares entities or names an external DTD (entities are never
 // expanded or fetched). Run before any parser sees the document.
 void refuseUnsafeXml(std::string_view xml, std::string_view filename);

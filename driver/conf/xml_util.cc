@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <sstream>
 
 #include "cvirt/error.h"
 #include "cvirt/units.h"
@@ -123,6 +124,42 @@ void setAttr(pugi::xml_node node, const char* name, std::string_view value) {
 
 void setAttr(pugi::xml_node node, const char* name, uint64_t value) {
     node.append_attribute(name).set_value(std::to_string(value).c_str());
+}
+
+namespace {
+// pugixml writes empty elements as "<x />"; libvirt writes "<x/>". Drop that space outside
+// attribute values (where " />" may legitimately appear).
+std::string tightenEmptyTags(const std::string& in) {
+    std::string out;
+    out.reserve(in.size());
+    bool inTag = false;
+    char quote = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (inTag && (c == '\'' || c == '"')) {
+            quote = c;
+        } else if (c == '<') {
+            inTag = true;
+        } else if (c == '>') {
+            inTag = false;
+        } else if (inTag && c == ' ' && i + 2 < in.size() && in[i + 1] == '/' && in[i + 2] == '>') {
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+}  // namespace
+
+std::string saveDocument(const pugi::xml_document& doc) {
+    std::ostringstream out;
+    doc.save(
+        out, "  ",
+        pugi::format_indent | pugi::format_no_declaration | pugi::format_attribute_single_quote,
+        pugi::encoding_utf8);
+    return tightenEmptyTags(out.str());
 }
 
 }  // namespace cvirt::conf

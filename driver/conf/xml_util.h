@@ -58,6 +58,8 @@ E parseEnum(const XmlContext& ctx, pugi::xml_node node, const NameTable<E, N>& t
 
 // Format helpers: <name>text</name>, <name unit='KiB'>N</name>.
 pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_view text);
+// The document as libvirt writes it: two-space indent, single quotes, "<x/>", no declaration.
+std::string saveDocument(const pugi::xml_document& doc);
 pugi::xml_node appendKiB(pugi::xml_node parent, const char* name, uint64_t kib);
 void setAttr(pugi::xml_node node, const char* name, std::string_view value);
 void setAttr(pugi::xml_node node, const char* name, uint64_t value);

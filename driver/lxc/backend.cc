@@ -12,22 +12,14 @@
 #include "cvirt/error.h"
 #include "lxc/control_protocol.h"
 #include "util/file.h"
+#include "util/process.h"
 
 namespace cvirt::lxc {
 
 namespace fs = std::filesystem;
 
 std::string controllerPath() {
-    if (const char* env = std::getenv("CVIRT_LXC_CONTROLLER"); env && *env) return env;
-    std::error_code ec;
-    fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    for (const fs::path& dir :
-         {self.parent_path(), fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
-        fs::path p = dir / "cvirt-lxc-controller";
-        if (::access(p.c_str(), X_OK) == 0) return p.string();
-    }
-    throw Error(ErrorCode::OperationFailed,
-                "cannot find cvirt-lxc-controller (set CVIRT_LXC_CONTROLLER)");
+    return util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
 }
 
 void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,

@@ -71,7 +71,7 @@ DomainNetwork::~DomainNetwork() {
 
 DomainNetwork DomainNetwork::setUp(const conf::DomainDef& def,
                                    const std::vector<InterfacePlan>& plan, pid_t pid, int netnsFd,
-                                   std::string (*bridgeOf)(const std::string&)) {
+                                   const std::function<std::string(const std::string&)>& bridgeOf) {
     DomainNetwork made;
     Netlink host = Netlink::open();
     // Host side: create each device straight into the container's namespace.

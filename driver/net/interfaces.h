@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ public:
     // `bridgeOf`: the bridge of a cvirt virtual network (throws if it is not active).
     static DomainNetwork setUp(const conf::DomainDef& def, const std::vector<InterfacePlan>& plan,
                                pid_t pid, int netnsFd,
-                               std::string (*bridgeOf)(const std::string& network) = nullptr);
+                               const std::function<std::string(const std::string&)>& bridgeOf = {});
 
     DomainNetwork() = default;
     DomainNetwork(DomainNetwork&& o) noexcept : hostEnds_(std::move(o.hostEnds_)) {}

@@ -83,21 +83,30 @@ void replaceSymlink(const fs::path& link, const std::string& target) {
 }  // namespace
 
 void ConfigStore::save(const conf::DomainDef& def) {
+    if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
+    saveXml(def.name, util::formatUuid(*def.uuid), conf::formatDomain(def));
+}
+
+void ConfigStore::saveXml(const std::string& name, const std::string& uuid,
+                          const std::string& xml) {
     util::makeDirs(paths_.configDir, 0755);
     util::makeDirs(paths_.uuidDir, 0755);
-    if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
     // Index first: a crash before the config lands leaves a dangling entry, never a config
     // whose uuid is not indexed.
-    replaceSymlink(paths_.uuidDir / util::formatUuid(*def.uuid), def.name);
-    util::writeFileAtomic(configPath(def.name), conf::formatDomain(def), 0600);
+    replaceSymlink(paths_.uuidDir / uuid, name);
+    util::writeFileAtomic(configPath(name), xml, 0600);
 }
 
 void ConfigStore::remove(std::string_view name) {
     std::optional<conf::DomainDef> def = load(name);
+    removeEntry(name, def && def->uuid ? util::formatUuid(*def->uuid) : std::string());
+}
+
+void ConfigStore::removeEntry(std::string_view name, const std::string& uuid) {
     util::removeFile(paths_.autostartDir / (std::string(name) + ".xml"));
     util::removeFile(configPath(name));
-    if (def && def->uuid) {
-        fs::path link = paths_.uuidDir / util::formatUuid(*def->uuid);
+    if (!uuid.empty()) {
+        fs::path link = paths_.uuidDir / uuid;
         char buf[512];
         ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
         if (n >= 0 && std::string_view(buf, static_cast<size_t>(n)) == name) util::removeFile(link);

@@ -34,6 +34,10 @@ public:
     // Removes config, uuid index entry and autostart link.
     void remove(std::string_view name);
 
+    // The same for any document kept this way (virtual networks): XML as given, uuid text.
+    void saveXml(const std::string& name, const std::string& uuid, const std::string& xml);
+    void removeEntry(std::string_view name, const std::string& uuid);
+
     bool autostart(std::string_view name) const;
     void setAutostart(std::string_view name, bool enabled);
     std::vector<std::string> autostartNames() const;

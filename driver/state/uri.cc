@@ -5,7 +5,7 @@
 namespace cvirt::state {
 
 std::string_view driverName(DriverKind kind) {
-    return kind == DriverKind::Lxc ? "lxc" : "qemu";
+    return kind == DriverKind::Lxc ? "lxc" : kind == DriverKind::Qemu ? "qemu" : "network";
 }
 
 DriverPaths driverPaths(DriverKind kind, const fs::path& root) {

@@ -11,8 +11,9 @@ namespace cvirt::state {
 
 namespace fs = std::filesystem;
 
-enum class DriverKind { Lxc, Qemu };
-std::string_view driverName(DriverKind kind);  // "lxc", "qemu"
+// Network is not a domain driver: the same layout holds virtual networks (net-define).
+enum class DriverKind { Lxc, Qemu, Network };
+std::string_view driverName(DriverKind kind);  // "lxc", "qemu", "network"
 
 // Where one driver keeps its files.
 struct DriverPaths {

@@ -113,6 +113,12 @@ int cmdEnter(Session& s, const po::variables_map& args) {
 }
 
 int cmdAutostartRun(Session& s, const po::variables_map&) {
+    // networks first: domains on them need their bridges
+    auto nets = s.connection().autostartNetworks([](const std::string& name, const Error& e) {
+        std::cerr << "error: cannot autostart network '" << name << "': " << e.what() << "\n";
+    });
+    for (const auto& n : nets)
+        s.out() << "Network " << n << " started\n";
     auto started = s.connection().autostartAll([](const std::string& name, const Error& e) {
         std::cerr << "error: cannot autostart domain '" << name << "': " << e.what() << "\n";
     });
@@ -155,7 +161,8 @@ std::vector<Command> lifecycleCommands() {
          "returns its exit status.",
          declareEnter, cmdEnter, Complete::Domain},
         {"autostart-run", "domain", "start every autostart domain",
-         "Start the domains marked autostart that are not running (for a boot service).",
+         "Start the networks, then the domains, marked autostart that are not running (for a boot "
+         "service).",
          declareNothing, cmdAutostartRun},
     };
 }

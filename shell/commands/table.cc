@@ -9,6 +9,7 @@ const std::vector<CommandGroup>& commandGroups() {
     static const std::vector<CommandGroup> groups = {
         {"domain", "Domain Management"},
         {"monitor", "Domain Monitoring"},
+        {"network", "Networking"},
         {"virsh", "Virsh itself"},
     };
     return groups;
@@ -18,7 +19,7 @@ const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
         for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-                          tuningCommands(), statsCommands(), networkCommands()})
+                          tuningCommands(), statsCommands(), networkCommands(), netCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

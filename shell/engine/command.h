@@ -14,7 +14,7 @@ namespace po = boost::program_options;
 class Session;
 
 // What Tab completes for a command's positional arguments.
-enum class Complete { Nothing, Domain, File };
+enum class Complete { Nothing, Domain, File, Network };
 
 struct Command {
     std::string_view name;
@@ -46,5 +46,6 @@ std::vector<Command> shellCommands();
 std::vector<Command> tuningCommands();
 std::vector<Command> statsCommands();
 std::vector<Command> networkCommands();
+std::vector<Command> netCommands();
 
 }  // namespace cvirt::shell

@@ -78,6 +78,13 @@ std::vector<std::string> completions(Session& s, const std::vector<std::string>&
         } catch (...) {
         }
     }
+    if (cmd->complete == Complete::Network) {
+        try {
+            for (const auto& n : s.connection().listNetworks(true, true))
+                if (startsWith(n.name, partial)) out.push_back(n.name);
+        } catch (...) {
+        }
+    }
     if (cmd->name == "help")
         for (const Command& c : commandTable())
             if (startsWith(c.name, partial)) out.emplace_back(c.name);

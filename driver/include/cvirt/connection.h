@@ -149,6 +149,43 @@ struct ListFilter {
 
 class Connection;
 
+struct NetworkSummary {
+    std::string name;
+    std::string uuid;
+    std::string bridge;
+    bool active = false;
+    bool persistent = true;
+    bool autostart = false;
+};
+
+struct DhcpLease {
+    long long expiry = 0;  // seconds since the epoch
+    std::string mac, ip;
+    unsigned prefix = 0;
+    std::string hostname, clientId;  // "*" when the client sent none
+};
+
+// A virtual network (libvirt's network XML subset): a bridge, nat/route/isolated forwarding
+// in an nftables table of its own, DHCP from dnsmasq.
+class Network {
+public:
+    const std::string& name() const { return name_; }
+    NetworkSummary summary() const;
+    std::string xml(bool inactive = false) const;
+    void start();    // bridge, addresses, rules, dnsmasq; all or nothing
+    void destroy();  // removes all of it
+    void undefine();
+    void setAutostart(bool enabled);
+    std::vector<DhcpLease> leases(std::string_view mac = {}) const;
+
+private:
+    friend class Connection;
+    Network(std::shared_ptr<class ConnectionImpl> conn, std::string name)
+        : conn_(std::move(conn)), name_(std::move(name)) {}
+    std::shared_ptr<class ConnectionImpl> conn_;
+    std::string name_;
+};
+
 class Domain {
 public:
     const std::string& name() const { return name_; }
@@ -230,6 +267,14 @@ public:
                                                           const Error& error) = nullptr);
 
     std::vector<DomainSummary> list(const ListFilter& filter) const;
+
+    // Virtual networks (net-define, net-list, …).
+    Network defineNetwork(std::string_view xml, std::string_view filename = "network XML");
+    Network lookupNetwork(std::string_view nameOrUuid) const;
+    std::vector<NetworkSummary> listNetworks(bool active, bool inactive) const;
+    // Starts every autostart network that is not active; reports failures to `onError`.
+    std::vector<std::string> autostartNetworks(void (*onError)(const std::string& name,
+                                                               const Error& error) = nullptr);
     std::vector<std::string> domainNames() const;  // for completion; sorted
 
 private:

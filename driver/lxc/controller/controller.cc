@@ -20,6 +20,7 @@
 #include <iostream>
 
 #include "conf/domain.h"
+#include "conf/network.h"
 #include "lxc/container/child.h"
 #include "lxc/sync.h"
 #include "net/netlink.h"
@@ -208,7 +209,17 @@ void Controller::spawnInit() {
                 ::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
             if (!containerNetns_) throwSystemError(errno, "cannot open the container's netns");
             auto plan = net::planInterfaces(def_, opts_.id);
-            network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get());
+            // type='network': the bridge of the active cvirt network, from its live XML
+            auto bridgeOf = [this](const std::string& network) {
+                fs::path live = state::driverPaths(state::DriverKind::Network, opts_.root).runDir /
+                                (network + ".xml");
+                auto xml = util::readFileIfExists(live);
+                if (!xml)
+                    throw Error(ErrorCode::OperationInvalid,
+                                "network '" + network + "' is not active");
+                return conf::parseNetwork(*xml, live.string(), false).bridge;
+            };
+            network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
             for (const auto& p : plan) {  // the live XML names what was made
                 def_.interfaces[p.index].targetDev = p.hostName;
                 def_.interfaces[p.index].guestDev = p.guestName;
