@@ -288,7 +288,14 @@ Netlink::LinkInfo infoOf(rtnl_link* l, nl_cache* cache) {
 std::optional<Netlink::LinkInfo> Netlink::link(const std::string& name) const {
     LinkPtr l;
     if (rtnl_link_get_kernel(sk_.get(), 0, name.c_str(), &l.p) < 0) return std::nullopt;
-    return infoOf(l.p, nullptr);
+    LinkInfo info = infoOf(l.p, nullptr);
+    if (int m = rtnl_link_get_master(l.p); m > 0) {
+        LinkPtr master;
+        if (rtnl_link_get_kernel(sk_.get(), m, nullptr, &master.p) >= 0 &&
+            rtnl_link_get_name(master.p))
+            info.master = rtnl_link_get_name(master.p);
+    }
+    return info;
 }
 
 std::vector<Netlink::LinkInfo> Netlink::links() const {

@@ -1,6 +1,7 @@
 // A domain's network interfaces: domiflist, domifaddr, domif-setlink, domif-getlink.
 #include "commands/common.h"
 #include "engine/table.h"
+#include "util/file.h"
 
 namespace cvirt::shell {
 
@@ -91,6 +92,123 @@ int cmdGetlink(Session& s, const po::variables_map& args) {
                 "interface '" + key + "' not found in domain '" + d.name() + "'");
 }
 
+void declareImpactFlags(po::options_description& opts) {
+    opts.add_options()("config", "affect next boot")("live", "affect running domain")(
+        "current", "affect current domain")("persistent", "make live change persistent");
+}
+Impact impactFlags(const po::variables_map& args) {
+    Impact i{flag(args, "live") || flag(args, "persistent"),
+             flag(args, "config") || flag(args, "persistent")};
+    if (flag(args, "current") && (i.live || i.config))
+        throw Error(ErrorCode::InvalidArg,
+                    "Options --current and --live/--config are mutually exclusive");
+    return i;
+}
+
+std::string escapeAttr(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\'')
+            out += "&apos;";
+        else if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+void declareAttachInterface(po::options_description& opts,
+                            po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("type", po::value<std::string>()->required(),
+                       "network interface type (bridge, network, ethernet, direct)")(
+        "source", po::value<std::string>(), "source of network interface")(
+        "target", po::value<std::string>(), "target network name")(
+        "mac", po::value<std::string>(), "MAC address")("model", po::value<std::string>(),
+                                                        "model type");
+    pos.add("type", 1).add("source", 1);
+    declareImpactFlags(opts);
+}
+int cmdAttachInterface(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    std::string type = args["type"].as<std::string>();
+    auto opt = [&](const char* k) {
+        return args.count(k) ? escapeAttr(args[k].as<std::string>()) : "";
+    };
+    std::string xml = "<interface type='" + escapeAttr(type) + "'>";
+    if (!opt("mac").empty()) xml += "<mac address='" + opt("mac") + "'/>";
+    if (!opt("source").empty()) {
+        const char* attr = type == "bridge" ? "bridge" : type == "network" ? "network" : "dev";
+        xml += std::string("<source ") + attr + "='" + opt("source") + "'" +
+               (type == "direct" ? " mode='bridge'" : "") + "/>";
+    }
+    if (!opt("target").empty()) xml += "<target dev='" + opt("target") + "'/>";
+    if (!opt("model").empty()) xml += "<model type='" + opt("model") + "'/>";
+    xml += "</interface>";
+    d.attachInterface(xml, impactFlags(args), "attach-interface");
+    s.out() << "Interface attached successfully\n\n";
+    return 0;
+}
+
+void declareDetachInterface(po::options_description& opts,
+                            po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("type", po::value<std::string>()->required(), "network interface type")(
+        "mac", po::value<std::string>(), "MAC address");
+    pos.add("type", 1);
+    declareImpactFlags(opts);
+}
+int cmdDetachInterface(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    Impact impact = impactFlags(args);
+    std::string type = args["type"].as<std::string>();
+    std::string mac = args.count("mac") ? args["mac"].as<std::string>() : "";
+    if (mac.empty()) {
+        std::vector<InterfaceSummary> of;
+        for (const auto& i : d.interfaces(impact.config && !impact.live))
+            if (i.type == type) of.push_back(i);
+        if (of.size() != 1)
+            throw Error(ErrorCode::InvalidArg,
+                        "Domain has " + std::to_string(of.size()) + " interfaces of type " + type +
+                            ". Please specify which one to detach using --mac");
+        mac = of[0].mac;
+    }
+    d.detachInterface(mac, impact);
+    s.out() << "Interface detached successfully\n\n";
+    return 0;
+}
+
+void declareDeviceFile(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("file", po::value<std::string>()->required(), "XML file");
+    pos.add("file", 1);
+    declareImpactFlags(opts);
+}
+int cmdAttachDevice(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    std::string file = args["file"].as<std::string>();
+    d.attachInterface(util::readFile(file), impactFlags(args), file);
+    s.out() << "Device attached successfully\n\n";
+    return 0;
+}
+int cmdDetachDevice(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    std::string file = args["file"].as<std::string>();
+    std::string xml = util::readFile(file);
+    size_t at = xml.find("<mac address=");
+    if (xml.find("<interface") == std::string::npos || at == std::string::npos)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    file + ": only an <interface> with its <mac address> can be detached");
+    char quote = xml[at + 13];
+    size_t end = xml.find(quote, at + 14);
+    d.detachInterface(xml.substr(at + 14, end - at - 14), impactFlags(args));
+    s.out() << "Device detached successfully\n\n";
+    return 0;
+}
+
 }  // namespace
 
 std::vector<Command> networkCommands() {
@@ -104,6 +222,18 @@ std::vector<Command> networkCommands() {
         {"domif-setlink", "monitor", "set link state of a virtual interface",
          "Set the link state of a domain's virtual interface (the host end of its veth).",
          declareSetlink, cmdSetlink, Complete::Domain},
+        {"attach-interface", "domain", "attach network interface",
+         "Attach a new network interface to the domain (a running container gets it at once).",
+         declareAttachInterface, cmdAttachInterface, Complete::Domain},
+        {"detach-interface", "domain", "detach network interface",
+         "Detach a network interface from a domain, by --mac when it has several.",
+         declareDetachInterface, cmdDetachInterface, Complete::Domain},
+        {"attach-device", "domain", "attach device from an XML file",
+         "Attach a device (an <interface>) from an XML file.", declareDeviceFile, cmdAttachDevice,
+         Complete::Domain},
+        {"detach-device", "domain", "detach device from an XML file",
+         "Detach a device (an <interface>, found by its MAC) described in an XML file.",
+         declareDeviceFile, cmdDetachDevice, Complete::Domain},
         {"domif-getlink", "monitor", "get link state of a virtual interface",
          "Get the link state of a domain's virtual interface.", declareGetlink, cmdGetlink,
          Complete::Domain},

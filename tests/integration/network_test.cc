@@ -9,6 +9,8 @@
 
 #include "cvirt/connection.h"
 #include "net/netlink.h"
+#include "net/nftables.h"
+#include "net/virtual_network.h"
 #include "support/container_fixture.h"
 #include "support/container_util.h"
 #include "support/test_util.h"
@@ -46,7 +48,20 @@ class NetworkTest : public ContainerFixture {
     CPPUNIT_TEST(linkDownCutsTheCarrier);
     CPPUNIT_TEST(controllerKillLeavesNoVeth);
     CPPUNIT_TEST(badInputCreatesNothing);
+    CPPUNIT_TEST(dhcpLeaseFromAnIsolatedNetwork);
+    CPPUNIT_TEST(natRulesComeAndGoWithTheNetwork);
+    CPPUNIT_TEST(networkBadInput);
+    CPPUNIT_TEST(hotAttachAndDetach);
     CPPUNIT_TEST_SUITE_END();
+
+    Network defineNetwork(const std::string& name, const std::string& bridge,
+                          const std::string& subnet, const std::string& extra) {
+        return conn_->defineNetwork("<network><name>" + name + "</name>" + extra +
+                                        "<bridge name='" + bridge + "'/><ip address='" + subnet +
+                                        ".1' prefix='24'><dhcp><range start='" + subnet +
+                                        ".100' end='" + subnet + ".150'/></dhcp></ip></network>",
+                                    name + ".xml");
+    }
 
     Domain define(const std::string& name, const std::string& devices,
                   const std::string& init = "sleep 1000") {
@@ -81,6 +96,11 @@ public:
         nl.changeLink("cvtbr0", {.up = true});
     }
     void tearDown() override {
+        for (const auto& n : conn_->listNetworks(true, false))
+            try {
+                conn_->lookupNetwork(n.name).destroy();
+            } catch (...) {
+            }
         ContainerFixture::tearDown();
         net::Netlink nl = net::Netlink::open();
         for (const auto& l : links())
@@ -248,6 +268,124 @@ public:
             Error);
         CPPUNIT_ASSERT_THROW(define("cvirt-test-badip", bridgeIface("cvtbr0", "10.84.0.300")),
                              Error);
+    }
+    void dhcpLeaseFromAnIsolatedNetwork() {
+        Network net = defineNetwork("cvirt-test-iso", "cvtbr5", "10.85.0", "");
+        net.start();
+        CPPUNIT_ASSERT(linkExists("cvtbr5"));
+        CPPUNIT_ASSERT(net.summary().active);
+        Domain d = define("cvirt-test-dhcp",
+                          "<interface type='network'><mac "
+                          "address='52:54:00:aa:bb:05'/><source "
+                          "network='cvirt-test-iso'/></interface>");
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("cvtbr5"),
+                             net::Netlink::open().link(d.interfaces()[0].hostDev)->master);
+        std::string out = run(d, {"udhcpc", "-i", "eth0", "-n", "-q", "-s", "/bin/true"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "lease of 10.85.0."));
+        auto leases = net.leases();
+        CPPUNIT_ASSERT_EQUAL(size_t(1), leases.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("52:54:00:aa:bb:05"), leases[0].mac);
+        CPPUNIT_ASSERT(leases[0].ip.starts_with("10.85.0.1"));
+        CPPUNIT_ASSERT_EQUAL(24u, leases[0].prefix);
+        // isolated: forwarding out of the bridge is dropped
+        std::string rules = net::nftListTable("inet", net::nftTableName("cvirt-test-iso"));
+        CPPUNIT_ASSERT_MESSAGE(rules, has(rules, "iifname \"cvtbr5\" drop"));
+        d.destroy();
+        net.destroy();
+        CPPUNIT_ASSERT(!linkExists("cvtbr5"));
+        CPPUNIT_ASSERT(net::nftListTable("inet", net::nftTableName("cvirt-test-iso")).empty());
+        CPPUNIT_ASSERT(!net.summary().active);
+        // an interface on a network that is not active does not start
+        try {
+            d.start();
+            CPPUNIT_FAIL("started on an inactive network");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(),
+                                   has(e.what(), "network 'cvirt-test-iso' is not active"));
+        }
+    }
+
+    void natRulesComeAndGoWithTheNetwork() {
+        Network net = defineNetwork("cvirt-test-nat", "cvtbr6", "10.86.0", "<forward mode='nat'/>");
+        std::string table = net::nftTableName("cvirt-test-nat");
+        CPPUNIT_ASSERT(net::nftListTable("inet", table).empty());
+        net.start();
+        std::string rules = net::nftListTable("inet", table);
+        CPPUNIT_ASSERT_MESSAGE(
+            rules, has(rules, "ip saddr 10.86.0.0/24 ip daddr != 10.86.0.0/24 masquerade"));
+        CPPUNIT_ASSERT_MESSAGE(rules, has(rules, "iifname \"cvtbr6\" accept"));
+        CPPUNIT_ASSERT_EQUAL(std::string("1\n"), readText("/proc/sys/net/ipv4/ip_forward"));
+        // a container on it reaches the bridge's address
+        Domain d = define("cvirt-test-natct",
+                          "<interface type='network'><source "
+                          "network='cvirt-test-nat'/><ip address='10.86.0.9' "
+                          "prefix='24'/></interface>");
+        d.start();
+        std::string out = run(d, {"ping", "-c", "1", "-W", "5", "10.86.0.1"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "1 packets received"));
+        d.destroy();
+        CPPUNIT_ASSERT_THROW(net.start(), Error);  // already active
+        net.destroy();
+        CPPUNIT_ASSERT(net::nftListTable("inet", table).empty());
+        CPPUNIT_ASSERT(!linkExists("cvtbr6"));
+        net.undefine();
+        CPPUNIT_ASSERT_THROW(conn_->lookupNetwork("cvirt-test-nat"), Error);
+    }
+
+    void networkBadInput() {
+        // a range outside the subnet, a bridge name taken by another network, malformed XML
+        CPPUNIT_ASSERT_THROW(
+            conn_->defineNetwork("<network><name>cvirt-test-bad</name><ip address='10.87.0.1' "
+                                 "prefix='24'><dhcp><range start='10.88.0.2' end='10.88.0.9'/>"
+                                 "</dhcp></ip></network>"),
+            Error);
+        defineNetwork("cvirt-test-one", "cvtbr7", "10.87.0", "");
+        try {
+            defineNetwork("cvirt-test-two", "cvtbr7", "10.88.0", "");
+            CPPUNIT_FAIL("two networks share a bridge");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(),
+                                   has(e.what(), "bridge name 'cvtbr7' is already in use"));
+        }
+        CPPUNIT_ASSERT_THROW(conn_->defineNetwork("<network><name>x</name><forward "
+                                                  "mode='bogus'/></network>"),
+                             Error);
+        // a bridge that exists already: start fails and leaves nothing of its own
+        net::Netlink::open().createBridge("cvtbr7");
+        CPPUNIT_ASSERT_THROW(conn_->lookupNetwork("cvirt-test-one").start(), Error);
+        CPPUNIT_ASSERT(!conn_->lookupNetwork("cvirt-test-one").summary().active);
+        CPPUNIT_ASSERT(net::nftListTable("inet", net::nftTableName("cvirt-test-one")).empty());
+    }
+    void hotAttachAndDetach() {
+        Domain d = define("cvirt-test-hot", bridgeIface("cvtbr0", "10.89.0.2"));
+        d.start();
+        d.attachInterface(
+            "<interface type='bridge'><mac address='52:54:00:aa:bb:09'/><source "
+            "bridge='cvtbr0'/><ip address='10.89.1.2' prefix='24'/></interface>");
+        auto ifs = d.interfaces();
+        CPPUNIT_ASSERT_EQUAL(size_t(2), ifs.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("eth1"), ifs[1].guestDev);
+        CPPUNIT_ASSERT(linkExists(ifs[1].hostDev));
+        std::string inside = run(d, {"ip", "addr", "show", "eth1"});
+        CPPUNIT_ASSERT_MESSAGE(inside,
+                               has(inside, "52:54:00:aa:bb:09") && has(inside, "10.89.1.2/24"));
+        // live only: the persistent definition has one interface
+        CPPUNIT_ASSERT_EQUAL(size_t(1), d.interfaces(true).size());
+        // a duplicate MAC is refused and nothing is made
+        CPPUNIT_ASSERT_THROW(d.attachInterface("<interface type='bridge'><mac "
+                                               "address='52:54:00:aa:bb:09'/><source "
+                                               "bridge='cvtbr0'/></interface>"),
+                             Error);
+        d.detachInterface("52:54:00:aa:bb:09");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), d.interfaces().size());
+        CPPUNIT_ASSERT(!linkExists(ifs[1].hostDev));
+        CPPUNIT_ASSERT(execCapture(d, {"ip", "link", "show", "eth1"}).status != 0);
+        // --config adds it to the next start
+        d.attachInterface("<interface type='bridge'><source bridge='cvtbr0'/></interface>",
+                          {.config = true});
+        CPPUNIT_ASSERT_EQUAL(size_t(2), d.interfaces(true).size());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), d.interfaces().size());
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(NetworkTest);

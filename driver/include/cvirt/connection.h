@@ -224,6 +224,11 @@ public:
     // Addresses configured inside a running container (read in its network namespace),
     // loopback and link-local ones left out.
     std::vector<InterfaceAddress> interfaceAddresses() const;
+    // Hot plug of an <interface> (attach-device, attach-interface), and its removal by MAC
+    // or host device name (detach-device, detach-interface), per `impact`.
+    void attachInterface(std::string_view interfaceXml, Impact impact = {},
+                         std::string_view filename = "interface XML");
+    void detachInterface(std::string_view macOrDevice, Impact impact = {});
     // domif-setlink: `iface` is the host device or the MAC; up or down, per `impact`.
     void setInterfaceLink(std::string_view iface, bool up, Impact impact = {});
 
