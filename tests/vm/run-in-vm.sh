@@ -25,11 +25,16 @@ root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
 cp /bin/busybox "$root/bin/busybox"
 for a in sh mount umount mkdir cat echo poweroff sleep ls grep ln insmod; do ln -sf busybox "$root/bin/$a"; done
-# The network drivers the tests use, built as modules by Debian (dependencies first).
+# The network drivers and nftables parts the tests use, built as modules by Debian
+# (dependencies first; there is no modprobe inside).
 kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
 mkdir -p "$root/modules"
-for m in net/llc/llc net/802/stp net/bridge/bridge drivers/net/veth drivers/net/macvlan \
-         drivers/net/dummy; do
+mods="net/llc/llc net/802/stp net/bridge/bridge drivers/net/veth drivers/net/macvlan
+  drivers/net/dummy crypto/crc32c_generic lib/libcrc32c net/netfilter/nfnetlink
+  net/netfilter/nf_tables net/ipv4/netfilter/nf_defrag_ipv4 net/ipv6/netfilter/nf_defrag_ipv6
+  net/netfilter/nf_conntrack net/netfilter/nf_nat net/netfilter/nft_chain_nat
+  net/netfilter/nft_ct net/netfilter/nft_masq"
+for m in $mods; do
     f=/lib/modules/$kver/kernel/$m.ko
     if [ -r "$f" ]; then cp "$f" "$root/modules/"; fi
 done
@@ -52,6 +57,10 @@ for t in "$@"; do
     tests+=("$t")
 done
 for b in "$build"/bin/*; do copy_with_libs "$b"; done
+# dnsmasq for the virtual network tests, and the user it looks up
+if command -v dnsmasq >/dev/null; then copy_with_libs "$(command -v dnsmasq)"; fi
+echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
 # Same absolute paths inside: rootfs, schemas, test data.
 mkdir -p "$root$build/rootfs" "$root$src"
 cp -a "$build/rootfs/busybox" "$root$build/rootfs/"
@@ -72,12 +81,13 @@ mkdir -p "$root/mnt"
 for a in cp switch_root; do ln -sf busybox "$root/bin/$a"; done
 cat > "$root/init2" <<INIT
 #!/bin/sh
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-for m in llc stp bridge veth macvlan dummy; do
+for m in $(for m in $mods; do printf '%s ' "${m##*/}"; done); do
     [ -e /modules/\$m.ko ] && insmod /modules/\$m.ko
 done
 # / is a tmpfs already (see /init): /tmp and /run need no mount of their own.
