@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "cvirt/connection.h"
 #include "net/netlink.h"
@@ -52,7 +53,14 @@ class NetworkTest : public ContainerFixture {
     CPPUNIT_TEST(natRulesComeAndGoWithTheNetwork);
     CPPUNIT_TEST(networkBadInput);
     CPPUNIT_TEST(hotAttachAndDetach);
+    CPPUNIT_TEST(shellNetworkCommands);
     CPPUNIT_TEST_SUITE_END();
+
+    RunResult sh(std::vector<std::string> args) {
+        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return testenv::run(argv);
+    }
 
     Network defineNetwork(const std::string& name, const std::string& bridge,
                           const std::string& subnet, const std::string& extra) {
@@ -386,6 +394,49 @@ public:
                           {.config = true});
         CPPUNIT_ASSERT_EQUAL(size_t(2), d.interfaces(true).size());
         CPPUNIT_ASSERT_EQUAL(size_t(1), d.interfaces().size());
+    }
+    void shellNetworkCommands() {
+        std::string file = (dir_->path() / "net.xml").string();
+        {
+            std::ofstream(file) << "<network><name>cvirt-test-shnet</name><bridge name='cvtbr4'/>"
+                                   "<ip address='10.90.0.1' prefix='24'><dhcp><range "
+                                   "start='10.90.0.100' end='10.90.0.100'/></dhcp></ip></network>";
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet defined from " + file + "\n"),
+                             sh({"net-define", file}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet started\n"),
+                             sh({"net-start", "cvirt-test-shnet"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string(" Name               State    Autostart   Persistent\n"
+                                         "-----------------------------------------------------\n"
+                                         " cvirt-test-shnet   active   no          yes\n\n"),
+                             sh({"net-list"}).out);
+        std::string info = sh({"net-info", "cvirt-test-shnet"}).out;
+        CPPUNIT_ASSERT_MESSAGE(info, has(info,
+                                         "Active:         yes\nPersistent:     yes\n"
+                                         "Autostart:      no\nBridge:         cvtbr4\n"));
+        Domain d = define("cvirt-test-shdhcp",
+                          "<interface type='network'><mac "
+                          "address='52:54:00:aa:bb:0a'/><source "
+                          "network='cvirt-test-shnet'/></interface>");
+        d.start();
+        run(d, {"udhcpc", "-i", "eth0", "-n", "-q", "-s", "/bin/true"});
+        std::string leases = sh({"net-dhcp-leases", "cvirt-test-shnet"}).out;
+        CPPUNIT_ASSERT_MESSAGE(leases,
+                               has(leases, "52:54:00:aa:bb:0a   ipv4       10.90.0.100/24"));
+        // udhcpc ran with /bin/true as its script: the lease is taken, eth0 left unaddressed
+        std::string ifaddr = sh({"domifaddr", "cvirt-test-shdhcp"}).out;
+        CPPUNIT_ASSERT_MESSAGE(ifaddr, !has(ifaddr, "10.90.0.100"));
+        RunResult r = sh({"net-start", "cvirt-test-shnet"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: network 'cvirt-test-shnet' is already active\n"),
+                             r.err);
+        d.destroy();
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet destroyed\n"),
+                             sh({"net-destroy", "cvirt-test-shnet"}).out);
+        CPPUNIT_ASSERT(!linkExists("cvtbr4"));
+        r = sh({"net-info", "cvirt-test-nosuch"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: failed to get network 'cvirt-test-nosuch'\n"),
+                             r.err);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(NetworkTest);
