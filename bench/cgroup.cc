@@ -8,21 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "cgroup/devices.h"
 #include "cgroup/domain_cgroup.h"
 #include "cgroup/layout.h"
 #include "cgroup/limits.h"
 
-using Clock = std::chrono::steady_clock;
+using namespace cvirt::bench;
 using namespace cvirt;
-
-static double us(Clock::duration d) {
-    return std::chrono::duration<double, std::micro>(d).count();
-}
-static double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
 
 int main(int argc, char** argv) {
     int n = argc > 1 ? std::atoi(argv[1]) : 200;
@@ -66,9 +59,10 @@ int main(int argc, char** argv) {
         total.push_back(us(t3 - t0) + us(t5 - t4));
     }
     std::printf("cgroup layout: %s, %d rounds, medians in µs\n", layout, n);
-    std::printf("  create %.0f | limits %.0f | device filter %.0f | remove %.0f | "
-                "start+stop total %.0f\n",
-                median(create), median(apply), median(devices), median(remove), median(total));
+    std::printf(
+        "  create %.0f | limits %.0f | device filter %.0f | remove %.0f | "
+        "start+stop total %.0f\n",
+        median(create), median(apply), median(devices), median(remove), median(total));
     std::printf("  live change of one limit (setmem, in process): %.0f\n", median(change));
     return 0;
 }

@@ -13,19 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "cvirt/connection.h"
 #include "net/netlink.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-static double ms(Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-static double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
+using namespace cvirt::bench;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -83,8 +76,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
         std::string name = "cvirt-bench-n" + std::to_string(i);
         std::string x = xml(name, true);
-        x.replace(x.find("10.200.0.2"), 10, "10.200." + std::to_string(1 + i / 250) + "." +
-                                               std::to_string(2 + i % 250));
+        x.replace(x.find("10.200.0.2"), 10,
+                  "10.200." + std::to_string(1 + i / 250) + "." + std::to_string(2 + i % 250));
         doms.push_back(conn.define(x, name));
         auto a = Clock::now();
         doms.back().start();
@@ -93,9 +86,10 @@ int main(int argc, char** argv) {
     size_t tenth = std::max<size_t>(1, starts.size() / 10);
     std::vector<double> first(starts.begin(), starts.begin() + tenth),
         last(starts.end() - tenth, starts.end());
-    std::printf("%d networked containers in sequence: start median of the first %zu %.2f ms, of "
-                "the last %zu %.2f ms (ratio %.2f)\n",
-                n, tenth, median(first), tenth, median(last), median(last) / median(first));
+    std::printf(
+        "%d networked containers in sequence: start median of the first %zu %.2f ms, of "
+        "the last %zu %.2f ms (ratio %.2f)\n",
+        n, tenth, median(first), tenth, median(last), median(last) / median(first));
     auto a = Clock::now();
     for (auto& d : doms)
         d.destroy();

@@ -10,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "cvirt/connection.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-static double ms(Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-static double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
+using namespace cvirt::bench;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -83,8 +76,8 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < 10; ++i) {
         a = Clock::now();
-        std::string cmd = cvirsh + " -c '" + uri + "' setmem " + doms[0].name() +
-                          (i % 2 ? " 64M" : " 32M");
+        std::string cmd =
+            cvirsh + " -c '" + uri + "' setmem " + doms[0].name() + (i % 2 ? " 64M" : " 32M");
         if (std::system(cmd.c_str()) != 0) break;
         shellTune.push_back(ms(Clock::now() - a));
     }
@@ -97,10 +90,11 @@ int main(int argc, char** argv) {
                 tenth, median(first), tenth, median(last), median(last) / median(first));
     std::printf("list of %zu running (in process): %.2f ms; destroy all: %.1f ms (%.2f ms each)\n",
                 running.size(), listMs, destroyMs, destroyMs / n);
-    std::printf("stats of %zu running: in process %.1f ms; `cvirsh domstats` median of %zu: "
-                "%.1f ms (cpu sum %.1f s)\n",
-                running.size(), statsMs, shellStats.size(), median(shellStats),
-                static_cast<double>(cpuSum) / 1e9);
+    std::printf(
+        "stats of %zu running: in process %.1f ms; `cvirsh domstats` median of %zu: "
+        "%.1f ms (cpu sum %.1f s)\n",
+        running.size(), statsMs, shellStats.size(), median(shellStats),
+        static_cast<double>(cpuSum) / 1e9);
     std::printf("setmem round trip: API median %.3f ms; `cvirsh setmem` median %.2f ms\n",
                 median(tune), median(shellTune));
     fs::remove_all(root);

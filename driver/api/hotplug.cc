@@ -39,6 +39,14 @@ Targets targetsOf(Impact impact, bool running, const std::string& name) {
     return t;
 }
 
+conf::DomainDef persistentOf(const DriverState& d, const std::string& name) {
+    auto def = d.store.load(name);
+    if (!def)
+        throw Error(ErrorCode::OperationInvalid,
+                    "transient domains do not have any persistent config");
+    return *def;
+}
+
 util::Fd netnsOf(int pid) {
     util::Fd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
     if (!ns) throwSystemError(errno, "cannot open the container's network namespace");
@@ -56,10 +64,7 @@ void Domain::attachInterface(std::string_view xml, Impact impact, std::string_vi
     Targets t = targetsOf(impact, running.has_value(), name_);
     std::optional<conf::DomainDef> persistent;
     if (t.config) {
-        persistent = d->store.load(name_);
-        if (!persistent)
-            throw Error(ErrorCode::OperationInvalid,
-                        "transient domains do not have any persistent config");
+        persistent = persistentOf(*d, name_);
         persistent->interfaces.push_back(iface);
         conf::validate(*persistent, filename);  // duplicate MAC, guest name, target
     }
@@ -116,10 +121,7 @@ void Domain::detachInterface(std::string_view key, Impact impact) {
     };
     std::optional<conf::DomainDef> persistent;
     if (t.config) {
-        persistent = d->store.load(name_);
-        if (!persistent)
-            throw Error(ErrorCode::OperationInvalid,
-                        "transient domains do not have any persistent config");
+        persistent = persistentOf(*d, name_);
         take(*persistent);
     }
     if (t.live) {
