@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 namespace cvirt::bench {
@@ -18,6 +20,15 @@ inline double us(Clock::duration d) {
 inline double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// A fresh directory for an embed root under $TMPDIR (default /tmp). The root holds run/
+// (live state): TMPDIR=/dev/shm puts it on a tmpfs, as a real host's /run is.
+inline std::string tempRoot() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cvirt-bench-XXXXXX";
+    if (!mkdtemp(tmpl.data())) std::abort();
+    return tmpl;
 }
 
 }  // namespace cvirt::bench

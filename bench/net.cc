@@ -36,9 +36,7 @@ int main(int argc, char** argv) {
     nl.createBridge("cvtbench0");
     nl.changeLink("cvtbench0", {.up = true});
 
-    const char* tmpdir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cvirt-bench-XXXXXX";
-    std::string root = mkdtemp(tmpl.data());
+    std::string root = tempRoot();
     cvirt::Connection conn = cvirt::Connection::open("lxc:///embed?root=" + root);
     auto xml = [&](const std::string& name, bool veth) {
         return "<domain type='lxc'><name>" + name +

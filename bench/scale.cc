@@ -23,9 +23,7 @@ int main(int argc, char** argv) {
     }
     std::string rootfs = fs::canonical(argv[1]);
     int n = argc > 2 ? std::atoi(argv[2]) : 200;
-    const char* tmpdir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cvirt-bench-XXXXXX";
-    std::string root = mkdtemp(tmpl.data());
+    std::string root = tempRoot();
     cvirt::Connection conn = cvirt::Connection::open("lxc:///embed?root=" + root);
     std::vector<double> starts;
     std::vector<cvirt::Domain> doms;

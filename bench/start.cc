@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "cvirt/connection.h"
 
 extern char** environ;
@@ -29,6 +30,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
+using cvirt::bench::tempRoot;
 
 double ms(Clock::duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
@@ -128,9 +130,7 @@ int main(int argc, char** argv) {
     int runs = argc > 2 ? std::atoi(argv[2]) : 30;
     // The embed root holds run/ (live state): put it where the host keeps /run. On a real
     // host that is a tmpfs; TMPDIR chooses (default /tmp).
-    const char* tmpdir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/cvirt-bench-XXXXXX";
-    std::string root = mkdtemp(tmpl.data());
+    std::string root = tempRoot();
     std::string uri = "lxc:///embed?root=" + root;
     fs::path runDir = fs::path(root) / "run/cvirt/lxc";
     cvirt::Connection conn = cvirt::Connection::open(uri);

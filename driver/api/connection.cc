@@ -72,6 +72,20 @@ ConnectionImpl::ConnectionImpl(state::ConnectionUri uri)
         drivers_.emplace_back(p, uri_.root);
 }
 
+ImpactTargets resolveImpact(Impact impact, bool running, bool persistent, const std::string& name) {
+    ImpactTargets t{impact.live, impact.config};
+    if (!t.live && !t.config) {
+        t.live = running;
+        t.config = !running;
+    }
+    if (t.live && !running)
+        throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
+    if (t.config && !persistent)
+        throw Error(ErrorCode::OperationInvalid,
+                    "transient domains do not have any persistent config");
+    return t;
+}
+
 const cgroup::HostLayout& ConnectionImpl::hostCgroups() const {
     if (!hostCgroups_) hostCgroups_ = cgroup::detectHost();
     return *hostCgroups_;

@@ -7,6 +7,7 @@
 
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
+#include "cvirt/connection.h"
 #include "state/config_store.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
@@ -19,6 +20,14 @@ struct DriverState {
     state::RuntimeState runtime;
     DriverState(const state::DriverPaths& p, const std::filesystem::path& root);
 };
+
+// virDomainModificationImpact resolved against what the domain has: neither flag means the
+// live definition of a running domain, else the persistent one. Throws "not running" for
+// live on a stopped domain and "transient domains …" for config on a transient one.
+struct ImpactTargets {
+    bool live = false, config = false;
+};
+ImpactTargets resolveImpact(Impact impact, bool running, bool persistent, const std::string& name);
 
 class ConnectionImpl {
 public:

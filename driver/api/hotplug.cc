@@ -28,25 +28,6 @@ conf::Interface parseInterface(std::string_view xml, std::string_view filename) 
     return def.interfaces[0];
 }
 
-struct Targets {
-    bool live, config;
-};
-Targets targetsOf(Impact impact, bool running, const std::string& name) {
-    Targets t{impact.live || (!impact.config && running),
-              impact.config || (!impact.live && !running)};
-    if (t.live && !running)
-        throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    return t;
-}
-
-conf::DomainDef persistentOf(const DriverState& d, const std::string& name) {
-    auto def = d.store.load(name);
-    if (!def)
-        throw Error(ErrorCode::OperationInvalid,
-                    "transient domains do not have any persistent config");
-    return *def;
-}
-
 util::Fd netnsOf(int pid) {
     util::Fd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
     if (!ns) throwSystemError(errno, "cannot open the container's network namespace");
@@ -61,10 +42,10 @@ void Domain::attachInterface(std::string_view xml, Impact impact, std::string_vi
     if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
     auto running = d->runtime.find(name_);
-    Targets t = targetsOf(impact, running.has_value(), name_);
+    ImpactTargets t = resolveImpact(impact, running.has_value(), d->store.exists(name_), name_);
     std::optional<conf::DomainDef> persistent;
     if (t.config) {
-        persistent = persistentOf(*d, name_);
+        persistent = d->store.load(name_);
         persistent->interfaces.push_back(iface);
         conf::validate(*persistent, filename);  // duplicate MAC, guest name, target
     }
@@ -108,7 +89,7 @@ void Domain::detachInterface(std::string_view key, Impact impact) {
     if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
     auto running = d->runtime.find(name_);
-    Targets t = targetsOf(impact, running.has_value(), name_);
+    ImpactTargets t = resolveImpact(impact, running.has_value(), d->store.exists(name_), name_);
     auto take = [&](conf::DomainDef& def) {
         for (auto it = def.interfaces.begin(); it != def.interfaces.end(); ++it)
             if (it->mac == key || (!it->targetDev.empty() && it->targetDev == key)) {
@@ -121,7 +102,7 @@ void Domain::detachInterface(std::string_view key, Impact impact) {
     };
     std::optional<conf::DomainDef> persistent;
     if (t.config) {
-        persistent = persistentOf(*d, name_);
+        persistent = d->store.load(name_);
         take(*persistent);
     }
     if (t.live) {

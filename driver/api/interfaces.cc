@@ -78,10 +78,7 @@ void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
     if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
     auto running = d->runtime.find(name_);
-    bool live = impact.live || (!impact.config && running);
-    bool config = impact.config || (!impact.live && !running);
-    if (live && !running)
-        throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
+    auto [live, config] = resolveImpact(impact, running.has_value(), d->store.exists(name_), name_);
     auto state = up ? conf::LinkState::Up : conf::LinkState::Down;
     auto notFound = [&] {
         return Error(ErrorCode::InvalidArg,
@@ -90,9 +87,6 @@ void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
     std::optional<conf::DomainDef> persistent;
     if (config) {
         persistent = d->store.load(name_);
-        if (!persistent)
-            throw Error(ErrorCode::OperationInvalid,
-                        "transient domains do not have any persistent config");
         conf::Interface* n = findInterface(*persistent, iface);
         if (!n) throw notFound();
         n->link = state;

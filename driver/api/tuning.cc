@@ -67,31 +67,13 @@ void applyTuning(conf::DomainDef& def, const Tuning& t, bool live) {
     setOrClear(def.cvirtResources.pidsMax, t.pidsMax);
 }
 
-struct Targets {
-    bool live = false, config = false;
-};
-
-Targets resolve(Impact impact, bool running, bool persistent, const std::string& name) {
-    Targets t{impact.live, impact.config};
-    if (!t.live && !t.config) {
-        t.live = running;
-        t.config = !running;
-    }
-    if (t.live && !running)
-        throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    if (t.config && !persistent)
-        throw Error(ErrorCode::OperationInvalid,
-                    "transient domains do not have any persistent config");
-    return t;
-}
-
 }  // namespace
 
 Tuning Domain::tuning(Impact impact) const {
     DriverState* d = conn_->driverOf(name_);
     if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     std::optional<std::string> live = d->runtime.liveXml(name_);
-    Targets t = resolve(impact, live.has_value(), d->store.exists(name_), name_);
+    ImpactTargets t = resolveImpact(impact, live.has_value(), d->store.exists(name_), name_);
     if (t.live && t.config)
         throw Error(ErrorCode::InvalidArg, "--live and --config cannot be read together");
     conf::DomainDef def =
@@ -123,7 +105,7 @@ void Domain::tune(const Tuning& change, Impact impact) {
     auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
     std::optional<state::LiveDomain> running = d->runtime.find(name_);
     std::optional<conf::DomainDef> persistent = d->store.load(name_);
-    Targets t = resolve(impact, running.has_value(), persistent.has_value(), name_);
+    ImpactTargets t = resolveImpact(impact, running.has_value(), persistent.has_value(), name_);
 
     // Both copies are changed and checked before anything is written.
     std::optional<conf::DomainDef> liveBefore, liveAfter, configAfter;

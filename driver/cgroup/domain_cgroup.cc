@@ -266,54 +266,52 @@ uint64_t readNumber(const fs::path& file) {
     auto text = util::readFileIfExists(file);
     return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
 }
-// "key value" lines (cpu.stat, memory.stat)
-uint64_t readKey(const fs::path& file, std::string_view key) {
-    auto text = util::readFileIfExists(file).value_or("");
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t eol = text.find('\n', pos);
-        std::string_view line(text.data() + pos,
-                              (eol == std::string::npos ? text.size() : eol) - pos);
-        if (line.substr(0, key.size()) == key && line.size() > key.size() &&
-            line[key.size()] == ' ')
-            return std::strtoull(std::string(line.substr(key.size() + 1)).c_str(), nullptr, 10);
-        pos = eol == std::string::npos ? text.size() : eol + 1;
-    }
-    return 0;
-}
-}  // namespace
-
-namespace {
-// v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" lines.
-void addV1Io(std::vector<DomainCgroup::IoStats>& io, const std::string& text, bool bytes) {
-    size_t pos = 0;
-    while (pos < text.size()) {
+// Calls `fn` with each line of `text` (no newline); stops early when it returns true.
+template <typename F>
+void forEachLine(const std::string& text, F fn) {
+    for (size_t pos = 0; pos < text.size();) {
         size_t eol = text.find('\n', pos);
         if (eol == std::string::npos) eol = text.size();
-        std::string line = text.substr(pos, eol - pos);
+        if (fn(std::string_view(text.data() + pos, eol - pos))) return;
         pos = eol + 1;
+    }
+}
+// "key value" lines (cpu.stat, memory.stat)
+uint64_t readKey(const fs::path& file, std::string_view key) {
+    uint64_t value = 0;
+    forEachLine(util::readFileIfExists(file).value_or(""), [&](std::string_view line) {
+        if (line.size() <= key.size() || line.substr(0, key.size()) != key ||
+            line[key.size()] != ' ')
+            return false;
+        value = std::strtoull(std::string(line.substr(key.size() + 1)).c_str(), nullptr, 10);
+        return true;
+    });
+    return value;
+}
+
+// v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" lines.
+void addV1Io(std::vector<DomainCgroup::IoStats>& io, const std::string& text, bool bytes) {
+    forEachLine(text, [&](std::string_view view) {
+        std::string line(view);
         char dev[32], op[16];
         unsigned long long n = 0;
-        if (std::sscanf(line.c_str(), "%31s %15s %llu", dev, op, &n) != 3) continue;
+        if (std::sscanf(line.c_str(), "%31s %15s %llu", dev, op, &n) != 3) return false;
         std::string_view o(op);
-        if (o != "Read" && o != "Write") continue;
+        if (o != "Read" && o != "Write") return false;
         auto it = std::find_if(io.begin(), io.end(), [&](auto& s) { return s.device == dev; });
         if (it == io.end()) it = io.insert(io.end(), {.device = dev});
         (o == "Read" ? (bytes ? it->readBytes : it->readOps)
                      : (bytes ? it->writeBytes : it->writeOps)) += n;
-    }
+        return false;
+    });
 }
 // v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N …"
 std::vector<DomainCgroup::IoStats> v2Io(const std::string& text) {
     std::vector<DomainCgroup::IoStats> io;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t eol = text.find('\n', pos);
-        if (eol == std::string::npos) eol = text.size();
-        std::string line = text.substr(pos, eol - pos);
-        pos = eol + 1;
+    forEachLine(text, [&](std::string_view view) {
+        std::string line(view);
         size_t sp = line.find(' ');
-        if (sp == std::string::npos) continue;
+        if (sp == std::string::npos) return false;
         DomainCgroup::IoStats s{.device = line.substr(0, sp)};
         auto field = [&](const char* key) -> uint64_t {
             size_t k = line.find(std::string(" ") + key + "=");
@@ -326,7 +324,8 @@ std::vector<DomainCgroup::IoStats> v2Io(const std::string& text) {
         s.readOps = field("rios");
         s.writeOps = field("wios");
         io.push_back(s);
-    }
+        return false;
+    });
     return io;
 }
 }  // namespace

@@ -19,4 +19,20 @@ inline bool flag(const po::variables_map& args, const char* name) {
     return args.count(name) > 0;
 }
 
+// virsh's --config/--live/--current (and --persistent = live + config where virsh has it).
+inline void declareImpact(po::options_description& opts, bool withPersistent = false) {
+    opts.add_options()("config", "affect next boot")("live", "affect running domain")(
+        "current", "affect current domain");
+    if (withPersistent) opts.add_options()("persistent", "make live change persistent");
+}
+inline Impact impactOf(const po::variables_map& args) {
+    bool both = args.count("persistent") > 0;
+    Impact i{flag(args, "live") || both, flag(args, "config") || both};
+    if (flag(args, "current") && (i.live || i.config))
+        throw Error(ErrorCode::InvalidArg, std::string("Options --current and --") +
+                                               (i.live ? "live" : "config") +
+                                               " are mutually exclusive");
+    return i;
+}
+
 }  // namespace cvirt::shell

@@ -92,19 +92,6 @@ int cmdGetlink(Session& s, const po::variables_map& args) {
                 "interface '" + key + "' not found in domain '" + d.name() + "'");
 }
 
-void declareImpactFlags(po::options_description& opts) {
-    opts.add_options()("config", "affect next boot")("live", "affect running domain")(
-        "current", "affect current domain")("persistent", "make live change persistent");
-}
-Impact impactFlags(const po::variables_map& args) {
-    Impact i{flag(args, "live") || flag(args, "persistent"),
-             flag(args, "config") || flag(args, "persistent")};
-    if (flag(args, "current") && (i.live || i.config))
-        throw Error(ErrorCode::InvalidArg,
-                    "Options --current and --live/--config are mutually exclusive");
-    return i;
-}
-
 std::string escapeAttr(const std::string& v) {
     std::string out;
     for (char c : v) {
@@ -130,7 +117,7 @@ void declareAttachInterface(po::options_description& opts,
         "mac", po::value<std::string>(), "MAC address")("model", po::value<std::string>(),
                                                         "model type");
     pos.add("type", 1).add("source", 1);
-    declareImpactFlags(opts);
+    declareImpact(opts, true);
 }
 int cmdAttachInterface(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
@@ -148,7 +135,7 @@ int cmdAttachInterface(Session& s, const po::variables_map& args) {
     if (!opt("target").empty()) xml += "<target dev='" + opt("target") + "'/>";
     if (!opt("model").empty()) xml += "<model type='" + opt("model") + "'/>";
     xml += "</interface>";
-    d.attachInterface(xml, impactFlags(args), "attach-interface");
+    d.attachInterface(xml, impactOf(args), "attach-interface");
     s.out() << "Interface attached successfully\n\n";
     return 0;
 }
@@ -159,11 +146,11 @@ void declareDetachInterface(po::options_description& opts,
     opts.add_options()("type", po::value<std::string>()->required(), "network interface type")(
         "mac", po::value<std::string>(), "MAC address");
     pos.add("type", 1);
-    declareImpactFlags(opts);
+    declareImpact(opts, true);
 }
 int cmdDetachInterface(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    Impact impact = impactFlags(args);
+    Impact impact = impactOf(args);
     std::string type = args["type"].as<std::string>();
     std::string mac = args.count("mac") ? args["mac"].as<std::string>() : "";
     if (mac.empty()) {
@@ -185,12 +172,12 @@ void declareDeviceFile(po::options_description& opts, po::positional_options_des
     declareDomain(opts, pos);
     opts.add_options()("file", po::value<std::string>()->required(), "XML file");
     pos.add("file", 1);
-    declareImpactFlags(opts);
+    declareImpact(opts, true);
 }
 int cmdAttachDevice(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     std::string file = args["file"].as<std::string>();
-    d.attachInterface(util::readFile(file), impactFlags(args), file);
+    d.attachInterface(util::readFile(file), impactOf(args), file);
     s.out() << "Device attached successfully\n\n";
     return 0;
 }
@@ -204,7 +191,7 @@ int cmdDetachDevice(Session& s, const po::variables_map& args) {
                     file + ": only an <interface> with its <mac address> can be detached");
     char quote = xml[at + 13];
     size_t end = xml.find(quote, at + 14);
-    d.detachInterface(xml.substr(at + 14, end - at - 14), impactFlags(args));
+    d.detachInterface(xml.substr(at + 14, end - at - 14), impactOf(args));
     s.out() << "Device detached successfully\n\n";
     return 0;
 }

@@ -10,20 +10,6 @@ namespace cvirt::shell {
 
 namespace {
 
-void declareImpact(po::options_description& opts) {
-    opts.add_options()("config", "affect next boot")("live", "affect running domain")(
-        "current", "affect current domain");
-}
-
-Impact impactOf(const po::variables_map& args) {
-    Impact i{flag(args, "live"), flag(args, "config")};
-    if (flag(args, "current") && (i.live || i.config))
-        throw Error(ErrorCode::InvalidArg, std::string("Options --current and --") +
-                                               (i.live ? "live" : "config") +
-                                               " are mutually exclusive");
-    return i;
-}
-
 // virsh prints parameters as "%-15s: %s".
 void field(Session& s, std::string_view name, const std::string& value) {
     s.out() << std::left << std::setw(15) << name << ": " << value << "\n";

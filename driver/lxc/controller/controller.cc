@@ -131,7 +131,8 @@ void Controller::start() {
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
-        cgroup::deviceRules(def_);  // a hostdev that is not a device fails here, before clone
+        // a hostdev that is not a device fails here, before clone; installed once the root is built
+        deviceRules_ = cgroup::deviceRules(def_);
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
@@ -238,7 +239,7 @@ void Controller::spawnInit() {
         // container must not (loop-control, the block devices it mounts).
         mine.expect(SyncMsg::RootReady);
         if (cgroup_ && !devicesSet_) {
-            cgroup_->setDevices(cgroup::deviceRules(def_));
+            cgroup_->setDevices(deviceRules_);
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
         }
         go();

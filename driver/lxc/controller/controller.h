@@ -59,6 +59,7 @@ private:
     conf::DomainDef def_;
     std::string sockPath_, pidPath_, xmlPath_, pausedPath_;
     cgroup::HostLayout hostCgroups_;
+    std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
     util::Fd hostNetns_, containerNetns_;
