@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +25,7 @@
 #include "net/netlink.h"
 #include "state/runtime_state.h"
 #include "util/file.h"
+#include "util/stream.h"
 
 namespace cvirt::lxc {
 
@@ -33,38 +33,6 @@ namespace {
 
 constexpr size_t kChildStack = 1 << 20;
 constexpr long kShutdownTimeoutMs = 30000;
-
-long nowMs() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-util::Fd listenOn(const std::string& path) {
-    util::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd) throwSystemError(errno, "cannot create the control socket");
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        throw Error(ErrorCode::OperationFailed, "socket path '" + path + "' is too long");
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    ::unlink(path.c_str());
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
-        ::listen(fd.get(), 16) < 0)
-        throwSystemError(errno, "cannot listen on '" + path + "'");
-    ::chmod(path.c_str(), 0600);
-    return fd;
-}
-
-void writeAllTo(int fd, const char* data, size_t len) {
-    while (len > 0) {
-        ssize_t n = ::write(fd, data, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        data += n;
-        len -= static_cast<size_t>(n);
-    }
-}
 
 void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>& ranges) {
     std::string text;
@@ -148,7 +116,7 @@ void Controller::start() {
             throwSystemError(errno,
                              "cannot hand the console '" + pty_.slavePath + "' to the container");
     }
-    listen_ = listenOn(sockPath_);
+    listen_ = util::listenUnix(sockPath_);
     hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
     network_.release();  // from now on the veths live and die with the namespace
@@ -301,7 +269,7 @@ void Controller::handleConnection() {
         destroyWaiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
         shutdownRequested_ = true;
-        shutdownDeadlineMs_ = nowMs() + kShutdownTimeoutMs;
+        shutdownDeadlineMs_ = util::monotonicMs() + kShutdownTimeoutMs;
         ::kill(initPid_, SIGTERM);
         ::kill(initPid_, SIGPWR);
         reply("ok");
@@ -344,7 +312,7 @@ void Controller::handlePtyOutput() {
         if (::send(console_.get(), buf, static_cast<size_t>(n), MSG_NOSIGNAL) >= 0) return;
         console_.reset();
     }
-    writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(n));  // the domain log
+    util::writeFully(STDOUT_FILENO, {buf, static_cast<size_t>(n)});  // the domain log
 }
 
 void Controller::handleConsoleInput() {
@@ -354,7 +322,7 @@ void Controller::handleConsoleInput() {
         console_.reset();
         return;
     }
-    writeAllTo(pty_.master.get(), buf, static_cast<size_t>(n));
+    util::writeFully(pty_.master.get(), {buf, static_cast<size_t>(n)});
 }
 
 bool Controller::onInitExit(int status) {
@@ -419,10 +387,10 @@ int Controller::run() {
         if (console_) fds[n++] = {console_.get(), POLLIN, 0};
         int timeout = -1;
         if (shutdownDeadlineMs_ >= 0)
-            timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - nowMs()));
+            timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - util::monotonicMs()));
         int rc = ::poll(fds, static_cast<nfds_t>(n), timeout);
         if (rc < 0 && errno != EINTR) break;
-        if (rc == 0 && shutdownDeadlineMs_ >= 0 && nowMs() >= shutdownDeadlineMs_) {
+        if (rc == 0 && shutdownDeadlineMs_ >= 0 && util::monotonicMs() >= shutdownDeadlineMs_) {
             ::kill(initPid_, SIGKILL);  // escalate a shutdown init ignored
             shutdownDeadlineMs_ = -1;
         }
@@ -442,7 +410,7 @@ int Controller::run() {
         char buf[4096];
         ssize_t r = ::read(pty_.master.get(), buf, sizeof buf);
         if (r <= 0) break;
-        writeAllTo(STDOUT_FILENO, buf, static_cast<size_t>(r));
+        util::writeFully(STDOUT_FILENO, {buf, static_cast<size_t>(r)});
     }
     cgroup_.reset();
     releaseNetwork();  // moved host interfaces are back before anyone hears "destroyed"

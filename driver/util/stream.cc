@@ -1,0 +1,67 @@
+#include "util/stream.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cvirt/error.h"
+
+namespace cvirt::util {
+
+namespace {
+
+sockaddr_un addressOf(const std::string& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw Error(ErrorCode::OperationFailed, "socket path '" + path + "' is too long");
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    return addr;
+}
+
+}  // namespace
+
+Fd listenUnix(const std::string& path) {
+    sockaddr_un addr = addressOf(path);
+    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) throwSystemError(errno, "cannot create a socket for '" + path + "'");
+    ::unlink(path.c_str());
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
+        ::listen(fd.get(), 16) < 0)
+        throwSystemError(errno, "cannot listen on '" + path + "'");
+    ::chmod(path.c_str(), 0600);
+    return fd;
+}
+
+Fd connectUnix(const std::string& path, std::string_view what) {
+    sockaddr_un addr = addressOf(path);
+    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) throwSystemError(errno, "cannot create a socket");
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        throwSystemError(errno, "cannot reach " + std::string(what) + " at '" + path + "'");
+    return fd;
+}
+
+bool writeFully(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+long monotonicMs() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace cvirt::util
