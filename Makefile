@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libnl-3-dev libnl-route-3-dev libcap-dev libseccomp-dev libboost-program-options-dev \
   libcppunit-dev busybox-static libxml2-utils \
-  cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev
+  cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev
 
 .PHONY: all deps build build-asan check check-v2 demo bench format clean
 

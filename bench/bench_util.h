@@ -1,9 +1,10 @@
-// Shared by the benchmark programs: durations and medians.
+// Shared by the benchmark programs: durations, medians, memory, temp roots.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,15 @@ inline double us(Clock::duration d) {
 inline double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Proportional set size of a process (/proc/PID/smaps_rollup), -1 when it is gone.
+inline long pssKiB(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("Pss:", 0) == 0) return std::stol(line.substr(4));
+    return -1;
 }
 
 // A fresh directory for an embed root under $TMPDIR (default /tmp). The root holds run/

@@ -22,6 +22,11 @@ if [ "$(id -u)" = 0 ]; then
   echo "== networking: one veth in a bridge, 100 networked containers (bench/net.cc)"
   "$build/bin/cvirt-bench-net" "$build/rootfs/busybox" "${RUNS:-30}" "${NET_SCALE:-100}"
   echo
+  echo "== a tiny VM against a container: start to console prompt, memory (bench/vm.cc)"
+  kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+  "$build/bin/cvirt-bench-vm" "$build/rootfs/busybox" "${kernel:-/boot/vmlinuz}" \
+    "$build/rootfs/guest-initrd.img" "${VM_RUNS:-5}"
+  echo
   echo "== 200 running domains (bench/scale.cc)"
   "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else

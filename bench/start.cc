@@ -30,11 +30,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
+using cvirt::bench::median;
+using cvirt::bench::ms;
+using cvirt::bench::pssKiB;
 using cvirt::bench::tempRoot;
-
-double ms(Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
 
 int runCommand(const std::vector<std::string>& argv) {
     std::vector<char*> a;
@@ -79,14 +78,6 @@ void waitGone(const fs::path& runDir, const std::string& name) {
     close(fd);
 }
 
-long pssKiB(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("Pss:", 0) == 0) return std::stol(line.substr(4));
-    return -1;
-}
-
 // An OCI bundle for crun: the same rootfs, namespaces and /bin/true as the other runs.
 std::string writeCrunBundle(const std::string& dir, const std::string& rootfs) {
     fs::create_directories(dir);
@@ -111,12 +102,6 @@ std::string writeLxcConfig(const std::string& path, const std::string& rootfs) {
                         << "\nlxc.net.0.type = empty\nlxc.mount.auto = proc:mixed\n"
                            "lxc.cgroup.memory.limit_in_bytes = 64M\nlxc.init.cmd = /bin/true\n";
     return path;
-}
-
-double median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace

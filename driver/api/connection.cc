@@ -9,6 +9,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain.h"
 #include "lxc/backend.h"
+#include "qemu/backend.h"
 #include "state/domain_lock.h"
 #include "util/uuid.h"
 
@@ -337,6 +338,13 @@ DomainInfo Domain::info() const {
             info.usedMemKiB = st.memoryBytes / 1024;
         } catch (const Error&) {
             // the domain may have stopped meanwhile: the configured values stand
+        }
+    } else if (info.summary.id) {
+        // A running VM: CPU time of qemu, the guest's memory from the balloon.
+        if (auto live = d.runtime.find(name_)) {
+            qemu::VmUsage u = qemu::usage(d.paths, name_, live->initPid);
+            info.cpuTimeNs = u.cpuTimeNs;
+            if (u.balloonKiB) info.usedMemKiB = *u.balloonKiB;
         }
     }
     return info;

@@ -6,7 +6,9 @@
 #include "cvirt/connection.h"
 #include "lxc/backend.h"
 #include "lxc/enter.h"
+#include "qemu/backend.h"
 #include "state/domain_lock.h"
+#include "supervisor/client.h"
 
 namespace cvirt {
 
@@ -18,10 +20,8 @@ DriverState& driverOrThrow(ConnectionImpl& impl, const std::string& name) {
     return *d;
 }
 
-void requireLxc(const DriverState& d, const std::string& name) {
-    if (d.paths.kind != state::DriverKind::Lxc)
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "domain '" + name + "': the qemu backend is not available yet");
+bool isVm(const DriverState& d) {
+    return d.paths.kind == state::DriverKind::Qemu;
 }
 
 int nextId(DriverState& d) {
@@ -30,10 +30,12 @@ int nextId(DriverState& d) {
 }
 
 void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
-    requireLxc(d, def.name);
     if (d.runtime.find(def.name))
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
-    lxc::start(uri, d.paths, def, nextId(d));
+    if (isVm(d))
+        qemu::start(uri, d.paths, def, nextId(d));
+    else
+        lxc::start(uri, d.paths, def, nextId(d));
 }
 
 state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
@@ -75,19 +77,19 @@ Domain Connection::create(std::string_view xml, std::string_view filename) {
 void Domain::destroy() {
     DriverState& d = driverOrThrow(*conn_, name_);
     requireRunning(d, name_);
-    lxc::destroy(d.paths, name_);
+    supervisor::destroy(d.paths, name_);
 }
 
 void Domain::shutdown() {
     DriverState& d = driverOrThrow(*conn_, name_);
     requireRunning(d, name_);
-    lxc::shutdown(d.paths, name_);
+    supervisor::shutdown(d.paths, name_);
 }
 
 void Domain::reboot() {
     DriverState& d = driverOrThrow(*conn_, name_);
     requireRunning(d, name_);
-    lxc::reboot(d.paths, name_);
+    supervisor::reboot(d.paths, name_);
 }
 
 namespace {
@@ -104,6 +106,10 @@ void Domain::suspend() {
     auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
     if (requireRunning(d, name_).paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already paused");
+    if (isVm(d)) {
+        qemu::monitor(d.paths, name_, "stop");  // the controller marks it paused (STOP event)
+        return;
+    }
     domainCgroup(*conn_, d, name_).freeze(true);
     d.runtime.setPaused(name_, true);
 }
@@ -113,6 +119,10 @@ void Domain::resume() {
     auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
     if (!requireRunning(d, name_).paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not paused");
+    if (isVm(d)) {
+        qemu::monitor(d.paths, name_, "cont");
+        return;
+    }
     domainCgroup(*conn_, d, name_).freeze(false);
     d.runtime.setPaused(name_, false);
 }
@@ -120,7 +130,7 @@ void Domain::resume() {
 int Domain::openConsole(bool force) {
     DriverState& d = driverOrThrow(*conn_, name_);
     requireRunning(d, name_);
-    return lxc::openConsole(d.paths, name_, force).release();
+    return supervisor::openConsole(d.paths, name_, force).release();
 }
 
 int Domain::initPid() const {
@@ -130,12 +140,24 @@ int Domain::initPid() const {
 
 int Domain::exec(const std::vector<std::string>& argv) {
     DriverState& d = driverOrThrow(*conn_, name_);
+    if (isVm(d))
+        throw Error(ErrorCode::OperationInvalid,
+                    "domain '" + name_ + "' is a virtual machine: use its console");
     state::LiveDomain live = requireRunning(d, name_);
     auto xml = d.runtime.liveXml(name_);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
     auto cg = conn_->cgroupOf(def);
     return lxc::runInside(live.initPid, def, argv, &cg);
+}
+
+std::string Domain::qemuMonitorCommand(std::string_view commandJson) {
+    DriverState& d = driverOrThrow(*conn_, name_);
+    if (!isVm(d))
+        throw Error(ErrorCode::OperationInvalid,
+                    "domain '" + name_ + "' is not a qemu domain: it has no monitor");
+    requireRunning(d, name_);
+    return qemu::monitorText(d.paths, name_, std::string(commandJson));
 }
 
 std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,

@@ -1,5 +1,6 @@
-// Usage counters of a domain: from its cgroup (CPU, memory, pids, block I/O) and the host
-// side of its network devices. One live XML parse and a handful of small reads per domain.
+// Usage counters of a domain: from its cgroup (CPU, memory, pids, block I/O) or, for a VM,
+// the qemu process and QMP; and the host side of its network devices. One live XML parse and a
+// handful of small reads per domain.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include "conf/domain.h"
 #include "cvirt/connection.h"
 #include "net/netlink.h"
+#include "qemu/backend.h"
 #include "util/file.h"
 
 namespace cvirt {
@@ -18,6 +20,21 @@ std::string blockName(const std::string& majMin) {
     std::error_code ec;
     std::filesystem::path target = std::filesystem::read_symlink("/sys/dev/block/" + majMin, ec);
     return ec ? majMin : target.filename().string();
+}
+
+// The host end of a veth or tap counts the other way round: what it receives, the guest
+// sent.
+void addInterfaceStats(const conf::DomainDef& def, DomainStats& st) {
+    std::optional<net::Netlink> nl;
+    for (const auto& iface : def.interfaces) {
+        if (iface.targetDev.empty()) continue;
+        if (!nl) nl = net::Netlink::open();
+        auto link = nl->link(iface.targetDev);
+        if (!link) continue;
+        st.interfaces.push_back({iface.targetDev, link->txBytes, link->txPackets, link->txErrors,
+                                 link->txDropped, link->rxBytes, link->rxPackets, link->rxErrors,
+                                 link->rxDropped});
+    }
 }
 
 }  // namespace
@@ -36,7 +53,19 @@ DomainStats Domain::stats() const {
     if (!def) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     st.maxMemoryKiB = def->memory.kib;
     st.currentMemoryKiB = def->currentMemory ? def->currentMemory->kib : def->memory.kib;
-    if (!live || d->paths.kind != state::DriverKind::Lxc) return st;
+    if (!live) return st;
+    if (d->paths.kind == state::DriverKind::Qemu) {
+        if (auto running = d->runtime.find(name_)) {
+            qemu::VmUsage u = qemu::usage(d->paths, name_, running->initPid);
+            st.cpuTimeNs = u.cpuTimeNs;
+            st.cpuUserNs = u.cpuUserNs;
+            st.cpuSystemNs = u.cpuSystemNs;
+            st.usedMemoryKiB = u.rssKiB;
+            if (u.balloonKiB) st.currentMemoryKiB = *u.balloonKiB;
+        }
+        addInterfaceStats(*def, st);
+        return st;
+    }
 
     try {
         auto cg = conn_->cgroupOf(*def).stats();
@@ -54,18 +83,7 @@ DomainStats Domain::stats() const {
     } catch (const Error&) {
         // stopped meanwhile: zero counters
     }
-    std::optional<net::Netlink> nl;
-    for (const auto& iface : def->interfaces) {
-        if (iface.targetDev.empty()) continue;
-        if (!nl) nl = net::Netlink::open();
-        auto link = nl->link(iface.targetDev);
-        if (!link) continue;
-        // The host end of a veth counts the other way round: what it receives, the
-        // container sent.
-        st.interfaces.push_back({iface.targetDev, link->txBytes, link->txPackets, link->txErrors,
-                                 link->txDropped, link->rxBytes, link->rxPackets, link->rxErrors,
-                                 link->rxDropped});
-    }
+    addInterfaceStats(*def, st);
     return st;
 }
 

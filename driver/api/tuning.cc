@@ -6,6 +6,7 @@
 #include "conf/cpuset.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
+#include "qemu/backend.h"
 #include "state/domain_lock.h"
 
 namespace cvirt {
@@ -65,6 +66,23 @@ void applyTuning(conf::DomainDef& def, const Tuning& t, bool live) {
         def.cputune.emulatorpinCpuset.clear();
     }
     setOrClear(def.cvirtResources.pidsMax, t.pidsMax);
+}
+
+// A running VM changes its memory through the balloon, and nothing else: qemu runs
+// outside any cgroup of cvirt's.
+void setBalloon(const DriverState& d, const std::string& name, const Tuning& change) {
+    Tuning rest = change;
+    rest.memoryKiB.reset();
+    rest.blkioDevices.clear();
+    if (rest.maxMemoryKiB || rest.hardLimitKiB || rest.softLimitKiB || rest.swapHardLimitKiB ||
+        rest.cpuShares || rest.vcpuPeriod || rest.vcpuQuota || rest.blkioWeight || rest.cpuset ||
+        rest.pidsMax || !change.blkioDevices.empty())
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "domain '" + name +
+                        "': a running qemu domain changes only its memory (balloon); use "
+                        "--config for the rest");
+    if (change.memoryKiB)
+        qemu::monitor(d.paths, name, "balloon", {{"value", *change.memoryKiB * 1024}});
 }
 
 }  // namespace
@@ -127,6 +145,8 @@ void Domain::tune(const Tuning& change, Impact impact) {
         if (d->paths.kind == state::DriverKind::Lxc) {
             conn_->cgroupOf(*liveBefore)
                 .change(cgroup::limitsFor(*liveBefore), cgroup::limitsFor(*liveAfter));
+        } else {
+            setBalloon(*d, name_, change);
         }
         d->runtime.replaceLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running->id}));
     }

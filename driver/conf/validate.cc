@@ -136,6 +136,30 @@ bool validAddress(const std::string& text, std::optional<IpFamily> family, IpFam
     return !family || *family == *detected;
 }
 
+// What the qemu backend can run: the rest is refused at define, not at start.
+void checkVirtualMachine(const Checker& c, const DomainDef& d) {
+    const std::string type(kDomainTypeNames.name(d.type));
+    for (const auto& disk : d.disks)
+        if (disk.targetBus && *disk.targetBus != DiskBus::Virtio && *disk.targetBus != DiskBus::Ide)
+            c.fail("disk bus '" + std::string(kDiskBusNames.name(*disk.targetBus)) +
+                       "' is not supported for " + type + " domains (use virtio or ide)",
+                   0, "disk");
+    for (const auto& n : d.interfaces)
+        if (n.type == NetType::Direct || n.type == NetType::Hostdev)
+            c.fail("interface type '" + std::string(kNetTypeNames.name(n.type)) +
+                       "' is not supported for " + type +
+                       " domains (use bridge, network or ethernet)",
+                   n.line, "interface");
+    if (d.serials.size() > 1)
+        c.fail("only one serial port is supported for " + type + " domains", 0, "serial");
+    if (!d.filesystems.empty())
+        c.fail("<filesystem> is not supported for " + type + " domains (use <disk>)",
+               d.filesystems.front().line, "filesystem");
+    if (!d.hostdevs.empty())
+        c.fail("<hostdev> is not supported for " + type + " domains", 0, "hostdev");
+    if (!d.idmap.empty()) c.fail("<idmap> is only for lxc domains", 0, "idmap");
+}
+
 void checkInterfaces(const Checker& c, const DomainDef& d) {
     std::map<std::string, int> macs, guests, targets;
     for (const auto& n : d.interfaces) {
@@ -247,6 +271,7 @@ void validate(const DomainDef& def, std::string_view filename) {
                    0, "os");
         if (def.os.kernel.empty() && def.disks.empty())
             c.fail("a virtual machine needs <kernel> or a <disk> to boot from", 0, "os");
+        checkVirtualMachine(c, def);
     }
 
     if (!def.idmap.uid.empty() || !def.idmap.gid.empty()) {

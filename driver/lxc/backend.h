@@ -1,5 +1,5 @@
-// The driver side of the LXC backend: starts a controller per domain and talks to it over
-// its control socket. Callers hold the domain lock.
+// The driver side of the LXC backend: which controller to start, and what a dead one left.
+// Talking to a running controller is supervisor/client.h. Callers hold the domain lock.
 #pragma once
 
 #include <filesystem>
@@ -7,7 +7,6 @@
 
 #include "conf/domain_def.h"
 #include "state/uri.h"
-#include "util/fd.h"
 
 namespace cvirt::lxc {
 
@@ -15,15 +14,6 @@ namespace cvirt::lxc {
 // controller's reason otherwise, with nothing left behind.
 void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
            int id);
-// Kills every process of the container; returns once the controller removed everything.
-void destroy(const state::DriverPaths& paths, const std::string& name);
-// Asks init to stop (SIGTERM and SIGPWR); the controller escalates to SIGKILL after a timeout.
-void shutdown(const state::DriverPaths& paths, const std::string& name);
-// Restarts the container in place (same id); returns once it runs again.
-void reboot(const state::DriverPaths& paths, const std::string& name);
-// A connection to the console stream; throws if another client holds it and !force.
-util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
-
 // Removes what a controller that died (kill -9, crash) left behind: processes in the
 // domain cgroup and the cgroup itself. Never throws.
 void cleanupAfterCrash(const std::filesystem::path& root, const std::string& liveXml) noexcept;

@@ -152,6 +152,13 @@ void launchDnsmasq(const conf::NetworkDef& def, const fs::path& runDir) {
 
 }  // namespace
 
+std::string bridgeOfActiveNetwork(const fs::path& runDir, const std::string& network) {
+    fs::path live = runDir / (network + ".xml");
+    auto xml = util::readFileIfExists(live);
+    if (!xml) throw Error(ErrorCode::OperationInvalid, "network '" + network + "' is not active");
+    return conf::parseNetwork(*xml, live.string(), false).bridge;
+}
+
 std::string nftTableName(const std::string& network) {
     std::string t = "cvirt_";
     for (char c : network)

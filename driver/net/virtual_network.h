@@ -16,6 +16,10 @@ namespace cvirt::net {
 
 namespace fs = std::filesystem;
 
+// The bridge of active network `network` (from its live XML in `runDir`); throws
+// "network 'x' is not active" when it does not run.
+std::string bridgeOfActiveNetwork(const fs::path& runDir, const std::string& network);
+
 // The nftables table of a network ("cvirt_NAME", family inet).
 std::string nftTableName(const std::string& network);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cvirt::util {
@@ -10,11 +11,30 @@ namespace cvirt::util {
 // Throws naming the variable when none is found.
 std::string helperPath(const std::string& name, const char* envVar);
 
+struct ProcessOptions {
+    std::string_view input;  // written to the child's stdin, which is then closed
+    long timeoutMs = 0;      // 0: wait as long as it takes
+};
+
 struct ProcessResult {
-    int status = -1;  // exit code; 128 + signal when killed
+    int status = -1;        // exit code; 128 + signal when killed
+    int termSignal = 0;     // the signal that ended it; 0 when it exited
+    bool timedOut = false;  // the deadline passed: its process group was killed (SIGKILL)
     std::string out, err;
 };
-// Runs argv (argv[0] a path or a name found on $PATH) with `input` on stdin; waits.
-ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& input = {});
+
+// Runs argv (argv[0] a path or a name found on $PATH) in a process group of its own, with
+// default signal dispositions, and waits for it. Input is written and both outputs are read
+// in one poll loop: a child that never reads its stdin, or exits before reading all of it,
+// neither blocks the caller nor raises SIGPIPE in it. Output is collected until the child
+// exits; what a process it left behind writes later is not waited for. At the deadline the
+// whole group is killed and the result says so. Throws only when the child cannot be made.
+// Name the type at the call, `runProcess(argv, ProcessOptions{.timeoutMs = 500})`: GCC finds a
+// bare designated list ambiguous with the string overload.
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& opts);
+inline ProcessResult runProcess(const std::vector<std::string>& argv,
+                                const std::string& input = {}) {
+    return runProcess(argv, ProcessOptions{.input = input});
+}
 
 }  // namespace cvirt::util

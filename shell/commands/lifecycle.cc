@@ -5,6 +5,7 @@
 #include "commands/common.h"
 #include "cvirt/error.h"
 #include "engine/console_client.h"
+#include "qemu/qmp.h"
 #include "util/fd.h"
 #include "util/file.h"
 
@@ -129,6 +130,43 @@ int cmdAutostartRun(Session& s, const po::variables_map&) {
 
 void declareNothing(po::options_description&, po::positional_options_description&) {}
 
+void declareMonitor(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("domain", po::value<std::string>()->required(), "domain name, id or uuid")(
+        "hmp", "command is in human monitor protocol")(
+        "pretty", "pretty-print any qemu monitor protocol output")(
+        "return-value", "extract the value of the 'return' key from the returned string")(
+        "cmd", po::value<std::vector<std::string>>()->required(), "command");
+    pos.add("domain", 1).add("cmd", -1);
+}
+// virsh qemu-monitor-command: QMP passthrough (or HMP through human-monitor-command).
+int cmdMonitor(Session& s, const po::variables_map& args) {
+    Domain d = lookupDomain(s, args);
+    std::string cmd;
+    for (const auto& part : args["cmd"].as<std::vector<std::string>>())
+        cmd += (cmd.empty() ? "" : " ") + part;
+    if (flag(args, "hmp"))
+        cmd =
+            qemu::Json{{"execute", "human-monitor-command"}, {"arguments", {{"command-line", cmd}}}}
+                .dump();
+    qemu::Json answer = qemu::Json::parse(d.qemuMonitorCommand(cmd), nullptr, false);
+    if (answer.is_discarded())
+        throw Error(ErrorCode::OperationFailed, "unreadable answer from the monitor");
+    if (answer.contains("error"))
+        throw Error(ErrorCode::OperationFailed,
+                    "internal error: unable to execute QEMU command '" + cmd +
+                        "': " + answer["error"].value("desc", std::string("failed")));
+    if (flag(args, "hmp")) {
+        s.out() << answer["return"].get<std::string>();
+        return 0;
+    }
+    const qemu::Json& shown = flag(args, "return-value") ? answer["return"] : answer;
+    if (shown.is_string())
+        s.out() << shown.get<std::string>() << "\n";
+    else
+        s.out() << (flag(args, "pretty") ? shown.dump(2) : shown.dump()) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 std::vector<Command> lifecycleCommands() {
@@ -138,16 +176,19 @@ std::vector<Command> lifecycleCommands() {
         {"create", "domain", "create a domain from an XML file",
          "Create a domain (transient: it has no persistent config).", declareCreate, cmdCreate},
         {"destroy", "domain", "destroy (stop) a domain",
-         "Forcefully stop a given domain: every process of the container is killed.", declareDomain,
-         cmdDestroy, Complete::Domain},
+         "Forcefully stop a given domain: every process of a container, or the VM's qemu, is "
+         "killed.",
+         declareDomain, cmdDestroy, Complete::Domain},
         {"shutdown", "domain", "gracefully shutdown a domain",
-         "Ask the domain's init to stop (SIGTERM, SIGPWR); it is killed after a timeout.",
+         "Ask the domain to stop: a container's init gets SIGTERM and SIGPWR, a VM the ACPI power "
+         "button; it is killed after shutdown_timeout.",
          declareShutdown, cmdShutdown, Complete::Domain},
-        {"reboot", "domain", "reboot a domain", "Restart a running domain in place (same id).",
-         declareDomain, cmdReboot, Complete::Domain},
-        {"suspend", "domain", "suspend a domain",
-         "Freeze every process of a running domain (cgroup freezer).", declareDomain, cmdSuspend,
+        {"reboot", "domain", "reboot a domain",
+         "Restart a running domain in place (same id; a VM is reset).", declareDomain, cmdReboot,
          Complete::Domain},
+        {"suspend", "domain", "suspend a domain",
+         "Freeze every process of a running container (cgroup freezer) or a VM's CPUs.",
+         declareDomain, cmdSuspend, Complete::Domain},
         {"resume", "domain", "resume a domain", "Thaw a suspended domain.", declareDomain,
          cmdResume, Complete::Domain},
         {"console", "domain", "connect to the guest console",
@@ -160,6 +201,10 @@ std::vector<Command> lifecycleCommands() {
          "Run a command in every namespace of a running container, stdio passed through; "
          "returns its exit status.",
          declareEnter, cmdEnter, Complete::Domain},
+        {"qemu-monitor-command", "domain", "QEMU Monitor Command",
+         "Send a QMP command (JSON) to a running VM's monitor and print qemu's answer; --hmp "
+         "sends a human monitor command.",
+         declareMonitor, cmdMonitor, Complete::Domain},
         {"autostart-run", "domain", "start every autostart domain",
          "Start the networks, then the domains, marked autostart that are not running (for a boot "
          "service).",

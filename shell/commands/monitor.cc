@@ -45,12 +45,17 @@ int cmdList(Session& s, const po::variables_map& args) {
         }
         return 0;
     }
-    std::vector<std::string> header = {"Id", "Name", "State"};
+    // A connection to both backends (cvirt://) says which one holds each domain.
+    const bool mixed = s.connection().uri().rfind("cvirt:", 0) == 0;
+    std::vector<std::string> header = {"Id", "Name"};
+    if (mixed) header.push_back("Type");
+    header.push_back("State");
     if (flag(args, "title")) header.push_back("Title");
     Table t(header);
     for (const auto* d : shown) {
-        std::vector<std::string> row = {d->id ? std::to_string(*d->id) : "-", d->name,
-                                        std::string(stateName(d->state))};
+        std::vector<std::string> row = {d->id ? std::to_string(*d->id) : "-", d->name};
+        if (mixed) row.push_back(d->type);
+        row.push_back(std::string(stateName(d->state)));
         if (flag(args, "title")) row.push_back(d->title);
         t.add(std::move(row));
     }

@@ -1,5 +1,6 @@
 // State of one cvirsh run: the URI, the connection (opened on first use, so `help` works
-// without one), the output streams and whether the interactive loop should end.
+// without one; an interactive session then runs the reconnect hooks, Connection::reattach),
+// the output streams and whether the interactive loop should end.
 #pragma once
 
 #include <iostream>

@@ -25,17 +25,6 @@ namespace {
 bool have(const char* tool) {
     return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
 }
-std::string shell(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    char buf[256];
-    while (p && std::fgets(buf, sizeof buf, p))
-        out += buf;
-    if (p) ::pclose(p);
-    while (!out.empty() && out.back() == '\n')
-        out.pop_back();
-    return out;
-}
 }  // namespace
 
 class FilesystemsTest : public ContainerFixture {

@@ -42,4 +42,7 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::string& input = {},
               const std::vector<std::string>& extraEnv = {});
 
+// stdout of `sh -c cmd`, trailing newlines removed.
+std::string shell(const std::string& cmd);
+
 }  // namespace cvirt::testenv

@@ -232,11 +232,13 @@ public:
     // domif-setlink: `iface` is the host device or the MAC; up or down, per `impact`.
     void setInterfaceLink(std::string_view iface, bool up, Impact impact = {});
 
-    // Pid of the container's init, as seen from the host (running containers only).
+    // Pid of the container's init (of qemu for a VM), as seen from the host.
     int initPid() const;
     // Runs argv inside every namespace of the running container, stdio passed through.
     // Returns the command's exit status.
     int exec(const std::vector<std::string>& argv);
+    // qemu-monitor-command: one QMP command (JSON text) to a running VM; qemu's JSON answer.
+    std::string qemuMonitorCommand(std::string_view commandJson);
 
 private:
     friend class Connection;
@@ -280,6 +282,11 @@ public:
     // Starts every autostart network that is not active; reports failures to `onError`.
     std::vector<std::string> autostartNetworks(void (*onError)(const std::string& name,
                                                                const Error& error) = nullptr);
+    // libvirt's reconnect: runs the driver's hook script as `NAME reconnect begin -` with the
+    // live XML of every running domain of every driver of this connection. Called when an
+    // interactive shell opens its connection. A hook that fails is reported on stderr and
+    // changes nothing; only an unreadable or invalid cvirt.conf throws.
+    void reattach();
     std::vector<std::string> domainNames() const;  // for completion; sorted
 
 private:

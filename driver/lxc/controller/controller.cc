@@ -24,6 +24,8 @@
 #include "lxc/sync.h"
 #include "net/netlink.h"
 #include "state/runtime_state.h"
+#include "supervisor/protocol.h"
+#include "supervisor/pty.h"
 #include "util/file.h"
 #include "util/stream.h"
 
@@ -32,7 +34,6 @@ namespace cvirt::lxc {
 namespace {
 
 constexpr size_t kChildStack = 1 << 20;
-constexpr long kShutdownTimeoutMs = 30000;
 
 void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>& ranges) {
     std::string text;
@@ -77,22 +78,29 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
 }  // namespace
 
 Controller::Controller(ControllerOptions opts, conf::DomainDef def)
-    : opts_(std::move(opts)), def_(std::move(def)) {
-    const auto& run = opts_.paths.runDir;
-    sockPath_ = (run / (def_.name + ".sock")).string();
-    pidPath_ = (run / (def_.name + ".pid")).string();
-    xmlPath_ = (run / (def_.name + ".xml")).string();
-    pausedPath_ = (run / (def_.name + ".paused")).string();
-}
+    : opts_(std::move(opts)), def_(std::move(def)), files_(opts_.paths, def_.name) {}
 
 Controller::~Controller() {
+    tearDown(false);
+}
+
+void Controller::tearDown(bool ran) noexcept {
+    if (tornDown_) return;
+    tornDown_ = true;
     killInit();
-    releaseNetwork();
+    hooks_.stopped(def_);
     cgroup_.reset();  // kills stragglers, removes the directories
-    removeLiveState();
+    releaseNetwork();
+    network_ = net::DomainNetwork();  // host ends of a start that failed
+    // The reason first: a reader that sees the live state gone must also see why.
+    if (ran) files_.setStopReason(static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
+    files_.remove();
+    hooks_.release(def_);
 }
 
 void Controller::start() {
+    hooks_.prepare(opts_.paths, opts_.root, def_);  // a failure from here on still runs
+                                                    // stopped and release, as libvirt's
     util::makeDirs(opts_.paths.runDir, 0755);
     hostCgroups_ = cgroup::detectHost();
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
@@ -104,7 +112,11 @@ void Controller::start() {
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
-    pty_ = Pty::open();
+    {
+        supervisor::Pty pty = supervisor::Pty::open();
+        consolePath_ = pty.slavePath;
+        console_ = supervisor::ConsoleProxy(std::move(pty.master));
+    }
     if (!def_.idmap.empty()) {
         // The container's root must be able to open its console.
         auto rootOf = [](const std::vector<conf::IdmapRange>& ranges) -> int {
@@ -112,15 +124,17 @@ void Controller::start() {
                 if (r.start == 0) return static_cast<int>(r.target);
             return -1;
         };
-        if (::chown(pty_.slavePath.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
+        if (::chown(consolePath_.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
             throwSystemError(errno,
-                             "cannot hand the console '" + pty_.slavePath + "' to the container");
+                             "cannot hand the console '" + consolePath_ + "' to the container");
     }
-    listen_ = util::listenUnix(sockPath_);
+    listen_ = util::listenUnix(files_.socketPath());
     hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
     network_.release();  // from now on the veths live and die with the namespace
-    writeLiveState(true);
+    files_.writePids(initPid_);
+    files_.writeXml(def_, opts_.id);
+    hooks_.started(def_, opts_.id);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
 
@@ -129,7 +143,7 @@ void Controller::spawnInit() {
     ChildContext ctx;
     ctx.def = &def_;
     ctx.sync = &theirs;
-    ctx.consolePath = pty_.slavePath;
+    ctx.consolePath = consolePath_;
     ctx.userns = !def_.idmap.empty();
     if (cgroup_) ctx.cgroups = &hostCgroups_;
     bool movesDevices = std::any_of(def_.hostdevs.begin(), def_.hostdevs.end(),
@@ -194,6 +208,9 @@ void Controller::spawnInit() {
                 def_.interfaces[p.index].guestDev = p.guestName;
             }
         }
+        // Cgroup, console and host network exist; nothing of init runs yet. A restart after
+        // a guest reboot is no new start: no hooks then.
+        if (!hooks_.running()) hooks_.start(def_);
         auto go = [&] {
             try {
                 mine.send(SyncMsg::Continue);
@@ -215,21 +232,9 @@ void Controller::spawnInit() {
         mine.waitExec();
     } catch (Error& e) {
         killInit();
+        if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
         throw std::move(e).withContext("container init");
     }
-}
-
-void Controller::writeLiveState(bool withXml) {
-    util::writeFileReplace(
-        pidPath_, std::to_string(::getpid()) + " " + std::to_string(initPid_) + "\n", 0644);
-    // The live XML is written last: its presence is what "running" means to readers. After a
-    // restart it stays as it is: live changes (setmem, schedinfo) made since are kept.
-    if (withXml) util::writeFileReplace(xmlPath_, conf::formatDomain(def_, {.id = opts_.id}), 0600);
-}
-
-void Controller::removeLiveState() noexcept {
-    for (const std::string* p : {&xmlPath_, &pidPath_, &sockPath_})
-        ::unlink(p->c_str());
 }
 
 void Controller::releaseNetwork() noexcept {
@@ -251,17 +256,8 @@ void Controller::killInit() noexcept {
 void Controller::handleConnection() {
     util::Fd client(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!client) return;
-    timeval tv{1, 0};
-    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::string line;
-    char c;
-    while (line.size() < 128 && ::read(client.get(), &c, 1) == 1 && c != '\n')
-        line += c;
-    auto reply = [&](std::string_view text) {
-        std::string r(text);
-        r += '\n';
-        ::send(client.get(), r.data(), r.size(), MSG_NOSIGNAL);
-    };
+    std::string line = supervisor::readRequest(client.get(), 128);
+    auto reply = [&](std::string_view text) { supervisor::reply(client.get(), text); };
     if (line == "destroy") {
         destroyRequested_ = true;
         ::kill(initPid_, SIGKILL);
@@ -269,7 +265,8 @@ void Controller::handleConnection() {
         destroyWaiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
         shutdownRequested_ = true;
-        shutdownDeadlineMs_ = util::monotonicMs() + kShutdownTimeoutMs;
+        if (hooks_.config().shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
+            shutdownDeadlineMs_ = util::monotonicMs() + hooks_.config().shutdownTimeoutSec * 1000L;
         ::kill(initPid_, SIGTERM);
         ::kill(initPid_, SIGPWR);
         reply("ok");
@@ -278,15 +275,8 @@ void Controller::handleConnection() {
         ::kill(initPid_, SIGKILL);
         thaw();
         destroyWaiters_.push_back(std::move(client));  // answered when running again
-    } else if (line == "console" || line == "console force") {
-        if (console_ && line != "console force") {
-            reply("error the console is in use by another client (use --force)");
-            return;
-        }
-        reply("ok");
-        timeval none{0, 0};
-        ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
-        console_ = std::move(client);  // a forced takeover closes the old client
+    } else if (supervisor::isConsoleRequest(line)) {
+        console_.handleRequest(std::move(client), line);
     } else if (line == "ping") {
         reply("ok " + std::to_string(initPid_));
     } else {
@@ -295,34 +285,13 @@ void Controller::handleConnection() {
 }
 
 void Controller::thaw() noexcept {
-    if (::access(pausedPath_.c_str(), F_OK) != 0 || !cgroup_) return;
+    if (::access(files_.pausedPath().c_str(), F_OK) != 0 || !cgroup_) return;
     try {
         cgroup_->freeze(false);
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
-    ::unlink(pausedPath_.c_str());
-}
-
-void Controller::handlePtyOutput() {
-    char buf[16384];
-    ssize_t n = ::read(pty_.master.get(), buf, sizeof buf);
-    if (n <= 0) return;
-    if (console_) {
-        if (::send(console_.get(), buf, static_cast<size_t>(n), MSG_NOSIGNAL) >= 0) return;
-        console_.reset();
-    }
-    util::writeFully(STDOUT_FILENO, {buf, static_cast<size_t>(n)});  // the domain log
-}
-
-void Controller::handleConsoleInput() {
-    char buf[4096];
-    ssize_t n = ::read(console_.get(), buf, sizeof buf);
-    if (n <= 0) {
-        console_.reset();
-        return;
-    }
-    util::writeFully(pty_.master.get(), {buf, static_cast<size_t>(n)});
+    files_.setPaused(false);
 }
 
 bool Controller::onInitExit(int status) {
@@ -364,8 +333,8 @@ bool Controller::onInitExit(int status) {
             }
             spawnInit();
             network_.release();
-            writeLiveState(false);
-            destroyWaiters_.clear();  // a reboot request is answered by the close
+            files_.writePids(initPid_);  // the live XML stays: live changes since are kept
+            destroyWaiters_.clear();     // a reboot request is answered by the close
             return true;
         } catch (const Error& e) {
             std::cerr << "cvirt-lxc-controller: restart of '" << def_.name
@@ -382,9 +351,9 @@ int Controller::run() {
         pollfd fds[4];
         int n = 0;
         fds[n++] = {initPidfd_.get(), POLLIN, 0};
-        fds[n++] = {pty_.master.get(), POLLIN, 0};
+        fds[n++] = {console_.masterFd(), POLLIN, 0};
         fds[n++] = {listen_.get(), POLLIN, 0};
-        if (console_) fds[n++] = {console_.get(), POLLIN, 0};
+        if (console_.clientFd() >= 0) fds[n++] = {console_.clientFd(), POLLIN, 0};
         int timeout = -1;
         if (shutdownDeadlineMs_ >= 0)
             timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - util::monotonicMs()));
@@ -394,8 +363,8 @@ int Controller::run() {
             ::kill(initPid_, SIGKILL);  // escalate a shutdown init ignored
             shutdownDeadlineMs_ = -1;
         }
-        if (fds[1].revents & POLLIN) handlePtyOutput();
-        if (n > 3 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) handleConsoleInput();
+        if (fds[1].revents & POLLIN) console_.onOutput();
+        if (n > 3 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) console_.onInput();
         if (fds[2].revents & POLLIN) handleConnection();
         if (fds[0].revents & POLLIN) {
             int status = 0;
@@ -403,26 +372,10 @@ int Controller::run() {
             if (r == initPid_ && !onInitExit(status)) break;
         }
     }
-    // Drain what the container printed last into the log.
-    while (true) {
-        pollfd p{pty_.master.get(), POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) break;
-        char buf[4096];
-        ssize_t r = ::read(pty_.master.get(), buf, sizeof buf);
-        if (r <= 0) break;
-        util::writeFully(STDOUT_FILENO, {buf, static_cast<size_t>(r)});
-    }
-    cgroup_.reset();
-    releaseNetwork();  // moved host interfaces are back before anyone hears "destroyed"
-    // The reason first: a reader that sees the live state gone must also see why.
-    try {
-        state::RuntimeState(opts_.paths)
-            .setShutoffReason(def_.name,
-                              static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
-    } catch (const Error& e) {
-        std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
-    }
-    removeLiveState();
+    console_.drain();  // what the container printed last, into the log
+    // Moved host interfaces are back, and the release hook has run, before anyone hears
+    // "destroyed".
+    tearDown(true);
     destroyWaiters_.clear();  // destroy callers see EOF: everything is gone
     return 0;
 }

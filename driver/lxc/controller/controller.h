@@ -1,6 +1,7 @@
 // The supervisor of one running container (one process per domain, outliving the shell).
 // Owns the pty master, the control socket and the container's init; removes every state
-// file it wrote when the container ends, whatever the path.
+// file it wrote when the container ends, whatever the path. Runs the driver's hook script
+// (hooks/hooks.h) at libvirt's points: prepare and start (fatal), started, stopped, release.
 #pragma once
 
 #include <sys/types.h>
@@ -11,9 +12,11 @@
 
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
-#include "lxc/pty.h"
 #include "net/interfaces.h"
 #include "state/uri.h"
+#include "supervisor/console.h"
+#include "supervisor/domain_hooks.h"
+#include "supervisor/live_files.h"
 #include "util/fd.h"
 
 namespace cvirt::lxc {
@@ -34,39 +37,44 @@ public:
     Controller(ControllerOptions opts, conf::DomainDef def);
     ~Controller();
 
-    // Creates the pty, the control socket and the container; returns once init runs.
-    // Throws the reason; whatever was made is removed by then.
+    // Runs the prepare hook, creates the pty, the control socket and the container (the start
+    // hook runs once its cgroup and host network exist, before init is let go); returns once
+    // init runs. Throws the reason (a hook's failure as the hook's HookFailed error); the
+    // destructor then removes whatever was made and runs the stopped and release hooks, as
+    // libvirt's cleanup of a failed start does.
     void start();
-    // Serves console and control clients until the container is gone. Returns the exit code.
+    // Serves console and control clients until the container is gone, then removes
+    // everything; every hook has run when destroy callers are answered. Returns the exit code.
     int run();
 
 private:
     void spawnInit();  // clone + sync with the child, until init is exec'd
-    void writeLiveState(bool withXml);
-    void removeLiveState() noexcept;
+    // Everything a domain leaves when it ends, in libvirt's order: stopped hook, processes,
+    // cgroup, network, live state, release hook. Runs once; `ran` records the shut-off reason.
+    void tearDown(bool ran) noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running
     void thaw() noexcept;      // a suspended container must run again to die
     // Hands moved host interfaces back and lets go of the container's network namespace
     // (its veths and macvlans go with it, torn down by the kernel).
     void releaseNetwork() noexcept;
     void handleConnection();
-    void handleConsoleInput();
-    void handlePtyOutput();
     // Decides restart or stop after init exited; returns false when the controller is done.
     bool onInitExit(int status);
 
     ControllerOptions opts_;
     conf::DomainDef def_;
-    std::string sockPath_, pidPath_, xmlPath_, pausedPath_;
+    supervisor::DomainHooks hooks_;  // running() once init ran: later spawns are restarts
+    bool tornDown_ = false;
+    supervisor::LiveFiles files_;
     cgroup::HostLayout hostCgroups_;
     std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
     util::Fd hostNetns_, containerNetns_;
     net::DomainNetwork network_;  // host ends, owned until the start succeeded
-    Pty pty_;
+    std::string consolePath_;     // slave of the console pty: the container's /dev/console
+    supervisor::ConsoleProxy console_;
     util::Fd listen_;
-    util::Fd console_;  // attached console client, if any
     pid_t initPid_ = -1;
     util::Fd initPidfd_;
     std::vector<util::Fd> destroyWaiters_;

@@ -1,4 +1,4 @@
-#include "lxc/pty.h"
+#include "supervisor/pty.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "cvirt/error.h"
 
-namespace cvirt::lxc {
+namespace cvirt::supervisor {
 
 Pty Pty::open() {
     Pty p;
@@ -29,4 +29,4 @@ Pty Pty::open() {
     return p;
 }
 
-}  // namespace cvirt::lxc
+}  // namespace cvirt::supervisor

@@ -1,0 +1,135 @@
+#include "qemu/command_line.h"
+
+#include "cvirt/error.h"
+#include "util/uuid.h"
+
+namespace cvirt::qemu {
+
+namespace {
+
+using conf::DomainDef;
+
+const char* bootLetter(conf::BootDev dev) {
+    switch (dev) {
+        case conf::BootDev::Hd:
+            return "c";
+        case conf::BootDev::Cdrom:
+            return "d";
+        case conf::BootDev::Network:
+            return "n";
+        case conf::BootDev::Fd:
+            return "a";
+    }
+    return "c";
+}
+
+// libvirt's defaults: rtl8139 unless a model is named; "virtio" is virtio-net-pci.
+std::string nicDevice(const std::string& model) {
+    if (model.empty()) return "rtl8139";
+    if (model == "virtio") return "virtio-net-pci";
+    return model;
+}
+
+// hda → 0, hdb → 1, …; vda → 0 (only the letter after the prefix counts).
+unsigned diskIndex(const std::string& target) {
+    if (target.size() < 3) return 0;
+    char c = target.back();
+    return c >= 'a' && c <= 'z' ? static_cast<unsigned>(c - 'a') : 0;
+}
+
+void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
+    for (const auto& d : def.disks) {
+        conf::DiskBus bus = d.targetBus.value_or(
+            d.targetDev.rfind("hd", 0) == 0 ? conf::DiskBus::Ide : conf::DiskBus::Virtio);
+        std::string busName(conf::kDiskBusNames.name(bus));
+        std::string id = busName + "-disk" + std::to_string(diskIndex(d.targetDev));
+        bool cdrom = d.device == conf::DiskDevice::Cdrom;
+        std::string drive = "file=" + escapeOptionValue(d.source) + ",format=" +
+                            std::string(conf::kDiskFormatNames.name(
+                                d.driverFormat.value_or(conf::DiskFormat::Raw))) +
+                            ",if=none,id=drive-" + id;
+        if (d.readonly || cdrom) drive += ",readonly=on";
+        if (cdrom) drive += ",media=cdrom";
+        argv.insert(argv.end(), {"-drive", drive});
+        std::string device;
+        if (bus == conf::DiskBus::Virtio) {
+            device = "virtio-blk-pci";
+        } else {
+            unsigned idx = diskIndex(d.targetDev);
+            device = std::string(cdrom ? "ide-cd" : "ide-hd") + ",bus=ide." +
+                     std::to_string(idx / 2) + ",unit=" + std::to_string(idx % 2);
+        }
+        argv.insert(argv.end(), {"-device", device + ",drive=drive-" + id + ",id=" + id});
+    }
+}
+
+}  // namespace
+
+std::string escapeOptionValue(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        out += c;
+        if (c == ',') out += ',';
+    }
+    return out;
+}
+
+std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources& res) {
+    std::vector<std::string> argv{def.emulator.empty() ? "/usr/bin/qemu-system-x86_64"
+                                                       : def.emulator};
+    auto add = [&](std::initializer_list<std::string> a) { argv.insert(argv.end(), a); };
+    add({"-name", "guest=" + escapeOptionValue(def.name) + ",debug-threads=on"});
+    if (def.uuid) add({"-uuid", util::formatUuid(*def.uuid)});
+    add({"-S", "-no-user-config", "-nodefaults", "-display", "none"});
+    add({"-machine", (def.os.machine.empty() ? std::string("pc") : def.os.machine) +
+                         ",accel=" + (res.kvm ? "kvm" : "tcg") + ",usb=off,dump-guest-core=off"});
+    if (res.kvm) add({"-cpu", "host"});
+    add({"-m", "size=" + std::to_string(def.memory.kib) + "k"});
+    unsigned online = def.vcpu.current.value_or(def.vcpu.count);
+    add({"-smp", std::to_string(online) + ",maxcpus=" + std::to_string(def.vcpu.count)});
+    // Nothing the guest or qemu does may reach outside: no new privileges, no spawning,
+    // no obsolete syscalls, no resource control.
+    add({"-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"});
+    add({"-msg", "timestamp=on"});
+    const char* rtc =
+        def.clock && def.clock->offset == conf::ClockOffset::Localtime ? "localtime" : "utc";
+    add({"-rtc", std::string("base=") + rtc});
+    if (def.onReboot == conf::LifecycleAction::Destroy) add({"-no-reboot"});
+
+    add({"-chardev", "socket,id=charmonitor,fd=" + std::to_string(res.qmpFd)});
+    add({"-mon", "chardev=charmonitor,id=monitor,mode=control"});
+
+    if (!def.os.kernel.empty()) {
+        add({"-kernel", def.os.kernel});
+        if (!def.os.initrd.empty()) add({"-initrd", def.os.initrd});
+        if (!def.os.cmdline.empty()) add({"-append", def.os.cmdline});
+    } else if (!def.os.boot.empty()) {
+        std::string order;
+        for (auto b : def.os.boot)
+            order += bootLetter(b);
+        add({"-boot", "order=" + order + ",strict=on"});
+    }
+
+    addDisks(def, argv);
+
+    for (size_t i = 0; i < def.interfaces.size(); ++i) {
+        const auto& n = def.interfaces[i];
+        std::string idx = std::to_string(i);
+        int fd = i < res.tapFds.size() ? res.tapFds[i] : -1;
+        if (fd < 0)
+            throw Error(ErrorCode::Internal,
+                        "no tap device for interface " + idx + " of '" + def.name + "'");
+        add({"-netdev", "tap,fd=" + std::to_string(fd) + ",id=hostnet" + idx});
+        add({"-device",
+             nicDevice(n.model) + ",netdev=hostnet" + idx + ",id=net" + idx + ",mac=" + n.mac});
+    }
+
+    if (!def.serials.empty() && !res.serialPty.empty()) {
+        add({"-chardev", "serial,id=charserial0,path=" + escapeOptionValue(res.serialPty)});
+        add({"-device", "isa-serial,chardev=charserial0,id=serial0"});
+    }
+    add({"-device", "virtio-balloon-pci,id=balloon0"});
+    return argv;
+}
+
+}  // namespace cvirt::qemu

@@ -1,0 +1,33 @@
+// The driver side of a domain's supervisor process (cvirt-lxc-controller for containers,
+// cvirt-qemu-controller for VMs): spawn it detached, then talk to it over its socket.
+// Callers hold the domain lock for spawn.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "conf/domain_def.h"
+#include "state/uri.h"
+#include "util/fd.h"
+
+namespace cvirt::supervisor {
+
+// Spawns `exe` (detached: own session, double fork) with the canonical XML on stdin and
+// returns once it reports the domain running; throws its reason otherwise (it removed what
+// it made by then).
+void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
+           const conf::DomainDef& def, int id);
+
+// Kills the domain; returns once the supervisor removed everything.
+void destroy(const state::DriverPaths& paths, const std::string& name);
+// Asks the guest to stop; the supervisor kills it after shutdown_timeout.
+void shutdown(const state::DriverPaths& paths, const std::string& name);
+// Restarts the domain in place (same id); returns once it runs again.
+void reboot(const state::DriverPaths& paths, const std::string& name);
+// A connection to the console stream; throws if another client holds it and !force.
+util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
+// One request line, one reply line (e.g. "qmp {…}").
+std::string call(const state::DriverPaths& paths, const std::string& name,
+                 std::string_view request);
+
+}  // namespace cvirt::supervisor

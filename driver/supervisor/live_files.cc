@@ -1,0 +1,52 @@
+#include "supervisor/live_files.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "conf/domain.h"
+#include "cvirt/error.h"
+#include "state/runtime_state.h"
+#include "util/file.h"
+
+namespace cvirt::supervisor {
+
+LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
+    : paths_(std::move(paths)), name_(name) {
+    const auto& run = paths_.runDir;
+    sock_ = (run / (name + ".sock")).string();
+    pid_ = (run / (name + ".pid")).string();
+    xml_ = (run / (name + ".xml")).string();
+    paused_ = (run / (name + ".paused")).string();
+}
+
+void LiveFiles::writePids(pid_t guest) const {
+    util::writeFileReplace(pid_, std::to_string(::getpid()) + " " + std::to_string(guest) + "\n",
+                           0644);
+}
+
+void LiveFiles::writeXml(const conf::DomainDef& def, int id) const {
+    util::writeFileReplace(xml_, conf::formatDomain(def, {.id = id}), 0600);
+}
+
+void LiveFiles::setPaused(bool paused) const {
+    if (paused)
+        util::writeFileReplace(paused_, "", 0644);
+    else
+        util::removeFile(paused_);
+}
+
+void LiveFiles::setStopReason(int reason) const noexcept {
+    try {
+        state::RuntimeState(paths_).setShutoffReason(name_, reason);
+    } catch (const Error& e) {
+        std::cerr << program_invocation_short_name << ": " << e.what() << std::endl;
+    }
+}
+
+void LiveFiles::remove() const noexcept {
+    for (const std::string* p : {&xml_, &pid_, &sock_, &paused_})
+        ::unlink(p->c_str());
+}
+
+}  // namespace cvirt::supervisor

@@ -1,0 +1,35 @@
+// The state files a supervisor keeps for its running domain under <runDir>: NAME.sock (its
+// socket), NAME.pid ("<supervisor pid> <init or qemu pid>"), NAME.paused, and NAME.xml, the
+// live XML, written last: its presence is what "running" means to every reader.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "conf/domain_def.h"
+#include "state/uri.h"
+
+namespace cvirt::supervisor {
+
+class LiveFiles {
+public:
+    LiveFiles(state::DriverPaths paths, const std::string& name);
+
+    const std::string& socketPath() const { return sock_; }
+    const std::string& pausedPath() const { return paused_; }
+
+    void writePids(pid_t guest) const;
+    void writeXml(const conf::DomainDef& def, int id) const;
+    void setPaused(bool paused) const;
+    // Why the domain stopped (virDomainShutoffReason), kept after the files go; logged on
+    // failure.
+    void setStopReason(int reason) const noexcept;
+    void remove() const noexcept;
+
+private:
+    state::DriverPaths paths_;
+    std::string name_, sock_, pid_, xml_, paused_;
+};
+
+}  // namespace cvirt::supervisor

@@ -1,0 +1,98 @@
+#include "supervisor/program.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "conf/domain.h"
+#include "cvirt/error.h"
+#include "util/file.h"
+
+namespace cvirt::supervisor {
+
+namespace {
+
+void report(int fd, const std::string& line) {
+    if (fd < 0) return;
+    std::string l = line + "\n";
+    [[maybe_unused]] ssize_t n = ::write(fd, l.data(), l.size());
+}
+
+std::string readStdin() {
+    std::string data;
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    return data;
+}
+
+}  // namespace
+
+int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
+                const std::function<int(ProgramArgs&, const std::function<void()>&)>& body) {
+    std::string uri, name;
+    int id = 0, readyFd = -1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string opt = argv[i];
+        if (opt == "--uri")
+            uri = argv[i + 1];
+        else if (opt == "--name")
+            name = argv[i + 1];
+        else if (opt == "--id")
+            id = std::atoi(argv[i + 1]);
+        else if (opt == "--ready-fd")
+            readyFd = std::atoi(argv[i + 1]);
+    }
+    if (uri.empty() || name.empty() || readyFd < 0) {
+        std::cerr << "usage: " << program
+                  << " --uri URI --name NAME --id N --ready-fd FD < domain.xml\n";
+        return 2;
+    }
+    ::fcntl(readyFd, F_SETFD, FD_CLOEXEC);
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGHUP, SIG_IGN);
+    const std::string prefix = std::string(program) + ": ";
+    try {
+        std::string xml = readStdin();
+        int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ::dup2(devnull, STDIN_FILENO);
+        ::close(devnull);
+
+        state::ConnectionUri conn = state::parseUri(uri);
+        ProgramArgs args;
+        args.paths = state::driverPaths(kind, conn.root);
+        args.root = conn.root;
+        args.id = id;
+        util::makeDirs(args.paths.logDir, 0750);
+        args.logPath = args.paths.logDir / (name + ".log");
+        int logFd = ::open(args.logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (logFd < 0) throwSystemError(errno, "cannot open log '" + args.logPath.string() + "'");
+        ::dup2(logFd, STDOUT_FILENO);
+        ::dup2(logFd, STDERR_FILENO);
+        ::close(logFd);
+
+        args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
+        return body(args, [&] {
+            report(readyFd, "ok");
+            ::close(readyFd);
+            readyFd = -1;
+        });
+    } catch (const Error& e) {
+        std::cerr << prefix << e.what() << std::endl;
+        report(readyFd, "error " + std::to_string(static_cast<int>(e.code())) + " " + e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << prefix << e.what() << std::endl;
+        report(readyFd, "error 0 " + std::string(e.what()));
+        return 1;
+    }
+}
+
+}  // namespace cvirt::supervisor

@@ -1,0 +1,30 @@
+// What every supervisor program (cvirt-lxc-controller, cvirt-qemu-controller) does around
+// its own work: read --uri/--name/--id/--ready-fd and the domain XML on stdin, put stdio on
+// the domain log, report "ok" or "error CODE MESSAGE" on the ready fd.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "conf/domain_def.h"
+#include "state/uri.h"
+
+namespace cvirt::supervisor {
+
+struct ProgramArgs {
+    state::DriverPaths paths;
+    std::filesystem::path root;  // the connection's embed root ("" for system)
+    int id = 0;
+    conf::DomainDef def;
+    std::filesystem::path logPath;
+};
+
+// `body` starts the domain, calls `ready()` once it runs and then supervises; its return
+// value is the exit code. An Error thrown before ready() is what the driver's start()
+// throws.
+int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
+                const std::function<int(ProgramArgs&, const std::function<void()>& ready)>& body);
+
+}  // namespace cvirt::supervisor
