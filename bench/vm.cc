@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: cvirt-bench-vm ROOTFS KERNEL INITRD [RUNS]\n");
         return 2;
     }
-    std::string rootfs = argv[1], kernel = argv[2], initrd = argv[3];
+    std::string rootfs = fs::absolute(argv[1]), kernel = fs::absolute(argv[2]),
+                initrd = fs::absolute(argv[3]);
     int runs = argc > 4 ? std::atoi(argv[4]) : 5;
     if (::access("/usr/bin/qemu-system-x86_64", X_OK) != 0 || ::access(kernel.c_str(), R_OK) != 0) {
         std::printf("vm: skipped (needs qemu-system-x86_64 and a readable %s)\n", kernel.c_str());
