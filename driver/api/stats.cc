@@ -9,6 +9,7 @@
 #include "cvirt/connection.h"
 #include "net/netlink.h"
 #include "qemu/backend.h"
+#include "qemu/command_line.h"
 #include "util/file.h"
 
 namespace cvirt {
@@ -52,6 +53,8 @@ DomainStats Domain::stats() const {
         def = d->store.load(name_);
     if (!def) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     st.maxMemoryKiB = def->memory.kib;
+    st.vcpuMaximum = def->vcpu.count;
+    st.vcpuCurrent = def->vcpu.current.value_or(def->vcpu.count);
     st.currentMemoryKiB = def->currentMemory ? def->currentMemory->kib : def->memory.kib;
     if (!live) return st;
     if (d->paths.kind == state::DriverKind::Qemu) {
@@ -62,6 +65,12 @@ DomainStats Domain::stats() const {
             st.cpuSystemNs = u.cpuSystemNs;
             st.usedMemoryKiB = u.rssKiB;
             if (u.balloonKiB) st.currentMemoryKiB = *u.balloonKiB;
+            if (u.vcpus) st.vcpuCurrent = u.vcpus;
+            for (const auto& disk : def->disks)  // named by target dev, as libvirt does
+                for (const auto& b : u.drives)
+                    if (b.drive == qemu::driveId(disk))
+                        st.blocks.push_back(
+                            {disk.targetDev, b.rdReqs, b.rdBytes, b.wrReqs, b.wrBytes});
         }
         addInterfaceStats(*def, st);
         return st;

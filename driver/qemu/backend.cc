@@ -80,10 +80,18 @@ VmUsage usage(const state::DriverPaths& paths, const std::string& name, pid_t qe
     }
     try {
         u.status = monitor(paths, name, "query-status").value("status", "");
+        u.vcpus = static_cast<unsigned>(monitor(paths, name, "query-cpus-fast").size());
+        for (const Json& b : monitor(paths, name, "query-blockstats")) {
+            const Json& s = b.value("stats", Json::object());
+            u.drives.push_back({b.value("device", ""), s.value("rd_operations", uint64_t(0)),
+                                s.value("rd_bytes", uint64_t(0)),
+                                s.value("wr_operations", uint64_t(0)),
+                                s.value("wr_bytes", uint64_t(0))});
+        }
         Json balloon = monitor(paths, name, "query-balloon");
         if (balloon.contains("actual")) u.balloonKiB = balloon["actual"].get<uint64_t>() / 1024;
     } catch (const Error&) {
-        // no balloon device, or stopped meanwhile
+        // stopped meanwhile
     }
     return u;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "conf/domain_def.h"
 #include "qemu/qmp.h"
@@ -32,6 +33,12 @@ struct VmUsage {
     uint64_t rssKiB = 0;                                     // of the qemu process
     std::optional<uint64_t> balloonKiB;                      // guest's memory now
     std::string status;                                      // query-status: "running", …
+    unsigned vcpus = 0;                                      // query-cpus-fast
+    struct Drive {
+        std::string drive;  // "drive-virtio-disk0" (qemu::driveId)
+        uint64_t rdReqs = 0, rdBytes = 0, wrReqs = 0, wrBytes = 0;
+    };
+    std::vector<Drive> drives;  // query-blockstats
 };
 VmUsage usage(const state::DriverPaths& paths, const std::string& name, pid_t qemuPid);
 

@@ -37,12 +37,21 @@ unsigned diskIndex(const std::string& target) {
     return c >= 'a' && c <= 'z' ? static_cast<unsigned>(c - 'a') : 0;
 }
 
+conf::DiskBus busOf(const conf::Disk& d) {
+    return d.targetBus.value_or(d.targetDev.rfind("hd", 0) == 0 ? conf::DiskBus::Ide
+                                                                : conf::DiskBus::Virtio);
+}
+
+// "virtio-disk0", "ide-disk2": the device id; its drive is "drive-" + it.
+std::string deviceId(const conf::Disk& d) {
+    return std::string(conf::kDiskBusNames.name(busOf(d))) + "-disk" +
+           std::to_string(diskIndex(d.targetDev));
+}
+
 void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
     for (const auto& d : def.disks) {
-        conf::DiskBus bus = d.targetBus.value_or(
-            d.targetDev.rfind("hd", 0) == 0 ? conf::DiskBus::Ide : conf::DiskBus::Virtio);
-        std::string busName(conf::kDiskBusNames.name(bus));
-        std::string id = busName + "-disk" + std::to_string(diskIndex(d.targetDev));
+        conf::DiskBus bus = busOf(d);
+        std::string id = deviceId(d);
         bool cdrom = d.device == conf::DiskDevice::Cdrom;
         std::string drive = "file=" + escapeOptionValue(d.source) + ",format=" +
                             std::string(conf::kDiskFormatNames.name(
@@ -64,6 +73,10 @@ void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
 }
 
 }  // namespace
+
+std::string driveId(const conf::Disk& disk) {
+    return "drive-" + deviceId(disk);
+}
 
 std::string escapeOptionValue(const std::string& value) {
     std::string out;

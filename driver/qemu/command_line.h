@@ -20,6 +20,9 @@ struct LaunchResources {
 // QMP is connected. No graphics, no default devices, no user networking, sandboxed.
 std::vector<std::string> commandLine(const conf::DomainDef& def, const LaunchResources& res);
 
+// The qemu id of a disk's drive ("drive-virtio-disk0"): how QMP names it.
+std::string driveId(const conf::Disk& disk);
+
 // qemu's option syntax: ',' inside a value is written ",,".
 std::string escapeOptionValue(const std::string& value);
 

@@ -21,13 +21,15 @@ int stateNumber(DomainState st) {
 }
 
 // --- domstats --------------------------------------------------------------------------------
-const char* const kGroups[] = {"state", "cpu-total", "balloon", "block", "interface", "pids"};
+const char* const kGroups[] = {"state", "cpu-total", "balloon", "vcpu",
+                               "block", "interface", "pids"};
 
 void declareDomstats(po::options_description& opts, po::positional_options_description& pos) {
-    opts.add_options()("state", "report domain state")("cpu-total",
-                                                       "report domain physical cpu usage")(
-        "balloon", "report domain balloon statistics")("block",
-                                                       "report domain block device statistics")(
+    opts.add_options()("state", "report domain state")(
+        "cpu-total", "report domain physical cpu usage")("balloon",
+                                                         "report domain balloon statistics")(
+        "vcpu", "report domain virtual cpu information")("block",
+                                                         "report domain block device statistics")(
         "interface", "report domain network interface statistics")(
         "pids", "report the domain's task count and limit (cvirt)")(
         "list-active", "list only active domains")("list-inactive", "list only inactive domains")(
@@ -53,6 +55,9 @@ void printStats(Session& s, const DomainStats& st, const std::map<std::string, b
           << "  balloon.maximum=" << st.maxMemoryKiB << "\n";
         if (running) o << "  balloon.rss=" << st.usedMemoryKiB << "\n";
     }
+    if (want.at("vcpu"))
+        o << "  vcpu.current=" << st.vcpuCurrent << "\n"
+          << "  vcpu.maximum=" << st.vcpuMaximum << "\n";
     if (want.at("interface") && running) {
         o << "  net.count=" << st.interfaces.size() << "\n";
         for (size_t i = 0; i < st.interfaces.size(); ++i) {
@@ -81,7 +86,7 @@ void printStats(Session& s, const DomainStats& st, const std::map<std::string, b
               << p << "wr.bytes=" << b.wrBytes << "\n";
         }
     }
-    if (want.at("pids") && running) {
+    if (want.at("pids") && running && st.summary.type == "lxc") {
         o << "  pids.current=" << st.pids << "\n";
         if (st.pidsMax) o << "  pids.max=" << *st.pidsMax << "\n";
     }
@@ -351,8 +356,8 @@ int cmdTop(Session& s, const po::variables_map& args) {
 std::vector<Command> statsCommands() {
     return {
         {"domstats", "monitor", "get statistics about one or multiple domains",
-         "Gets statistics about one or more (or all) domains: state, cpu-total, balloon, block, "
-         "interface, and pids (cvirt).",
+         "Gets statistics about one or more (or all) domains: state, cpu-total, balloon, vcpu, "
+         "block, interface, and pids (cvirt, containers).",
          declareDomstats, cmdDomstats, Complete::Domain},
         {"dommemstat", "monitor", "get memory statistics for a domain",
          "Get memory statistics for a running domain (KiB): actual limit, swap used, rss.",

@@ -46,6 +46,8 @@ class QemuTest : public ContainerFixture {
     CPPUNIT_TEST(qemuKilledIsCleanedUp);
     CPPUNIT_TEST(controllerKilledTakesQemuWithIt);
     CPPUNIT_TEST(tapJoinsTheBridgeAndGoesAway);
+    CPPUNIT_TEST(guestReadsItsDiskAndPingsTheBridge);
+    CPPUNIT_TEST(setmemInflatesTheBalloon);
     CPPUNIT_TEST(badInputLeavesNothing);
     CPPUNIT_TEST(mixedConnectionListsBoth);
     CPPUNIT_TEST(kvmBootsWhenUsable);
@@ -236,6 +238,74 @@ private:
         d.destroy();
         CPPUNIT_ASSERT(!nl.exists(ifaces[0].hostDev));
         nl.deleteLink("cvtbr9");
+    }
+
+    void guestReadsItsDiskAndPingsTheBridge() {
+        net::Netlink nl = net::Netlink::open();
+        nl.createBridge("cvtbrd");
+        nl.addAddress("cvtbrd", "10.231.0.1", 24);
+        nl.changeLink("cvtbrd", {.up = true});
+        nl.changeLink("lo", {.up = true});
+        fs::path image = dir_->path() / "disk.img";
+        {
+            std::ofstream out(image, std::ios::binary);
+            std::string block(1 << 20, '\0');
+            block.replace(0, 13, "cvirt-disk-ok");
+            out << block;
+        }
+        Domain d = startVm(
+            "vmd", {.devices = "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                               "<source file='" +
+                               image.string() +
+                               "'/><target dev='vda' bus='virtio'/><readonly/></disk>"
+                               "<interface type='bridge'><source bridge='cvtbrd'/>"
+                               "<mac address='52:54:00:00:0d:01'/><model type='virtio'/>"
+                               "</interface>"});
+        CPPUNIT_ASSERT(waitReady("vmd"));
+        GuestConsole con(d.openConsole());
+        auto expect = [&](const std::string& cmd, const std::string& text, int ms) {
+            bool seen = con.run(cmd, text, ms);
+            CPPUNIT_ASSERT_MESSAGE(cmd + " printed: " + con.seen(), seen);
+        };
+        expect("head -c 13 /dev/vda; echo", "cvirt-disk-ok\r", 20000);
+        expect("echo x > /dev/vda || echo refused", "refused", 20000);  // <readonly/>
+        expect("cat /sys/class/net/eth0/address", "52:54:00:00:0d:01", 20000);
+        expect(
+            "ip addr add 10.231.0.2/24 dev eth0; ip link set eth0 up; "
+            "ping -c 1 -W 10 10.231.0.1 | grep -o '1 packets received'",
+            "1 packets received\r", 30000);
+        auto st = d.stats();
+        CPPUNIT_ASSERT_EQUAL(size_t(1), st.blocks.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("vda"), st.blocks[0].name);
+        CPPUNIT_ASSERT(st.blocks[0].rdBytes >= 13);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), st.interfaces.size());
+        CPPUNIT_ASSERT(st.interfaces[0].txPackets > 0);  // what the guest sent
+        d.destroy();
+        nl.deleteLink("cvtbrd");
+    }
+
+    void setmemInflatesTheBalloon() {
+        Domain d = startVm("vmb");
+        CPPUNIT_ASSERT(waitReady("vmb"));
+        CPPUNIT_ASSERT_EQUAL(uint64_t(131072), d.info().usedMemKiB);
+        Tuning t;
+        t.memoryKiB = 98304;
+        d.tune(t);
+        // the guest's balloon driver gives the memory back
+        CPPUNIT_ASSERT(waitUntil([&] { return d.info().usedMemKiB == 98304; }));
+        CPPUNIT_ASSERT(has(d.xml(), "<currentMemory unit='KiB'>98304</currentMemory>"));
+        RunResult r = testenv::run(
+            {(binDir() / "cvirsh").string(), "-c", dir_->embedUri("qemu"), "domstats", "vmb"});
+        for (const char* key : {"  balloon.current=98304\n", "  balloon.maximum=131072\n",
+                                "  vcpu.current=1\n", "  cpu.time=", "  block.count=0\n"})
+            CPPUNIT_ASSERT_MESSAGE(r.out + " lacks " + key, has(r.out, key));
+        CPPUNIT_ASSERT_MESSAGE(r.out, !has(r.out, "pids."));
+        // only the memory changes live
+        Tuning other;
+        other.cpuShares = 512;
+        CPPUNIT_ASSERT_THROW(d.tune(other), Error);
+        d.tune(other, {.config = true});
+        CPPUNIT_ASSERT_EQUAL(uint64_t(512), *d.tuning({.config = true}).cpuShares);
     }
 
     void badInputLeavesNothing() {

@@ -116,8 +116,8 @@ public:
         for (const char* key :
              {"Domain: 'cvirt-test-tune'\n", "  state.state=1\n", "  state.reason=1\n",
               "  cpu.time=", "  cpu.user=", "  cpu.system=", "  balloon.current=65536\n",
-              "  balloon.maximum=65536\n", "  balloon.rss=", "  net.count=0\n",
-              "  block.count=", "  pids.current=1\n", "  pids.max=64\n"})
+              "  balloon.maximum=65536\n", "  balloon.rss=", "  vcpu.current=1\n",
+              "  net.count=0\n", "  block.count=", "  pids.current=1\n", "  pids.max=64\n"})
             CPPUNIT_ASSERT_MESSAGE(st + " lacks " + key, has(st, key));
         CPPUNIT_ASSERT(!has(st, "cpu.time=0\n"));
         // one group, several domains, a shut-off one

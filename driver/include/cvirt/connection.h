@@ -108,14 +108,15 @@ struct InterfaceStats {
 struct DomainStats {
     DomainSummary summary;
     uint64_t cpuTimeNs = 0, cpuUserNs = 0, cpuSystemNs = 0;
-    std::vector<uint64_t> perCpuNs;  // empty where the host does not count per CPU (v2)
-    uint64_t currentMemoryKiB = 0;   // the limit the domain runs with (balloon.current)
-    uint64_t maxMemoryKiB = 0;       // <memory>
-    uint64_t usedMemoryKiB = 0;      // rss from the cgroup
+    std::vector<uint64_t> perCpuNs;             // empty where the host does not count per CPU (v2)
+    unsigned vcpuCurrent = 0, vcpuMaximum = 0;  // online (a VM: query-cpus-fast) and defined
+    uint64_t currentMemoryKiB = 0;              // the limit the domain runs with (balloon.current)
+    uint64_t maxMemoryKiB = 0;                  // <memory>
+    uint64_t usedMemoryKiB = 0;                 // rss from the cgroup
     uint64_t swapUsedKiB = 0;
     uint64_t pids = 0;
     std::optional<uint64_t> pidsMax;  // nullopt = unlimited
-    std::vector<BlockStats> blocks;
+    std::vector<BlockStats> blocks;   // a VM: its drives (query-blockstats)
     std::vector<InterfaceStats> interfaces;
 };
 
