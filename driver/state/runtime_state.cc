@@ -55,8 +55,13 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     auto xml = util::readFileIfExists(paths_.runDir / (n + ".xml"));
     if (!xml) return std::nullopt;
     auto pids = util::readFileIfExists(paths_.runDir / (n + ".pid"));
-    auto [controller, init] = pids ? readPids(*pids) : std::pair<pid_t, pid_t>{0, 0};
+    // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no pid file
+    // here, or no XML any more once the supervisor is gone, is a clean stop in progress, not
+    // a crash (its shut-off reason is already written).
+    if (!pids) return std::nullopt;
+    auto [controller, init] = readPids(*pids);
     if (!processAlive(controller)) {
+        if (!std::filesystem::exists(paths_.runDir / (n + ".xml"))) return std::nullopt;
         // The controller died without cleaning up (kill -9, crash): its container died with
         // it (PDEATHSIG); remove what it left and remember why the domain is off.
         if (processAlive(init)) ::kill(init, SIGKILL);
