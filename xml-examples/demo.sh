@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `make demo`: a scripted cvirsh session on the examples under an embed root in /tmp, so
 # nothing in /etc or /run is touched. As root it also starts the busybox container from the
-# rootfs the build made (build/rootfs/busybox) and shows it working.
+# rootfs the build made (build/rootfs/busybox) and shows it working, then, when qemu and a
+# kernel in /boot are there, the tiny VM next to it (build/rootfs/guest-initrd.img).
 set -euo pipefail
 cvirsh=${1:-build/bin/cvirsh}
 build=$(cd "$(dirname "$cvirsh")/.." && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d /tmp/cvirt-demo-XXXXXX)
 uri="cvirt:///embed?root=$root"
-cleanup() { "$cvirsh" -c "$uri" destroy busybox >/dev/null 2>&1 || true; rm -rf "$root"; }
+cleanup() {
+  for d in busybox tinyvm; do "$cvirsh" -c "$uri" destroy "$d" >/dev/null 2>&1 || true; done
+  rm -rf "$root"
+}
 trap cleanup EXIT
 run() { printf '\n$ cvirsh %s\n' "$*"; "$cvirsh" -c "$uri" "$@"; }
 
@@ -38,6 +42,32 @@ if [ "$(id -u)" = 0 ] && [ -x "$build/rootfs/busybox/bin/busybox" ]; then
   run domstate --reason busybox
 else
   echo; echo "(not root or no rootfs: skipping the running part of the demo)"
+fi
+kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+if [ "$(id -u)" = 0 ] && [ -x /usr/bin/qemu-system-x86_64 ] && [ -r "${kernel:-/nonexistent}" ] &&
+   [ -r "$build/rootfs/guest-initrd.img" ]; then
+  # The example VM with Debian's kernel and the busybox initramfs the build made.
+  sed -e "s|<kernel>.*</kernel>|<kernel>$kernel</kernel>|" \
+      -e "s|<initrd>.*</initrd>|<initrd>$build/rootfs/guest-initrd.img</initrd>|" \
+      "$here/vm-tiny.xml" > "$root/tinyvm.xml"
+  run define "$root/tinyvm.xml"
+  run start tinyvm
+  run list
+  log=$root/var/log/cvirt/qemu/tinyvm.log
+  for _ in $(seq 1 120); do grep -q cvirt-guest-ready "$log" 2>/dev/null && break; sleep 0.5; done
+  printf '
+$ cvirsh console tinyvm   (typing: uname -sr; then Ctrl-])
+'
+  { sleep 0.5; printf 'uname -sr\r'; sleep 1; printf '\035'; } |
+    script -qec "$cvirsh -c '$uri' console tinyvm" /dev/null | tr -d '\r' | tail -n 3 || true
+  run qemu-monitor-command tinyvm --pretty '{"execute":"query-status"}'
+  run shutdown tinyvm
+  for _ in $(seq 1 60); do
+    "$cvirsh" -c "$uri" domstate tinyvm | grep -q "shut off" && break; sleep 0.5
+  done
+  run domstate --reason tinyvm
+else
+  echo; echo "(not root, or no qemu-system-x86_64 / kernel in /boot: skipping the VM)"
 fi
 run undefine tinyvm
 run list --all
