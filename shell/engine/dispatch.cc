@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <limits>
 
 #include "cvirt/error.h"
 #include "engine/command.h"
@@ -79,7 +80,11 @@ std::string synopsis(const Command& cmd) {
             s += " [--] <command>...";
             break;
         }
-        s += " <" + n + ">";
+        // the last positional takes every remaining word
+        bool rest = pos.max_total_count() == std::numeric_limits<unsigned>::max() &&
+                    n == pos.name_for_position(pos.max_total_count() - 1);
+        s += " <" + n + ">" + (rest ? "..." : "");
+        if (rest) break;
     }
     for (const auto& o : opts.options()) {
         std::string n = o->long_name();
