@@ -47,6 +47,7 @@ class QemuTest : public ContainerFixture {
     CPPUNIT_TEST(controllerKilledTakesQemuWithIt);
     CPPUNIT_TEST(tapJoinsTheBridgeAndGoesAway);
     CPPUNIT_TEST(guestReadsItsDiskAndPingsTheBridge);
+    CPPUNIT_TEST(tapJoinsACvirtNetwork);
     CPPUNIT_TEST(setmemInflatesTheBalloon);
     CPPUNIT_TEST(badInputLeavesNothing);
     CPPUNIT_TEST(mixedConnectionListsBoth);
@@ -282,6 +283,30 @@ private:
         CPPUNIT_ASSERT(st.interfaces[0].txPackets > 0);  // what the guest sent
         d.destroy();
         nl.deleteLink("cvtbrd");
+    }
+
+    void tapJoinsACvirtNetwork() {
+        Network net = conn_->defineNetwork(
+            "<network><name>cvtnet</name><bridge name='cvtbrv'/>"
+            "<ip address='10.232.0.1' prefix='24'/></network>",
+            "cvtnet.xml");
+        // not active yet: the start fails and leaves no tap
+        Domain d = conn_->define(vmXml("vmn", {.devices = "<interface type='network'><source "
+                                                          "network='cvtnet'/></interface>"}),
+                                 "vmn.xml");
+        CPPUNIT_ASSERT_THROW(d.start(), Error);
+        CPPUNIT_ASSERT(stateFilesGone("vmn"));
+        net.start();
+        d.start();
+        auto ifaces = d.interfaces();
+        CPPUNIT_ASSERT_EQUAL(size_t(1), ifaces.size());
+        net::Netlink nl = net::Netlink::open();
+        auto link = nl.link(ifaces[0].hostDev);
+        CPPUNIT_ASSERT(link.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("cvtbrv"), link->master);
+        d.destroy();
+        CPPUNIT_ASSERT(!nl.exists(ifaces[0].hostDev));
+        net.destroy();
     }
 
     void setmemInflatesTheBalloon() {

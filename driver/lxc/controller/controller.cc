@@ -23,6 +23,7 @@
 #include "lxc/container/child.h"
 #include "lxc/sync.h"
 #include "net/netlink.h"
+#include "net/virtual_network.h"
 #include "state/runtime_state.h"
 #include "supervisor/protocol.h"
 #include "supervisor/pty.h"
@@ -194,13 +195,8 @@ void Controller::spawnInit() {
             auto plan = net::planInterfaces(def_, opts_.id);
             // type='network': the bridge of the active cvirt network, from its live XML
             auto bridgeOf = [this](const std::string& network) {
-                fs::path live = state::driverPaths(state::DriverKind::Network, opts_.root).runDir /
-                                (network + ".xml");
-                auto xml = util::readFileIfExists(live);
-                if (!xml)
-                    throw Error(ErrorCode::OperationInvalid,
-                                "network '" + network + "' is not active");
-                return conf::parseNetwork(*xml, live.string(), false).bridge;
+                return net::bridgeOfActiveNetwork(
+                    state::driverPaths(state::DriverKind::Network, opts_.root).runDir, network);
             };
             network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
             for (const auto& p : plan) {  // the live XML names what was made
