@@ -11,6 +11,9 @@ inline void declareDomain(po::options_description& opts, po::positional_options_
     pos.add("domain", 1);
 }
 
+// A command without options or arguments.
+inline void declareNothing(po::options_description&, po::positional_options_description&) {}
+
 inline Domain lookupDomain(Session& s, const po::variables_map& args) {
     return s.connection().lookup(args["domain"].as<std::string>());
 }

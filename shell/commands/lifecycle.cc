@@ -128,8 +128,6 @@ int cmdAutostartRun(Session& s, const po::variables_map&) {
     return 0;
 }
 
-void declareNothing(po::options_description&, po::positional_options_description&) {}
-
 void declareMonitor(po::options_description& opts, po::positional_options_description& pos) {
     opts.add_options()("domain", po::value<std::string>()->required(), "domain name, id or uuid")(
         "hmp", "command is in human monitor protocol")(

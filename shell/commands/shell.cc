@@ -17,8 +17,6 @@ int cmdHelp(Session& s, const po::variables_map& args) {
     return 0;
 }
 
-void declareNothing(po::options_description&, po::positional_options_description&) {}
-
 int cmdUri(Session& s, const po::variables_map&) {
     s.out() << s.connection().uri() << "\n\n";
     return 0;

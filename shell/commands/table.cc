@@ -7,9 +7,8 @@ namespace cvirt::shell {
 
 const std::vector<CommandGroup>& commandGroups() {
     static const std::vector<CommandGroup> groups = {
-        {"domain", "Domain Management"},
-        {"monitor", "Domain Monitoring"},
-        {"network", "Networking"},
+        {"domain", "Domain Management"}, {"monitor", "Domain Monitoring"},
+        {"host", "Host and Hypervisor"}, {"network", "Networking"},
         {"virsh", "Virsh itself"},
     };
     return groups;
@@ -18,8 +17,9 @@ const std::vector<CommandGroup>& commandGroups() {
 const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
-        for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-                          tuningCommands(), statsCommands(), networkCommands(), netCommands()})
+        for (auto part :
+             {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
+              tuningCommands(), statsCommands(), networkCommands(), netCommands(), hostCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

@@ -47,5 +47,6 @@ std::vector<Command> tuningCommands();
 std::vector<Command> statsCommands();
 std::vector<Command> networkCommands();
 std::vector<Command> netCommands();
+std::vector<Command> hostCommands();
 
 }  // namespace cvirt::shell

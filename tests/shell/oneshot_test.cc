@@ -2,6 +2,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -29,6 +30,7 @@ class OneShotTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(helpForEveryCommand);
     CPPUNIT_TEST(editRedefines);
     CPPUNIT_TEST(defaultUriFromEnvironment);
+    CPPUNIT_TEST(hostFacts);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -48,6 +50,37 @@ public:
         std::ofstream(file_) << kXml;
     }
     void tearDown() override { delete dir_; }
+
+    static bool has(const std::string& text, const std::string& part) {
+        return text.find(part) != std::string::npos;
+    }
+
+    void hostFacts() {
+        RunResult r = sh({"nodeinfo"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+        CPPUNIT_ASSERT_MESSAGE(r.out,
+                               has(r.out, "CPU(s):             " + std::to_string(cpus) + "\n"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "Memory size:") && has(r.out, " KiB\n"));
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        r = sh({"hostname"});
+        CPPUNIT_ASSERT_EQUAL(std::string(host) + "\n", r.out);
+        // one guest per driver of the connection; the host's cgroup layout and namespaces
+        r = sh({"capabilities"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<os_type>exe</os_type>"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<domain type='lxc'/>"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, !has(r.out, "<os_type>hvm</os_type>"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<cvirt:cgroups layout='"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<cvirt:namespace type='pid' available='yes'/>"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<cvirt:kvm usable='"));
+        RunResult both =
+            run({(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"), "capabilities"});
+        if (::access("/usr/bin/qemu-system-x86_64", X_OK) == 0)
+            CPPUNIT_ASSERT_MESSAGE(both.out, has(both.out, "<domain type='qemu'/>") &&
+                                                 has(both.out, "<os_type>hvm</os_type>"));
+    }
 
     void defineListUndefine() {
         RunResult r = sh({"define", file_});

@@ -150,6 +150,15 @@ struct ListFilter {
 
 class Connection;
 
+// nodeinfo: the host's processors and memory (/proc/cpuinfo, /proc/meminfo, sysfs).
+struct NodeInfo {
+    std::string cpuModel;  // "x86_64"
+    unsigned cpus = 0;     // online
+    unsigned mhz = 0;
+    unsigned numaNodes = 1, sockets = 1, coresPerSocket = 1, threadsPerCore = 1;
+    uint64_t memoryKiB = 0;
+};
+
 struct NetworkSummary {
     std::string name;
     std::string uuid;
@@ -289,6 +298,14 @@ public:
     // changes nothing; only an unreadable or invalid cvirt.conf throws.
     void reattach();
     std::vector<std::string> domainNames() const;  // for completion; sorted
+
+    // Host facts (nodeinfo, hostname, capabilities). capabilities() is libvirt's
+    // <capabilities> for the drivers of this connection (a guest element each), and under
+    // <host> what cvirt runs on: the cgroup layout and controllers, the namespaces, whether
+    // /dev/kvm is usable, in cvirt's XML namespace.
+    NodeInfo nodeInfo() const;
+    std::string hostname() const;
+    std::string capabilities() const;
 
 private:
     explicit Connection(std::shared_ptr<ConnectionImpl> impl) : impl_(std::move(impl)) {}
