@@ -17,9 +17,9 @@ const std::vector<CommandGroup>& commandGroups() {
 const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
-        for (auto part :
-             {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-              tuningCommands(), statsCommands(), networkCommands(), netCommands(), hostCommands()})
+        for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
+                          tuningCommands(), statsCommands(), networkCommands(), netCommands(),
+                          hostCommands(), nativeCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

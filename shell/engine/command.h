@@ -48,5 +48,6 @@ std::vector<Command> statsCommands();
 std::vector<Command> networkCommands();
 std::vector<Command> netCommands();
 std::vector<Command> hostCommands();
+std::vector<Command> nativeCommands();
 
 }  // namespace cvirt::shell

@@ -31,6 +31,7 @@ class OneShotTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(editRedefines);
     CPPUNIT_TEST(defaultUriFromEnvironment);
     CPPUNIT_TEST(hostFacts);
+    CPPUNIT_TEST(nativeConfigs);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -53,6 +54,39 @@ public:
 
     static bool has(const std::string& text, const std::string& part) {
         return text.find(part) != std::string::npos;
+    }
+
+    void nativeConfigs() {
+        std::string conf = (sourceDir() / "tests/data/lxc-native/legacy-veth.conf").string();
+        RunResult r = sh({"domxml-from-native", "lxc-tools", conf});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(readText(sourceDir() / "tests/data/lxc-native/legacy-veth.xml"),
+                             r.out);
+        // unmapped keys: warnings on stderr, one per key, naming file and line
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "warning: " + conf + ":32: lxc.apparmor.profile"));
+        // the XML defines, and goes back to an LXC config
+        std::string xml = (dir_->path() / "legacy.xml").string();
+        std::ofstream(xml) << r.out;
+        CPPUNIT_ASSERT_EQUAL(0, sh({"define", xml}).status);
+        r = sh({"domxml-to-native", "lxc-tools", "--domain", "legacy"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        for (const char* line :
+             {"lxc.uts.name = legacy\n", "lxc.net.0.link = virbr0\n",
+              "lxc.idmap = u 0 100000 65536\n", "lxc.init.cmd = /sbin/init --debug\n"})
+            CPPUNIT_ASSERT_MESSAGE(r.out + " lacks " + line, has(r.out, line));
+        r = sh({"domxml-to-native", "lxc-tools", xml});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        // bad input: a clear error and a non-zero exit
+        r = sh({"domxml-from-native", "openvz", conf});
+        CPPUNIT_ASSERT(r.status != 0);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: unsupported config type openvz"));
+        std::string broken = (dir_->path() / "broken.conf").string();
+        std::ofstream(broken)
+            << "lxc.uts.name = b\nlxc.rootfs.path = /r\nlxc.cgroup.cpu.shares = x\n";
+        r = sh({"domxml-from-native", "lxc-tools", broken});
+        CPPUNIT_ASSERT(r.status != 0);
+        CPPUNIT_ASSERT_MESSAGE(r.err,
+                               has(r.err, "error: " + broken + ":3: lxc.cgroup.cpu.shares = x"));
     }
 
     void hostFacts() {

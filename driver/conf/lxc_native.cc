@@ -1,0 +1,837 @@
+#include "conf/lxc_native.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <sstream>
+
+#include "conf/cpuset.h"
+#include "cvirt/error.h"
+#include "cvirt/units.h"
+
+namespace cvirt::conf {
+
+namespace {
+
+struct Entry {
+    std::string key, value, file;
+    int line = 0;
+    std::string where() const { return file + ":" + std::to_string(line); }
+};
+
+std::string trim(std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos) return {};
+    size_t e = s.find_last_not_of(" \t\r");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::istringstream in{std::string(s)};
+    for (std::string w; in >> w;)
+        out.push_back(w);
+    return out;
+}
+
+// Words with "…" and '…' quoting, as LXC splits lxc.init.cmd.
+std::vector<std::string> quotedWords(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool inWord = false;
+    char quote = 0;
+    for (char c : s) {
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                cur += c;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+            inWord = true;
+        } else if (c == ' ' || c == '\t') {
+            if (inWord) out.push_back(std::move(cur));
+            cur.clear();
+            inWord = false;
+        } else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (inWord) out.push_back(std::move(cur));
+    return out;
+}
+
+Error bad(const Entry& e, const std::string& why) {
+    return Error(ErrorCode::InvalidArg, e.where() + ": " + e.key + " = " + e.value + ": " + why);
+}
+
+// The 1.x/2.x spellings of keys that have a 3.x name.
+const std::map<std::string, std::string> kRenamed = {
+    {"lxc.utsname", "lxc.uts.name"},       {"lxc.rootfs", "lxc.rootfs.path"},
+    {"lxc.id_map", "lxc.idmap"},           {"lxc.tty", "lxc.tty.max"},
+    {"lxc.init_cmd", "lxc.init.cmd"},      {"lxc.init_uid", "lxc.init.uid"},
+    {"lxc.init_gid", "lxc.init.gid"},      {"lxc.console", "lxc.console.path"},
+    {"lxc.mount", "lxc.mount.fstab"},      {"lxc.logfile", "lxc.log.file"},
+    {"lxc.loglevel", "lxc.log.level"},     {"lxc.pts", "lxc.pty.max"},
+    {"lxc.haltsignal", "lxc.signal.halt"}, {"lxc.stopsignal", "lxc.signal.stop"},
+};
+
+class Reader {
+public:
+    explicit Reader(const NativeReader& read) : read_(read) {}
+
+    void parse(std::string_view text, const std::string& file, int depth) {
+        if (depth > 8) throw Error(ErrorCode::InvalidArg, file + ": lxc.include nests too deep");
+        std::istringstream in{std::string(text)};
+        int n = 0;
+        for (std::string raw; std::getline(in, raw);) {
+            ++n;
+            std::string line = trim(raw);
+            if (line.empty() || line[0] == '#') continue;
+            size_t eq = line.find('=');
+            if (eq == std::string::npos)
+                throw Error(ErrorCode::InvalidArg, file + ":" + std::to_string(n) +
+                                                       ": expected 'key = value', got '" + line +
+                                                       "'");
+            Entry e{trim(line.substr(0, eq)), trim(line.substr(eq + 1)), file, n};
+            if (e.key == "lxc.include") {
+                include(e, depth);
+                continue;
+            }
+            if (auto it = kRenamed.find(e.key); it != kRenamed.end()) e.key = it->second;
+            // lxc.network.* is a sequence (each type starts a NIC); lxc.net.N.* is indexed.
+            if (e.key.rfind("lxc.network.", 0) == 0) {
+                std::string rest = e.key.substr(12);
+                if (rest == "type") ++legacyNic_;
+                if (rest == "ipv4" || rest == "ipv6") rest += ".address";
+                e.key = "lxc.net." + std::to_string(std::max(legacyNic_, 0)) + "." + rest;
+            }
+            entries.push_back(std::move(e));
+        }
+    }
+
+    std::vector<Entry> entries;
+
+private:
+    void include(const Entry& e, int depth) {
+        auto content = read_(e.value);
+        if (!content) throw bad(e, "cannot read the included file");
+        if (content->rfind("dir:", 0) == 0) {  // a directory: its *.conf files in order
+            std::istringstream names(*content);
+            for (std::string l; std::getline(names, l);) {
+                std::string path = e.value + "/" + l.substr(4);
+                auto text = read_(path);
+                if (!text) throw bad(e, "cannot read '" + path + "'");
+                parse(*text, path, depth + 1);
+            }
+            return;
+        }
+        parse(*content, e.value, depth + 1);
+    }
+
+    const NativeReader& read_;
+    int legacyNic_ = -1;
+};
+
+struct Nic {
+    std::string type, link, mac, flags, macvlanMode, vlanId, name, mtu, gw4, gw6;
+    std::vector<IpAddress> ips;
+    const Entry* first = nullptr;
+};
+
+uint64_t number(const Entry& e, std::string_view text) {
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size()) throw bad(e, "not a number");
+    return v;
+}
+
+// "512M", "1G", "536870912" (bytes) → KiB.
+uint64_t sizeKiB(const Entry& e, const std::string& text) {
+    try {
+        return scaledToKiB(text, "b");
+    } catch (const Error& err) {
+        throw bad(e, err.what());
+    }
+}
+
+bool isBasicMount(const std::string& dst) {
+    for (const char* p : {"/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/sys/fs/cgroup",
+                          "/proc/sys", "/sys/fs/fuse/connections"})
+        if (dst == p) return true;
+    return false;
+}
+
+class Converter {
+public:
+    Converter(const std::string& filename, const NativeReader& read)
+        : filename_(filename), read_(read) {}
+
+    NativeImport run(const std::vector<Entry>& entries) {
+        def_.type = DomainType::Lxc;
+        def_.os.type = OsType::Exe;
+        def_.os.init = "/sbin/init";
+        def_.memory.kib = 64 * 1024;  // libvirt's default for an LXC config without a limit
+        def_.consoles.push_back({CharKind::Console});
+        for (const Entry& e : entries)
+            apply(e);
+        if (def_.name.empty())
+            throw Error(ErrorCode::ConfigUnsupported,
+                        filename_ + ": missing lxc.uts.name (lxc.utsname): the domain's name");
+        if (!rootfs_)
+            throw Error(ErrorCode::ConfigUnsupported,
+                        filename_ + ": missing lxc.rootfs.path (lxc.rootfs)");
+        def_.filesystems.insert(def_.filesystems.begin(), *rootfs_);
+        finishNetwork();
+        finishCaps();
+        return {std::move(def_), std::move(warnings_)};
+    }
+
+private:
+    void warn(const Entry& e, const std::string& why) {
+        warnings_.push_back(e.where() + ": " + e.key + " = " + e.value + ": " + why);
+    }
+    void ignored(const Entry& e) { warn(e, "no cvirt equivalent (ignored)"); }
+
+    void apply(const Entry& e) {
+        const std::string& k = e.key;
+        const std::string& v = e.value;
+        if (k == "lxc.uts.name") {
+            def_.name = v;
+        } else if (k == "lxc.rootfs.path") {
+            std::string path = v;
+            if (size_t colon = path.find(':'); colon != std::string::npos && path[0] != '/') {
+                std::string kind = path.substr(0, colon);
+                path = path.substr(colon + 1);
+                if (kind != "dir") warn(e, "rootfs type '" + kind + "' is used as a directory");
+            }
+            Filesystem fs;
+            fs.type = path.rfind("/dev/", 0) == 0 ? FsType::Block : FsType::Mount;
+            fs.accessmode = FsAccessMode::Passthrough;
+            fs.source = path;
+            fs.target = "/";
+            rootfs_ = fs;
+            rootPath_ = path;
+        } else if (k == "lxc.rootfs.options" || k == "lxc.rootfs.mount") {
+            ignored(e);
+        } else if (k == "lxc.arch") {
+            def_.os.arch = v == "amd64" || v == "x86_64" ? "x86_64" : v == "x86" ? "i686" : v;
+        } else if (k == "lxc.init.cmd") {
+            auto w = quotedWords(v);
+            if (w.empty()) throw bad(e, "empty command");
+            def_.os.init = w[0];
+            def_.os.initargs.assign(w.begin() + 1, w.end());
+        } else if (k == "lxc.init.uid") {
+            def_.os.inituser = v;
+        } else if (k == "lxc.init.gid") {
+            def_.os.initgroup = v;
+        } else if (k == "lxc.init.cwd") {
+            def_.os.initdir = v;
+        } else if (k == "lxc.environment") {
+            size_t eq = v.find('=');
+            if (eq == std::string::npos) {
+                warn(e, "passes the host's variable through: no cvirt equivalent (ignored)");
+            } else {
+                def_.os.initenv.push_back({v.substr(0, eq), v.substr(eq + 1)});
+            }
+        } else if (k == "lxc.idmap") {
+            auto w = words(v);
+            if (w.size() != 4 || (w[0] != "u" && w[0] != "g"))
+                throw bad(e, "expected 'u|g START TARGET COUNT'");
+            IdmapRange r{number(e, w[1]), number(e, w[2]), number(e, w[3]), e.line};
+            (w[0] == "u" ? def_.idmap.uid : def_.idmap.gid).push_back(r);
+        } else if (k == "lxc.mount.entry") {
+            mountEntry(e, v);
+        } else if (k == "lxc.mount.fstab") {
+            auto text = read_(v);
+            if (!text) throw bad(e, "cannot read the fstab");
+            std::istringstream in(*text);
+            for (std::string line; std::getline(in, line);) {
+                line = trim(line);
+                if (!line.empty() && line[0] != '#') mountEntry(e, line);
+            }
+        } else if (k == "lxc.mount.auto") {
+            // proc, sys and cgroup are what cvirt mounts anyway (sys read-only, cgroup
+            // namespaced): the same meaning, nothing to map.
+            for (const auto& w : words(v))
+                if (w.rfind("proc", 0) != 0 && w.rfind("sys", 0) != 0 && w.rfind("cgroup", 0) != 0)
+                    warn(e, "mount.auto '" + w + "' has no cvirt equivalent (ignored)");
+        } else if (k == "lxc.autodev") {
+            if (v != "1") warn(e, "cvirt always gives the container a private /dev");
+        } else if (k == "lxc.tty.max") {
+            unsigned n = static_cast<unsigned>(number(e, v));
+            if (n == 0) def_.consoles.clear();
+            if (n > 1) warn(e, "cvirt gives a container one console (the first)");
+        } else if (k == "lxc.console.path") {
+            if (v == "none") def_.consoles.clear();
+        } else if (k.rfind("lxc.console.", 0) == 0) {
+            warn(e, "console output goes to the domain log (var/log/cvirt/lxc/NAME.log)");
+        } else if (k == "lxc.cap.drop") {
+            for (const auto& c : words(v))
+                capsDrop_.push_back({c, &e});
+        } else if (k == "lxc.cap.keep") {
+            for (const auto& c : words(v))
+                capsKeep_.push_back({c, &e});
+        } else if (k.rfind("lxc.cgroup2.", 0) == 0) {
+            cgroupV2(e, k.substr(12), v);
+        } else if (k.rfind("lxc.cgroup.", 0) == 0) {
+            cgroupV1(e, k.substr(11), v);
+        } else if (k.rfind("lxc.net.", 0) == 0) {
+            network(e);
+        } else {
+            ignored(e);
+        }
+    }
+
+    void mountEntry(const Entry& e, const std::string& line) {
+        auto w = words(line);
+        if (w.size() < 4) throw bad(e, "expected 'SOURCE TARGET TYPE OPTIONS'");
+        std::string dst = w[1];
+        // Absolute targets are inside the rootfs path; relative ones are relative to it.
+        if (!rootPath_.empty() && dst.rfind(rootPath_, 0) == 0) dst = dst.substr(rootPath_.size());
+        if (dst.empty() || dst[0] != '/') dst = "/" + dst;
+        if (isBasicMount(dst)) {
+            warn(e, "cvirt mounts " + dst + " itself (skipped)");
+            return;
+        }
+        std::vector<std::string> opts;
+        std::istringstream o(w[3]);
+        for (std::string s; std::getline(o, s, ',');)
+            opts.push_back(s);
+        auto has = [&](const char* o) {
+            return std::find(opts.begin(), opts.end(), o) != opts.end();
+        };
+        Filesystem fs;
+        fs.accessmode = FsAccessMode::Passthrough;
+        fs.target = dst;
+        fs.readonly = has("ro");
+        if (w[2] == "tmpfs") {
+            fs.type = FsType::Ram;
+            for (const auto& s : opts)
+                if (s.rfind("size=", 0) == 0) fs.usageKiB = sizeKiB(e, s.substr(5));
+            if (!fs.usageKiB)
+                throw bad(e, "tmpfs needs a size= option (its <filesystem type='ram'> usage)");
+        } else if (w[0].rfind("/dev/", 0) == 0) {
+            fs.type = FsType::Block;
+            fs.source = w[0];
+        } else if (has("bind") || has("rbind") || w[2] == "none") {
+            fs.type = FsType::Mount;
+            fs.source = w[0];
+        } else {
+            warn(e, "a '" + w[2] + "' mount has no cvirt equivalent (ignored)");
+            return;
+        }
+        def_.filesystems.push_back(std::move(fs));
+    }
+
+    void cgroupV1(const Entry& e, const std::string& file, const std::string& v) {
+        if (sharedCgroupFile(e, file, v)) return;
+        if (file == "memory.limit_in_bytes") {
+            if (v != "-1") memoryLimit(e, v);
+        } else if (file == "memory.soft_limit_in_bytes") {
+            if (v != "-1") def_.memtune.softLimitKiB = sizeKiB(e, v);
+        } else if (file == "memory.memsw.limit_in_bytes") {
+            if (v != "-1") def_.memtune.swapHardLimitKiB = sizeKiB(e, v);
+        } else if (file == "cpu.shares") {
+            def_.cputune.shares = number(e, v);
+        } else if (file == "cpu.cfs_quota_us") {
+            int64_t q = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), q);
+            if (ec != std::errc() || p != v.data() + v.size()) throw bad(e, "not a number");
+            def_.cputune.quota = q;
+        } else if (file == "cpu.cfs_period_us") {
+            def_.cputune.period = number(e, v);
+        } else if (file == "blkio.weight") {
+            def_.blkiotune.weight = static_cast<unsigned>(number(e, v));
+        } else if (file.rfind("blkio.", 0) == 0) {
+            auto w = words(v);
+            if (w.size() != 2) throw bad(e, "expected 'MAJOR:MINOR VALUE'");
+            BlkioDevice& d = device(w[0]);
+            uint64_t n = number(e, w[1]);
+            if (file == "blkio.device_weight" || file == "blkio.weight_device")
+                d.weight = static_cast<unsigned>(n);
+            else if (file == "blkio.throttle.read_bps_device")
+                d.readBytesSec = n;
+            else if (file == "blkio.throttle.write_bps_device")
+                d.writeBytesSec = n;
+            else if (file == "blkio.throttle.read_iops_device")
+                d.readIopsSec = n;
+            else if (file == "blkio.throttle.write_iops_device")
+                d.writeIopsSec = n;
+            else
+                ignored(e);
+        } else {
+            ignored(e);
+        }
+    }
+
+    void cgroupV2(const Entry& e, const std::string& file, const std::string& v) {
+        if (sharedCgroupFile(e, file, v)) return;
+        if (file == "memory.max") {
+            if (v != "max") memoryLimit(e, v);
+        } else if (file == "memory.high") {
+            if (v != "max") def_.memtune.softLimitKiB = sizeKiB(e, v);
+        } else if (file == "memory.swap.max") {
+            if (v != "max") swapV2_ = sizeKiB(e, v);
+        } else if (file == "cpu.weight") {
+            // libvirt's conversion: shares = weight * 1024 / 100
+            def_.cputune.shares = number(e, v) * 1024 / 100;
+        } else if (file == "cpu.max") {
+            auto w = words(v);
+            if (w.empty() || w.size() > 2) throw bad(e, "expected 'QUOTA|max [PERIOD]'");
+            if (w[0] != "max") def_.cputune.quota = static_cast<int64_t>(number(e, w[0]));
+            if (w.size() == 2) def_.cputune.period = number(e, w[1]);
+        } else if (file == "io.weight") {
+            auto w = words(v);
+            if (w.size() == 1 || (w.size() == 2 && w[0] == "default"))
+                def_.blkiotune.weight = static_cast<unsigned>(number(e, w.back()));
+            else if (w.size() == 2)
+                device(w[0]).weight = static_cast<unsigned>(number(e, w[1]));
+            else
+                throw bad(e, "expected '[default|MAJOR:MINOR] WEIGHT'");
+        } else if (file == "io.max") {
+            auto w = words(v);
+            if (w.size() < 2) throw bad(e, "expected 'MAJOR:MINOR rbps=N wbps=N riops=N wiops=N'");
+            BlkioDevice& d = device(w[0]);
+            for (size_t i = 1; i < w.size(); ++i) {
+                size_t eq = w[i].find('=');
+                std::string key = w[i].substr(0, eq),
+                            val = eq == std::string::npos ? "" : w[i].substr(eq + 1);
+                if (val == "max") continue;
+                uint64_t n = number(e, val);
+                if (key == "rbps")
+                    d.readBytesSec = n;
+                else if (key == "wbps")
+                    d.writeBytesSec = n;
+                else if (key == "riops")
+                    d.readIopsSec = n;
+                else if (key == "wiops")
+                    d.writeIopsSec = n;
+                else
+                    throw bad(e, "unknown io.max key '" + key + "'");
+            }
+        } else {
+            ignored(e);
+        }
+    }
+
+    // The container's memory is its limit (libvirt: <memory> and <hard_limit>).
+    void memoryLimit(const Entry& e, const std::string& v) {
+        def_.memory.kib = sizeKiB(e, v);
+        def_.memtune.hardLimitKiB = def_.memory.kib;
+    }
+
+    // Files with the same name and meaning under lxc.cgroup. and lxc.cgroup2.
+    bool sharedCgroupFile(const Entry& e, const std::string& file, const std::string& v) {
+        if (file == "cpuset.cpus")
+            cpuset(e, v);
+        else if (file == "cpuset.mems")
+            nodeset(e, v);
+        else if (file == "pids.max" && v != "max")
+            def_.cvirtResources.pidsMax = number(e, v);
+        else if (file.rfind("devices.", 0) == 0)
+            warn(e, "cvirt's device filter follows the domain's <hostdev>s (ignored)");
+        else
+            return file == "pids.max";  // "max": no limit, nothing to set
+        return true;
+    }
+
+    void cpuset(const Entry& e, const std::string& v) {
+        if (!parseCpuset(v)) throw bad(e, "invalid cpu list");
+        def_.vcpu.cpuset = v;
+        def_.vcpu.placement = VcpuPlacement::Static;
+    }
+    void nodeset(const Entry& e, const std::string& v) {
+        if (!parseCpuset(v)) throw bad(e, "invalid node list");
+        def_.numatune.nodeset = v;
+        def_.numatune.mode = NumaMode::Strict;
+    }
+    BlkioDevice& device(const std::string& majMin) {
+        std::string path = "/dev/block/" + majMin;
+        auto& devs = def_.blkiotune.devices;
+        for (auto& d : devs)
+            if (d.path == path) return d;
+        devs.push_back({.path = path});
+        return devs.back();
+    }
+
+    void network(const Entry& e) {
+        // lxc.net.N.KEY
+        std::string rest = e.key.substr(8);
+        size_t dot = rest.find('.');
+        if (dot == std::string::npos) return ignored(e);
+        int index = 0;
+        std::string_view idx(rest.data(), dot);
+        if (std::from_chars(idx.data(), idx.data() + idx.size(), index).ec != std::errc())
+            return ignored(e);
+        std::string key = rest.substr(dot + 1);
+        Nic& n = nics_[index];
+        if (!n.first) n.first = &e;
+        const std::string& v = e.value;
+        static const std::map<std::string, std::string Nic::*> kFields = {
+            {"type", &Nic::type},
+            {"link", &Nic::link},
+            {"hwaddr", &Nic::mac},
+            {"flags", &Nic::flags},
+            {"macvlan.mode", &Nic::macvlanMode},
+            {"vlan.id", &Nic::vlanId},
+            {"name", &Nic::name},
+            {"mtu", &Nic::mtu},
+            {"ipv4.gateway", &Nic::gw4},
+            {"ipv6.gateway", &Nic::gw6}};
+        if (auto f = kFields.find(key); f != kFields.end())
+            n.*(f->second) = v;
+        else if (key == "ipv4.address" || key == "ipv6.address") {
+            for (const auto& cidr : words(v)) {
+                size_t slash = cidr.find('/');
+                IpAddress ip;
+                ip.family = key[3] == '4' ? IpFamily::Ipv4 : IpFamily::Ipv6;
+                ip.address = cidr.substr(0, slash);
+                if (slash != std::string::npos)
+                    ip.prefix = static_cast<unsigned>(number(e, cidr.substr(slash + 1)));
+                n.ips.push_back(ip);
+            }
+        } else if (key == "veth.pair")
+            warn(e, "the host end is named by <target dev> (ignored)");
+        else
+            ignored(e);
+    }
+
+    void finishNetwork() {
+        bool none = false, any = false;
+        for (auto& [index, n] : nics_) {
+            const Entry& e = *n.first;
+            std::vector<Route> routes;
+            auto gateway = [&](const std::string& gw, IpFamily f) {
+                if (gw.empty() || gw == "auto") return;
+                Route r;
+                r.family = f;
+                r.address = f == IpFamily::Ipv4 ? "0.0.0.0" : "::";
+                r.prefix = 0;
+                r.gateway = gw;
+                routes.push_back(r);
+            };
+            gateway(n.gw4, IpFamily::Ipv4);
+            gateway(n.gw6, IpFamily::Ipv6);
+            if (n.type.empty() || n.type == "empty") continue;
+            if (n.type == "none") {
+                none = true;
+                continue;
+            }
+            any = true;
+            if (n.type == "phys" || n.type == "vlan") {
+                if (n.link.empty()) throw bad(e, "missing 'link' for a " + n.type + " NIC");
+                Hostdev h{HostdevCapsType::Net,
+                          n.type == "vlan" && !n.vlanId.empty() ? n.link + "." + n.vlanId : n.link};
+                if (!n.ips.empty() || !routes.empty())
+                    warnings_.push_back(e.where() + ": lxc.net." + std::to_string(index) +
+                                        ": addresses of a moved host device are not set by "
+                                        "cvirt (ignored)");
+                def_.hostdevs.push_back(h);
+                continue;
+            }
+            Interface i;
+            i.line = e.line;
+            i.mac = n.mac;
+            std::transform(i.mac.begin(), i.mac.end(), i.mac.begin(), ::tolower);
+            i.guestDev = n.name;
+            i.link = n.flags == "up" ? LinkState::Up : LinkState::Down;  // as libvirt reads it
+            if (!n.mtu.empty()) i.mtu = static_cast<unsigned>(number(e, n.mtu));
+            i.ips = n.ips;
+            i.routes = routes;
+            if (n.type == "veth") {
+                i.type = n.link.empty() ? NetType::Ethernet : NetType::Bridge;
+                i.sourceBridge = n.link;
+            } else if (n.type == "macvlan") {
+                if (n.link.empty()) throw bad(e, "missing 'link' for a macvlan NIC");
+                i.type = NetType::Direct;
+                i.sourceDev = n.link;
+                i.sourceMode = n.macvlanMode == "vepa"       ? MacvlanMode::Vepa
+                               : n.macvlanMode == "bridge"   ? MacvlanMode::Bridge
+                               : n.macvlanMode == "passthru" ? MacvlanMode::Passthrough
+                                                             : MacvlanMode::Private;
+            } else {
+                throw bad(e, "unknown network type '" + n.type + "'");
+            }
+            def_.interfaces.push_back(std::move(i));
+        }
+        // No NIC at all (or only "empty"): LXC gives the container a loopback only.
+        if (!any && !none) def_.features.privnet = true;
+    }
+
+    void finishCaps() {
+        if (swapV2_) {  // v2 counts swap alone, libvirt's swap_hard_limit memory + swap
+            def_.memtune.swapHardLimitKiB = def_.memory.kib + *swapV2_;
+        }
+        auto add = [&](const std::pair<std::string, const Entry*>& c, Toggle t) {
+            std::string name = c.first;
+            std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+            if (name.rfind("cap_", 0) == 0) name = name.substr(4);
+            if (std::find(kCapabilityNames.begin(), kCapabilityNames.end(), name) ==
+                kCapabilityNames.end()) {
+                warn(*c.second, "unknown capability '" + c.first + "' (ignored)");
+                return;
+            }
+            def_.features.caps.push_back({name, t});
+        };
+        if (!capsKeep_.empty()) {
+            def_.features.capsPolicy = CapPolicy::Deny;
+            for (const auto& c : capsKeep_)
+                add(c, Toggle::On);
+        } else if (!capsDrop_.empty()) {
+            def_.features.capsPolicy = CapPolicy::Default;
+            for (const auto& c : capsDrop_)
+                add(c, Toggle::Off);
+        }
+        if (!capsKeep_.empty() && !capsDrop_.empty())
+            warn(*capsDrop_.front().second, "lxc.cap.keep is given: lxc.cap.drop is ignored");
+    }
+
+    std::string filename_;
+    const NativeReader& read_;
+    DomainDef def_;
+    std::vector<std::string> warnings_;
+    std::optional<Filesystem> rootfs_;
+    std::string rootPath_;
+    std::map<int, Nic> nics_;
+    std::vector<std::pair<std::string, const Entry*>> capsDrop_, capsKeep_;
+    std::optional<uint64_t> swapV2_;
+};
+
+}  // namespace
+
+NativeImport fromLxcConfig(std::string_view text, const std::string& filename,
+                           const NativeReader& readInclude) {
+    Reader reader(readInclude);
+    reader.parse(text, filename, 0);
+    return Converter(filename, readInclude).run(reader.entries);
+}
+
+}  // namespace cvirt::conf
+
+namespace cvirt::conf {
+
+namespace {
+
+std::string bytes(uint64_t kib) {
+    return std::to_string(kib * 1024);
+}
+
+// "/dev/block/8:0" → "8:0"; other paths have no number LXC would take.
+std::optional<std::string> majMinOf(const std::string& path) {
+    constexpr std::string_view kPrefix = "/dev/block/";
+    if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
+    return path.substr(kPrefix.size());
+}
+
+}  // namespace
+
+std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>& warnings) {
+    std::ostringstream o;
+    auto put = [&](const std::string& key, const std::string& value) {
+        o << key << " = " << value << "\n";
+    };
+    auto warn = [&](const std::string& what) { warnings.push_back(what); };
+    o << "# LXC configuration of '" << def.name << "', converted from domain XML by cvirt\n";
+    put("lxc.uts.name", def.name);
+    if (!def.os.arch.empty()) put("lxc.arch", def.os.arch);
+
+    const Filesystem* root = nullptr;
+    for (const auto& fs : def.filesystems)
+        if (fs.target == "/") root = &fs;
+    if (root)
+        put("lxc.rootfs.path", root->type == FsType::Block ? root->source : "dir:" + root->source);
+    else
+        warn("no root <filesystem>: the container shares the host's root, which LXC cannot");
+
+    std::string cmd = def.os.init;
+    for (const auto& a : def.os.initargs)
+        cmd += a.find_first_of(" \t'") == std::string::npos ? " " + a : " \"" + a + "\"";
+    if (!cmd.empty()) put("lxc.init.cmd", cmd);
+    if (!def.os.inituser.empty()) put("lxc.init.uid", def.os.inituser);
+    if (!def.os.initgroup.empty()) put("lxc.init.gid", def.os.initgroup);
+    if (!def.os.initdir.empty()) put("lxc.init.cwd", def.os.initdir);
+    for (const auto& env : def.os.initenv)
+        put("lxc.environment", env.name + "=" + env.value);
+    for (const auto& r : def.idmap.uid)
+        put("lxc.idmap", "u " + std::to_string(r.start) + " " + std::to_string(r.target) + " " +
+                             std::to_string(r.count));
+    for (const auto& r : def.idmap.gid)
+        put("lxc.idmap", "g " + std::to_string(r.start) + " " + std::to_string(r.target) + " " +
+                             std::to_string(r.count));
+
+    for (const auto& fs : def.filesystems) {
+        if (&fs == root) continue;
+        std::string dst = fs.target.substr(fs.target.find_first_not_of('/'));
+        std::string ro = fs.readonly ? ",ro" : "";
+        switch (fs.type) {
+            case FsType::Mount:
+            case FsType::Bind:
+                put("lxc.mount.entry",
+                    fs.source + " " + dst + " none bind,create=dir" + ro + " 0 0");
+                break;
+            case FsType::Ram:
+                put("lxc.mount.entry",
+                    "tmpfs " + dst + " tmpfs size=" + std::to_string(fs.usageKiB.value_or(0)) +
+                        "k" + ro + ",create=dir 0 0");
+                break;
+            case FsType::Block:
+                put("lxc.mount.entry",
+                    fs.source + " " + dst + " auto defaults,create=dir" + ro + " 0 0");
+                break;
+            case FsType::File:
+                warn("filesystem " + fs.target +
+                     ": an image file (type='file') has no LXC mount entry");
+                break;
+        }
+    }
+
+    int n = 0;
+    for (const auto& i : def.interfaces) {
+        std::string p = "lxc.net." + std::to_string(n) + ".";
+        switch (i.type) {
+            case NetType::Bridge:
+                put(p + "type", "veth");
+                put(p + "link", i.sourceBridge);
+                break;
+            case NetType::Ethernet:
+                put(p + "type", "veth");
+                break;
+            case NetType::Network:
+                put(p + "type", "veth");
+                warn("interface on network '" + i.sourceNetwork + "': set lxc.net." +
+                     std::to_string(n) + ".link to the network's bridge");
+                break;
+            case NetType::Direct:
+                put(p + "type", "macvlan");
+                put(p + "link", i.sourceDev);
+                put(p + "macvlan.mode", i.sourceMode == MacvlanMode::Vepa          ? "vepa"
+                                        : i.sourceMode == MacvlanMode::Bridge      ? "bridge"
+                                        : i.sourceMode == MacvlanMode::Passthrough ? "passthru"
+                                                                                   : "private");
+                break;
+            case NetType::Hostdev:
+                warn("interface type 'hostdev' (PCI) has no LXC equivalent");
+                continue;
+        }
+        if (!i.mac.empty()) put(p + "hwaddr", i.mac);
+        if (!i.guestDev.empty()) put(p + "name", i.guestDev);
+        if (i.link != LinkState::Down) put(p + "flags", "up");
+        if (i.mtu) put(p + "mtu", std::to_string(*i.mtu));
+        for (const auto& ip : i.ips) {
+            bool v6 = ip.family ? *ip.family == IpFamily::Ipv6
+                                : ip.address.find(':') != std::string::npos;
+            put(p + (v6 ? "ipv6.address" : "ipv4.address"),
+                ip.address + (ip.prefix ? "/" + std::to_string(*ip.prefix) : ""));
+        }
+        for (const auto& r : i.routes) {
+            bool v6 = r.address.find(':') != std::string::npos;
+            if (r.prefix.value_or(0) == 0 && !r.gateway.empty())
+                put(p + (v6 ? "ipv6.gateway" : "ipv4.gateway"), r.gateway);
+            else
+                warn("route to " + r.address + " on " + i.guestDev +
+                     ": LXC sets only a default gateway");
+        }
+        ++n;
+    }
+    for (const auto& h : def.hostdevs) {
+        if (h.type != HostdevCapsType::Net) {
+            warn("hostdev " + h.source + ": LXC has no key for a host " +
+                 std::string(kHostdevCapsTypeNames.name(h.type)) + " device");
+            continue;
+        }
+        std::string p = "lxc.net." + std::to_string(n++) + ".";
+        put(p + "type", "phys");
+        put(p + "link", h.source);
+        put(p + "flags", "up");
+    }
+    if (n == 0) put("lxc.net.0.type", def.features.privnet ? "empty" : "none");
+    if (!def.lxcNamespaces.empty())
+        warn("<lxc:namespace> sharing has no LXC config key (use lxc.namespace.share.* by hand)");
+
+    put("lxc.tty.max", def.consoles.empty() ? "0" : "1");
+
+    if (def.features.capsPolicy == CapPolicy::Deny) {
+        std::string keep;
+        for (const auto& c : def.features.caps)
+            if (c.state == Toggle::On) keep += (keep.empty() ? "" : " ") + c.name;
+        put("lxc.cap.keep", keep.empty() ? "none" : keep);
+    } else {
+        std::string drop;
+        for (const auto& c : def.features.caps)
+            if (c.state == Toggle::Off) drop += (drop.empty() ? "" : " ") + c.name;
+        if (!drop.empty()) put("lxc.cap.drop", drop);
+    }
+
+    const std::string cg = v2 ? "lxc.cgroup2." : "lxc.cgroup.";
+    // The container's memory is its limit; 64 MiB is what a config without one reads as.
+    uint64_t mem = def.memtune.hardLimitKiB.value_or(def.memory.kib);
+    if (def.memtune.hardLimitKiB || def.memory.kib != 64 * 1024)
+        put(cg + (v2 ? "memory.max" : "memory.limit_in_bytes"), bytes(mem));
+    if (def.memtune.softLimitKiB)
+        put(cg + (v2 ? "memory.high" : "memory.soft_limit_in_bytes"),
+            bytes(*def.memtune.softLimitKiB));
+    if (def.memtune.swapHardLimitKiB) {
+        if (v2)
+            put(cg + "memory.swap.max",
+                bytes(*def.memtune.swapHardLimitKiB > mem ? *def.memtune.swapHardLimitKiB - mem
+                                                          : 0));
+        else
+            put(cg + "memory.memsw.limit_in_bytes", bytes(*def.memtune.swapHardLimitKiB));
+    }
+    if (def.cputune.shares) {
+        if (v2)
+            put(cg + "cpu.weight",
+                std::to_string(std::max<uint64_t>(1, *def.cputune.shares * 100 / 1024)));
+        else
+            put(cg + "cpu.shares", std::to_string(*def.cputune.shares));
+    }
+    if (v2 && (def.cputune.quota || def.cputune.period)) {
+        std::string quota = def.cputune.quota && *def.cputune.quota > 0
+                                ? std::to_string(*def.cputune.quota)
+                                : "max";
+        put(cg + "cpu.max", quota + " " + std::to_string(def.cputune.period.value_or(100000)));
+    } else if (!v2) {
+        if (def.cputune.quota) put(cg + "cpu.cfs_quota_us", std::to_string(*def.cputune.quota));
+        if (def.cputune.period) put(cg + "cpu.cfs_period_us", std::to_string(*def.cputune.period));
+    }
+    if (!def.vcpu.cpuset.empty()) put(cg + "cpuset.cpus", def.vcpu.cpuset);
+    if (!def.numatune.nodeset.empty()) put(cg + "cpuset.mems", def.numatune.nodeset);
+    if (def.blkiotune.weight)
+        put(cg + (v2 ? "io.weight" : "blkio.weight"),
+            (v2 ? "default " : "") + std::to_string(*def.blkiotune.weight));
+    for (const auto& d : def.blkiotune.devices) {
+        auto mm = majMinOf(d.path);
+        if (!mm) {
+            warn("blkiotune device " + d.path + ": LXC takes MAJOR:MINOR (use /dev/block/M:m)");
+            continue;
+        }
+        if (v2) {
+            if (d.weight) put(cg + "io.weight", *mm + " " + std::to_string(*d.weight));
+            std::string max;
+            auto add = [&](const char* k, const std::optional<uint64_t>& v) {
+                if (v) max += std::string(" ") + k + "=" + std::to_string(*v);
+            };
+            add("rbps", d.readBytesSec);
+            add("wbps", d.writeBytesSec);
+            add("riops", d.readIopsSec);
+            add("wiops", d.writeIopsSec);
+            if (!max.empty()) put(cg + "io.max", *mm + max);
+        } else {
+            auto add = [&](const char* file, const std::optional<uint64_t>& v) {
+                if (v) put(cg + file, *mm + " " + std::to_string(*v));
+            };
+            if (d.weight) put(cg + "blkio.weight_device", *mm + " " + std::to_string(*d.weight));
+            add("blkio.throttle.read_bps_device", d.readBytesSec);
+            add("blkio.throttle.write_bps_device", d.writeBytesSec);
+            add("blkio.throttle.read_iops_device", d.readIopsSec);
+            add("blkio.throttle.write_iops_device", d.writeIopsSec);
+        }
+    }
+    if (def.cvirtResources.pidsMax)
+        put(cg + "pids.max", std::to_string(*def.cvirtResources.pidsMax));
+    return o.str();
+}
+
+}  // namespace cvirt::conf

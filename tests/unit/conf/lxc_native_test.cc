@@ -1,0 +1,156 @@
+// domxml-from-native / domxml-to-native lxc-tools against a corpus of LXC configs (both key
+// generations; veth, macvlan, vlan, phys, empty and none networks; fstab and includes; id
+// maps; cgroup v1 and v2 limits): each NAME.conf with its expected NAME.xml and
+// NAME.warnings. CVIRT_TEST_REGENERATE=1 rewrites the expectations.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "conf/domain.h"
+#include "conf/lxc_native.h"
+#include "cvirt/error.h"
+#include "support/test_util.h"
+#include "util/file.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+
+namespace {
+
+fs::path corpus() {
+    return sourceDir() / "tests/data/lxc-native";
+}
+
+std::string withDir(std::string text) {
+    for (size_t p; (p = text.find("@DIR@")) != std::string::npos;)
+        text.replace(p, 5, corpus().string());
+    return text;
+}
+
+conf::NativeReader reader() {
+    return [](const std::string& path) -> std::optional<std::string> {
+        auto text = util::readFileIfExists(path);
+        if (!text) return std::nullopt;
+        return withDir(*text);
+    };
+}
+
+conf::NativeImport import(const fs::path& conf) {
+    return conf::fromLxcConfig(withDir(readText(conf)), conf.filename().string(), reader());
+}
+
+// One per line, the corpus directory written back as @DIR@ (the checkout moves).
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines)
+        out += l + "\n";
+    for (size_t p; (p = out.find(corpus().string())) != std::string::npos;)
+        out.replace(p, corpus().string().size(), "@DIR@");
+    return out;
+}
+
+void expectFile(const fs::path& path, const std::string& actual) {
+    if (std::getenv("CVIRT_TEST_REGENERATE")) {
+        std::ofstream(path) << actual;
+        return;
+    }
+    CPPUNIT_ASSERT_MESSAGE("missing " + path.string(), fs::exists(path));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(path.filename().string(), readText(path), actual);
+}
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+class LxcNativeTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(LxcNativeTest);
+    CPPUNIT_TEST(corpusMatchesExpectedXml);
+    CPPUNIT_TEST(importedDomainsDefine);
+    CPPUNIT_TEST(backAndForthKeepsTheMeaning);
+    CPPUNIT_TEST(nothingIsDroppedSilently);
+    CPPUNIT_TEST(badConfigsNameFileLineAndKey);
+    CPPUNIT_TEST_SUITE_END();
+
+    void corpusMatchesExpectedXml() {
+        auto files = filesIn(corpus(), ".conf");
+        CPPUNIT_ASSERT(files.size() >= 6);
+        for (const auto& f : files) {
+            conf::NativeImport r = import(f);
+            fs::path base = f;
+            expectFile(base.replace_extension(".xml"), conf::formatDomain(r.def));
+            expectFile(base.replace_extension(".warnings"), joined(r.warnings));
+        }
+    }
+
+    void importedDomainsDefine() {
+        for (const auto& f : filesIn(corpus(), ".conf")) {
+            conf::DomainDef def = import(f).def;
+            // the XML passes the schema and the checks define makes
+            conf::DomainDef again =
+                conf::parseDomain(conf::formatDomain(def), {.filename = f.string()});
+            conf::applyDefaults(again);
+            conf::validate(again, f.string());
+        }
+    }
+
+    void backAndForthKeepsTheMeaning() {
+        for (bool v2 : {false, true}) {
+            for (const auto& f : filesIn(corpus(), ".conf")) {
+                conf::DomainDef def = import(f).def;
+                std::vector<std::string> warnings;
+                std::string native = conf::toLxcConfig(def, v2, warnings);
+                CPPUNIT_ASSERT_MESSAGE(native, has(native, v2 ? "lxc.cgroup2." : "lxc.cgroup.") ||
+                                                   !has(native, "lxc.cgroup"));
+                conf::NativeImport back = conf::fromLxcConfig(native, "back.conf", reader());
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                    f.filename().string() + (v2 ? " v2\n" : " v1\n") + native,
+                    conf::formatDomain(def), conf::formatDomain(back.def));
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(native, std::string(), joined(back.warnings));
+            }
+        }
+    }
+
+    void nothingIsDroppedSilently() {
+        conf::NativeImport r = import(corpus() / "legacy-veth.conf");
+        std::string w = joined(r.warnings);
+        CPPUNIT_ASSERT_MESSAGE(w, has(w, "lxc.apparmor.profile = generated: no cvirt equivalent"));
+        CPPUNIT_ASSERT_MESSAGE(w, has(w, "legacy-veth.conf:32:"));  // file and line
+        CPPUNIT_ASSERT_MESSAGE(w, has(w, "one console"));
+        CPPUNIT_ASSERT_MESSAGE(w, has(w, "cvirt mounts /proc itself"));
+        conf::NativeImport m = import(corpus() / "modern-macvlan.conf");
+        CPPUNIT_ASSERT(has(joined(m.warnings), "lxc.signal.halt"));
+    }
+
+    void badConfigsNameFileLineAndKey() {
+        auto error = [](const std::string& text) {
+            try {
+                conf::fromLxcConfig(text, "bad.conf", reader());
+            } catch (const Error& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        };
+        CPPUNIT_ASSERT(has(error("lxc.rootfs.path = /r\n"), "missing lxc.uts.name"));
+        CPPUNIT_ASSERT(has(error("lxc.uts.name = x\n"), "missing lxc.rootfs.path"));
+        CPPUNIT_ASSERT(has(error("lxc.uts.name = x\nlxc.rootfs.path = /r\nnonsense\n"),
+                           "bad.conf:3: expected 'key = value'"));
+        std::string e = error(
+            "lxc.uts.name = x\nlxc.rootfs.path = /r\n"
+            "lxc.cgroup.cpu.shares = lots\n");
+        CPPUNIT_ASSERT_MESSAGE(e, has(e, "bad.conf:3: lxc.cgroup.cpu.shares = lots: not a number"));
+        CPPUNIT_ASSERT(
+            has(error("lxc.uts.name = x\nlxc.rootfs.path = /r\nlxc.net.0.type = macvlan\n"),
+                "missing 'link'"));
+        CPPUNIT_ASSERT(has(error("lxc.uts.name = x\nlxc.rootfs.path = /r\n"
+                                 "lxc.mount.entry = tmpfs tmp tmpfs defaults 0 0\n"),
+                           "size="));
+        CPPUNIT_ASSERT(
+            has(error("lxc.uts.name = x\nlxc.rootfs.path = /r\nlxc.include = /nonexistent\n"),
+                "cannot read the included file"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(LxcNativeTest);
