@@ -11,6 +11,7 @@
 #include "lxc/backend.h"
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
+#include "state/events.h"
 #include "util/uuid.h"
 
 namespace cvirt {
@@ -220,6 +221,7 @@ Domain Connection::define(std::string_view xml, std::string_view filename) {
                         "domain '" + *holder + "' is already defined with uuid " + uuid);
     }
     drv.store.save(def);
+    state::emitEvent(drv.paths, def.name, "defined", existing ? "updated" : "added");
     return Domain(impl_, def.name);
 }
 
@@ -368,6 +370,7 @@ void Domain::undefine() {
                     "cannot undefine transient domain '" + name_ + "'");
     d->store.remove(name_);
     if (!d->runtime.find(name_)) d->runtime.clear(name_);
+    state::emitEvent(d->paths, name_, "undefined", "removed");
 }
 
 void Domain::setAutostart(bool enabled) {

@@ -8,6 +8,7 @@
 #include "lxc/enter.h"
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
+#include "state/events.h"
 #include "supervisor/client.h"
 
 namespace cvirt {
@@ -112,6 +113,7 @@ void Domain::suspend() {
     }
     domainCgroup(*conn_, d, name_).freeze(true);
     d.runtime.setPaused(name_, true);
+    state::emitEvent(d.paths, name_, "suspended", "paused");
 }
 
 void Domain::resume() {
@@ -125,6 +127,7 @@ void Domain::resume() {
     }
     domainCgroup(*conn_, d, name_).freeze(false);
     d.runtime.setPaused(name_, false);
+    state::emitEvent(d.paths, name_, "resumed", "unpaused");
 }
 
 int Domain::openConsole(bool force) {

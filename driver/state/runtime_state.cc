@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "state/config_store.h"
+#include "state/events.h"
 #include "util/file.h"
 
 namespace cvirt::state {
@@ -66,12 +67,16 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
         // it (PDEATHSIG); remove what it left and remember why the domain is off.
         if (processAlive(init)) ::kill(init, SIGKILL);
         if (onStale_) onStale_(n, *xml);
-        for (const char* ext : {".xml", ".pid", ".sock", ".paused"})
+        // The reader whose unlink removed the live XML reports the crash, once.
+        bool first = ::unlink((paths_.runDir / (n + ".xml")).c_str()) == 0;
+        for (const char* ext : {".pid", ".sock", ".paused"})
             ::unlink((paths_.runDir / (n + ext)).c_str());
+        if (!first) return std::nullopt;
         try {
             const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
         } catch (...) {
         }
+        emitEvent(paths_, n, "stopped", "crashed");
         return std::nullopt;
     }
     LiveDomain live;

@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "conf/domain.h"
+#include "cvirt/connection.h"
 #include "cvirt/error.h"
+#include "state/events.h"
 #include "state/runtime_state.h"
 #include "util/file.h"
 
@@ -42,6 +44,11 @@ void LiveFiles::setStopReason(int reason) const noexcept {
     } catch (const Error& e) {
         std::cerr << program_invocation_short_name << ": " << e.what() << std::endl;
     }
+    state::emitEvent(paths_, name_, "stopped", stateReasonName(DomainState::Shutoff, reason));
+}
+
+void LiveFiles::announce(std::string_view event, std::string_view detail) const noexcept {
+    state::emitEvent(paths_, name_, event, detail);
 }
 
 void LiveFiles::remove() const noexcept {

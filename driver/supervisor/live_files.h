@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "conf/domain_def.h"
 #include "state/uri.h"
@@ -22,9 +23,11 @@ public:
     void writePids(pid_t guest) const;
     void writeXml(const conf::DomainDef& def, int id) const;
     void setPaused(bool paused) const;
-    // Why the domain stopped (virDomainShutoffReason), kept after the files go; logged on
-    // failure.
+    // Why the domain stopped (virDomainShutoffReason), kept after the files go (logged on
+    // failure), and the "stopped" event with it.
     void setStopReason(int reason) const noexcept;
+    // A lifecycle event of this domain (state/events.h).
+    void announce(std::string_view event, std::string_view detail) const noexcept;
     void remove() const noexcept;
 
 private:

@@ -49,5 +49,6 @@ std::vector<Command> networkCommands();
 std::vector<Command> netCommands();
 std::vector<Command> hostCommands();
 std::vector<Command> nativeCommands();
+std::vector<Command> eventCommands();
 
 }  // namespace cvirt::shell

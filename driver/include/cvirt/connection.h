@@ -150,6 +150,31 @@ struct ListFilter {
 
 class Connection;
 
+// A lifecycle event (cvirsh event): libvirt's names, lower case — event "defined" (detail
+// "added", "updated"), "undefined" ("removed"), "started" ("booted"), "suspended" ("paused"),
+// "resumed" ("unpaused"), "stopped" ("shutdown", "destroyed", "crashed", "failed"), and
+// "reboot" (detail "-").
+struct DomainEvent {
+    int64_t timeUs = 0;  // since the epoch
+    std::string domain, event, detail;
+};
+
+// Events of a connection's drivers from the moment it was opened, made by any process.
+class EventStream {
+public:
+    EventStream(EventStream&&) noexcept;
+    EventStream& operator=(EventStream&&) noexcept;
+    ~EventStream();
+    // Waits up to `timeoutMs` (-1: forever); returns what arrived, possibly nothing.
+    std::vector<DomainEvent> wait(int timeoutMs);
+
+private:
+    friend class Connection;
+    struct Impl;
+    explicit EventStream(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
 // nodeinfo: the host's processors and memory (/proc/cpuinfo, /proc/meminfo, sysfs).
 struct NodeInfo {
     std::string cpuModel;  // "x86_64"
@@ -303,6 +328,7 @@ public:
     // <capabilities> for the drivers of this connection (a guest element each), and under
     // <host> what cvirt runs on: the cgroup layout and controllers, the namespaces, whether
     // /dev/kvm is usable, in cvirt's XML namespace.
+    EventStream events() const;
     NodeInfo nodeInfo() const;
     std::string hostname() const;
     std::string capabilities() const;

@@ -135,6 +135,7 @@ void Controller::start() {
     network_.release();  // from now on the veths live and die with the namespace
     files_.writePids(initPid_);
     files_.writeXml(def_, opts_.id);
+    files_.announce("started", "booted");
     hooks_.started(def_, opts_.id);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
@@ -330,7 +331,8 @@ bool Controller::onInitExit(int status) {
             spawnInit();
             network_.release();
             files_.writePids(initPid_);  // the live XML stays: live changes since are kept
-            destroyWaiters_.clear();     // a reboot request is answered by the close
+            files_.announce("reboot", "-");
+            destroyWaiters_.clear();  // a reboot request is answered by the close
             return true;
         } catch (const Error& e) {
             std::cerr << "cvirt-lxc-controller: restart of '" << def_.name

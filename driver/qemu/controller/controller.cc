@@ -89,6 +89,7 @@ void Controller::start() {
     launch();
     files_.writePids(qemuPid_);
     files_.writeXml(def_, opts_.id);
+    files_.announce("started", "booted");
     hooks_.started(def_, opts_.id);
     ::malloc_trim(0);
 }
@@ -196,8 +197,12 @@ void Controller::handleEvents() {
             if (ev.contains("data")) shutdownCause_ = ev["data"].value("reason", "");
         } else if (name == "STOP") {
             files_.setPaused(true);
+            if (hooks_.running()) files_.announce("suspended", "paused");
         } else if (name == "RESUME") {
             files_.setPaused(false);
+            if (hooks_.running()) files_.announce("resumed", "unpaused");
+        } else if (name == "RESET" && hooks_.running()) {
+            files_.announce("reboot", "-");
         }
     }
 }
