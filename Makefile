@@ -9,7 +9,7 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libcppunit-dev busybox-static libxml2-utils \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev
 
-.PHONY: all deps build build-asan check check-v2 demo bench format clean
+.PHONY: all deps build build-asan check check-v2 demo bench format clean install
 
 all: build
 
@@ -44,6 +44,12 @@ check: deps build build-asan
 # suite; `make check` runs it too, skipped with the reason when qemu or the kernel is missing.
 check-v2: deps build
 	cd $(BUILD) && ctest --output-on-failure -L vm
+
+# PREFIX (default /usr/local) and DESTDIR as usual: bin/cvirsh, bin/cvirt-host-validate,
+# libexec/ supervisors, share/cvirt/schemas, man page, bash completion.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: deps build
 	./xml-examples/demo.sh $(BUILD)/bin/cvirsh

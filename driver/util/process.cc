@@ -25,8 +25,11 @@ std::string helperPath(const std::string& name, const char* envVar) {
     if (const char* env = std::getenv(envVar); env && *env) return env;
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    // next to the program, ../libexec of an installed bin/, the build tree, the configured
+    // install location
     for (const fs::path& dir :
-         {self.parent_path(), fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
+         {self.parent_path(), self.parent_path().parent_path() / "libexec",
+          fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
         fs::path p = dir / name;
         if (::access(p.c_str(), X_OK) == 0) return p.string();
     }

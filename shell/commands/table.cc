@@ -19,7 +19,7 @@ const std::vector<Command>& commandTable() {
         std::vector<Command> all;
         for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
                           tuningCommands(), statsCommands(), networkCommands(), netCommands(),
-                          hostCommands(), nativeCommands(), eventCommands()})
+                          hostCommands(), nativeCommands(), eventCommands(), toolingCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

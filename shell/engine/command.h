@@ -50,5 +50,6 @@ std::vector<Command> netCommands();
 std::vector<Command> hostCommands();
 std::vector<Command> nativeCommands();
 std::vector<Command> eventCommands();
+std::vector<Command> toolingCommands();
 
 }  // namespace cvirt::shell

@@ -69,6 +69,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
+}  // namespace
+
 std::string synopsis(const Command& cmd) {
     po::options_description opts;
     po::positional_options_description pos;
@@ -96,8 +98,6 @@ std::string synopsis(const Command& cmd) {
     }
     return s;
 }
-
-}  // namespace
 
 std::string suggestCommand(std::string_view typed) {
     std::string best;

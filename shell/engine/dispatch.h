@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/command.h"
 #include "engine/session.h"
 
 namespace cvirt::shell {
@@ -23,5 +24,7 @@ int runLine(Session& session, std::string_view line);
 std::string suggestCommand(std::string_view typed);
 
 void printHelp(Session& session, std::string_view topic);
+// "name <domain> [--opt <opt>]…", as help and the man page show it.
+std::string synopsis(const Command& cmd);
 
 }  // namespace cvirt::shell

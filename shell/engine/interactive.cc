@@ -56,7 +56,7 @@ std::vector<std::string> completions(Session& s, const std::vector<std::string>&
     const std::string& partial = words.back();
     if (words.size() == 1) {
         for (const Command& c : commandTable())
-            if (startsWith(c.name, partial)) out.emplace_back(c.name);
+            if (c.group != "hidden" && startsWith(c.name, partial)) out.emplace_back(c.name);
         return out;
     }
     const Command* cmd = findCommand(words[0]);
