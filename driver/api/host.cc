@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <pugixml.hpp>
@@ -196,6 +197,144 @@ std::string Connection::capabilities() const {
         }
     }
     return conf::saveDocument(doc);  // libvirt's layout: two spaces, single quotes
+}
+
+}  // namespace cvirt
+
+namespace cvirt {
+
+namespace {
+
+void addEnum(pugi::xml_node parent, const char* name, std::initializer_list<const char*> values) {
+    pugi::xml_node e = parent.append_child("enum");
+    e.append_attribute("name") = name;
+    for (const char* v : values)
+        e.append_child("value").text() = v;
+}
+
+}  // namespace
+
+std::string Connection::domainCapabilities(std::string_view virtType) const {
+    std::string type(
+        virtType.empty()
+            ? (impl_->drivers().front().paths.kind == state::DriverKind::Lxc ? "lxc" : "qemu")
+            : virtType);
+    bool container = type == "lxc";
+    if (type != "lxc" && type != "qemu" && type != "kvm")
+        throw Error(ErrorCode::InvalidArg, "unknown virttype '" + type + "' (lxc, qemu, kvm)");
+    state::DriverKind kind = container ? state::DriverKind::Lxc : state::DriverKind::Qemu;
+    bool served = std::any_of(impl_->drivers().begin(), impl_->drivers().end(),
+                              [&](const DriverState& d) { return d.paths.kind == kind; });
+    if (!served)
+        throw Error(
+            ErrorCode::ConfigUnsupported,
+            "virttype '" + type + "' is not supported by connection '" + impl_->uri().text + "'");
+    std::optional<std::string> kvmWhy = type == "kvm" ? qemu::kvmUnusable() : std::nullopt;
+    if (kvmWhy) throw Error(ErrorCode::ConfigUnsupported, "KVM is not usable here: " + *kvmWhy);
+
+    pugi::xml_document doc;
+    pugi::xml_node caps = doc.append_child("domainCapabilities");
+    std::string emulator;
+    if (container) {
+        try {
+            emulator = util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
+        } catch (const Error&) {
+        }
+    } else {
+        emulator = "/usr/bin/qemu-system-x86_64";
+    }
+    caps.append_child("path").text() = emulator.c_str();
+    caps.append_child("domain").text() = type.c_str();
+    if (!container) caps.append_child("machine").text() = "pc";
+    caps.append_child("arch").text() = machine().c_str();
+    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    caps.append_child("vcpu").append_attribute("max") = container ? cpus : 255;
+    pugi::xml_node os = caps.append_child("os");
+    os.append_attribute("supported") = "yes";
+    if (!container) addEnum(os, "firmware", {"bios"});
+    pugi::xml_node devices = caps.append_child("devices");
+    auto device = [&](const char* name) {
+        pugi::xml_node d = devices.append_child(name);
+        d.append_attribute("supported") = "yes";
+        return d;
+    };
+    if (container) {
+        pugi::xml_node fs = device("filesystem");
+        addEnum(fs, "driverType", {"path", "loop", "nbd"});
+        addEnum(fs, "type", {"mount", "bind", "block", "file", "ram"});
+        pugi::xml_node hostdev = device("hostdev");
+        addEnum(hostdev, "mode", {"capabilities"});
+        addEnum(hostdev, "capsType", {"storage", "misc", "net"});
+        pugi::xml_node net = device("interface");
+        addEnum(net, "type", {"bridge", "network", "ethernet", "direct"});
+        device("console");
+    } else {
+        pugi::xml_node disk = device("disk");
+        addEnum(disk, "diskDevice", {"disk", "cdrom"});
+        addEnum(disk, "bus", {"virtio", "ide"});
+        pugi::xml_node net = device("interface");
+        addEnum(net, "type", {"bridge", "network", "ethernet"});
+        addEnum(net, "model", {"virtio", "rtl8139", "e1000"});
+        pugi::xml_node serial = device("serial");
+        addEnum(serial, "type", {"pty"});
+        device("memballoon");
+        pugi::xml_node graphics = devices.append_child("graphics");
+        graphics.append_attribute("supported") = "no";
+    }
+    return conf::saveDocument(doc);
+}
+
+std::string Connection::sysinfo() const {
+    // libvirt's <sysinfo type='smbios'> from the kernel's DMI view (no dmidecode).
+    auto dmi = [](const char* file) -> std::string {
+        auto text = util::readFileIfExists(std::string("/sys/class/dmi/id/") + file);
+        if (!text) return {};
+        while (!text->empty() && (text->back() == '\n' || text->back() == ' '))
+            text->pop_back();
+        return *text;
+    };
+    pugi::xml_document doc;
+    pugi::xml_node si = doc.append_child("sysinfo");
+    si.append_attribute("type") = "smbios";
+    auto section = [&](const char* name,
+                       std::initializer_list<std::pair<const char*, const char*>> entries) {
+        pugi::xml_node s = si.append_child(name);
+        for (const auto& [entry, file] : entries) {
+            std::string v = dmi(file);
+            if (v.empty()) continue;
+            pugi::xml_node e = s.append_child("entry");
+            e.append_attribute("name") = entry;
+            e.text() = v.c_str();
+        }
+        if (!s.first_child()) si.remove_child(s);
+    };
+    section("bios", {{"vendor", "bios_vendor"},
+                     {"version", "bios_version"},
+                     {"date", "bios_date"},
+                     {"release", "bios_release"}});
+    section("system", {{"manufacturer", "sys_vendor"},
+                       {"product", "product_name"},
+                       {"version", "product_version"},
+                       {"family", "product_family"}});
+    section("baseBoard", {{"manufacturer", "board_vendor"},
+                          {"product", "board_name"},
+                          {"version", "board_version"}});
+    NodeInfo n = nodeInfo();
+    pugi::xml_node proc = si.append_child("processor");
+    auto entry = [&](const char* name, const std::string& v) {
+        pugi::xml_node e = proc.append_child("entry");
+        e.append_attribute("name") = name;
+        e.text() = v.c_str();
+    };
+    entry("socket_destination", std::to_string(n.sockets) + " socket(s)");
+    entry("type", "Central Processor");
+    entry("family", n.cpuModel);
+    entry("max_speed", std::to_string(n.mhz) + " MHz");
+    pugi::xml_node mem = si.append_child("memory_device");
+    pugi::xml_node size = mem.append_child("entry");
+    size.append_attribute("name") = "size";
+    size.text() = (std::to_string(n.memoryKiB / 1024) + " MB").c_str();
+    return conf::saveDocument(doc);
 }
 
 }  // namespace cvirt

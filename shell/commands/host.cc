@@ -2,6 +2,7 @@
 #include <iomanip>
 
 #include "commands/common.h"
+#include "cvirt/error.h"
 
 namespace cvirt::shell {
 
@@ -34,6 +35,36 @@ int cmdCapabilities(Session& s, const po::variables_map&) {
     return 0;
 }
 
+void declareDomcaps(po::options_description& opts, po::positional_options_description&) {
+    opts.add_options()("virttype", po::value<std::string>(), "virtualization type (/domain/@type)")(
+        "emulatorbin", po::value<std::string>(),
+        "path to emulator binary (/domain/devices/emulator)")(
+        "arch", po::value<std::string>(), "domain architecture (/domain/os/type/@arch)")(
+        "machine", po::value<std::string>(), "machine type (/domain/os/type/@machine)");
+}
+int cmdDomcaps(Session& s, const po::variables_map& args) {
+    std::string xml = s.connection().domainCapabilities(
+        args.count("virttype") ? args["virttype"].as<std::string>() : "");
+    // The other selectors must name what this host has: cvirt knows one of each.
+    auto check = [&](const char* option, const std::string& tag) {
+        if (!args.count(option)) return;
+        std::string want = args[option].as<std::string>();
+        if (xml.find("<" + tag + ">" + want + "</" + tag + ">") == std::string::npos)
+            throw Error(ErrorCode::ConfigUnsupported,
+                        std::string("--") + option + " '" + want + "' is not supported here");
+    };
+    check("emulatorbin", "path");
+    check("arch", "arch");
+    check("machine", "machine");
+    s.out() << xml;
+    return 0;
+}
+
+int cmdSysinfo(Session& s, const po::variables_map&) {
+    s.out() << s.connection().sysinfo();
+    return 0;
+}
+
 }  // namespace
 
 std::vector<Command> hostCommands() {
@@ -47,6 +78,13 @@ std::vector<Command> hostCommands() {
          "Returns capabilities of the hypervisor/driver: the guests each driver of the "
          "connection runs, and under <host> the cgroup layout, namespaces and KVM usability.",
          declareNothing, cmdCapabilities},
+        {"domcapabilities", "host", "domain capabilities",
+         "Returns capabilities of the emulator with respect to host and cvirt: the devices and "
+         "enum values a domain of --virttype (lxc, qemu, kvm) can use.",
+         declareDomcaps, cmdDomcaps},
+        {"sysinfo", "host", "print the hypervisor sysinfo",
+         "Output an XML string for the hypervisor sysinfo (SMBIOS from /sys/class/dmi/id).",
+         declareNothing, cmdSysinfo},
     };
 }
 

@@ -111,9 +111,28 @@ public:
         CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<cvirt:kvm usable='"));
         RunResult both =
             run({(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"), "capabilities"});
+        r = sh({"domcapabilities"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "<domain>lxc</domain>") &&
+                                          has(r.out, "<filesystem supported='yes'>"));
+        r = sh({"domcapabilities", "--virttype", "qemu"});
+        CPPUNIT_ASSERT(r.status != 0);  // an lxc connection
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: virttype 'qemu' is not supported"));
+        r = sh({"domcapabilities", "--arch", "sparc"});
+        CPPUNIT_ASSERT(r.status != 0);
+        r = sh({"sysinfo"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(
+            r.out, has(r.out, "<sysinfo type='smbios'>") && has(r.out, "<entry name='max_speed'>"));
         if (::access("/usr/bin/qemu-system-x86_64", X_OK) == 0)
             CPPUNIT_ASSERT_MESSAGE(both.out, has(both.out, "<domain type='qemu'/>") &&
                                                  has(both.out, "<os_type>hvm</os_type>"));
+        if (::access("/usr/bin/qemu-system-x86_64", X_OK) == 0) {
+            both = run({(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"),
+                        "domcapabilities", "--virttype", "qemu", "--machine", "pc"});
+            CPPUNIT_ASSERT_MESSAGE(both.err, has(both.out, "<value>virtio</value>") &&
+                                                 has(both.out, "<domain>qemu</domain>"));
+        }
     }
 
     void defineListUndefine() {

@@ -332,6 +332,11 @@ public:
     NodeInfo nodeInfo() const;
     std::string hostname() const;
     std::string capabilities() const;
+    // domcapabilities: what a domain of `virtType` ("lxc", "qemu", "kvm"; empty = the
+    // connection's first driver) can use here, in libvirt's <domainCapabilities> shape.
+    std::string domainCapabilities(std::string_view virtType = {}) const;
+    // sysinfo: libvirt's <sysinfo type='smbios'> from /sys/class/dmi/id and /proc.
+    std::string sysinfo() const;
 
 private:
     explicit Connection(std::shared_ptr<ConnectionImpl> impl) : impl_(std::move(impl)) {}
