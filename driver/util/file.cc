@@ -14,9 +14,11 @@ namespace cvirt::util {
 namespace {
 
 std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
+    // A /proc/PID file of a process that exits meanwhile fails with ESRCH: gone, like ENOENT.
+    auto gone = [&] { return missingOk && (errno == ENOENT || errno == ESRCH); };
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
-        if (missingOk && errno == ENOENT) return std::nullopt;
+        if (gone()) return std::nullopt;
         throwSystemError(errno, "cannot read '" + path.string() + "'");
     }
     std::string data;
@@ -27,6 +29,7 @@ std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
         ssize_t n = ::read(fd.get(), buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (gone()) return std::nullopt;
             throwSystemError(errno, "cannot read '" + path.string() + "'");
         }
         if (n == 0) break;

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 
 // Throws SystemError naming the path.
 std::string readFile(const fs::path& path);
-// std::nullopt when the file does not exist; other failures throw.
+// std::nullopt when the file does not exist (or is a /proc file of a process that exited
+// while it was read: ESRCH); other failures throw.
 std::optional<std::string> readFileIfExists(const fs::path& path);
 
 // Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
