@@ -39,6 +39,11 @@ enum class LifecycleAction {
     CoredumpDestroy,
     CoredumpRestart
 };
+// restart, rename-restart and coredump-restart start the domain again.
+constexpr bool restarts(LifecycleAction a) {
+    return a == LifecycleAction::Restart || a == LifecycleAction::RenameRestart ||
+           a == LifecycleAction::CoredumpRestart;
+}
 inline constexpr auto kLifecycleActionNames = makeNames<LifecycleAction>(
     "destroy", "restart", "preserve", "rename-restart", "coredump-destroy", "coredump-restart");
 

@@ -19,12 +19,6 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     return missingForContainers();
 }
 
-namespace {
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-}  // namespace
-
 class EventsTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(EventsTest);
     CPPUNIT_TEST(lifecycleInOrder);

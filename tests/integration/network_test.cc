@@ -29,9 +29,6 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
 }
 
 namespace {
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 std::string bridgeIface(const std::string& bridge, const std::string& ip,
                         const std::string& extra = {}) {
     return "<interface type='bridge'><source bridge='" + bridge + "'/><ip address='" + ip +

@@ -30,9 +30,6 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
 
 namespace {
 constexpr int kBootMs = 90000;  // two emulated guests on two busy cores stay well below
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 }  // namespace
 
 class QemuTest : public ContainerFixture {

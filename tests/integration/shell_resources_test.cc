@@ -13,12 +13,6 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     return missingForContainers();
 }
 
-namespace {
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-}  // namespace
-
 class ShellResourcesTest : public ShellFixture {
     CPPUNIT_TEST_SUITE(ShellResourcesTest);
     CPPUNIT_TEST(memoryCommands);

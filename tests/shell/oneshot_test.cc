@@ -52,10 +52,6 @@ public:
     }
     void tearDown() override { delete dir_; }
 
-    static bool has(const std::string& text, const std::string& part) {
-        return text.find(part) != std::string::npos;
-    }
-
     void nativeConfigs() {
         std::string conf = (sourceDir() / "tests/data/lxc-native/legacy-veth.conf").string();
         RunResult r = sh({"domxml-from-native", "lxc-tools", conf});

@@ -42,6 +42,11 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::string& input = {},
               const std::vector<std::string>& extraEnv = {});
 
+// Whether `part` occurs in `text`.
+inline bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 // stdout of `sh -c cmd`, trailing newlines removed.
 std::string shell(const std::string& cmd);
 

@@ -311,9 +311,7 @@ bool Controller::onInitExit(int status) {
         action = def_.onCrash.value_or(conf::LifecycleAction::Destroy);
         reason = StopReason::Crashed;
     }
-    bool restart = action == conf::LifecycleAction::Restart ||
-                   action == conf::LifecycleAction::RenameRestart ||
-                   action == conf::LifecycleAction::CoredumpRestart;
+    bool restart = conf::restarts(action);
     rebootRequested_ = shutdownRequested_ = false;
     shutdownDeadlineMs_ = -1;
     if (restart && !destroyRequested_) {

@@ -32,11 +32,6 @@ namespace {
 
 constexpr size_t kMaxRequest = 64 * 1024;  // a QMP command on one line
 
-bool restarts(conf::LifecycleAction a) {
-    return a == conf::LifecycleAction::Restart || a == conf::LifecycleAction::RenameRestart ||
-           a == conf::LifecycleAction::CoredumpRestart;
-}
-
 }  // namespace
 
 Controller::Controller(ControllerOptions opts, conf::DomainDef def)
@@ -274,7 +269,7 @@ bool Controller::onQemuExit(int status) {
     guestShutdown_ = shutdownRequested_ = false;
     shutdownCause_.clear();
     shutdownDeadlineMs_ = -1;
-    if (destroyRequested_ || !restarts(action)) return false;
+    if (destroyRequested_ || !conf::restarts(action)) return false;
     try {
         launch();
         files_.writePids(qemuPid_);

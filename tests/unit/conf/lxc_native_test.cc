@@ -59,10 +59,6 @@ void expectFile(const fs::path& path, const std::string& actual) {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(path.filename().string(), readText(path), actual);
 }
 
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 class LxcNativeTest : public CppUnit::TestFixture {

@@ -7,8 +7,10 @@
 #include "conf/domain.h"
 #include "cvirt/error.h"
 #include "qemu/command_line.h"
+#include "support/test_util.h"
 
 using namespace cvirt;
+using cvirt::testenv::has;
 
 namespace {
 
@@ -33,10 +35,6 @@ std::string joined(const std::vector<std::string>& argv) {
     for (const auto& a : argv)
         out += (out.empty() ? "" : " ") + a;
     return out;
-}
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace
