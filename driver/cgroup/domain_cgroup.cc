@@ -32,6 +32,19 @@ void writeValue(const fs::path& file, const std::string& value) {
         throwSystemError(errno, "cannot write '" + value + "' to '" + file.string() + "'");
 }
 
+// A weight goes to the plain file when the kernel has it, else to BFQ's (as libvirt does);
+// with neither, the host's block layer has no cgroup weights at all.
+void writeWeight(const fs::path& dir, const std::string& file, const std::string& value) {
+    if (fs::exists(dir / file)) return writeValue(dir / file, value);
+    std::string bfq = file.substr(0, file.find('.')) + ".bfq." + file.substr(file.find('.') + 1);
+    if (fs::exists(dir / bfq)) return writeValue(dir / bfq, value);
+    throw Error(ErrorCode::ConfigUnsupported,
+                "this host's block layer has no cgroup I/O weights (neither " + file + " nor " +
+                    bfq +
+                    " exists; the BFQ scheduler with group scheduling provides them): "
+                    "remove the <blkiotune> weight");
+}
+
 bool usesHierarchy(const Hierarchy& h) {
     if (h.unified) return true;
     for (auto c : kControllers)
@@ -190,6 +203,9 @@ void DomainCgroup::write(const std::vector<Write>& plan, bool unified) {
         std::string value = w.value;
         if (value.empty() && !unified)  // v1 cpuset: back to the parent's
             value = util::readFileIfExists(dir.parent_path() / w.file).value_or("");
+        if (w.file.ends_with(".weight") || w.file.ends_with(".weight_device"))
+            if (w.controller == "io" || w.controller == "blkio")
+                return writeWeight(dir, w.file, value);
         writeValue(dir / w.file, value);
     };
     for (const Write& w : plan) {

@@ -28,6 +28,11 @@ Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node) {
     dev.source = childText(node.child("source"), sourceElement(dev.type)).value_or("");
     if (dev.source.empty())
         ctx.fail(node, std::string("missing <source><") + sourceElement(dev.type) + ">");
+    // The node is made again at the same path inside the container's /dev.
+    if (dev.type != HostdevCapsType::Net &&
+        (!dev.source.starts_with("/dev/") || dev.source.find("/../") != std::string::npos ||
+         dev.source.ends_with("/..")))
+        ctx.fail(node, "hostdev source '" + dev.source + "' is not a device under /dev");
     return dev;
 }
 

@@ -31,9 +31,6 @@ void loopbackUp() {
 void setUpContainer(ChildContext& ctx) {
     // The container dies with its controller: nothing is left running unsupervised.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    for (auto [fd, type] : ctx.joinNs)
-        if (::setns(fd, type) < 0) throwSystemError(errno, "cannot join a shared namespace");
-
     ctx.sync->send(SyncMsg::ChildReady);
     // With a user namespace nothing can be done before the id maps exist. Without one the
     // controller moves us into the domain cgroup while we build the root (a cgroup
@@ -49,10 +46,7 @@ void setUpContainer(ChildContext& ctx) {
     if (ctx.privateNet) loopbackUp();
     setUpRoot(ctx);
     const std::string& name = ctx.def->name;
-    bool ownUts = true;
-    for (const auto& j : ctx.joinNs)
-        ownUts &= j.second != CLONE_NEWUTS;
-    if (ownUts && ::sethostname(name.data(), name.size()) < 0)
+    if (ctx.ownUts && ::sethostname(name.data(), name.size()) < 0)
         throwSystemError(errno, "cannot set hostname to '" + name + "'");
 }
 

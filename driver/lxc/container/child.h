@@ -14,10 +14,10 @@ namespace cvirt::lxc {
 struct ChildContext {
     const conf::DomainDef* def = nullptr;
     SyncChannel* sync = nullptr;
-    std::string consolePath;                  // host path of the console pty slave (/dev/pts/N)
-    bool userns = false;                      // uid/gid maps are written by the controller first
-    bool privateNet = false;                  // bring loopback up
-    std::vector<std::pair<int, int>> joinNs;  // (fd, CLONE_NEW*) of shared namespaces
+    std::string consolePath;  // host path of the console pty slave (/dev/pts/N)
+    bool userns = false;      // uid/gid maps are written by the controller first
+    bool privateNet = false;  // bring loopback up
+    bool ownUts = true;       // false: shares another's (hostname kept)
     const cgroup::HostLayout* cgroups = nullptr;  // the host's hierarchies, for /sys/fs/cgroup
 };
 

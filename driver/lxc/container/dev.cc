@@ -1,13 +1,12 @@
 // A private /dev: tmpfs with the standard nodes, a new devpts instance, the console bound
-// to the controller's pty, and the usual links. No other host device is visible.
+// to the controller's pty, the usual links, and the <hostdev> storage and misc nodes at their
+// host paths. No other host device is visible.
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <iterator>
 #include <vector>
 
 #include "lxc/container/child.h"
@@ -18,12 +17,8 @@ namespace cvirt::lxc {
 
 namespace {
 
-struct DevNode {
-    const char* name;
-    unsigned major, minor;
-};
-constexpr DevNode kNodes[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
-                              {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+// The standard nodes, made as the host has them.
+constexpr const char* kNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 void symlinkOrThrow(const char* target, const std::string& link) {
     if (::symlink(target, link.c_str()) < 0)
@@ -42,30 +37,43 @@ std::string viaFd(const util::Fd& fd) {
     return "/proc/self/fd/" + std::to_string(fd.get());
 }
 
+// The host's device node `host` made again at `path`: mknod with its type, numbers and mode,
+// or, in a user namespace where mknod is refused, the host's node bound over an empty file.
+void installNode(const ChildContext& ctx, const util::Fd& host, const std::string& hostPath,
+                 const std::string& path) {
+    struct stat st {};
+    if (::fstat(host.get(), &st) < 0) throwSystemError(errno, "cannot stat '" + hostPath + "'");
+    if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+        throw Error(ErrorCode::InvalidArg, "'" + hostPath + "' is not a device node");
+    if (ctx.userns) {
+        util::touchFile(path, st.st_mode & 07777);
+        util::bindMount(viaFd(host), path, false);
+        return;
+    }
+    if (::mknod(path.c_str(), st.st_mode, st.st_rdev) < 0)
+        throwSystemError(errno, "cannot create device node '" + path + "'");
+    ::chmod(path.c_str(), st.st_mode & 07777);  // umask
+}
+
 }  // namespace
 
 void setUpDev(const ChildContext& ctx, const std::string& root) {
     util::makeDirsInRoot(root, "/dev");
     std::string dev = root + "/dev";
     util::Fd console = holdPath(ctx.consolePath);
-    std::vector<util::Fd> hostNodes;
-    if (ctx.userns)
-        for (const DevNode& n : kNodes)
-            hostNodes.push_back(holdPath(std::string("/dev/") + n.name));
+    // Held before the new /dev covers the host's (the root may be the host's own).
+    std::vector<std::pair<std::string, util::Fd>> nodes;
+    for (const char* name : kNodes) {
+        std::string host = std::string("/dev/") + name;
+        nodes.emplace_back(host, holdPath(host));
+    }
+    for (const auto& h : ctx.def->hostdevs)
+        if (h.type != conf::HostdevCapsType::Net) nodes.emplace_back(h.source, holdPath(h.source));
     util::mountFs("devfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k");
 
-    for (size_t i = 0; i < std::size(kNodes); ++i) {
-        const DevNode& n = kNodes[i];
-        std::string path = dev + "/" + n.name;
-        if (ctx.userns) {
-            // mknod is not allowed in a user namespace: bind the host's node instead.
-            util::touchFile(path, 0666);
-            util::bindMount(viaFd(hostNodes[i]), path, false);
-        } else if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(n.major, n.minor)) < 0) {
-            throwSystemError(errno, "cannot create device node '" + path + "'");
-        } else {
-            ::chmod(path.c_str(), 0666);  // umask
-        }
+    for (const auto& [host, fd] : nodes) {
+        util::makeDirsInRoot(root, host.substr(0, host.rfind('/')));
+        installNode(ctx, fd, host, root + host);
     }
 
     std::string pts = dev + "/pts";

@@ -15,8 +15,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "conf/domain.h"
 #include "conf/network.h"
@@ -48,6 +50,31 @@ void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>
 }
 
 // /proc/PID/ns/TYPE of a running domain named `name`, or of a pid, or /run/netns/NAME.
+// The controller in a shared namespace for as long as this lives (around clone, so the
+// container is born in it: from inside a new user namespace it could not join one the
+// host's user namespace owns), then back in its own.
+class JoinedNs {
+public:
+    JoinedNs(const util::Fd& ns, int type, const char* name)
+        : type_(type),
+          own_(::open(("/proc/self/ns/" + std::string(name)).c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (!own_)
+            throwSystemError(errno,
+                             "cannot open the controller's " + std::string(name) + " namespace");
+        if (::setns(ns.get(), type) < 0)
+            throwSystemError(errno, "cannot join the shared " + std::string(name) + " namespace");
+    }
+    ~JoinedNs() {
+        if (::setns(own_.get(), type_) < 0) std::abort();  // our own: cannot fail
+    }
+    JoinedNs(const JoinedNs&) = delete;
+    JoinedNs& operator=(const JoinedNs&) = delete;
+
+private:
+    int type_;
+    util::Fd own_;
+};
+
 util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
                       const state::DriverPaths& paths) {
     std::string path;
@@ -156,13 +183,14 @@ void Controller::spawnInit() {
     // the container's cgroup root is its domain cgroup.
     int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (ctx.userns) flags |= CLONE_NEWUSER;
-    std::vector<util::Fd> nsFds;
+    std::vector<std::unique_ptr<JoinedNs>> joined;  // left right after clone
     auto share = [&](const std::optional<conf::NsShare>& s, const char* name, int type) {
         if (!s) return;
-        nsFds.push_back(openSharedNs(*s, name, opts_.paths));
-        ctx.joinNs.emplace_back(nsFds.back().get(), type);
+        joined.push_back(
+            std::make_unique<JoinedNs>(openSharedNs(*s, name, opts_.paths), type, name));
         flags &= ~type;
         if (type == CLONE_NEWNET) ctx.privateNet = false;
+        if (type == CLONE_NEWUTS) ctx.ownUts = false;
     };
     if (ctx.privateNet) flags |= CLONE_NEWNET;
     share(def_.lxcNamespaces.sharenet, "net", CLONE_NEWNET);
@@ -174,6 +202,7 @@ void Controller::spawnInit() {
     if (stack == MAP_FAILED) throwSystemError(errno, "cannot allocate the container's stack");
     pid_t pid = ::clone(childMain, static_cast<char*>(stack) + kChildStack, flags | SIGCHLD, &ctx);
     int cloneErr = errno;
+    joined.clear();
     ::munmap(stack, kChildStack);
     if (pid < 0) throwSystemError(cloneErr, "cannot create the container's namespaces");
     initPid_ = pid;
