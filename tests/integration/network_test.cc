@@ -22,10 +22,7 @@ using namespace cvirt::testenv;
 namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
-    if (auto m = missingForContainers()) return m;
-    // Everything below happens in this process's own network namespace.
-    if (::unshare(CLONE_NEWNET) < 0) return "cannot create a network namespace for the test";
-    return std::nullopt;
+    return missingForContainersInOwnNetns();
 }
 
 namespace {

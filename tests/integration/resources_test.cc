@@ -260,13 +260,9 @@ public:
                           {.initargs = {"-c", "sleep 1000"}, .cvirt = "<cvirt:pids max='33'/>"});
         d.start();
         // its limits at the root of its own /sys/fs/cgroup, whatever the host's layout
-        std::string mem = unified("memory") ? (unified("cpu") ? "/sys/fs/cgroup/memory.max"
-                                                              : "/sys/fs/cgroup/unified/memory.max")
-                                            : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        std::string mem = insideCgroupFile("memory", "memory.limit_in_bytes", "memory.max");
         CPPUNIT_ASSERT_EQUAL(std::to_string(64 << 20) + "\n", run(d, {"cat", mem}));
-        std::string pids = unified("pids") ? (unified("cpu") ? "/sys/fs/cgroup/pids.max"
-                                                             : "/sys/fs/cgroup/unified/pids.max")
-                                           : "/sys/fs/cgroup/pids/pids.max";
+        std::string pids = insideCgroupFile("pids", "pids.max", "pids.max");
         CPPUNIT_ASSERT_EQUAL(std::string("33\n"), run(d, {"cat", pids}));
         CPPUNIT_ASSERT_EQUAL(std::string("0::/\n"),
                              run(d, {"sh", "-c", "grep '^0::' /proc/self/cgroup"}));

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "cgroup/layout.h"
+
 namespace cvirt::testenv {
 
 std::string rootfsDir() {
@@ -19,6 +21,12 @@ std::optional<std::string> missingForContainers() {
     if (::geteuid() != 0) return "needs root (namespaces, mounts)";
     if (!std::filesystem::exists(rootfsDir() + "/bin/busybox"))
         return "needs the busybox rootfs at " + rootfsDir() + " (apt-get install busybox-static)";
+    return std::nullopt;
+}
+
+std::optional<std::string> missingForContainersInOwnNetns() {
+    if (auto m = missingForContainers()) return m;
+    if (::unshare(CLONE_NEWNET) < 0) return "cannot create a network namespace for the test";
     return std::nullopt;
 }
 
@@ -103,6 +111,17 @@ Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
 
 bool pidAlive(int pid) {
     return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
+
+std::string insideCgroupFile(const std::string& controller, const std::string& v1File,
+                             const std::string& v2File) {
+    static const cgroup::HostLayout host = cgroup::detectHost();
+    auto unified = [&](const std::string& c) {
+        const cgroup::Hierarchy* h = host.forController(c);
+        return h && h->unified;
+    };
+    if (!unified(controller)) return "/sys/fs/cgroup/" + controller + "/" + v1File;
+    return (unified("cpu") ? "/sys/fs/cgroup/" : "/sys/fs/cgroup/unified/") + v2File;
 }
 
 }  // namespace cvirt::testenv

@@ -13,6 +13,9 @@ namespace cvirt::testenv {
 // "needs root", "needs the busybox rootfs at …", … or nullopt when all is there.
 std::optional<std::string> missingForContainers();
 bool userNamespacesWork();
+// missingForContainers(), then this process moves to a network namespace of its own: the
+// bridges, veths and networks a test makes vanish with it and never touch the host's.
+std::optional<std::string> missingForContainersInOwnNetns();
 
 std::string rootfsDir();  // build/rootfs/busybox
 
@@ -34,6 +37,12 @@ struct Captured {
 };
 // dom.exec(argv) in a child process with stdout captured (stderr merged).
 Captured execCapture(Domain& dom, const std::vector<std::string>& argv);
+
+// Where a container sees `controller`'s file for its own cgroup (the root of its
+// /sys/fs/cgroup), on whichever layout the host has: v1File on a v1 hierarchy, v2File on the
+// unified one (/sys/fs/cgroup itself on a pure v2 host, /sys/fs/cgroup/unified on a hybrid).
+std::string insideCgroupFile(const std::string& controller, const std::string& v1File,
+                             const std::string& v2File);
 
 // Whether a process exists.
 bool pidAlive(int pid);

@@ -68,6 +68,8 @@ class RoundTripTest : public CppUnit::TestFixture {
     void examples() {
         int n = 0;
         for (const auto& f : testenv::filesIn(testenv::sourceDir() / "xml-examples", ".xml")) {
+            // network XML: the examples integration test round-trips those through cvirsh
+            if (f.filename().string().starts_with("network-")) continue;
             check(f, false);
             ++n;
         }
