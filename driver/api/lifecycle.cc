@@ -26,7 +26,7 @@ bool isVm(const DriverState& d) {
 }
 
 int nextId(DriverState& d) {
-    auto lock = state::DomainLock::acquire(d.paths.lockDir, ".id");
+    auto lock = state::DomainLock::acquireDriver(d.paths.lockDir, "id");
     return d.runtime.allocateId();
 }
 

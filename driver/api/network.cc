@@ -10,6 +10,7 @@
 #include "cvirt/connection.h"
 #include "net/virtual_network.h"
 #include "state/domain_lock.h"
+#include "state/uri.h"
 #include "util/file.h"
 
 namespace cvirt {
@@ -163,7 +164,7 @@ void Network::destroy() {
     if (!def) throw Error(ErrorCode::OperationInvalid, "network '" + name_ + "' is not active");
     net::stopNetwork(*def, conn_->networkPaths().runDir);
     util::removeFile(liveFile(*conn_, name_));
-    util::removeFile(conn_->networkPaths().runDir / (name_ + ".leases"));
+    util::removeFile(state::entryPath(conn_->networkPaths().runDir, name_, ".leases"));
 }
 
 void Network::undefine() {

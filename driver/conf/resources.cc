@@ -101,6 +101,9 @@ void parseResources(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def
         def.cputune.emulatorQuota = quotaChild(ctx, c, "emulator_quota");
         if (pugi::xml_node e = c.child("emulatorpin"))
             def.cputune.emulatorpinCpuset = attrOf(e, "cpuset").value_or("");
+        // A pin that cvirt would not apply is refused, not dropped without a word.
+        if (pugi::xml_node p = c.child("vcpupin"))
+            ctx.fail(p, "<vcpupin> is not supported (pin all vcpus with <vcpu cpuset='…'>)");
     }
     if (pugi::xml_node n = domain.child("numatune")) {
         if (pugi::xml_node m = n.child("memory")) {

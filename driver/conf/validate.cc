@@ -139,6 +139,18 @@ bool validAddress(const std::string& text, std::optional<IpFamily> family, IpFam
 // What the qemu backend can run: the rest is refused at define, not at start.
 void checkVirtualMachine(const Checker& c, const DomainDef& d) {
     const std::string type(kDomainTypeNames.name(d.type));
+    std::map<std::string, int> targets;
+    for (const auto& disk : d.disks) {
+        if (disk.targetDev.empty()) c.fail("<disk> needs <target dev='…'>", 0, "disk");
+        if (disk.source.empty() && disk.device != DiskDevice::Cdrom)
+            c.fail("disk '" + disk.targetDev + "' needs a <source>", 0, "disk");
+        if (++targets[disk.targetDev] == 2)
+            c.fail("disk target '" + disk.targetDev + "' is used by two disks", 0, "disk");
+    }
+    if (d.vcpu.current && *d.vcpu.current > d.vcpu.count)
+        c.fail("current vcpus " + std::to_string(*d.vcpu.current) + " exceed the maximum " +
+                   std::to_string(d.vcpu.count),
+               0, "vcpu");
     for (const auto& disk : d.disks)
         if (disk.targetBus && *disk.targetBus != DiskBus::Virtio && *disk.targetBus != DiskBus::Ide)
             c.fail("disk bus '" + std::string(kDiskBusNames.name(*disk.targetBus)) +

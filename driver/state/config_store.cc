@@ -33,7 +33,7 @@ std::vector<std::string> listNames(const fs::path& dir, std::string_view suffix)
 }
 
 fs::path ConfigStore::configPath(std::string_view name) const {
-    return paths_.configDir / (std::string(name) + ".xml");
+    return entryPath(paths_.configDir, name, ".xml");
 }
 
 std::vector<std::string> ConfigStore::names() const {
@@ -103,7 +103,7 @@ void ConfigStore::remove(std::string_view name) {
 }
 
 void ConfigStore::removeEntry(std::string_view name, const std::string& uuid) {
-    util::removeFile(paths_.autostartDir / (std::string(name) + ".xml"));
+    util::removeFile(entryPath(paths_.autostartDir, name, ".xml"));
     util::removeFile(configPath(name));
     if (!uuid.empty()) {
         fs::path link = paths_.uuidDir / uuid;
@@ -115,11 +115,11 @@ void ConfigStore::removeEntry(std::string_view name, const std::string& uuid) {
 }
 
 bool ConfigStore::autostart(std::string_view name) const {
-    return ::access((paths_.autostartDir / (std::string(name) + ".xml")).c_str(), F_OK) == 0;
+    return ::access((entryPath(paths_.autostartDir, name, ".xml")).c_str(), F_OK) == 0;
 }
 
 void ConfigStore::setAutostart(std::string_view name, bool enabled) {
-    fs::path link = paths_.autostartDir / (std::string(name) + ".xml");
+    fs::path link = entryPath(paths_.autostartDir, name, ".xml");
     if (!enabled) {
         util::removeFile(link);
         return;

@@ -73,4 +73,13 @@ ConnectionUri parseUri(std::string_view uri) {
     return out;
 }
 
+fs::path entryPath(const fs::path& dir, std::string_view name, std::string_view suffix) {
+    if (name.empty() || name.front() == '.' || name.find('/') != std::string_view::npos ||
+        name.find('\0') != std::string_view::npos)
+        throw Error(ErrorCode::InvalidArg,
+                    "invalid name '" + std::string(name.substr(0, name.find('\0'))) +
+                        "': a name must not be empty, start with '.' or contain '/'");
+    return dir / (std::string(name) + std::string(suffix));
+}
+
 }  // namespace cvirt::state

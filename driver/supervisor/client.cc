@@ -9,6 +9,7 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "state/uri.h"
 #include "supervisor/protocol.h"
 #include "util/fd.h"
 
@@ -74,7 +75,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
 
 namespace {
 std::string socketPath(const state::DriverPaths& paths, const std::string& name) {
-    return (paths.runDir / (name + ".sock")).string();
+    return state::entryPath(paths.runDir, name, ".sock").string();
 }
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "cvirt/error.h"
 #include "state/events.h"
 #include "state/runtime_state.h"
+#include "state/uri.h"
 #include "util/file.h"
 
 namespace cvirt::supervisor {
@@ -16,10 +17,10 @@ namespace cvirt::supervisor {
 LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
     : paths_(std::move(paths)), name_(name) {
     const auto& run = paths_.runDir;
-    sock_ = (run / (name + ".sock")).string();
-    pid_ = (run / (name + ".pid")).string();
-    xml_ = (run / (name + ".xml")).string();
-    paused_ = (run / (name + ".paused")).string();
+    sock_ = state::entryPath(run, name, ".sock").string();
+    pid_ = state::entryPath(run, name, ".pid").string();
+    xml_ = state::entryPath(run, name, ".xml").string();
+    paused_ = state::entryPath(run, name, ".paused").string();
 }
 
 void LiveFiles::writePids(pid_t guest) const {

@@ -9,6 +9,7 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "state/uri.h"
 #include "util/file.h"
 
 namespace cvirt::supervisor {
@@ -71,7 +72,7 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         args.root = conn.root;
         args.id = id;
         util::makeDirs(args.paths.logDir, 0750);
-        args.logPath = args.paths.logDir / (name + ".log");
+        args.logPath = state::entryPath(args.paths.logDir, name, ".log");
         int logFd = ::open(args.logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (logFd < 0) throwSystemError(errno, "cannot open log '" + args.logPath.string() + "'");
         ::dup2(logFd, STDOUT_FILENO);
