@@ -9,7 +9,7 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libcppunit-dev busybox-static libxml2-utils \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev
 
-.PHONY: all deps build build-asan check check-v2 demo bench format clean install
+.PHONY: all deps build build-asan check check-v2 demo bench docs format clean install
 
 all: build
 
@@ -56,6 +56,10 @@ demo: deps build
 
 bench: deps build
 	./bench/run-all.sh $(BUILD)
+
+# docs/SHELL.md is generated from the command table; a test fails when it is stale.
+docs: build
+	$(BUILD)/bin/cvirsh manpage --markdown > docs/SHELL.md
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

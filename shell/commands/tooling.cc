@@ -1,6 +1,6 @@
 // For tools around cvirsh, not listed by help: `complete` (bash completion asks it, as virsh's
-// completion does) and `manpage` (cvirsh(1) in roff, generated from the command table at build
-// time, so the page and `help` never disagree).
+// completion does) and `manpage` (cvirsh(1) in roff, or docs/SHELL.md with --markdown, both
+// generated from the command table, so the page, the reference and `help` never disagree).
 #include <iostream>
 
 #include "commands/common.h"
@@ -25,7 +25,36 @@ int cmdComplete(Session& s, const po::variables_map& args) {
     return 0;
 }
 
-// roff: a backslash is "\e", a leading dot or quote is protected.
+// The page's prose, written once for both formats.
+constexpr std::string_view kName =
+    "cvirsh - management shell for cvirt containers and virtual machines";
+constexpr std::string_view kDescription =
+    "cvirsh drives cvirt, a libvirt-style driver for Linux containers and QEMU/KVM virtual "
+    "machines, with virsh's commands and options. Without a command it reads commands "
+    "interactively (history, Tab completion) or, from a pipe, one per line.";
+constexpr std::string_view kConnect =
+    "lxc:///system, qemu:///system, cvirt:///system, or any of them with ///embed?root=DIR; "
+    "default $CVIRT_DEFAULT_URI, else lxc:///system.";
+constexpr std::string_view kQuiet = "quiet mode: no table headers.";
+constexpr std::string_view kExit = "0 on success, 1 on failure (with one error: line on stderr).";
+constexpr std::string_view kFiles =
+    "/etc/cvirt/DRIVER (definitions), /etc/cvirt/cvirt.conf (settings), /etc/cvirt/hooks/DRIVER "
+    "(hook scripts), /run/cvirt (live state, events), /var/log/cvirt/DRIVER/NAME.log (domain "
+    "logs).";
+
+// One page, two spellings: the walk over the command table is shared, the markup is not.
+class PageFormat {
+public:
+    virtual ~PageFormat() = default;
+    virtual void begin(std::ostream& o) = 0;
+    virtual void section(std::ostream& o, std::string_view title) = 0;
+    virtual void command(std::ostream& o, const Command& c, std::string_view synopsis) = 0;
+    virtual void option(std::ostream& o, std::string_view name, bool takesValue,
+                        std::string_view description) = 0;
+    virtual void paragraph(std::ostream& o, std::string_view text) = 0;
+};
+
+// roff: a backslash is "\e", a dash "\-", a leading dot or quote is protected.
 std::string roff(std::string_view text) {
     std::string out;
     for (char c : text) {
@@ -40,44 +69,120 @@ std::string roff(std::string_view text) {
     return out;
 }
 
-int cmdManpage(Session& s, const po::variables_map&) {
-    std::ostream& o = s.out();
-    o << ".TH CVIRSH 1 \"\" \"cvirt " << version() << "\" \"cvirt manual\"\n"
-      << ".SH NAME\ncvirsh \\- management shell for cvirt containers and virtual machines\n"
-      << ".SH SYNOPSIS\n.B cvirsh\n[\\fB\\-c\\fR \\fIURI\\fR] [\\fB\\-q\\fR] [\\fICOMMAND\\fR "
-         "[\\fIARG\\fR...]]\n"
-      << ".SH DESCRIPTION\n"
-      << "cvirsh drives cvirt, a libvirt\\-style driver for Linux containers and QEMU/KVM "
-         "virtual machines, with virsh's commands and options. Without a command it reads "
-         "commands interactively (history, Tab completion) or, from a pipe, one per line.\n"
-      << ".SH OPTIONS\n.TP\n\\fB\\-c\\fR, \\fB\\-\\-connect\\fR \\fIURI\\fR\n"
-      << "lxc:///system, qemu:///system, cvirt:///system, or any of them with "
-         "///embed?root=DIR; default $CVIRT_DEFAULT_URI, else lxc:///system.\n"
-      << ".TP\n\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\nquiet mode: no table headers.\n"
-      << ".SH EXIT STATUS\n0 on success, 1 on failure (with one \\fBerror:\\fR line on "
-         "stderr).\n";
+class Roff final : public PageFormat {
+public:
+    void begin(std::ostream& o) override {
+        o << ".TH CVIRSH 1 \"\" \"cvirt " << version() << "\" \"cvirt manual\"\n"
+          << ".SH NAME\n"
+          << roff(kName) << "\n"
+          << ".SH SYNOPSIS\n.B cvirsh\n[\\fB\\-c\\fR \\fIURI\\fR] [\\fB\\-q\\fR] [\\fICOMMAND\\fR "
+             "[\\fIARG\\fR...]]\n";
+        section(o, "DESCRIPTION");
+        paragraph(o, kDescription);
+        section(o, "OPTIONS");
+        o << ".TP\n\\fB\\-c\\fR, \\fB\\-\\-connect\\fR \\fIURI\\fR\n" << roff(kConnect) << "\n";
+        o << ".TP\n\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\n" << roff(kQuiet) << "\n";
+        section(o, "EXIT STATUS");
+        paragraph(o, kExit);
+    }
+    void section(std::ostream& o, std::string_view title) override {
+        o << ".SH " << roff(title) << "\n";
+    }
+    void command(std::ostream& o, const Command& c, std::string_view synopsis) override {
+        o << ".SS " << roff(c.name) << "\n"
+          << roff(synopsis) << "\n.PP\n"
+          << roff(c.description) << "\n";
+    }
+    void option(std::ostream& o, std::string_view name, bool takesValue,
+                std::string_view description) override {
+        o << ".TP\n\\fB\\-\\-" << roff(name) << "\\fR";
+        if (takesValue) o << " \\fI" << roff(name) << "\\fR";
+        o << "\n" << roff(description) << "\n";
+    }
+    void paragraph(std::ostream& o, std::string_view text) override { o << roff(text) << "\n"; }
+};
+
+// Markdown: a "<" of XML in prose is escaped so it is not read as HTML.
+std::string markdown(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        out += c == '<' ? std::string("\\<") : std::string(1, c);
+    return out;
+}
+
+class Markdown final : public PageFormat {
+public:
+    void begin(std::ostream& o) override {
+        o << "# cvirsh reference\n\n"
+          << "<!-- Generated by `cvirsh manpage --markdown` from the command table (`make docs`); "
+             "a test keeps it equal to the table. Do not edit by hand. -->\n\n"
+          << kName << "\n\n"
+          << "```text\ncvirsh [-c URI] [-q] [COMMAND [ARG...]]\n```\n\n"
+          << kDescription << "\n\n"
+          << "- `-c`, `--connect URI`: " << kConnect << "\n"
+          << "- `-q`, `--quiet`: " << kQuiet << "\n\n"
+          << "Exit status: " << kExit << " See also [OPERATIONS.md](OPERATIONS.md) and "
+          << "[TROUBLESHOOTING.md](TROUBLESHOOTING.md).\n";
+    }
+    void section(std::ostream& o, std::string_view title) override {
+        o << "\n## " << title << "\n";
+    }
+    void command(std::ostream& o, const Command& c, std::string_view synopsis) override {
+        o << "\n### " << c.name << "\n\n```text\n"
+          << synopsis << "\n```\n\n"
+          << markdown(c.description) << "\n";
+        if (!c.aliases.empty()) {
+            o << "\nAlso spelled:";
+            for (auto a : c.aliases)
+                o << " `" << a << "`";
+            o << "\n";
+        }
+        first_ = true;
+    }
+    void option(std::ostream& o, std::string_view name, bool takesValue,
+                std::string_view description) override {
+        if (first_) o << "\n";
+        first_ = false;
+        o << "- `--" << name << (takesValue ? " <" + std::string(name) + ">" : "")
+          << "`: " << description << "\n";
+    }
+    void paragraph(std::ostream& o, std::string_view text) override { o << "\n" << text << "\n"; }
+
+private:
+    bool first_ = true;
+};
+
+void writePage(std::ostream& o, PageFormat& f) {
+    f.begin(o);
     for (const CommandGroup& g : commandGroups()) {
-        o << ".SH " << roff(g.title) << "\n";
+        f.section(o, g.title);
         for (const Command& c : commandTable()) {
             if (c.group != g.keyword) continue;
             po::options_description opts;
             po::positional_options_description pos;
             c.declare(opts, pos);
-            o << ".SS " << roff(c.name) << "\n"
-              << roff(synopsis(c)) << "\n.PP\n"
-              << roff(c.description) << "\n";
-            for (const auto& opt : opts.options()) {
-                o << ".TP\n\\fB\\-\\-" << roff(opt->long_name()) << "\\fR";
-                if (opt->semantic()->max_tokens() > 0)
-                    o << " \\fI" << roff(opt->long_name()) << "\\fR";
-                o << "\n" << roff(opt->description()) << "\n";
-            }
+            f.command(o, c, synopsis(c));
+            for (const auto& opt : opts.options())
+                f.option(o, opt->long_name(), opt->semantic()->max_tokens() > 0,
+                         opt->description());
         }
     }
-    o << ".SH FILES\n/etc/cvirt/DRIVER (definitions), /etc/cvirt/cvirt.conf (settings), "
-         "/etc/cvirt/hooks/DRIVER (hook scripts), /run/cvirt (live state, events), "
-         "/var/log/cvirt/DRIVER/NAME.log (domain logs).\n"
-      << ".SH SEE ALSO\n\\fBcvirt\\-host\\-validate\\fR(1), \\fBvirsh\\fR(1)\n";
+    f.section(o, "FILES");
+    f.paragraph(o, kFiles);
+}
+
+void declareManpage(po::options_description& opts, po::positional_options_description&) {
+    opts.add_options()("markdown", "the shell reference in Markdown (docs/SHELL.md), not roff");
+}
+int cmdManpage(Session& s, const po::variables_map& args) {
+    if (args.count("markdown")) {
+        Markdown md;
+        writePage(s.out(), md);
+    } else {
+        Roff r;
+        writePage(s.out(), r);
+        s.out() << ".SH SEE ALSO\n\\fBcvirt\\-host\\-validate\\fR(1), \\fBvirsh\\fR(1)\n";
+    }
     return 0;
 }
 
@@ -89,7 +194,9 @@ std::vector<Command> toolingCommands() {
          "Print the completions of the last of WORDS, one per line (bash completion).",
          declareComplete, cmdComplete},
         {"manpage", "hidden", "print the cvirsh(1) man page",
-         "Print cvirsh(1) in roff, generated from the command table.", declareNothing, cmdManpage},
+         "Print cvirsh(1) in roff, or with --markdown the shell reference docs/SHELL.md, "
+         "generated from the command table.",
+         declareManpage, cmdManpage},
     };
 }
 

@@ -152,10 +152,13 @@ void setUpRoot(const ChildContext& ctx) {
     std::string root;  // "" = the host's root is shared, as libvirt does without one
     if (rootFs) {
         struct stat st {};
-        if (::stat(rootFs->source.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
-            throw Error(ErrorCode::OperationFailed,
-                        "root filesystem source '" + rootFs->source + "' is not a directory",
-                        errno);
+        if (::stat(rootFs->source.c_str(), &st) < 0)
+            throwSystemError(errno, "cannot use root filesystem source '" + rootFs->source + "'");
+        if (!S_ISDIR(st.st_mode))
+            throw Error(ErrorCode::ConfigUnsupported,
+                        "root filesystem source '" + rootFs->source +
+                            "' is not a directory (a block device or image as the root is "
+                            "not supported yet: mount it on the host and use type='mount')");
         root = rootFs->source;
         util::bindMount(root, root, true);
     }
