@@ -5,11 +5,13 @@
 // test makes; networking happens in the test's own network namespace.
 #include <cppunit/extensions/HelperMacros.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -36,6 +38,16 @@ fs::path examplesDir() {
 void replaceAll(std::string& text, const std::string& from, const std::string& to) {
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
+}
+
+void sizedFile(const fs::path& p, uintmax_t bytes) {
+    std::ofstream(p).close();
+    fs::resize_file(p, bytes);
+}
+
+void makeExt4(const fs::path& p) {
+    sizedFile(p, 8 << 20);
+    CPPUNIT_ASSERT_EQUAL(std::string("ok"), shell("mkfs.ext4 -q -F " + p.string() + " && echo ok"));
 }
 
 bool haveTool(const std::string& name) {
@@ -157,8 +169,10 @@ public:
         for (const auto& f : kChecked) {
             defineExample(f);
             bool net = f.rfind("network-", 0) == 0;
-            std::string name =
-                shell("sed -n 's|.*<name>\\(.*\\)</name>.*|\\1|p' " + (examplesDir() / f).string());
+            std::smatch m;
+            std::string text = readText(examplesDir() / f);
+            CPPUNIT_ASSERT(std::regex_search(text, m, std::regex("<name>([^<]+)</name>")));
+            std::string name = m[1];
             std::string first = ok({net ? "net-dumpxml" : "dumpxml", name});
             fs::path again = dir_->path() / ("again-" + f);
             std::ofstream(again) << first;
@@ -189,16 +203,17 @@ public:
         auto nl = net::Netlink::open();
         nl.createBridge("cvtbr0");
         nl.changeLink("cvtbr0", {.up = true});
-        CPPUNIT_ASSERT_EQUAL(0, std::system("ip addr add 192.168.122.1/24 dev cvtbr0"));
+        nl.addAddress("cvtbr0", "192.168.122.1", 24);
         fs::create_directories(dir_->path() / "www");
         std::ofstream(dir_->path() / "www/index.html") << "hello from web1\n";
         fs::permissions(dir_->path(), fs::perms::others_exec, fs::perm_options::add);
         // web1's own root, owned by the ids its idmap gives the container (as an operator
         // would prepare it: root inside creates its mount targets there)
         fs::path root = dir_->path() / "web1-root";
-        CPPUNIT_ASSERT_EQUAL(0, std::system(("cp -a " + rootfsDir() + " " + root.string() +
-                                             " && chown -R 100000:100000 " + root.string())
-                                                .c_str()));
+        fs::copy(rootfsDir(), root, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+        for (const auto& e : fs::recursive_directory_iterator(root))
+            CPPUNIT_ASSERT_EQUAL(0, ::lchown(e.path().c_str(), 100000, 100000));
+        CPPUNIT_ASSERT_EQUAL(0, ::lchown(root.c_str(), 100000, 100000));
         subst_["/var/lib/cvirt/images/web1"] = root.string();
         // web1 shares the UTS namespace of the running container 'busybox'
         defineExample("busybox-app.xml");
@@ -224,8 +239,7 @@ public:
                                   "echo refused"));
         ok({"destroy", "web1"});
         ok({"destroy", "busybox"});
-        CPPUNIT_ASSERT_MESSAGE("the host end of web1's veth is left",
-                               !fs::exists("/sys/class/net/cvtweb1"));
+        CPPUNIT_ASSERT_MESSAGE("the host end of web1's veth is left", !nl.exists("cvtweb1"));
     }
 
     void containerResources() {
@@ -255,9 +269,7 @@ public:
         fs::create_directories(d / "shared");
         std::ofstream(d / "shared/readme") << "shared\n";
         for (const char* img : {"data.img", "block.img"})
-            CPPUNIT_ASSERT_EQUAL(0, std::system(("truncate -s 8M " + (d / img).string() +
-                                                 " && mkfs.ext4 -q -F " + (d / img).string())
-                                                    .c_str()));
+            makeExt4(d / img);
         std::string dev = shell("losetup -f --show " + (d / "block.img").string());
         CPPUNIT_ASSERT_MESSAGE("losetup failed", dev.rfind("/dev/loop", 0) == 0);
         loops_.push_back(dev);
@@ -302,8 +314,10 @@ public:
     }
 
     void containerNetworkOnNat() {
-        CPPUNIT_ASSERT_EQUAL(0, std::system("ip link add cvtexp0 type veth peer name cvtexp1 && "
-                                            "ip link set cvtexp0 up && ip link set cvtexp1 up"));
+        auto nl = net::Netlink::open();
+        nl.createVeth("cvtexp0", "cvtexp1", ::getpid());  // the macvlan's parent
+        nl.changeLink("cvtexp0", {.up = true});
+        nl.changeLink("cvtexp1", {.up = true});
         defineExample("network-nat.xml");
         ok({"net-start", "nat"});
         defineExample("container-network.xml");
@@ -314,7 +328,7 @@ public:
         CPPUNIT_ASSERT(has(exec("netct", "ip link show lan0"), "lan0@"));
         ok({"destroy", "netct"});
         ok({"net-destroy", "nat"});
-        CPPUNIT_ASSERT(!fs::exists("/sys/class/net/cvtnat0"));
+        CPPUNIT_ASSERT(!nl.exists("cvtnat0"));
     }
 
     void isolatedAndRoutedNetworks() {
@@ -323,9 +337,13 @@ public:
               std::tuple{"network-routed.xml", "routed", "cvtrt0", "10.98.0.1/24"}}) {
             defineExample(file);
             ok({"net-start", name});
-            CPPUNIT_ASSERT(has(shell(std::string("ip -4 addr show ") + bridge), addr));
+            auto nl = net::Netlink::open();
+            bool found = false;
+            for (const auto& a : nl.addresses())
+                found |= a.dev == bridge && a.address + "/" + std::to_string(a.prefix) == addr;
+            CPPUNIT_ASSERT_MESSAGE(std::string(bridge) + " has no " + addr, found);
             ok({"net-destroy", name});
-            CPPUNIT_ASSERT(!fs::exists(std::string("/sys/class/net/") + bridge));
+            CPPUNIT_ASSERT(!nl.exists(bridge));
         }
     }
 
@@ -353,9 +371,8 @@ public:
 
     void vmDiskNet() {
         fs::path d = dir_->path();
-        CPPUNIT_ASSERT_EQUAL(0, std::system(("truncate -s 16M " + (d / "vmstore.img").string() +
-                                             " && truncate -s 1M " + (d / "tools.iso").string())
-                                                .c_str()));
+        sizedFile(d / "vmstore.img", 16 << 20);
+        sizedFile(d / "tools.iso", 1 << 20);
         if (missingForVms()) {
             std::cout << "SKIP (part): " << *missingForVms() << std::endl;
             return;
