@@ -161,18 +161,26 @@ void createPath(const Hierarchy& h, const fs::path& leaf) {
 DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view partition,
                                   std::string_view leaf) {
     DomainCgroup cg = open(host, partition, leaf);
-    cg.owning_ = true;
-    for (Dir& d : cg.dirs_) {
-        // Another domain leaving the partition may remove it between our steps: walk again.
-        for (int attempt = 0;; ++attempt) {
-            try {
-                createPath(*d.hierarchy, d.path);
-                break;
-            } catch (const Error& e) {
-                if (e.sysErrno() != ENOENT || attempt == 5) throw;
+    for (size_t i = 0; i < cg.dirs_.size(); ++i) {
+        try {
+            // Another domain leaving the partition may remove it between our steps: walk again.
+            for (int attempt = 0;; ++attempt) {
+                try {
+                    createPath(*cg.dirs_[i].hierarchy, cg.dirs_[i].path);
+                    break;
+                } catch (const Error& e) {
+                    if (e.sysErrno() != ENOENT || attempt == 5) throw;
+                }
             }
+        } catch (...) {
+            // Only what this call made is removed: a leaf that already existed belongs to a
+            // running domain, whose processes must not be touched.
+            DomainCgroup made(host, {cg.dirs_.begin(), cg.dirs_.begin() + static_cast<long>(i)},
+                              true);
+            throw;
         }
     }
+    cg.owning_ = true;
     return cg;
 }
 

@@ -1,6 +1,8 @@
 // Resource control that really holds, on whichever cgroup layout the host has: limits are
 // enforced inside, live changes reach the kernel, refused values leave the domain as it was.
 #include <cppunit/extensions/HelperMacros.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -81,6 +83,7 @@ class ResourcesTest : public ContainerFixture {
     CPPUNIT_TEST(refusedValueLeavesDomainAsItWas);
     CPPUNIT_TEST(statsMoveWithWork);
     CPPUNIT_TEST(containerSeesItsOwnCgroup);
+    CPPUNIT_TEST(existingCgroupIsNotTouched);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -274,6 +277,37 @@ public:
         Captured w = execCapture(d, {"sh", "-c", "echo max > " + pids});
         CPPUNIT_ASSERT_MESSAGE(w.out, w.status != 0);
         CPPUNIT_ASSERT_EQUAL(std::string("33"), value(d, "pids", "pids.max", "pids.max"));
+    }
+    // A start that finds its cgroup taken fails, and leaves that cgroup and what runs in it
+    // alone (it belongs to someone else: another cvirt, a stale run, an operator).
+    void existingCgroupIsNotTouched() {
+        Domain d = define("cvirt-test-cgtaken", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        fs::path mem = cgroupDir(d, "memory");
+        d.destroy();
+        CPPUNIT_ASSERT(!fs::exists(mem));
+        fs::create_directories(mem);
+        pid_t squatter = ::fork();
+        if (squatter == 0) {
+            ::execl("/bin/sleep", "sleep", "1000", static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        std::ofstream(mem / "cgroup.procs") << squatter << std::flush;
+        try {
+            d.start();
+            CPPUNIT_FAIL("started in a cgroup that already existed");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "already exists"));
+        }
+        bool alive = pidAlive(squatter), kept = fs::exists(mem);
+        ::kill(squatter, SIGKILL);
+        ::waitpid(squatter, nullptr, 0);
+        ::rmdir(mem.c_str());
+        ::rmdir(mem.parent_path().c_str());  // the partition, unless another domain uses it
+        CPPUNIT_ASSERT_MESSAGE("the failed start killed a process of a cgroup it did not make",
+                               alive);
+        CPPUNIT_ASSERT_MESSAGE("the failed start removed a cgroup it did not make", kept);
+        CPPUNIT_ASSERT(d.info().summary.state == DomainState::Shutoff);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ResourcesTest);
