@@ -1,6 +1,7 @@
 #include "supervisor/client.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,16 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         const char* argv[] = {exe.c_str(), "--uri",        uri.c_str(),  "--name", def.name.c_str(),
                               "--id",      idText.c_str(), "--ready-fd", "3",      nullptr};
         ::execv(exe.c_str(), const_cast<char**>(argv));
+        // Tell the shell why, with async-signal-safe calls only: "exec-failed ERRNO".
+        char msg[32] = "exec-failed ";
+        size_t len = 12;
+        char digits[12];
+        int n = 0;
+        for (int e = errno; e > 0 && n < 11; e /= 10)
+            digits[n++] = static_cast<char>('0' + e % 10);
+        while (n > 0)
+            msg[len++] = digits[--n];
+        [[maybe_unused]] ssize_t w = ::write(3, msg, len);
         _exit(127);
     }
     inRead.reset();
@@ -42,13 +53,27 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     int status;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    // A controller that is gone before reading its XML must not kill the shell with SIGPIPE:
+    // the write fails with EPIPE instead, and the reply below says why.
+    sigset_t pipeSet, oldSet;
+    sigemptyset(&pipeSet);
+    sigaddset(&pipeSet, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipeSet, &oldSet);
     size_t off = 0;
+    bool brokenPipe = false;
     while (off < xml.size()) {
         ssize_t n = ::write(inWrite.get(), xml.data() + off, xml.size() - off);
         if (n < 0 && errno == EINTR) continue;
+        brokenPipe = n < 0 && errno == EPIPE;
         if (n <= 0) break;
         off += static_cast<size_t>(n);
     }
+    if (brokenPipe) {
+        timespec zero{};
+        while (::sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE) {
+        }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &oldSet, nullptr);
     inWrite.reset();
     std::string reply;
     char buf[512];
@@ -61,6 +86,9 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     while (!reply.empty() && reply.back() == '\n')
         reply.pop_back();
     if (reply == "ok") return;
+    if (reply.starts_with("exec-failed "))
+        throwSystemError(std::atoi(reply.c_str() + 12),
+                         "cannot execute the controller '" + exe + "'");
     if (reply.rfind("error ", 0) == 0) {
         std::string rest = reply.substr(6);
         size_t sp = rest.find(' ');

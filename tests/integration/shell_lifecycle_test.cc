@@ -28,6 +28,7 @@ class ShellLifecycleTest : public ShellFixture {
     CPPUNIT_TEST(autodestroy);
     CPPUNIT_TEST(onPoweroffRestart);
     CPPUNIT_TEST(autostartRun);
+    CPPUNIT_TEST(controllerThatCannotRunIsNamed);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -123,6 +124,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' started\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n"), sh({"list", "--name"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string(""), sh({"autostart-run"}).out);  // already running
+    }
+    // A controller binary that cannot be executed: one error naming it and why, exit 1 (the
+    // shell used to die of SIGPIPE writing the XML, silently, with 141), nothing left.
+    void controllerThatCannotRunIsNamed() {
+        define("cvirt-test-noctl", {.initargs = {"-c", "sleep 1000"}});
+        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri(),
+                                         "start", "cvirt-test-noctl"};
+        RunResult r = run(argv, {}, {"CVIRT_LXC_CONTROLLER=/nonexistent/cvirt-lxc-controller"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: cannot execute the controller "
+                                         "'/nonexistent/cvirt-lxc-controller': No such file or "
+                                         "directory\n"),
+                             r.err);
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-noctl"}).out);
+        CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-noctl"}).status);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ShellLifecycleTest);
