@@ -174,7 +174,16 @@ public:
                                      "dir='/nonexistent/cvirt'/><target dir='/'/></filesystem>",
                           .rootfs = false});
         Domain d = conn_->define(xml, "x.xml");
-        expectStartError(d, "root filesystem source '/nonexistent/cvirt' is not a directory");
+        expectStartError(
+            d, "cannot use root filesystem source '/nonexistent/cvirt': No such file or directory");
+        // a root that is there but no directory (an image, a device) says so
+        Domain f = conn_->define(
+            containerXml("cvirt-test-fileroot",
+                         {.devices = "<filesystem type='mount'><source dir='/etc/hostname'/>"
+                                     "<target dir='/'/></filesystem>",
+                          .rootfs = false}),
+            "f.xml");
+        expectStartError(f, "root filesystem source '/etc/hostname' is not a directory");
     }
     void missingInitFailsCleanly() {
         Domain d = define("cvirt-test-noinit", {.init = "/sbin/nothing-here"});
