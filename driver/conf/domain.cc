@@ -136,7 +136,8 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     setAttr(root, "type", kDomainTypeNames.name(def.type));
     if (flags.id) setAttr(root, "id", std::to_string(*flags.id));
     if (!def.lxcNamespaces.empty()) setAttr(root, "xmlns:lxc", kLxcNamespaceUri);
-    if (!def.cvirtResources.empty()) setAttr(root, "xmlns:cvirt", kCvirtNamespaceUri);
+    if (!def.cvirtResources.empty() || !def.cvirtSecurity.empty())
+        setAttr(root, "xmlns:cvirt", kCvirtNamespaceUri);
 
     detail::formatGeneral(def, root);
     detail::formatResources(def, root);

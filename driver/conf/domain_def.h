@@ -106,6 +106,10 @@ inline constexpr auto kDiskFormatNames = makeNames<DiskFormat>("raw", "qcow2");
 enum class BootDev { Hd, Cdrom, Network, Fd };
 inline constexpr auto kBootDevNames = makeNames<BootDev>("hd", "cdrom", "network", "fd");
 
+enum class SeccompProfile { Default, Unconfined };
+inline constexpr auto kSeccompProfileNames =
+    makeNames<SeccompProfile>("default", "unconfined");
+
 enum class NsShareType { Name, Pid, Netns };
 inline constexpr auto kNsShareTypeNames = makeNames<NsShareType>("name", "pid", "netns");
 
@@ -330,11 +334,27 @@ struct LxcNamespaces {
     auto operator<=>(const LxcNamespaces&) const = default;
 };
 
+// <cvirt:rlimit name='nofile' soft='1024' hard='4096'/>: setrlimit for init and `exec`.
+struct Rlimit {
+    std::string name;                    // "nofile", "nproc", … (rlimit names, lower case)
+    std::optional<uint64_t> soft, hard;  // nullopt = unlimited
+    auto operator<=>(const Rlimit&) const = default;
+};
+
 // <cvirt:resources> (kCvirtNamespaceUri): limits libvirt's XML has no element for.
 struct CvirtResources {
     std::optional<uint64_t> pidsMax;  // <cvirt:pids max='N'/> → pids.max
+    std::vector<Rlimit> rlimits;
     bool empty() const { return *this == CvirtResources{}; }
     auto operator<=>(const CvirtResources&) const = default;
+};
+
+// <cvirt:security>: confinement of what runs inside a container.
+struct CvirtSecurity {
+    std::optional<SeccompProfile> seccomp;  // <cvirt:seccomp profile='…'/>; default: Default
+    std::optional<Toggle> noNewPrivs;       // <cvirt:nonewprivs state='…'/>; default: on
+    bool empty() const { return *this == CvirtSecurity{}; }
+    auto operator<=>(const CvirtSecurity&) const = default;
 };
 
 // --- the domain ----------------------------------------------------------------------------
@@ -371,6 +391,7 @@ struct DomainDef {
 
     LxcNamespaces lxcNamespaces;
     CvirtResources cvirtResources;
+    CvirtSecurity cvirtSecurity;
 
     bool isContainer() const { return type == DomainType::Lxc; }
     bool operator==(const DomainDef&) const = default;

@@ -170,6 +170,9 @@ void checkVirtualMachine(const Checker& c, const DomainDef& d) {
     if (!d.hostdevs.empty())
         c.fail("<hostdev> is not supported for " + type + " domains", 0, "hostdev");
     if (!d.idmap.empty()) c.fail("<idmap> is only for lxc domains", 0, "idmap");
+    if (!d.cvirtSecurity.empty()) c.fail("<cvirt:security> is only for lxc domains", 0, "security");
+    if (!d.cvirtResources.rlimits.empty())
+        c.fail("<cvirt:rlimit> is only for lxc domains", 0, "rlimit");
 }
 
 void checkInterfaces(const Checker& c, const DomainDef& d) {

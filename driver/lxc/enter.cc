@@ -12,6 +12,7 @@
 
 #include "cvirt/error.h"
 #include "security/caps.h"
+#include "security/confine.h"
 #include "util/fd.h"
 
 namespace cvirt::lxc {
@@ -85,7 +86,7 @@ int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::
                 if (::chdir("/") < 0) throwSystemError(errno, "cannot enter '/'");
                 if (userns && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
                     throwSystemError(errno, "cannot become root in the container");
-                security::dropCaps(drop);
+                security::confine(def, drop);
                 std::vector<char*> args;
                 for (const auto& a : argv)
                     args.push_back(const_cast<char*>(a.c_str()));

@@ -58,7 +58,8 @@ std::string escape(const std::string& s) {
 std::string containerXml(const std::string& name, const CtOptions& o) {
     std::string xml = "<domain type='lxc'";
     if (!o.namespaces.empty()) xml += " xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'";
-    if (!o.cvirt.empty()) xml += " xmlns:cvirt='http://cvirt.org/schemas/domain/cvirt/1.0'";
+    if (!o.cvirt.empty() || !o.security.empty())
+        xml += " xmlns:cvirt='http://cvirt.org/schemas/domain/cvirt/1.0'";
     xml += "><name>" + name + "</name><memory unit='MiB'>" + std::to_string(o.memoryMiB) +
            "</memory><os><type>exe</type><init>" + o.init + "</init>";
     for (const auto& a : o.initargs)
@@ -73,6 +74,7 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
     xml += o.devices + "<console type='pty'/></devices>";
     if (!o.namespaces.empty()) xml += "<lxc:namespace>" + o.namespaces + "</lxc:namespace>";
     if (!o.cvirt.empty()) xml += "<cvirt:resources>" + o.cvirt + "</cvirt:resources>";
+    if (!o.security.empty()) xml += "<cvirt:security>" + o.security + "</cvirt:security>";
     return xml + "</domain>";
 }
 

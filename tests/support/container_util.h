@@ -26,6 +26,7 @@ struct CtOptions {
     std::string devices;     // inserted inside <devices> after the root filesystem
     std::string namespaces;  // <lxc:namespace> children
     std::string cvirt;       // <cvirt:resources> children
+    std::string security;    // <cvirt:security> children
     unsigned memoryMiB = 64;
     bool rootfs = true;
 };

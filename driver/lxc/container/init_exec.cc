@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +12,7 @@
 
 #include "lxc/container/child.h"
 #include "security/caps.h"
+#include "security/confine.h"
 #include "util/fd.h"
 #include "util/uuid.h"
 
@@ -97,11 +97,7 @@ void execInit(const ChildContext& ctx) {
     if (::access(init.c_str(), X_OK) < 0)
         throwSystemError(errno, "cannot execute init '" + init + "'");
 
-    security::dropCaps(security::capsToDrop(def));
-    // The strictest policy also forbids gaining privileges through setuid binaries.
-    if (def.features.capsPolicy == conf::CapPolicy::Deny &&
-        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        throwSystemError(errno, "cannot set no_new_privs");
+    security::confine(def, security::capsToDrop(def));
     switchUser(def.os);
 
     std::vector<char*> argv{init.data()};

@@ -51,6 +51,7 @@ class LibvirtSchemaTest : public CppUnit::TestFixture {
             // cvirt's own extensions are not libvirt's: what libvirt must accept is the rest.
             conf::DomainDef def = conf::loadDomain(testenv::readText(f), {.filename = name});
             def.cvirtResources = {};
+            def.cvirtSecurity = {};
             std::string out = conf::formatDomain(def);
             xmlDocPtr doc =
                 xmlReadMemory(out.data(), static_cast<int>(out.size()), nullptr, nullptr,

@@ -1,0 +1,88 @@
+#include "security/seccomp.h"
+
+#include <sched.h>
+#include <seccomp.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "cvirt/error.h"
+
+namespace cvirt::security {
+
+std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin) {
+    std::vector<SyscallRule> r;
+    auto deny = [&](std::initializer_list<const char*> names, const char* why, int err = EPERM) {
+        for (const char* n : names)
+            r.push_back({n, err, false, why});
+    };
+    deny({"kexec_load", "kexec_file_load"}, "boot another kernel");
+    deny({"init_module", "finit_module", "delete_module", "create_module", "query_module",
+          "get_kernel_syms"},
+         "load or unload kernel modules");
+    deny({"open_by_handle_at", "name_to_handle_at"},
+         "open host files by handle, around the mount namespace");
+    deny({"keyctl", "add_key", "request_key"}, "the kernel keyring is not namespaced");
+    deny({"perf_event_open"}, "observe the host's processes and kernel");
+    deny({"bpf"}, "load BPF programs into the kernel");
+    deny({"userfaultfd"}, "stall the kernel on a page fault (exploit aid)");
+    deny({"acct"}, "switch process accounting for the host");
+    deny({"swapon", "swapoff"}, "change the host's swap");
+    deny({"iopl", "ioperm"}, "raw port I/O");
+    deny({"settimeofday", "clock_settime", "clock_adjtime", "stime"},
+         "change the host's clock (not namespaced)");
+    deny({"lookup_dcookie", "nfsservctl", "uselib", "vm86", "vm86old", "_sysctl", "sysfs", "ustat"},
+         "obsolete interfaces");
+    deny({"fanotify_init"}, "watch the host's file systems");
+    deny({"quotactl"}, "change the host's disk quotas");
+    // clone3 passes its flags in memory, where a filter cannot look: ENOSYS makes the C
+    // library fall back to clone, whose flags it can.
+    deny({"clone3"}, "flags hidden from the filter (libc falls back to clone)", ENOSYS);
+    if (!keepsSysAdmin) {
+        deny({"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
+              "fsmount", "fsconfig", "fspick", "mount_setattr"},
+             "mount without CAP_SYS_ADMIN");
+        for (const char* n : {"unshare", "clone"})
+            r.push_back({n, EPERM, true,
+                         "a new user namespace would give back every capability inside it"});
+    }
+    return r;
+}
+
+namespace {
+
+struct CtxDeleter {
+    void operator()(scmp_filter_ctx c) const noexcept { seccomp_release(c); }
+};
+
+void check(int rc, const std::string& what) {
+    if (rc < 0) throwSystemError(-rc, "seccomp: " + what);
+}
+
+}  // namespace
+
+void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs) {
+    std::unique_ptr<void, CtxDeleter> ctx(seccomp_init(SCMP_ACT_ALLOW));
+    if (!ctx) throw Error(ErrorCode::Internal, "seccomp: cannot create a filter");
+    check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, noNewPrivs ? 1 : 0),
+          "cannot set the no_new_privs attribute");
+    // The compat ABIs of this machine: their calls are filtered too.
+    if (seccomp_arch_native() == SCMP_ARCH_X86_64)
+        for (uint32_t arch : std::initializer_list<uint32_t>{SCMP_ARCH_X86, SCMP_ARCH_X32}) {
+            int rc = seccomp_arch_add(ctx.get(), arch);
+            if (rc < 0 && rc != -EEXIST) check(rc, "cannot add a compat architecture");
+        }
+    for (const auto& rule : rules) {
+        int nr = seccomp_syscall_resolve_name(rule.name.c_str());
+        if (nr == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp: nothing to stop
+        int rc = rule.newUserOnly
+                     ? seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 1,
+                                        SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))
+                     : seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 0);
+        // -EDOM etc.: the call does not exist on one of the ABIs; the others still get it.
+        if (rc < 0 && rc != -EDOM && rc != -EINVAL) check(rc, "cannot add a rule for " + rule.name);
+    }
+    check(seccomp_load(ctx.get()), "cannot load the filter");
+}
+
+}  // namespace cvirt::security

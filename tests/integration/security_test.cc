@@ -1,0 +1,118 @@
+// Confinement inside real containers: the default seccomp profile refuses what it lists (on
+// the native and the i386 ABI), 'unconfined' shows the filter is what refused it,
+// no_new_privs is on by default, rlimits reach init and `exec`, and a container without
+// CAP_SYS_ADMIN can neither mount nor make a user namespace. cvirt-probe (tests/integration/probe)
+// makes each attempt from inside and prints "ok" or the errno's name.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+
+#include "cvirt/connection.h"
+#include "support/container_fixture.h"
+#include "support/container_util.h"
+#include "support/test_util.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    if (auto m = missingForContainers()) return m;
+    if (!std::filesystem::exists(std::string(CVIRT_PROBE_DIR) + "/cvirt-probe"))
+        return std::string("needs the probe at ") + CVIRT_PROBE_DIR + " (build target cvirt-probe)";
+    return std::nullopt;
+}
+
+namespace {
+
+const std::string kProbeFs = std::string("<filesystem type='bind'><source dir='") +
+                             CVIRT_PROBE_DIR + "'/><target dir='/probe'/><readonly/></filesystem>";
+
+// What the default profile must refuse, and how.
+const std::map<std::string, std::string> kDenied = {
+    {"keyctl", "EPERM"},          {"add_key", "EPERM"},       {"userfaultfd", "EPERM"},
+    {"perf_event_open", "EPERM"}, {"bpf", "EPERM"},           {"open_by_handle_at", "EPERM"},
+    {"finit_module", "EPERM"},    {"delete_module", "EPERM"}, {"kexec_load", "EPERM"},
+    {"clone3", "ENOSYS"},         {"keyctl_i386", "EPERM"},   {"settimeofday", "EPERM"},
+};
+
+}  // namespace
+
+class SecurityTest : public ContainerFixture {
+    CPPUNIT_TEST_SUITE(SecurityTest);
+    CPPUNIT_TEST(defaultProfileRefusesTheList);
+    CPPUNIT_TEST(unconfinedShowsTheFilterIsWhatRefused);
+    CPPUNIT_TEST(execIsConfinedLikeInit);
+    CPPUNIT_TEST(withoutSysAdminNoMountNoUserNamespace);
+    CPPUNIT_TEST(rlimitsReachInitAndExec);
+    CPPUNIT_TEST_SUITE_END();
+
+    Domain start(const std::string& name, CtOptions o = {}) {
+        o.initargs = {"-c", "ulimit -n > /tmp/init-nofile; sleep 1000"};
+        o.devices = kProbeFs;
+        Domain d = conn_->define(containerXml(name, o), name + ".xml");
+        d.start();
+        return d;
+    }
+    std::string probe(Domain& d, const std::string& what) {
+        std::string out = run(d, {"/probe/cvirt-probe", what});
+        while (!out.empty() && out.back() == '\n')
+            out.pop_back();
+        return out;
+    }
+
+public:
+    void defaultProfileRefusesTheList() {
+        Domain d = start("cvirt-test-secdef");
+        int denied = 0;
+        for (const auto& [what, err] : kDenied) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, err, probe(d, what));
+            ++denied;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), probe(d, "nnp"));
+        std::cout << "default profile: " << denied << " attempts denied" << std::endl;
+        // what a container needs still works
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
+                             run(d, {"sh", "-c", "ls / >/dev/null && echo ok"}));
+    }
+
+    void unconfinedShowsTheFilterIsWhatRefused() {
+        Domain d = start("cvirt-test-secoff", {.security = "<cvirt:seccomp profile='unconfined'/>"
+                                                           "<cvirt:nonewprivs state='off'/>"});
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "keyctl"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "keyctl_i386"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "userfaultfd"));
+        CPPUNIT_ASSERT_EQUAL(std::string("EBADF"), probe(d, "open_by_handle_at"));
+        CPPUNIT_ASSERT_EQUAL(std::string("EINVAL"), probe(d, "clone3"));  // the kernel saw it
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), probe(d, "nnp"));
+        // kept by dumpxml
+        std::string xml = d.xml(true);
+        CPPUNIT_ASSERT_MESSAGE(xml, has(xml, "<cvirt:seccomp profile=\"unconfined\"/>") ||
+                                        has(xml, "<cvirt:seccomp profile='unconfined'/>"));
+    }
+
+    void execIsConfinedLikeInit() {
+        Domain d = start("cvirt-test-secexec");
+        // run() goes through Domain::exec, the path of `cvirsh exec` and lxc-enter-namespace
+        CPPUNIT_ASSERT_EQUAL(std::string("EPERM"), probe(d, "keyctl"));
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), probe(d, "nnp"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Seccomp:\t2\n"),
+                             run(d, {"sh", "-c", "grep '^Seccomp:' /proc/1/status"}));
+    }
+
+    void withoutSysAdminNoMountNoUserNamespace() {
+        Domain d = start("cvirt-test-secnoadm",
+                         {.extra = "<features><capabilities policy='default'>"
+                                   "<sys_admin state='off'/></capabilities></features>"});
+        CPPUNIT_ASSERT_EQUAL(std::string("EPERM"), probe(d, "mount"));
+        CPPUNIT_ASSERT_EQUAL(std::string("EPERM"), probe(d, "unshare_user"));
+    }
+
+    void rlimitsReachInitAndExec() {
+        Domain d = start("cvirt-test-secrlim",
+                         {.cvirt = "<cvirt:rlimit name='nofile' soft='64' hard='128'/>"});
+        CPPUNIT_ASSERT_EQUAL(std::string("64\n"), run(d, {"cat", "/tmp/init-nofile"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("64 128\n"),
+                             run(d, {"sh", "-c", "echo $(ulimit -n) $(ulimit -Hn)"}));
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(SecurityTest);
