@@ -89,16 +89,19 @@ public:
     void setUp() override {
         dir_ = std::make_unique<TempDir>();
         fs::path d = dir_->path();
-        subst_ = {{"/var/lib/cvirt/images/busybox", rootfsDir()},
-                  {"/var/lib/cvirt/images/web1", rootfsDir()},
-                  {"/srv/www", d / "www"},
-                  {"/srv/shared", d / "shared"},
-                  {"/var/lib/cvirt/images/data.img", d / "data.img"},
-                  {"/var/lib/cvirt/images/vmstore.img", d / "vmstore.img"},
-                  {"/var/lib/cvirt/images/tools.iso", d / "tools.iso"},
-                  {"/var/lib/cvirt/images/tinyvm-initrd.img", guestInitrd()},
-                  {"<kernel>/boot/vmlinuz</kernel>", "<kernel>" + guestKernel() + "</kernel>"},
-                  {"<source dev='eth1' mode='bridge'/>", "<source dev='cvtexp0' mode='bridge'/>"}};
+        // (no kernel in /boot, as in the v2 lane's VM: the example's path stays, for define)
+        if (!guestKernel().empty())
+            subst_["<kernel>/boot/vmlinuz</kernel>"] = "<kernel>" + guestKernel() + "</kernel>";
+        subst_.insert(
+            {{"/var/lib/cvirt/images/busybox", rootfsDir()},
+             {"/var/lib/cvirt/images/web1", rootfsDir()},
+             {"/srv/www", d / "www"},
+             {"/srv/shared", d / "shared"},
+             {"/var/lib/cvirt/images/data.img", d / "data.img"},
+             {"/var/lib/cvirt/images/vmstore.img", d / "vmstore.img"},
+             {"/var/lib/cvirt/images/tools.iso", d / "tools.iso"},
+             {"/var/lib/cvirt/images/tinyvm-initrd.img", guestInitrd()},
+             {"<source dev='eth1' mode='bridge'/>", "<source dev='cvtexp0' mode='bridge'/>"}});
     }
     void tearDown() override {
         for (const auto& n : names({"list", "--name"}))
@@ -295,6 +298,10 @@ public:
     }
 
     void containerDevices() {
+        if (!fs::exists("/dev/net/tun") || !fs::exists("/dev/fuse")) {
+            std::cout << "SKIP (part): needs /dev/net/tun and /dev/fuse on the host" << std::endl;
+            return;
+        }
         defineExample("container-devices.xml");
         ok({"start", "vpn"});
         CPPUNIT_ASSERT_EQUAL(std::string("c 10 200\nc 10 229\n"),

@@ -177,13 +177,15 @@ public:
         expectStartError(
             d, "cannot use root filesystem source '/nonexistent/cvirt': No such file or directory");
         // a root that is there but no directory (an image, a device) says so
-        Domain f = conn_->define(
-            containerXml("cvirt-test-fileroot",
-                         {.devices = "<filesystem type='mount'><source dir='/etc/hostname'/>"
-                                     "<target dir='/'/></filesystem>",
-                          .rootfs = false}),
-            "f.xml");
-        expectStartError(f, "root filesystem source '/etc/hostname' is not a directory");
+        std::string file = (dir_->path() / "root.img").string();
+        { std::ofstream(file) << "not a directory\n"; }
+        Domain f =
+            conn_->define(containerXml("cvirt-test-fileroot",
+                                       {.devices = "<filesystem type='mount'><source dir='" + file +
+                                                   "'/><target dir='/'/></filesystem>",
+                                        .rootfs = false}),
+                          "f.xml");
+        expectStartError(f, "root filesystem source '" + file + "' is not a directory");
     }
     void missingInitFailsCleanly() {
         Domain d = define("cvirt-test-noinit", {.init = "/sbin/nothing-here"});

@@ -64,6 +64,7 @@ echo "root:x:0:" > "$root/etc/group"
 # Same absolute paths inside: rootfs, schemas, test data.
 mkdir -p "$root$build/rootfs" "$root$src"
 cp -a "$build/rootfs/busybox" "$root$build/rootfs/"
+[ -d "$build/probe" ] && cp -a "$build/probe" "$root$build/"  # security_test's probe
 cp -a "$src/schemas" "$src/xml-examples" "$root$src/"
 mkdir -p "$root$src/tests" && cp -a "$src/tests/data" "$root$src/tests/"
 

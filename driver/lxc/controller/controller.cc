@@ -133,10 +133,10 @@ void Controller::start() {
     hostCgroups_ = cgroup::detectHost();
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
+    // a hostdev that is not a device fails here, before clone; installed once the root is built
+    deviceRules_ = cgroup::deviceRules(def_);
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
-        // a hostdev that is not a device fails here, before clone; installed once the root is built
-        deviceRules_ = cgroup::deviceRules(def_);
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
