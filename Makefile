@@ -1,15 +1,18 @@
 # Thin wrapper over CMake. `make demo` and `make check` are the two entry points.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libnl-3-dev libnl-route-3-dev libcap-dev libseccomp-dev libboost-program-options-dev \
   libcppunit-dev busybox-static libxml2-utils \
-  cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev
+  cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
+  clang libclang-rt-14-dev
 
-.PHONY: all deps build build-asan check check-v2 demo bench docs format clean install
+.PHONY: all deps build build-asan check check-v2 fuzz demo bench docs format clean install
 
 all: build
 
@@ -35,10 +38,21 @@ $(ASAN_BUILD)/CMakeCache.txt:
 build-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test through ctest, then the unit tests again under ASan/UBSan.
+# Every test through ctest, then the unit tests again under ASan/UBSan, then each fuzz target
+# for 30 s.
 check: deps build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
+# libFuzzer (clang, ASan, UBSan): the domain XML, network XML and LXC config parsers, each for
+# FUZZ_SECONDS on a copy of fuzz/corpus in $(FUZZ_BUILD). A crash fails with the input's path.
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCVIRT_FUZZ=ON -DCVIRT_STATIC=OFF $(CMAKE_FLAGS)
+
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
+	./fuzz/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The cgroup v2 lane alone: a throwaway qemu VM (cgroup_no_v1=all) runs the integration
 # suite; `make check` runs it too, skipped with the reason when qemu or the kernel is missing.
@@ -65,4 +79,4 @@ format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "conf/cpuset.h"
+#include "conf/domain.h"
 #include "cvirt/error.h"
 #include "cvirt/units.h"
 
@@ -115,13 +116,24 @@ public:
     std::vector<Entry> entries;
 
 private:
+    // Files read in all, not only nesting: eight levels of a few includes each would
+    // otherwise parse millions of files (a 3 KB config that never finishes).
+    static constexpr int kMaxIncludedFiles = 256;
+    void countFile(const Entry& e) {
+        if (++includedFiles_ > kMaxIncludedFiles)
+            throw bad(e,
+                      "more than " + std::to_string(kMaxIncludedFiles) + " files included in all");
+    }
+
     void include(const Entry& e, int depth) {
+        countFile(e);
         auto content = read_(e.value);
         if (!content) throw bad(e, "cannot read the included file");
         if (content->rfind("dir:", 0) == 0) {  // a directory: its *.conf files in order
             std::istringstream names(*content);
             for (std::string l; std::getline(names, l);) {
                 std::string path = e.value + "/" + l.substr(4);
+                countFile(e);
                 auto text = read_(path);
                 if (!text) throw bad(e, "cannot read '" + path + "'");
                 parse(*text, path, depth + 1);
@@ -133,6 +145,7 @@ private:
 
     const NativeReader& read_;
     int legacyNic_ = -1;
+    int includedFiles_ = 0;
 };
 
 struct Nic {
@@ -606,7 +619,15 @@ NativeImport fromLxcConfig(std::string_view text, const std::string& filename,
                            const NativeReader& readInclude) {
     Reader reader(readInclude);
     reader.parse(text, filename, 0);
-    return Converter(filename, readInclude).run(reader.entries);
+    NativeImport imported = Converter(filename, readInclude).run(reader.entries);
+    // Values are copied as the config gives them; what the domain schema refuses (a malformed
+    // MAC, a bad name) is refused here, so that what domxml-from-native prints defines.
+    try {
+        parseDomain(formatDomain(imported.def), {.filename = "converted domain"});
+    } catch (const Error& e) {
+        throw Error(ErrorCode::ConfigUnsupported, filename + ": " + e.what());
+    }
+    return imported;
 }
 
 }  // namespace cvirt::conf
