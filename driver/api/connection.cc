@@ -62,8 +62,8 @@ DomainSummary summarize(const DriverState& drv, std::string_view name, bool pers
 DriverState::DriverState(const state::DriverPaths& p, const std::filesystem::path& root)
     : paths(p),
       store(p),
-      runtime(p, [root, kind = p.kind](const std::string&, const std::string& xml) {
-          if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, xml);
+      runtime(p, [root, kind = p.kind](const std::string&, const state::StaleDomain& stale) {
+          if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, stale);
       }) {}
 
 ConnectionImpl::ConnectionImpl(state::ConnectionUri uri)

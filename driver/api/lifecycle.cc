@@ -10,6 +10,7 @@
 #include "state/domain_lock.h"
 #include "state/events.h"
 #include "supervisor/client.h"
+#include "util/fault.h"
 
 namespace cvirt {
 
@@ -30,13 +31,29 @@ int nextId(DriverState& d) {
     return d.runtime.allocateId();
 }
 
+// How long a start waits for a supervisor still tearing the domain down, and for one that
+// failed to exit before its leftovers are removed.
+constexpr int kSupervisorExitMs = 10000;
+
 void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
-    if (d.runtime.find(def.name))
+    if (d.runtime.find(def.name))  // also cleans up after a supervisor that died
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
-    if (isVm(d))
-        qemu::start(uri, d.paths, def, nextId(d));
-    else
-        lxc::start(uri, d.paths, def, nextId(d));
+    // Not running, but its supervisor may still be tearing it down (after shutdown, or a
+    // destroy whose shell died): the cgroup and link names must be free for the new one.
+    if (!d.runtime.reap(def.name, kSupervisorExitMs))
+        throw Error(ErrorCode::OperationInvalid,
+                    "domain '" + def.name + "' is still shutting down");
+    try {
+        if (isVm(d))
+            qemu::start(uri, d.paths, def, nextId(d));
+        else
+            lxc::start(uri, d.paths, def, nextId(d));
+    } catch (const Error&) {
+        // A supervisor that reported its failure removed what it made; one that died did
+        // not: remove that now, still under the lock, so the next start finds nothing.
+        d.runtime.reap(def.name, kSupervisorExitMs);
+        throw;
+    }
 }
 
 state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
@@ -56,6 +73,7 @@ void Domain::start() {
             throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already active");
         throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
     }
+    util::fault::point("start:shell-locked");
     startLocked(conn_->uri().text, d, *def);
 }
 
@@ -77,8 +95,20 @@ Domain Connection::create(std::string_view xml, std::string_view filename) {
 
 void Domain::destroy() {
     DriverState& d = driverOrThrow(*conn_, name_);
-    requireRunning(d, name_);
-    supervisor::destroy(d.paths, name_);
+    state::LiveDomain live = requireRunning(d, name_);
+    util::fault::point("stop:shell-checked");
+    try {
+        supervisor::destroy(d.paths, name_);
+    } catch (const Error&) {
+        // It died before we could ask: that is off too, once its leftovers are gone.
+        if (state::processAlive(live.controllerPid)) throw;
+    }
+    util::fault::killPoint("stop:shell-answered");
+    // The connection closes once the supervisor removed everything, or because it died
+    // halfway; in that case what it left is removed here (RuntimeState::reap, under the
+    // domain lock), once it has exited.
+    state::waitProcessGone(live.controllerPid, kSupervisorExitMs);
+    d.runtime.find(name_);
 }
 
 void Domain::shutdown() {

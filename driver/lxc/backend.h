@@ -6,6 +6,7 @@
 #include <string>
 
 #include "conf/domain_def.h"
+#include "state/runtime_state.h"
 #include "state/uri.h"
 
 namespace cvirt::lxc {
@@ -14,9 +15,10 @@ namespace cvirt::lxc {
 // controller's reason otherwise, with nothing left behind.
 void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
            int id);
-// Removes what a controller that died (kill -9, crash) left behind: processes in the
-// domain cgroup and the cgroup itself. Never throws.
-void cleanupAfterCrash(const std::filesystem::path& root, const std::string& liveXml) noexcept;
+// Removes what a controller that died (kill -9, crash) left behind, as its record and live
+// XML name them: processes in the domain cgroup and the cgroup itself, the host ends of its
+// veths. Never throws. Callers hold the domain lock (state::RuntimeState::reap).
+void cleanupAfterCrash(const std::filesystem::path& root, const state::StaleDomain& stale) noexcept;
 
 // Pid of the container's init, from <runDir>/<name>.pid.
 pid_t initPid(const state::DriverPaths& paths, const std::string& name);

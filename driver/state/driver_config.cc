@@ -12,10 +12,14 @@ namespace {
 struct Key {
     std::string_view name;
     unsigned DriverConfig::*field;
+    unsigned max;
+    std::string_view unit;  // what the number counts, for the error
 };
 constexpr Key kKeys[] = {
-    {"hook_timeout", &DriverConfig::hookTimeoutSec},
-    {"shutdown_timeout", &DriverConfig::shutdownTimeoutSec},
+    {"hook_timeout", &DriverConfig::hookTimeoutSec, kMaxConfigSeconds, "seconds"},
+    {"shutdown_timeout", &DriverConfig::shutdownTimeoutSec, kMaxConfigSeconds, "seconds"},
+    {"log_max_size", &DriverConfig::logMaxSize, kMaxLogSize, "bytes"},
+    {"log_max_backups", &DriverConfig::logMaxBackups, kMaxLogBackups, "backups"},
 };
 
 std::string_view trim(std::string_view s) {
@@ -51,21 +55,22 @@ DriverConfig parseDriverConfig(std::string_view text, const std::string& filenam
         if (k == std::size(kKeys))
             throw Error(ErrorCode::ConfigUnsupported,
                         where + "unknown key '" + std::string(key) +
-                            "' (known: hook_timeout, shutdown_timeout)");
+                            "' (known: hook_timeout, shutdown_timeout, log_max_size, "
+                            "log_max_backups)");
         if (seenAt[k])
             throw Error(ErrorCode::InvalidArg, where + "key '" + std::string(key) +
                                                    "' is already set at line " +
                                                    std::to_string(seenAt[k]));
         seenAt[k] = lineNo;
-        unsigned seconds = 0;
-        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        unsigned number = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
         if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-            seconds > kMaxConfigSeconds)
-            throw Error(ErrorCode::InvalidArg, where + "key '" + std::string(key) +
-                                                   "' needs a number of seconds from 0 to " +
-                                                   std::to_string(kMaxConfigSeconds) + ", got '" +
-                                                   std::string(value) + "'");
-        cfg.*kKeys[k].field = seconds;
+            number > kKeys[k].max)
+            throw Error(ErrorCode::InvalidArg,
+                        where + "key '" + std::string(key) + "' needs a number of " +
+                            std::string(kKeys[k].unit) + " from 0 to " +
+                            std::to_string(kKeys[k].max) + ", got '" + std::string(value) + "'");
+        cfg.*kKeys[k].field = number;
     }
     return cfg;
 }

@@ -18,14 +18,22 @@ struct DriverConfig {
     // How long a graceful shutdown may take before the supervisor kills the domain; 0 = it
     // waits for the guest however long it takes.
     unsigned shutdownTimeoutSec = 30;
+    // The domain log (var/log/cvirt/DRIVER/NAME.log) of a supervisor: once it would pass
+    // log_max_size bytes it is renamed NAME.log.1 (older backups shift up to
+    // log_max_backups, the oldest dropped) and a new one started; 0 = never rotated.
+    unsigned logMaxSize = 1024 * 1024;
+    unsigned logMaxBackups = 3;
 
     bool operator==(const DriverConfig&) const = default;
 };
 
 inline constexpr unsigned kMaxConfigSeconds = 86400;
+inline constexpr unsigned kMaxLogSize = 1u << 30;  // 1 GiB
+inline constexpr unsigned kMaxLogBackups = 100;
 
 // `filename` is named in errors: "FILE:LINE: …". An unknown key throws ConfigUnsupported; a
-// malformed line, a key set twice or a value that is not 0..kMaxConfigSeconds InvalidArg.
+// malformed line, a key set twice or a value out of its key's range (0..kMaxConfigSeconds
+// seconds, 0..kMaxLogSize bytes, 0..kMaxLogBackups backups) InvalidArg.
 DriverConfig parseDriverConfig(std::string_view text, const std::string& filename);
 
 fs::path driverConfigPath(const fs::path& root);  // root "" = the system's /etc/cvirt

@@ -3,11 +3,19 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <set>
+#include <thread>
 
+#include "cvirt/error.h"
 #include "state/config_store.h"
+#include "state/domain_lock.h"
 #include "state/events.h"
+#include "state/uri.h"
 #include "util/file.h"
 
 namespace cvirt::state {
@@ -28,7 +36,8 @@ std::pair<pid_t, pid_t> readPids(const std::string& text) {
     return {ctl, init};
 }
 
-// A zombie counts as dead: a killed controller may wait a while for its reaper.
+}  // namespace
+
 bool processAlive(pid_t pid) {
     if (pid <= 0 || (::kill(pid, 0) < 0 && errno != EPERM)) return false;
     auto stat = util::readFileIfExists("/proc/" + std::to_string(pid) + "/stat");
@@ -37,51 +46,62 @@ bool processAlive(pid_t pid) {
     return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';
 }
 
-}  // namespace
+bool waitProcessGone(pid_t pid, int timeoutMs) {
+    for (int waited = 0; processAlive(pid); ++waited) {
+        if (waited >= timeoutMs) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
 
 std::vector<std::string> RuntimeState::runningNames() const {
+    // One pass: live XMLs, and records without one (a supervisor starting, stopping or dead).
+    std::set<std::string> live, owned;
+    if (DIR* dir = ::opendir(paths_.runDir.c_str())) {
+        while (dirent* e = ::readdir(dir)) {
+            std::string_view f = e->d_name;
+            if (f.empty() || f[0] == '.') continue;
+            if (f.ends_with(".xml") && f.size() > 4)
+                live.emplace(f.substr(0, f.size() - 4));
+            else if (f.ends_with(".owner") && f.size() > 6)
+                owned.emplace(f.substr(0, f.size() - 6));
+        }
+        ::closedir(dir);
+    }
+    for (const auto& name : owned)
+        if (!live.count(name)) reap(name);
     std::vector<std::string> out;
-    for (auto& name : listNames(paths_.runDir, ".xml"))
-        if (find(name)) out.push_back(std::move(name));
+    for (const auto& name : live)
+        if (find(name)) out.push_back(name);
     return out;
 }
 
 std::optional<std::string> RuntimeState::liveXml(std::string_view name) const {
     if (!find(name)) return std::nullopt;
-    return util::readFileIfExists(paths_.runDir / (std::string(name) + ".xml"));
+    return util::readFileIfExists(entryPath(paths_.runDir, name, ".xml"));
 }
 
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     std::string n(name);
-    auto xml = util::readFileIfExists(paths_.runDir / (n + ".xml"));
-    if (!xml) return std::nullopt;
-    auto pids = util::readFileIfExists(paths_.runDir / (n + ".pid"));
-    // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no pid file
-    // here, or no XML any more once the supervisor is gone, is a clean stop in progress, not
-    // a crash (its shut-off reason is already written).
-    if (!pids) return std::nullopt;
+    auto xml = util::readFileIfExists(entryPath(paths_.runDir, n, ".xml"));
+    auto pids = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
+    // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
+    // pid file, is a start or a clean stop in progress (its shut-off reason is already
+    // written) — or what a supervisor that died then left, which only its record tells.
+    if (!xml || !pids) {
+        if (::access((entryPath(paths_.runDir, n, ".owner")).c_str(), F_OK) == 0) reap(n);
+        return std::nullopt;
+    }
     auto [controller, init] = readPids(*pids);
     if (!processAlive(controller)) {
-        if (!std::filesystem::exists(paths_.runDir / (n + ".xml"))) return std::nullopt;
         // The controller died without cleaning up (kill -9, crash): its container died with
         // it (PDEATHSIG); remove what it left and remember why the domain is off.
-        if (processAlive(init)) ::kill(init, SIGKILL);
-        if (onStale_) onStale_(n, *xml);
-        // The reader whose unlink removed the live XML reports the crash, once.
-        bool first = ::unlink((paths_.runDir / (n + ".xml")).c_str()) == 0;
-        for (const char* ext : {".pid", ".sock", ".paused"})
-            ::unlink((paths_.runDir / (n + ext)).c_str());
-        if (!first) return std::nullopt;
-        try {
-            const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
-        } catch (...) {
-        }
-        emitEvent(paths_, n, "stopped", "crashed");
+        reap(n);
         return std::nullopt;
     }
     LiveDomain live;
     live.name = n;
-    live.paused = ::access((paths_.runDir / (n + ".paused")).c_str(), F_OK) == 0;
+    live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
     if (live.paused) live.stateReason = 1;  // virDomainPausedReason: user
     live.controllerPid = controller;
     live.initPid = init;
@@ -93,12 +113,50 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     return live;
 }
 
+bool RuntimeState::reap(std::string_view name, int waitMs) const {
+    std::string n(name);
+    std::optional<DomainLock> lock;
+    try {
+        if (DomainLock::heldFd(paths_.lockDir, n) < 0) {
+            lock = DomainLock::tryAcquire(paths_.lockDir, n);
+            if (!lock) return false;  // its holder is at work on the domain
+        }
+    } catch (const Error&) {
+        return false;  // a reader that cannot lock leaves the cleaning to the next command
+    }
+    auto file = [&](const char* ext) { return entryPath(paths_.runDir, n, ext); };
+    StaleDomain stale;
+    stale.liveXml = util::readFileIfExists(file(".xml"));
+    auto pids = util::readFileIfExists(file(".pid"));
+    if (auto text = util::readFileIfExists(file(".owner"))) stale.owner = parseOwnerRecord(*text);
+    pid_t supervisor = stale.owner ? stale.owner->supervisor : pids ? readPids(*pids).first : 0;
+    if (supervisor <= 0) return true;  // nothing claimed: nothing to clean
+    if (!waitProcessGone(supervisor, waitMs)) return false;
+    if (pids) {
+        pid_t init = readPids(*pids).second;
+        if (processAlive(init)) ::kill(init, SIGKILL);
+    }
+    if (onStale_) onStale_(n, stale);
+    // The record goes last: a cleaner killed halfway leaves it for the next one.
+    bool wasRunning = ::unlink(file(".xml").c_str()) == 0;
+    for (const char* ext : {".pid", ".sock", ".paused", ".owner"})
+        ::unlink(file(ext).c_str());
+    if (wasRunning) {
+        try {
+            const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
+        } catch (...) {
+        }
+        emitEvent(paths_, n, "stopped", "crashed");
+    }
+    return true;
+}
+
 void RuntimeState::replaceLiveXml(std::string_view name, const std::string& xml) {
-    util::writeFileReplace(paths_.runDir / (std::string(name) + ".xml"), xml, 0600);
+    util::writeFileReplace(entryPath(paths_.runDir, name, ".xml"), xml, 0600);
 }
 
 void RuntimeState::setPaused(std::string_view name, bool paused) {
-    fs::path marker = paths_.runDir / (std::string(name) + ".paused");
+    fs::path marker = entryPath(paths_.runDir, name, ".paused");
     if (paused)
         util::writeFileReplace(marker, "", 0644);
     else
@@ -106,7 +164,7 @@ void RuntimeState::setPaused(std::string_view name, bool paused) {
 }
 
 int RuntimeState::shutoffReason(std::string_view name) const {
-    auto text = util::readFileIfExists(paths_.runDir / (std::string(name) + ".reason"));
+    auto text = util::readFileIfExists(entryPath(paths_.runDir, name, ".reason"));
     int reason = 0;
     if (text) std::from_chars(text->data(), text->data() + text->size(), reason);
     return reason;
@@ -114,12 +172,12 @@ int RuntimeState::shutoffReason(std::string_view name) const {
 
 void RuntimeState::setShutoffReason(std::string_view name, int reason) {
     util::makeDirs(paths_.runDir, 0755);
-    util::writeFileReplace(paths_.runDir / (std::string(name) + ".reason"),
-                           std::to_string(reason) + "\n", 0644);
+    util::writeFileReplace(entryPath(paths_.runDir, name, ".reason"), std::to_string(reason) + "\n",
+                           0644);
 }
 
 void RuntimeState::clear(std::string_view name) {
-    util::removeFile(paths_.runDir / (std::string(name) + ".reason"));
+    util::removeFile(entryPath(paths_.runDir, name, ".reason"));
 }
 
 int RuntimeState::allocateId() {

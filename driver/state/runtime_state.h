@@ -1,5 +1,7 @@
 // Live state of running domains under <runDir>: <name>.xml is the live XML (with id), written
 // by whoever starts the domain; its presence is what "running" means to every reader.
+// <name>.owner (state/owner_record.h) names the supervisor and what it made, from before it
+// makes anything until it removed everything: a dead supervisor's leftovers are found there.
 // Also keeps the per-root id counter and the last shut-off reason of each domain.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/owner_record.h"
 #include "state/uri.h"
 
 namespace cvirt::state {
@@ -24,19 +27,41 @@ struct LiveDomain {
     bool paused = false;
 };
 
+// What a supervisor that died (kill -9, crash) left of a domain.
+struct StaleDomain {
+    std::optional<std::string> liveXml;  // it had started the domain
+    std::optional<OwnerRecord> owner;    // what it had claimed (absent from older supervisors)
+};
+
+// Whether `pid` runs; a zombie counts as dead (a killed supervisor may wait for its reaper).
+bool processAlive(pid_t pid);
+// Polls processAlive for up to `timeoutMs`; true once `pid` is gone.
+bool waitProcessGone(pid_t pid, int timeoutMs);
+
 class RuntimeState {
 public:
-    // Called with the name and live XML of a domain whose controller died, before its state
-    // files are removed: the backend removes what the controller owned (cgroup, devices).
-    using StaleCleanup = std::function<void(const std::string& name, const std::string& liveXml)>;
+    // Called for a domain whose supervisor died, before its state files are removed: the
+    // backend removes what the supervisor owned (cgroup, devices).
+    using StaleCleanup = std::function<void(const std::string& name, const StaleDomain& stale)>;
 
     explicit RuntimeState(DriverPaths paths, StaleCleanup onStale = {})
         : paths_(std::move(paths)), onStale_(std::move(onStale)) {}
 
-    std::vector<std::string> runningNames() const;  // one readdir
-    // A running domain, or nullopt. A domain whose controller died is cleaned up here
-    // (state files removed, shut-off reason 'crashed') and reported as not running.
+    // One readdir; a supervisor found dead there (also one that died before writing or after
+    // removing the live XML) is cleaned up on the way, as by find().
+    std::vector<std::string> runningNames() const;
+    // A running domain, or nullopt. A domain whose supervisor died is cleaned up here
+    // (reap()) and reported as not running.
     std::optional<LiveDomain> find(std::string_view name) const;
+    // Cleans up after the supervisor of `name` if it is dead, once it is, waiting up to
+    // `waitMs` for it to exit: kills a surviving init, lets the backend remove what the
+    // record and live XML name (StaleCleanup), removes the state files (the record last) and,
+    // if the domain had been running, records the shut-off reason 'crashed' and emits the
+    // event. Runs under the domain lock: the one this process holds, else taken without
+    // waiting (another holder is busy with the domain and finds the same). Returns false
+    // while a supervisor still runs without a live XML (starting, or tearing down), or the
+    // lock is held elsewhere; true once no supervisor is left.
+    bool reap(std::string_view name, int waitMs = 0) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
     // A running domain's live XML after a live change (setmem, schedinfo, …); the caller

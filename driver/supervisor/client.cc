@@ -10,8 +10,10 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "state/domain_lock.h"
 #include "state/uri.h"
 #include "supervisor/protocol.h"
+#include "util/fault.h"
 #include "util/fd.h"
 
 namespace cvirt::supervisor {
@@ -24,6 +26,10 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         throwSystemError(errno, "cannot create pipes for the controller");
     util::Fd inRead(in[0]), inWrite(in[1]), readyRead(ready[0]), readyWrite(ready[1]);
     std::string idText = std::to_string(id);
+    // The caller's domain lock goes to the supervisor as well (flock belongs to the open
+    // file, which both then hold): a shell that dies from here on leaves the lock held until
+    // the supervisor has finished or undone the start, so no next command sees it halfway.
+    int lockFd = state::DomainLock::heldFd(paths.lockDir, def.name);
 
     pid_t pid = ::fork();
     if (pid < 0) throwSystemError(errno, "cannot fork the controller");
@@ -31,10 +37,24 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         // Detach: own session, and a grandchild so the shell never has to reap it.
         ::setsid();
         if (::fork() != 0) _exit(0);
+        // Above the numbers dup2 fills below, whatever numbers the pipes and the lock got.
+        int readyHigh = ::fcntl(readyWrite.get(), F_DUPFD_CLOEXEC, 10);
+        int lockHigh = lockFd >= 0 ? ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10) : -1;
         ::dup2(inRead.get(), STDIN_FILENO);
-        ::dup2(readyWrite.get(), 3);  // dup2 clears close-on-exec
-        const char* argv[] = {exe.c_str(), "--uri",        uri.c_str(),  "--name", def.name.c_str(),
-                              "--id",      idText.c_str(), "--ready-fd", "3",      nullptr};
+        ::dup2(readyHigh, 3);  // dup2 clears close-on-exec
+        if (lockHigh >= 0) ::dup2(lockHigh, 4);
+        const char* argv[] = {exe.c_str(),
+                              "--uri",
+                              uri.c_str(),
+                              "--name",
+                              def.name.c_str(),
+                              "--id",
+                              idText.c_str(),
+                              "--ready-fd",
+                              "3",
+                              lockHigh >= 0 ? "--lock-fd" : nullptr,
+                              "4",
+                              nullptr};
         ::execv(exe.c_str(), const_cast<char**>(argv));
         // Tell the shell why, with async-signal-safe calls only: "exec-failed ERRNO".
         char msg[32] = "exec-failed ";
@@ -53,6 +73,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     int status;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    util::fault::killPoint("start:shell-spawned");
     // A controller that is gone before reading its XML must not kill the shell with SIGPIPE:
     // the write fails with EPIPE instead, and the reply below says why.
     sigset_t pipeSet, oldSet;
@@ -75,6 +96,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     }
     ::pthread_sigmask(SIG_SETMASK, &oldSet, nullptr);
     inWrite.reset();
+    util::fault::killPoint("start:shell-xml-sent");
     std::string reply;
     char buf[512];
     for (;;) {
@@ -85,7 +107,10 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     }
     while (!reply.empty() && reply.back() == '\n')
         reply.pop_back();
-    if (reply == "ok") return;
+    if (reply == "ok") {
+        util::fault::killPoint("start:shell-ready");
+        return;
+    }
     if (reply.starts_with("exec-failed "))
         throwSystemError(std::atoi(reply.c_str() + 12),
                          "cannot execute the controller '" + exe + "'");
@@ -109,7 +134,9 @@ std::string socketPath(const state::DriverPaths& paths, const std::string& name)
 
 void destroy(const state::DriverPaths& paths, const std::string& name) {
     util::Fd fd = connect(socketPath(paths, name));
-    request(fd.get(), "destroy");  // returns at close: all is gone
+    sendRequest(fd.get(), "destroy");
+    util::fault::killPoint("stop:shell-sent");
+    readReply(fd.get());  // returns at close: all is gone, or the supervisor died
 }
 
 void shutdown(const state::DriverPaths& paths, const std::string& name) {

@@ -14,11 +14,15 @@ namespace cvirt::supervisor {
 
 // Spawns `exe` (detached: own session, double fork) with the canonical XML on stdin and
 // returns once it reports the domain running; throws its reason otherwise (it removed what
-// it made by then).
+// it made by then, unless it died: see state::RuntimeState::reap). The domain lock the caller
+// holds is shared with the supervisor, which keeps it until the domain runs or its start is
+// undone: if the caller dies after handing over the XML, the start still completes (or is
+// undone) before any other command gets the lock.
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
            const conf::DomainDef& def, int id);
 
-// Kills the domain; returns once the supervisor removed everything.
+// Kills the domain; returns once the supervisor removed everything, or died (then the
+// caller cleans up: state::RuntimeState::reap).
 void destroy(const state::DriverPaths& paths, const std::string& name);
 // Asks the guest to stop; the supervisor kills it after shutdown_timeout.
 void shutdown(const state::DriverPaths& paths, const std::string& name);

@@ -1,13 +1,45 @@
 #include "supervisor/console.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "cvirt/error.h"
+#include "supervisor/domain_log.h"
 #include "supervisor/protocol.h"
 #include "util/stream.h"
 
 namespace cvirt::supervisor {
+
+namespace {
+
+// How long one write to an attached client may block before the client is let go.
+constexpr timeval kClientSendTimeout{1, 0};
+
+void toLog(std::string_view data) {
+    if (DomainLog* log = DomainLog::current())
+        log->write(data);
+    else
+        util::writeFully(STDOUT_FILENO, data);
+}
+
+}  // namespace
+
+ConsoleProxy::ConsoleProxy(util::Fd master) : master_(std::move(master)) {
+    char name[128];
+    if (::ptsname_r(master_.get(), name, sizeof name) != 0)
+        throwSystemError(errno, "cannot name the console pty");
+    slave_.reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave_) throwSystemError(errno, "cannot open the console pty '" + std::string(name) + "'");
+    int flags = ::fcntl(master_.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(master_.get(), F_SETFL, flags | O_NONBLOCK) < 0)
+        throwSystemError(errno, "cannot make the console pty non-blocking");
+}
 
 void ConsoleProxy::handleRequest(util::Fd client, std::string_view request) {
     if (client_ && request != "console force") {
@@ -15,28 +47,32 @@ void ConsoleProxy::handleRequest(util::Fd client, std::string_view request) {
         return;
     }
     reply(client.get(), "ok");
+    ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &kClientSendTimeout,
+                 sizeof kClientSendTimeout);
     client_ = std::move(client);  // a forced takeover closes the old client
 }
 
 void ConsoleProxy::onOutput() {
     char buf[16384];
     ssize_t n = ::read(master_.get(), buf, sizeof buf);
-    if (n <= 0) return;
+    if (n <= 0) return;  // EAGAIN: another reader was first; EIO: nobody on the slave
     std::string_view data(buf, static_cast<size_t>(n));
     if (client_) {
         if (util::writeFully(client_.get(), data)) return;
-        client_.reset();
+        client_.reset();  // gone mid-stream, or stopped reading
     }
-    util::writeFully(STDOUT_FILENO, data);  // the domain log
+    toLog(data);
 }
 
 void ConsoleProxy::onInput() {
     char buf[4096];
     ssize_t n = ::read(client_.get(), buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
     if (n <= 0) {
         client_.reset();
         return;
     }
+    // Non-blocking: what does not fit in a guest's full input queue is dropped.
     util::writeFully(master_.get(), {buf, static_cast<size_t>(n)});
 }
 
@@ -47,7 +83,7 @@ void ConsoleProxy::drain() {
         char buf[4096];
         ssize_t r = ::read(master_.get(), buf, sizeof buf);
         if (r <= 0) return;
-        util::writeFully(STDOUT_FILENO, {buf, static_cast<size_t>(r)});
+        toLog({buf, static_cast<size_t>(r)});
     }
 }
 

@@ -1,5 +1,12 @@
 // The console side of a supervisor: the master of the domain's console pty, proxied to one
-// attached client at a time; with nobody attached, output goes to the domain log (stdout).
+// attached client at a time; with nobody attached, output goes to the domain log
+// (supervisor/domain_log.h, bounded and rotated).
+//
+// Nothing a guest or a client does can stall the supervisor: the master is non-blocking
+// (input the guest does not read is dropped once the pty's buffer is full), a client that
+// stops reading for a second is let go (its output goes to the log), and the proxy holds the
+// pty's slave open itself, so a guest that closes its console leaves a master that is simply
+// quiet, not one that reports a hang-up on every poll.
 #pragma once
 
 #include <string_view>
@@ -11,7 +18,8 @@ namespace cvirt::supervisor {
 class ConsoleProxy {
 public:
     ConsoleProxy() = default;
-    explicit ConsoleProxy(util::Fd master) : master_(std::move(master)) {}
+    // Takes the master; throws SystemError if its slave cannot be opened.
+    explicit ConsoleProxy(util::Fd master);
 
     int masterFd() const { return master_.get(); }
     int clientFd() const { return client_.get(); }  // -1 when nobody is attached
@@ -25,6 +33,7 @@ public:
 
 private:
     util::Fd master_;
+    util::Fd slave_;  // held so the master never sees the guest hang up
     util::Fd client_;
 };
 

@@ -10,6 +10,7 @@
 #include "state/events.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
+#include "util/fault.h"
 #include "util/file.h"
 
 namespace cvirt::supervisor {
@@ -21,6 +22,7 @@ LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
     pid_ = state::entryPath(run, name, ".pid").string();
     xml_ = state::entryPath(run, name, ".xml").string();
     paused_ = state::entryPath(run, name, ".paused").string();
+    owner_ = state::entryPath(run, name, ".owner").string();
 }
 
 void LiveFiles::writePids(pid_t guest) const {
@@ -53,8 +55,18 @@ void LiveFiles::announce(std::string_view event, std::string_view detail) const 
 }
 
 void LiveFiles::remove() const noexcept {
-    for (const std::string* p : {&xml_, &pid_, &sock_, &paused_})
+    ::unlink(xml_.c_str());
+    util::fault::killPoint("stop:ctl-xml-removed");
+    for (const std::string* p : {&pid_, &sock_, &paused_})
         ::unlink(p->c_str());
+}
+
+void LiveFiles::writeOwner(const state::OwnerRecord& record) const {
+    util::writeFileReplace(owner_, state::formatOwnerRecord(record), 0644);
+}
+
+void LiveFiles::removeOwner() const noexcept {
+    ::unlink(owner_.c_str());
 }
 
 }  // namespace cvirt::supervisor

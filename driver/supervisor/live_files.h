@@ -1,6 +1,7 @@
 // The state files a supervisor keeps for its running domain under <runDir>: NAME.sock (its
 // socket), NAME.pid ("<supervisor pid> <init or qemu pid>"), NAME.paused, and NAME.xml, the
-// live XML, written last: its presence is what "running" means to every reader.
+// live XML, written last: its presence is what "running" means to every reader. NAME.owner
+// (state/owner_record.h) is written before anything else and removed after everything.
 #pragma once
 
 #include <sys/types.h>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "conf/domain_def.h"
+#include "state/owner_record.h"
 #include "state/uri.h"
 
 namespace cvirt::supervisor {
@@ -28,11 +30,17 @@ public:
     void setStopReason(int reason) const noexcept;
     // A lifecycle event of this domain (state/events.h).
     void announce(std::string_view event, std::string_view detail) const noexcept;
+    // Removes the live XML first, then the pid file, socket and pause marker.
     void remove() const noexcept;
+
+    // The record of what this supervisor owns: rewritten before each object it names is made,
+    // removed once all of them are gone. writeOwner throws.
+    void writeOwner(const state::OwnerRecord& record) const;
+    void removeOwner() const noexcept;
 
 private:
     state::DriverPaths paths_;
-    std::string name_, sock_, pid_, xml_, paused_;
+    std::string name_, sock_, pid_, xml_, paused_, owner_;
 };
 
 }  // namespace cvirt::supervisor

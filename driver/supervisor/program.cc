@@ -9,7 +9,11 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "state/driver_config.h"
 #include "state/uri.h"
+#include "supervisor/domain_log.h"
+#include "util/fault.h"
+#include "util/fd.h"
 #include "util/file.h"
 
 namespace cvirt::supervisor {
@@ -39,7 +43,7 @@ std::string readStdin() {
 int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
                 const std::function<int(ProgramArgs&, const std::function<void()>&)>& body) {
     std::string uri, name;
-    int id = 0, readyFd = -1;
+    int id = 0, readyFd = -1, lockFd = -1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string opt = argv[i];
         if (opt == "--uri")
@@ -50,6 +54,8 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
             id = std::atoi(argv[i + 1]);
         else if (opt == "--ready-fd")
             readyFd = std::atoi(argv[i + 1]);
+        else if (opt == "--lock-fd")
+            lockFd = std::atoi(argv[i + 1]);
     }
     if (uri.empty() || name.empty() || readyFd < 0) {
         std::cerr << "usage: " << program
@@ -57,6 +63,10 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         return 2;
     }
     ::fcntl(readyFd, F_SETFD, FD_CLOEXEC);
+    // The domain lock of the shell that spawned us, shared: held until the domain runs or
+    // the start is undone, even if that shell dies meanwhile (supervisor/client.h).
+    util::Fd lock(lockFd);
+    if (lock) ::fcntl(lock.get(), F_SETFD, FD_CLOEXEC);
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
     const std::string prefix = std::string(program) + ": ";
@@ -73,17 +83,18 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         args.id = id;
         util::makeDirs(args.paths.logDir, 0750);
         args.logPath = state::entryPath(args.paths.logDir, name, ".log");
-        int logFd = ::open(args.logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (logFd < 0) throwSystemError(errno, "cannot open log '" + args.logPath.string() + "'");
-        ::dup2(logFd, STDOUT_FILENO);
-        ::dup2(logFd, STDERR_FILENO);
-        ::close(logFd);
+        state::DriverConfig config = state::loadDriverConfig(conn.root);
+        DomainLog log(args.logPath,
+                      {.maxSize = config.logMaxSize, .maxBackups = config.logMaxBackups});
 
         args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
         return body(args, [&] {
+            util::fault::point("start:ctl-ready");
             report(readyFd, "ok");
             ::close(readyFd);
             readyFd = -1;
+            util::fault::killPoint("start:ctl-reported");
+            lock.reset();
         });
     } catch (const Error& e) {
         std::cerr << prefix << e.what() << std::endl;

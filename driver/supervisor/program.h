@@ -1,6 +1,7 @@
 // What every supervisor program (cvirt-lxc-controller, cvirt-qemu-controller) does around
 // its own work: read --uri/--name/--id/--ready-fd and the domain XML on stdin, put stdio on
-// the domain log, report "ok" or "error CODE MESSAGE" on the ready fd.
+// the domain log (supervisor/domain_log.h, bounded per cvirt.conf), report "ok" or "error CODE
+// MESSAGE" on the ready fd.
 #pragma once
 
 #include <filesystem>
@@ -23,7 +24,8 @@ struct ProgramArgs {
 
 // `body` starts the domain, calls `ready()` once it runs and then supervises; its return
 // value is the exit code. An Error thrown before ready() is what the driver's start()
-// throws.
+// throws. The domain lock passed as --lock-fd is held until ready() has reported, or until
+// a failed start is undone (`body` returned or threw).
 int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
                 const std::function<int(ProgramArgs&, const std::function<void()>& ready)>& body);
 

@@ -15,10 +15,18 @@ util::Fd connect(const std::string& socketPath) {
 }
 
 std::string request(int fd, std::string_view request) {
+    sendRequest(fd, request);
+    return readReply(fd);
+}
+
+void sendRequest(int fd, std::string_view request) {
     std::string line(request);
     line += '\n';
     if (!util::writeFully(fd, line))
         throwSystemError(errno, "cannot talk to the domain's controller");
+}
+
+std::string readReply(int fd) {
     std::string reply;
     char buf[4096];
     for (;;) {

@@ -21,6 +21,9 @@ util::Fd connect(const std::string& socketPath);
 // Sends `request` + '\n'; returns the reply line (without '\n'), "" when the supervisor
 // closed the connection without one.
 std::string request(int fd, std::string_view request);
+// The two halves of request().
+void sendRequest(int fd, std::string_view request);
+std::string readReply(int fd);
 
 // Server side: the request line of a new client (at most `max` bytes, 1 s to send it), and
 // a reply line.

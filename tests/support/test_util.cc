@@ -40,6 +40,17 @@ std::string readText(const fs::path& p) {
     return ss.str();
 }
 
+std::string procText(const fs::path& file) {
+    std::string out;
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    return out;
+}
+
 std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext) {
     std::vector<fs::path> out;
     if (!fs::exists(dir)) return out;

@@ -18,6 +18,8 @@ int skip(const std::string& reason);
 fs::path sourceDir();  // repository root
 fs::path binDir();     // build/bin
 std::string readText(const fs::path& p);
+// A /proc file of a process that may exit meanwhile: "" then (iostreams would throw on ESRCH).
+std::string procText(const fs::path& file);
 std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext);  // sorted
 
 // A fresh directory under $TMPDIR, removed (recursively) by the destructor.

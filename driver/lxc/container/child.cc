@@ -29,8 +29,12 @@ void loopbackUp() {
 }
 
 void setUpContainer(ChildContext& ctx) {
-    // The container dies with its controller: nothing is left running unsupervised.
+    // The container dies with its controller: nothing is left running unsupervised. A
+    // controller that died before this prctl sends no signal; the channel says so instead,
+    // once our copy of its end is closed (else we would wait on it for ever, holding the
+    // ready pipe and the domain lock we inherited).
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (ctx.controllerEnd >= 0) ::close(ctx.controllerEnd);
     ctx.sync->send(SyncMsg::ChildReady);
     // With a user namespace nothing can be done before the id maps exist. Without one the
     // controller moves us into the domain cgroup while we build the root (a cgroup

@@ -14,6 +14,9 @@ namespace cvirt::lxc {
 struct ChildContext {
     const conf::DomainDef* def = nullptr;
     SyncChannel* sync = nullptr;
+    // The controller's end of `sync`, inherited through clone(): closed first thing, so that
+    // the child sees EOF (and gives up) once the controller is gone.
+    int controllerEnd = -1;
     std::string consolePath;  // host path of the console pty slave (/dev/pts/N)
     bool userns = false;      // uid/gid maps are written by the controller first
     bool privateNet = false;  // bring loopback up

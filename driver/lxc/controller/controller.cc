@@ -27,8 +27,10 @@
 #include "net/netlink.h"
 #include "net/virtual_network.h"
 #include "state/runtime_state.h"
+#include "state/uri.h"
 #include "supervisor/protocol.h"
 #include "supervisor/pty.h"
+#include "util/fault.h"
 #include "util/file.h"
 #include "util/stream.h"
 
@@ -86,7 +88,7 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
             path = "/run/netns/" + share.value;
             break;
         case conf::NsShareType::Name: {
-            auto pids = util::readFileIfExists(paths.runDir / (share.value + ".pid"));
+            auto pids = util::readFileIfExists(state::entryPath(paths.runDir, share.value, ".pid"));
             if (!pids)
                 throw Error(ErrorCode::OperationInvalid, "cannot share the " + std::string(nsName) +
                                                              " namespace of '" + share.value +
@@ -117,22 +119,50 @@ void Controller::tearDown(bool ran) noexcept {
     tornDown_ = true;
     killInit();
     hooks_.stopped(def_);
+    util::fault::killPoint("stop:ctl-cgroup");
     cgroup_.reset();  // kills stragglers, removes the directories
+    util::fault::killPoint("stop:ctl-network");
     releaseNetwork();
     network_ = net::DomainNetwork();  // host ends of a start that failed
+    deleteHostLinks();
+    util::fault::killPoint("stop:ctl-files");
     // The reason first: a reader that sees the live state gone must also see why.
     if (ran) files_.setStopReason(static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
     files_.remove();
     hooks_.release(def_);
+    util::fault::killPoint("stop:ctl-owner");
+    files_.removeOwner();  // last: nothing is left that a cleaner would have to find
+}
+
+void Controller::deleteHostLinks() noexcept {
+    // The veths go with the container's namespace, but only once the kernel's cleanup gets
+    // to it: their names must be free when the domain reads stopped (a start right after a
+    // destroy takes them again).
+    if (!linksMade_) return;  // names recorded but not made may be another domain's
+    try {
+        net::Netlink nl = net::Netlink::open();
+        for (const auto& l : owner_.links)
+            nl.deleteLink(l);
+    } catch (const Error& e) {
+        std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
+    }
 }
 
 void Controller::start() {
     hooks_.prepare(opts_.paths, opts_.root, def_);  // a failure from here on still runs
                                                     // stopped and release, as libvirt's
     util::makeDirs(opts_.paths.runDir, 0755);
+    // Each object is named in the record before it is made (state/owner_record.h).
+    owner_.supervisor = ::getpid();
+    files_.writeOwner(owner_);
+    util::fault::point("start:ctl-owner-written");
     hostCgroups_ = cgroup::detectHost();
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
+    owner_.cgroupPartition = place.partition;
+    owner_.cgroupLeaf = place.leaf;
+    files_.writeOwner(owner_);
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
+    util::fault::point("start:ctl-cgroup-created");
     // a hostdev that is not a device fails here, before clone; installed once the root is built
     deviceRules_ = cgroup::deviceRules(def_);
     try {
@@ -140,6 +170,7 @@ void Controller::start() {
     } catch (Error& e) {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
+    util::fault::point("start:ctl-limits-applied");
     {
         supervisor::Pty pty = supervisor::Pty::open();
         consolePath_ = pty.slavePath;
@@ -157,11 +188,14 @@ void Controller::start() {
                              "cannot hand the console '" + consolePath_ + "' to the container");
     }
     listen_ = util::listenUnix(files_.socketPath());
+    util::fault::point("start:ctl-socket-listening");
     hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
     network_.release();  // from now on the veths live and die with the namespace
     files_.writePids(initPid_);
+    util::fault::point("start:ctl-pid-written");
     files_.writeXml(def_, opts_.id);
+    util::fault::point("start:ctl-xml-written");
     files_.announce("started", "booted");
     hooks_.started(def_, opts_.id);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
@@ -172,6 +206,7 @@ void Controller::spawnInit() {
     ChildContext ctx;
     ctx.def = &def_;
     ctx.sync = &theirs;
+    ctx.controllerEnd = mine.fd();
     ctx.consolePath = consolePath_;
     ctx.userns = !def_.idmap.empty();
     if (cgroup_) ctx.cgroups = &hostCgroups_;
@@ -210,6 +245,7 @@ void Controller::spawnInit() {
     theirs.close();
 
     try {
+        util::fault::point("start:ctl-init-cloned");
         mine.expect(SyncMsg::ChildReady);
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
@@ -228,7 +264,15 @@ void Controller::spawnInit() {
                 return net::bridgeOfActiveNetwork(
                     state::driverPaths(state::DriverKind::Network, opts_.root).runDir, network);
             };
+            for (const auto& p : plan)
+                if (!p.hostName.empty() && std::find(owner_.links.begin(), owner_.links.end(),
+                                                     p.hostName) == owner_.links.end())
+                    owner_.links.push_back(p.hostName);
+            files_.writeOwner(owner_);
+            util::fault::point("start:ctl-links-recorded");
             network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
+            linksMade_ = true;  // a failed setUp removed what it made itself
+            util::fault::point("start:ctl-net-ready");
             for (const auto& p : plan) {  // the live XML names what was made
                 def_.interfaces[p.index].targetDev = p.hostName;
                 def_.interfaces[p.index].guestDev = p.guestName;
@@ -253,9 +297,11 @@ void Controller::spawnInit() {
             cgroup_->setDevices(deviceRules_);
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
         }
+        util::fault::point("start:ctl-root-ready");
         go();
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
+        util::fault::point("start:ctl-init-running");
     } catch (Error& e) {
         killInit();
         if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
@@ -285,6 +331,7 @@ void Controller::handleConnection() {
     std::string line = supervisor::readRequest(client.get(), 128);
     auto reply = [&](std::string_view text) { supervisor::reply(client.get(), text); };
     if (line == "destroy") {
+        util::fault::killPoint("stop:ctl-destroy-received");
         destroyRequested_ = true;
         ::kill(initPid_, SIGKILL);
         thaw();  // frozen tasks only die once thawed
@@ -394,6 +441,7 @@ int Controller::run() {
         if (fds[0].revents & POLLIN) {
             int status = 0;
             pid_t r = ::waitpid(initPid_, &status, 0);
+            if (r == initPid_) util::fault::killPoint("stop:ctl-init-reaped");
             if (r == initPid_ && !onInitExit(status)) break;
         }
     }

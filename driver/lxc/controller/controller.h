@@ -57,6 +57,7 @@ private:
     // Hands moved host interfaces back and lets go of the container's network namespace
     // (its veths and macvlans go with it, torn down by the kernel).
     void releaseNetwork() noexcept;
+    void deleteHostLinks() noexcept;  // the recorded host ends of veths, at once
     void handleConnection();
     // Decides restart or stop after init exited; returns false when the controller is done.
     bool onInitExit(int status);
@@ -66,6 +67,8 @@ private:
     supervisor::DomainHooks hooks_;  // running() once init ran: later spawns are restarts
     bool tornDown_ = false;
     supervisor::LiveFiles files_;
+    state::OwnerRecord owner_;  // what a cleaner must remove if this process dies
+    bool linksMade_ = false;    // owner_.links exist (setUp succeeded once)
     cgroup::HostLayout hostCgroups_;
     std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;

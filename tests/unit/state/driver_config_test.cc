@@ -15,6 +15,7 @@ class DriverConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(keysCommentsAndBlanks);
     CPPUNIT_TEST(unknownKey);
     CPPUNIT_TEST(badValues);
+    CPPUNIT_TEST(logKeys);
     CPPUNIT_TEST(badLines);
     CPPUNIT_TEST(paths);
     CPPUNIT_TEST(loadFromRoot);
@@ -36,6 +37,8 @@ class DriverConfigTest : public CppUnit::TestFixture {
         DriverConfig d = parseDriverConfig("", "x");
         CPPUNIT_ASSERT_EQUAL(30u, d.hookTimeoutSec);
         CPPUNIT_ASSERT_EQUAL(30u, d.shutdownTimeoutSec);
+        CPPUNIT_ASSERT_EQUAL(1048576u, d.logMaxSize);
+        CPPUNIT_ASSERT_EQUAL(3u, d.logMaxBackups);
         CPPUNIT_ASSERT(parseDriverConfig("# nothing set\n\n   \n", "x") == DriverConfig{});
     }
     void keysCommentsAndBlanks() {
@@ -50,7 +53,7 @@ class DriverConfigTest : public CppUnit::TestFixture {
     void unknownKey() {
         CPPUNIT_ASSERT_EQUAL(
             std::string("/r/cvirt.conf:2: unknown key 'hook_timout' (known: hook_timeout, "
-                        "shutdown_timeout)"),
+                        "shutdown_timeout, log_max_size, log_max_backups)"),
             failure("# x\nhook_timout = 3\n", ErrorCode::ConfigUnsupported));
     }
     void badValues() {
@@ -62,6 +65,17 @@ class DriverConfigTest : public CppUnit::TestFixture {
                 failure("\nshutdown_timeout = " + std::string(bad) + "\n", ErrorCode::InvalidArg);
             CPPUNIT_ASSERT_MESSAGE(msg, msg.find("/r/cvirt.conf:2: key 'shutdown_timeout'") == 0);
         }
+    }
+    void logKeys() {
+        DriverConfig d = parseDriverConfig("log_max_size = 65536\nlog_max_backups = 0\n", "x");
+        CPPUNIT_ASSERT_EQUAL(65536u, d.logMaxSize);
+        CPPUNIT_ASSERT_EQUAL(0u, d.logMaxBackups);
+        CPPUNIT_ASSERT_EQUAL(std::string("/r/cvirt.conf:1: key 'log_max_size' needs a number of "
+                                         "bytes from 0 to 1073741824, got '2M'"),
+                             failure("log_max_size = 2M", ErrorCode::InvalidArg));
+        CPPUNIT_ASSERT_EQUAL(std::string("/r/cvirt.conf:1: key 'log_max_backups' needs a number "
+                                         "of backups from 0 to 100, got '101'"),
+                             failure("log_max_backups = 101", ErrorCode::InvalidArg));
     }
     void badLines() {
         CPPUNIT_ASSERT_EQUAL(std::string("/r/cvirt.conf:1: expected 'key = value', got "
@@ -88,7 +102,7 @@ class DriverConfigTest : public CppUnit::TestFixture {
         } catch (const Error& e) {
             CPPUNIT_ASSERT_EQUAL((d.path() / "etc/cvirt/cvirt.conf").string() +
                                      ":2: unknown key 'bogus' (known: hook_timeout, "
-                                     "shutdown_timeout)",
+                                     "shutdown_timeout, log_max_size, log_max_backups)",
                                  std::string(e.what()));
         }
         std::ofstream(d.path() / "etc/cvirt/cvirt.conf") << "hook_timeout = 7\n";

@@ -1,0 +1,37 @@
+#include "state/owner_record.h"
+
+#include <charconv>
+
+namespace cvirt::state {
+
+std::string formatOwnerRecord(const OwnerRecord& r) {
+    std::string out = "supervisor " + std::to_string(r.supervisor) + "\n";
+    if (!r.cgroupLeaf.empty())
+        out += "cgroup-partition " + r.cgroupPartition + "\ncgroup-leaf " + r.cgroupLeaf + "\n";
+    for (const auto& l : r.links)
+        out += "link " + l + "\n";
+    return out;
+}
+
+OwnerRecord parseOwnerRecord(std::string_view text) {
+    OwnerRecord r;
+    while (!text.empty()) {
+        size_t eol = text.find('\n');
+        std::string_view line = text.substr(0, eol);
+        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        size_t sp = line.find(' ');
+        if (sp == std::string_view::npos) continue;
+        std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
+        if (key == "supervisor")
+            std::from_chars(value.data(), value.data() + value.size(), r.supervisor);
+        else if (key == "cgroup-partition")
+            r.cgroupPartition = value;
+        else if (key == "cgroup-leaf")
+            r.cgroupLeaf = value;
+        else if (key == "link" && !value.empty())
+            r.links.emplace_back(value);
+    }
+    return r;
+}
+
+}  // namespace cvirt::state

@@ -1,0 +1,32 @@
+// <runDir>/<name>.owner: which supervisor owns a domain's kernel objects, and which objects.
+// The supervisor writes it first thing, adds each object's name *before* it creates the
+// object and removes the file last, once everything is gone. A supervisor killed anywhere in
+// between (kill -9, crash) therefore leaves a record naming all it may have made: whoever
+// finds the supervisor dead (RuntimeState, under the domain lock) removes those and then the
+// record. Naming an object that was never made is harmless: removal of a missing cgroup or
+// link is a no-op.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cvirt::state {
+
+struct OwnerRecord {
+    pid_t supervisor = 0;
+    std::string cgroupPartition, cgroupLeaf;  // empty until the supervisor creates one
+    std::vector<std::string> links;           // host ends of veths, before creation
+
+    bool operator==(const OwnerRecord&) const = default;
+};
+
+// One "key value" line each: "supervisor PID", "cgroup-partition P", "cgroup-leaf L",
+// "link NAME" (repeated). Unknown keys are skipped (a newer writer).
+std::string formatOwnerRecord(const OwnerRecord& r);
+OwnerRecord parseOwnerRecord(std::string_view text);
+
+}  // namespace cvirt::state

@@ -1,0 +1,41 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "state/owner_record.h"
+
+using namespace cvirt::state;
+
+class OwnerRecordTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(OwnerRecordTest);
+    CPPUNIT_TEST(roundTrip);
+    CPPUNIT_TEST(supervisorOnly);
+    CPPUNIT_TEST(unknownKeysAndTornLinesAreSkipped);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void roundTrip() {
+        OwnerRecord r{.supervisor = 4242,
+                      .cgroupPartition = "/machine/tenant a",
+                      .cgroupLeaf = "web.cvirt-lxc-0badf00d",
+                      .links = {"cvt3-0", "vethweb"}};
+        std::string text = formatOwnerRecord(r);
+        CPPUNIT_ASSERT_EQUAL(std::string("supervisor 4242\ncgroup-partition /machine/tenant a\n"
+                                         "cgroup-leaf web.cvirt-lxc-0badf00d\nlink cvt3-0\n"
+                                         "link vethweb\n"),
+                             text);
+        CPPUNIT_ASSERT(parseOwnerRecord(text) == r);
+    }
+    void supervisorOnly() {
+        OwnerRecord r{.supervisor = 7};
+        CPPUNIT_ASSERT_EQUAL(std::string("supervisor 7\n"), formatOwnerRecord(r));
+        CPPUNIT_ASSERT(parseOwnerRecord(formatOwnerRecord(r)) == r);
+    }
+    void unknownKeysAndTornLinesAreSkipped() {
+        OwnerRecord r = parseOwnerRecord("supervisor 9\nfuture thing\nnokey\nlink \nlink cvt1-0");
+        CPPUNIT_ASSERT_EQUAL(9, int(r.supervisor));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.links.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("cvt1-0"), r.links[0]);
+        CPPUNIT_ASSERT(r.cgroupLeaf.empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(OwnerRecordTest);
