@@ -107,8 +107,7 @@ enum class BootDev { Hd, Cdrom, Network, Fd };
 inline constexpr auto kBootDevNames = makeNames<BootDev>("hd", "cdrom", "network", "fd");
 
 enum class SeccompProfile { Default, Unconfined };
-inline constexpr auto kSeccompProfileNames =
-    makeNames<SeccompProfile>("default", "unconfined");
+inline constexpr auto kSeccompProfileNames = makeNames<SeccompProfile>("default", "unconfined");
 
 enum class NsShareType { Name, Pid, Netns };
 inline constexpr auto kNsShareTypeNames = makeNames<NsShareType>("name", "pid", "netns");

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/mount.h>
 
 #include <cerrno>
 #include <memory>
@@ -14,7 +15,7 @@ std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin) {
     std::vector<SyscallRule> r;
     auto deny = [&](std::initializer_list<const char*> names, const char* why, int err = EPERM) {
         for (const char* n : names)
-            r.push_back({n, err, false, why});
+            r.push_back({n, err, std::nullopt, why});
     };
     deny({"kexec_load", "kexec_file_load"}, "boot another kernel");
     deny({"init_module", "finit_module", "delete_module", "create_module", "query_module",
@@ -43,8 +44,27 @@ std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin) {
               "fsmount", "fsconfig", "fspick", "mount_setattr"},
              "mount without CAP_SYS_ADMIN");
         for (const char* n : {"unshare", "clone"})
-            r.push_back({n, EPERM, true,
+            r.push_back({n, EPERM, ArgMatch{0, CLONE_NEWUSER, CLONE_NEWUSER},
                          "a new user namespace would give back every capability inside it"});
+    } else {
+        // mount(2)'s flags are argument 3; the kernel looks at them in this order.
+        const uint64_t kPropagation = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+        auto mountWhen = [&](uint64_t mask, uint64_t value, const char* why) {
+            r.push_back({"mount", EPERM, ArgMatch{3, mask, value}, why});
+        };
+        mountWhen(MS_REMOUNT | MS_RDONLY, MS_REMOUNT,
+                  "remount read-write what cvirt made read-only (/sys, /proc/sys)");
+        mountWhen(MS_REMOUNT | MS_BIND, MS_BIND, "bind what a mask covers somewhere else");
+        mountWhen(MS_REMOUNT | MS_BIND | MS_MOVE | kPropagation, MS_MOVE, "move a mask away");
+        mountWhen(MS_REMOUNT | MS_BIND | MS_MOVE | kPropagation, 0,
+                  "mount proc or sysfs afresh, with nothing masked");
+        deny({"umount", "umount2"}, "uncover what cvirt masked");
+        deny({"pivot_root"}, "change the root as the host's root");
+        // The new mount API keeps its flags where a filter cannot look: ENOSYS, and
+        // mount(8) falls back to mount(2).
+        deny(
+            {"move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr"},
+            "mount flags hidden from the filter (mount(8) falls back to mount(2))", ENOSYS);
     }
     return r;
 }
@@ -75,10 +95,10 @@ void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs) {
     for (const auto& rule : rules) {
         int nr = seccomp_syscall_resolve_name(rule.name.c_str());
         if (nr == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp: nothing to stop
-        int rc = rule.newUserOnly
-                     ? seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 1,
-                                        SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))
-                     : seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 0);
+        int rc = rule.when ? seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 1,
+                                              scmp_arg_cmp{rule.when->arg, SCMP_CMP_MASKED_EQ,
+                                                           rule.when->mask, rule.when->value})
+                           : seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(rule.err), nr, 0);
         // -EDOM etc.: the call does not exist on one of the ABIs; the others still get it.
         if (rc < 0 && rc != -EDOM && rc != -EINVAL) check(rc, "cannot add a rule for " + rule.name);
     }

@@ -3,6 +3,8 @@
 // so a 32-bit call cannot go around it.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,15 +12,25 @@
 
 namespace cvirt::security {
 
-struct SyscallRule {
-    std::string name;          // as libseccomp spells it
-    int err = 0;               // errno the call fails with
-    bool newUserOnly = false;  // only when arg 0 (flags) asks for a new user namespace
-    std::string why;           // for docs/SECURITY.md and test messages
+// The call matches only when (argument `arg` & mask) == value.
+struct ArgMatch {
+    unsigned arg = 0;
+    uint64_t mask = 0;
+    uint64_t value = 0;
 };
 
-// The 'default' profile. `keepsSysAdmin`: the container keeps CAP_SYS_ADMIN, so mount,
-// umount2, pivot_root and new user namespaces stay the kernel's to decide. Pure.
+struct SyscallRule {
+    std::string name;              // as libseccomp spells it
+    int err = 0;                   // errno the call fails with
+    std::optional<ArgMatch> when;  // none: every call
+    std::string why;               // for docs/SECURITY.md and test messages
+};
+
+// The 'default' profile. Without CAP_SYS_ADMIN: no mount family, no new user namespace
+// (which would give the capabilities back). With it: mount(2) only for propagation changes
+// and read-only remounts, no umount, so what cvirt masked or made read-only stays so (the
+// masks are made inside the container's own namespaces, where even a user namespace's root
+// could take them away: the kernel only locks mounts it copies into a user namespace). Pure.
 std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin);
 
 // Loads `rules` into the calling thread, inherited across fork and exec; every other call is

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 #include <utility>
 
 namespace cvirt::util {
@@ -35,5 +36,10 @@ public:
 private:
     int fd_;
 };
+
+// The path that names what `fd` holds ("/proc/self/fd/N"), for calls that take only a path.
+inline std::string procPath(const Fd& fd) {
+    return "/proc/self/fd/" + std::to_string(fd.get());
+}
 
 }  // namespace cvirt::util

@@ -33,10 +33,6 @@ util::Fd holdPath(const std::string& path) {
     return fd;
 }
 
-std::string viaFd(const util::Fd& fd) {
-    return "/proc/self/fd/" + std::to_string(fd.get());
-}
-
 // The host's device node `host` made again at `path`: mknod with its type, numbers and mode,
 // or, in a user namespace where mknod is refused, the host's node bound over an empty file.
 void installNode(const ChildContext& ctx, const util::Fd& host, const std::string& hostPath,
@@ -47,7 +43,7 @@ void installNode(const ChildContext& ctx, const util::Fd& host, const std::strin
         throw Error(ErrorCode::InvalidArg, "'" + hostPath + "' is not a device node");
     if (ctx.userns) {
         util::touchFile(path, st.st_mode & 07777);
-        util::bindMount(viaFd(host), path, false);
+        util::bindMount(util::procPath(host), path, false);
         return;
     }
     if (::mknod(path.c_str(), st.st_mode, st.st_rdev) < 0)
@@ -58,8 +54,8 @@ void installNode(const ChildContext& ctx, const util::Fd& host, const std::strin
 }  // namespace
 
 void setUpDev(const ChildContext& ctx, const std::string& root) {
-    util::makeDirsInRoot(root, "/dev");
-    std::string dev = root + "/dev";
+    util::DirInRoot devDir = util::makeDirsInRoot(root, "/dev");
+    const std::string& dev = devDir.path;
     util::Fd console = holdPath(ctx.consolePath);
     // Held before the new /dev covers the host's (the root may be the host's own).
     std::vector<std::pair<std::string, util::Fd>> nodes;
@@ -69,11 +65,13 @@ void setUpDev(const ChildContext& ctx, const std::string& root) {
     }
     for (const auto& h : ctx.def->hostdevs)
         if (h.type != conf::HostdevCapsType::Net) nodes.emplace_back(h.source, holdPath(h.source));
-    util::mountFs("devfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k");
+    util::mountFs("devfs", devDir, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k");
 
+    // in the new tmpfs: "/dev/x/y" below `dev`, made by us, no links
     for (const auto& [host, fd] : nodes) {
-        util::makeDirsInRoot(root, host.substr(0, host.rfind('/')));
-        installNode(ctx, fd, host, root + host);
+        std::string rel = host.substr(std::string("/dev").size());
+        util::DirInRoot parent = util::makeDirsInRoot(dev, rel.substr(0, rel.rfind('/')));
+        installNode(ctx, fd, host, parent.path + rel.substr(rel.rfind('/')));
     }
 
     std::string pts = dev + "/pts";
@@ -84,7 +82,7 @@ void setUpDev(const ChildContext& ctx, const std::string& root) {
 
     std::string consolePath = dev + "/console";
     util::touchFile(consolePath, 0600);
-    util::bindMount(viaFd(console), consolePath, false);
+    util::bindMount(util::procPath(console), consolePath, false);
 
     std::string shm = dev + "/shm";
     if (::mkdir(shm.c_str(), 01777) < 0) throwSystemError(errno, "cannot create '" + shm + "'");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "lxc/container/child.h"
 #include "util/fd.h"
@@ -19,6 +20,14 @@ namespace cvirt::lxc {
 
 namespace {
 
+// What setUpProc and setUpSys hide (docs/SECURITY.md lists them with the reason).
+const std::vector<const char*> kProcReadOnly = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+const std::vector<const char*> kProcMasked = {
+    "kcore",       "kmsg",          "keys", "key-users", "timer_list", "timer_stats",
+    "sched_debug", "latency_stats", "acpi", "scsi",      "asound"};
+const std::vector<const char*> kSysMasked = {"firmware", "devices/virtual/powercap",
+                                             "kernel/security", "kernel/debug"};
+
 const conf::Filesystem* rootFilesystem(const conf::DomainDef& def) {
     for (const auto& fs : def.filesystems)
         if (fs.target == "/") return &fs;
@@ -27,8 +36,9 @@ const conf::Filesystem* rootFilesystem(const conf::DomainDef& def) {
 
 // Mounts a block device trying the kernel's block file system types in turn, as mount(8)
 // does without -t.
-void mountBlock(const std::string& dev, const std::string& target, bool readonly,
+void mountBlock(const std::string& dev, const util::DirInRoot& dir, bool readonly,
                 const std::string& what) {
+    std::string target = util::procPath(dir.fd);
     std::string types = util::readFileIfExists("/proc/filesystems").value_or("");
     size_t pos = 0;
     int lastErr = EINVAL;
@@ -46,7 +56,7 @@ void mountBlock(const std::string& dev, const std::string& target, bool readonly
         lastErr = errno;
     }
     throwSystemError(lastErr,
-                     "cannot mount " + what + " on '" + target + "' (no file system recognised)");
+                     "cannot mount " + what + " on '" + dir.path + "' (no file system recognised)");
 }
 
 struct Loop {
@@ -77,13 +87,12 @@ Loop attachLoop(const std::string& file, bool readonly) {
 }
 
 void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
-    util::makeDirsInRoot(root, fs.target);
-    std::string target = root + fs.target;
+    util::DirInRoot target = util::makeDirsInRoot(root, fs.target);
     switch (fs.type) {
         case conf::FsType::Mount:
         case conf::FsType::Bind:
             util::bindMount(fs.source, target, true);
-            if (fs.readonly) util::remountReadOnly(target);
+            if (fs.readonly) util::remountReadOnly(target.path);
             break;
         case conf::FsType::Ram: {
             std::string opts;  // tmpfs default mode 1777, as libvirt leaves it
@@ -109,28 +118,51 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
     }
 }
 
-// /proc of the new pid namespace, with the host-affecting parts read-only (as libvirt).
+// Hides what is at `path` (in a proc or sys mount just made): a file behind /dev/null, a
+// directory behind an empty read-only tmpfs. Paths this kernel lacks are skipped.
+void mask(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) < 0) return;
+    if (S_ISDIR(st.st_mode))
+        util::mountFs("masked", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      "size=0,mode=555");
+    else
+        util::bindMount("/dev/null", path, false);
+}
+
+void readOnly(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) < 0) return;
+    util::bindMount(path, path, true);
+    util::remountReadOnly(path);
+}
+
+// /proc of the new pid namespace: what configures the host read-only (as libvirt and LXC's
+// proc:mixed), what shows the host's kernel memory, keys, log and timers masked (as crun's
+// and Docker's defaults). The kernel's own ownership checks stand behind both in a user
+// namespace; the default seccomp profile keeps a container without one from unmounting them.
 void setUpProc(const std::string& root) {
-    util::makeDirsInRoot(root, "/proc");
-    std::string proc = root + "/proc";
-    util::mountFs("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
-    for (const char* p : {"/sys", "/sysrq-trigger", "/irq", "/bus", "/fs"}) {
-        std::string path = proc + p;
-        struct stat st {};
-        if (::stat(path.c_str(), &st) < 0) continue;
-        util::bindMount(path, path, true);
-        util::remountReadOnly(path);
-    }
+    util::DirInRoot dir = util::makeDirsInRoot(root, "/proc");
+    util::mountFs("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    const std::string& proc = dir.path;
+    for (const char* p : kProcReadOnly)
+        readOnly(proc + "/" + p);
+    for (const char* p : kProcMasked)
+        mask(proc + "/" + p);
 }
 
 void setUpSys(const std::string& root, bool privateNet) {
-    util::makeDirsInRoot(root, "/sys");
-    std::string sys = root + "/sys";
+    util::DirInRoot dir = util::makeDirsInRoot(root, "/sys");
+    const std::string& sys = dir.path;
     unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
     // sysfs can only be mounted by the owner of the network namespace.
-    if (privateNet && ::mount("sysfs", sys.c_str(), "sysfs", flags, nullptr) == 0) return;
-    util::bindMount("/sys", sys, true);
-    util::remountReadOnly(sys);
+    std::string target = util::procPath(dir.fd);
+    if (!privateNet || ::mount("sysfs", target.c_str(), "sysfs", flags, nullptr) < 0) {
+        util::bindMount("/sys", dir, true);
+        util::remountReadOnly(sys);
+    }
+    for (const char* p : kSysMasked)
+        mask(sys + "/" + p);
 }
 
 void pivotInto(const std::string& root) {

@@ -1,8 +1,10 @@
 // The default seccomp profile: it names what the list requires, every name is a real
 // system call on some ABI of this machine (a typo would silently filter nothing), and the
-// mount family joins the list exactly when CAP_SYS_ADMIN is gone.
+// mount family joins the list exactly when CAP_SYS_ADMIN is gone, and with it a container may
+// mount nothing that would uncover what cvirt masked.
 #include <cppunit/extensions/HelperMacros.h>
 #include <seccomp.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -28,6 +30,7 @@ class SeccompTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(requiredCallsAreDenied);
     CPPUNIT_TEST(everyNameIsASystemCall);
     CPPUNIT_TEST(mountFamilyOnlyWithoutSysAdmin);
+    CPPUNIT_TEST(withSysAdminMountsOnlyWhatUncoversNothing);
     CPPUNIT_TEST(noNewPrivsDefaults);
     CPPUNIT_TEST(rlimitNames);
     CPPUNIT_TEST_SUITE_END();
@@ -46,7 +49,10 @@ public:
         }
     }
     void everyNameIsASystemCall() {
-        for (const auto& r : security::defaultProfile(false)) {
+        auto all = security::defaultProfile(false);
+        auto with = security::defaultProfile(true);
+        all.insert(all.end(), with.begin(), with.end());
+        for (const auto& r : all) {
             bool known = false;
             for (uint32_t arch :
                  std::initializer_list<uint32_t>{SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32})
@@ -57,14 +63,42 @@ public:
     void mountFamilyOnlyWithoutSysAdmin() {
         auto with = names(security::defaultProfile(true));
         auto without = names(security::defaultProfile(false));
-        for (const char* m : {"mount", "umount2", "pivot_root", "fsopen", "unshare", "clone"}) {
+        for (const char* m : {"unshare", "clone"}) {
             CPPUNIT_ASSERT_MESSAGE(m, !with.count(m));
             CPPUNIT_ASSERT_MESSAGE(m, without.count(m));
         }
-        for (const auto& r : security::defaultProfile(false))
+        for (const auto& r : security::defaultProfile(false)) {
             if (r.name == "unshare" || r.name == "clone")
-                CPPUNIT_ASSERT_MESSAGE(r.name + " is denied only for a new user namespace",
-                                       r.newUserOnly);
+                CPPUNIT_ASSERT_MESSAGE(
+                    r.name + " is denied only for a new user namespace",
+                    r.when && r.when->arg == 0 && r.when->value == CLONE_NEWUSER);
+            if (r.name == "mount") CPPUNIT_ASSERT_MESSAGE("every mount", !r.when);
+        }
+    }
+    // Which mount(2) flag sets the profile refuses while CAP_SYS_ADMIN is kept: any rule whose
+    // masked compare matches, as the filter evaluates it.
+    void withSysAdminMountsOnlyWhatUncoversNothing() {
+        auto rules = security::defaultProfile(true);
+        auto refused = [&](uint64_t flags) {
+            for (const auto& r : rules)
+                if (r.name == "mount" && r.when && r.when->arg == 3 &&
+                    (flags & r.when->mask) == r.when->value)
+                    return true;
+            return false;
+        };
+        CPPUNIT_ASSERT(refused(0));                     // proc afresh
+        CPPUNIT_ASSERT(refused(MS_NOSUID | MS_NODEV));  // tmpfs, sysfs
+        CPPUNIT_ASSERT(refused(MS_REMOUNT));            // /sys rw again
+        CPPUNIT_ASSERT(refused(MS_REMOUNT | MS_BIND));  // bind remount rw
+        CPPUNIT_ASSERT(refused(MS_BIND));               // /proc without masks
+        CPPUNIT_ASSERT(refused(MS_BIND | MS_REC));
+        CPPUNIT_ASSERT(refused(MS_MOVE));
+        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_RDONLY));  // read-only is fine
+        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_BIND | MS_RDONLY));
+        CPPUNIT_ASSERT(!refused(MS_REC | MS_SLAVE));  // propagation
+        CPPUNIT_ASSERT(!refused(MS_PRIVATE));
+        auto n = names(rules);
+        CPPUNIT_ASSERT(n.count("umount2") && n.count("fsopen") && n.count("pivot_root"));
     }
     void noNewPrivsDefaults() {
         conf::DomainDef d;

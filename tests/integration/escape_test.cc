@@ -1,0 +1,306 @@
+// The escape suite: what a root inside a container tries to reach the host, run inside real
+// containers, once as cvirt starts them by default (root is the host's root, libvirt's
+// capabilities) and once with an <idmap> (root is host uid 100000). cvirt-probe
+// (tests/integration/probe) makes each attempt and prints "ok" or what stopped it; every
+// attempt must be stopped, and the outcome is one of those the mechanism named in
+// docs/SECURITY.md gives (ENOENT where this kernel has no such file: /proc/kcore,
+// /proc/sysrq-trigger). A container with a symlinked mount target in its root shows the
+// mount stays inside the root.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <climits>
+#include <filesystem>
+#include <functional>
+#include <iomanip>
+#include <set>
+
+#include "cvirt/connection.h"
+#include "support/container_fixture.h"
+#include "support/container_util.h"
+#include "support/test_util.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+namespace fs = std::filesystem;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    if (auto m = missingForContainers()) return m;
+    if (!fs::exists(std::string(CVIRT_PROBE_DIR) + "/cvirt-probe"))
+        return std::string("needs the probe at ") + CVIRT_PROBE_DIR + " (build target cvirt-probe)";
+    return std::nullopt;
+}
+
+namespace {
+
+const std::string kProbeFs = std::string("<filesystem type='bind'><source dir='") +
+                             CVIRT_PROBE_DIR + "'/><target dir='/probe'/><readonly/></filesystem>";
+const std::string kIdmap =
+    "<idmap><uid start='0' target='100000' count='65536'/>"
+    "<gid start='0' target='100000' count='65536'/></idmap>";
+
+// What the test knows of the host, for attempts that aim at it.
+struct Host {
+    std::string pid;     // a host process (the test itself)
+    std::string port;    // a TCP listener on the host's loopback
+    std::string marker;  // a file only the host has
+};
+
+struct Attempt {
+    std::string name;                                           // as docs/SECURITY.md lists it
+    std::function<std::vector<std::string>(const Host&)> argv;  // the probe's arguments
+    std::set<std::string> stopped;                              // outcomes that mean it was stopped
+};
+
+std::function<std::vector<std::string>(const Host&)> fixed(std::vector<std::string> a) {
+    return [a](const Host&) { return a; };
+}
+
+const std::vector<Attempt>& attempts() {
+    static const std::vector<Attempt> kAll = {
+        {"load a kernel module (init_module)", fixed({"init_module"}), {"EPERM"}},
+        {"load a kernel module from a file (finit_module)", fixed({"finit_module"}), {"EPERM"}},
+        {"unload a kernel module", fixed({"delete_module"}), {"EPERM"}},
+        {"boot another kernel (kexec_load)", fixed({"kexec_load"}), {"EPERM"}},
+        {"mknod a host disk (8:0) and open it", fixed({"mknod_disk"}), {"EPERM"}},
+        {"mount the host's / from its device numbers", fixed({"host_root_dev"}), {"EPERM"}},
+        {"write /proc/sysrq-trigger",
+         fixed({"write", "/proc/sysrq-trigger", "h"}),
+         {"EROFS", "EACCES", "ENOENT"}},
+        {"remount /sys read-write and write a host knob",
+         fixed({"remount_sys_rw"}),
+         {"EPERM", "EACCES", "EROFS"}},
+        {"write /proc/sys/kernel/core_pattern",
+         fixed({"write", "/proc/sys/kernel/core_pattern", "|/tmp/x"}),
+         {"EROFS", "EACCES"}},
+        {"mount a proc of its own and write core_pattern", fixed({"proc_afresh"}), {"EPERM"}},
+        {"bind /proc without the read-only /proc/sys over it and write core_pattern",
+         fixed({"bind_proc_core"}),
+         {"EPERM", "EACCES"}},
+        {"unmount the mask on /proc/timer_list and read it",
+         fixed({"umount_read", "/proc/timer_list"}),
+         {"EPERM"}},
+        {"read /dev/mem (mknod c 1 1)", fixed({"mknod_open", "1", "1"}), {"EPERM"}},
+        {"read /dev/kmsg (mknod c 1 11)", fixed({"mknod_open", "1", "11"}), {"EPERM"}},
+        {"read the kernel log through /proc/kmsg", fixed({"read", "/proc/kmsg"}), {"empty"}},
+        {"read kernel memory through /proc/kcore",
+         fixed({"read", "/proc/kcore"}),
+         {"empty", "ENOENT"}},
+        {"read the host's keys in /proc/keys", fixed({"read", "/proc/keys"}), {"empty"}},
+        {"read the host's timers in /proc/timer_list",
+         fixed({"read", "/proc/timer_list"}),
+         {"empty"}},
+        {"change the host's hostname through /proc/sys/kernel/hostname",
+         fixed({"write", "/proc/sys/kernel/hostname", "cvirt-escaped"}),
+         {"EROFS", "EACCES"}},
+        {"set the host's clock (settimeofday)", fixed({"settimeofday"}), {"EPERM"}},
+        {"set the host's clock (clock_settime)", fixed({"clock_settime"}), {"EPERM"}},
+        {"ptrace a host process",
+         [](const Host& h) {
+             return std::vector<std::string>{"ptrace", h.pid};
+         },
+         {"ESRCH"}},
+        {"signal a host process",
+         [](const Host& h) {
+             return std::vector<std::string>{"kill", h.pid};
+         },
+         {"ESRCH"}},
+        {"raise its own pids limit (pids.max)",
+         [](const Host&) {
+             return std::vector<std::string>{
+                 "write", insideCgroupFile("pids", "pids.max", "pids.max"), "max"};
+         },
+         {"EROFS", "EACCES"}},
+        {"move itself to another cgroup (cgroup.procs)",
+         [](const Host&) {
+             return std::vector<std::string>{
+                 "write", insideCgroupFile("memory", "cgroup.procs", "cgroup.procs"), "1"};
+         },
+         {"EROFS", "EACCES"}},
+        {"make a cgroup of its own",
+         [](const Host&) {
+             std::string procs = insideCgroupFile("memory", "cgroup.procs", "cgroup.procs");
+             return std::vector<std::string>{"mkdir",
+                                             procs.substr(0, procs.rfind('/')) + "/cvirt-escape"};
+         },
+         {"EROFS", "EACCES"}},
+        {"open a host file by handle (open_by_handle_at)", fixed({"open_by_handle_at"}), {"EPERM"}},
+        {"use the kernel keyring (keyctl)", fixed({"keyctl"}), {"EPERM"}},
+        {"load a BPF program", fixed({"bpf"}), {"EPERM"}},
+        {"watch the host with perf_event_open", fixed({"perf_event_open"}), {"EPERM"}},
+        {"raw port I/O (iopl)", fixed({"iopl"}), {"EPERM"}},
+        {"reach the host's loopback without an interface",
+         [](const Host& h) {
+             return std::vector<std::string>{"connect", "127.0.0.1", h.port};
+         },
+         {"ECONNREFUSED"}},
+        {"reach any network without an interface",
+         fixed({"connect", "192.0.2.1", "80"}),
+         {"ENETUNREACH"}},
+        {"fork beyond pids.max", fixed({"forks", "200"}), {"EAGAIN"}},
+        {"allocate beyond the memory limit", fixed({"alloc", "256"}), {"killed"}},
+        {"chroot escape (chroot, .. past the root, chroot .)",
+         [](const Host& h) {
+             return std::vector<std::string>{"chroot_escape", h.marker};
+         },
+         {"ENOENT"}},
+    };
+    return kAll;
+}
+
+// A listener on the loopback of the test's network namespace.
+class Listener {
+public:
+    Listener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof sa;
+        CPPUNIT_ASSERT(::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+        CPPUNIT_ASSERT(::listen(fd_, 4) == 0);
+        CPPUNIT_ASSERT(::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len) == 0);
+        port_ = ntohs(sa.sin_port);
+    }
+    ~Listener() { ::close(fd_); }
+    int port() const { return port_; }
+
+private:
+    int fd_;
+    int port_ = 0;
+};
+
+std::string hostName() {
+    char buf[HOST_NAME_MAX + 1] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+}  // namespace
+
+class EscapeTest : public ContainerFixture {
+    CPPUNIT_TEST_SUITE(EscapeTest);
+    CPPUNIT_TEST(asTheHostsRoot);
+    CPPUNIT_TEST(inAUserNamespace);
+    CPPUNIT_TEST(symlinkedMountTargetsStayInside);
+    CPPUNIT_TEST_SUITE_END();
+
+    // Runs every attempt in `d`; returns how many were stopped (all, or the test fails).
+    int suite(const std::string& variant, const std::string& extra) {
+        Listener listener;
+        fs::path marker = dir_->path() / "host-only-marker";
+        { std::ofstream(marker) << "host\n"; }
+        Host host{std::to_string(::getpid()), std::to_string(listener.port()), marker.string()};
+        std::string name = "cvirt-test-escape-" + variant;
+        Domain d =
+            conn_->define(containerXml(name, {.initargs = {"-c", "sleep 1000"},
+                                              .extra = "<features><privnet/></features>" + extra,
+                                              .devices = kProbeFs,
+                                              .cvirt = "<cvirt:pids max='64'/>"}),
+                          name + ".xml");
+        d.start();
+        int stopped = 0;
+        std::string failures;
+        for (const auto& a : attempts()) {
+            std::vector<std::string> argv = {"/probe/cvirt-probe"};
+            for (auto& s : a.argv(host))
+                argv.push_back(s);
+            Captured c = execCapture(d, argv);
+            std::string out = c.out;
+            while (!out.empty() && out.back() == '\n')
+                out.pop_back();
+            bool ok = c.status == 0 && a.stopped.count(out);
+            std::cout << "  " << std::left << std::setw(8) << variant << std::setw(14) << out
+                      << a.name << std::endl;
+            if (ok)
+                ++stopped;
+            else
+                failures += "\n  " + a.name + ": " + out;
+        }
+        // sethostname inside changes the container's name, never the host's
+        std::string before = hostName();
+        run(d, {"hostname", "cvirt-escaped"});
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-escaped\n"), run(d, {"hostname"}));
+        if (hostName() == before)
+            ++stopped;
+        else
+            failures += "\n  sethostname changed the host's name";
+        std::cout << "  " << std::left << std::setw(8) << variant << std::setw(14) << "unchanged"
+                  << "change the host's hostname (sethostname)" << std::endl;
+        CPPUNIT_ASSERT_MESSAGE("not stopped:" + failures, failures.empty());
+        CPPUNIT_ASSERT(pidAlive(d.initPid()));  // and the container is still fine
+        d.destroy();
+        int total = static_cast<int>(attempts().size()) + 1;
+        std::cout << "escape suite (" << variant << "): " << total << " attempts, " << stopped
+                  << " stopped" << std::endl;
+        return stopped;
+    }
+
+public:
+    void asTheHostsRoot() { CPPUNIT_ASSERT(suite("default", "") >= 25); }
+
+    void inAUserNamespace() {
+        if (!userNamespacesWork()) {
+            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            return;
+        }
+        CPPUNIT_ASSERT(suite("idmap", kIdmap) >= 25);
+    }
+
+    // A root whose links point at host paths: /abs -> <host dir> (absolute) and /rel ->
+    // ../../..<host dir> (relative) as mount targets. Both resolve inside the root, as they
+    // do for the container once it runs: the host's directory gets nothing, the container
+    // sees the mount where its own links lead.
+    void symlinkedMountTargetsStayInside() {
+        fs::path root = dir_->path() / "root";
+        fs::copy(rootfsDir(), root, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+        fs::path outside = dir_->path() / "outside";  // on the host
+        fs::create_directories(outside);
+        fs::path payload = dir_->path() / "payload";
+        fs::create_directories(payload);
+        { std::ofstream(payload / "file") << "payload\n"; }
+        fs::create_directory_symlink(outside, root / "abs");
+        std::string up;
+        for (int i = 0; i < 12; ++i)
+            up += "../";
+        fs::create_directory_symlink(up + outside.relative_path().string(), root / "rel");
+        fs::create_directories(root / outside.relative_path());  // where both lead, inside
+
+        auto xml = [&](const std::string& target) {
+            std::string x = containerXml(
+                "cvirt-test-symlink",
+                {.initargs = {"-c", "sleep 1000"},
+                 .devices = "<filesystem type='mount'><source dir='" + root.string() +
+                            "'/><target dir='/'/></filesystem><filesystem type='mount'><source "
+                            "dir='" +
+                            payload.string() + "'/><target dir='" + target + "'/></filesystem>",
+                 .rootfs = false});
+            return x;
+        };
+        for (const std::string target : {"/abs/data", "/rel/data"}) {
+            Domain d = conn_->define(xml(target), "s.xml");
+            d.start();
+            CPPUNIT_ASSERT_EQUAL(std::string("payload\n"), run(d, {"cat", target + "/file"}));
+            d.destroy();
+            CPPUNIT_ASSERT_MESSAGE(target, fs::is_empty(outside));
+            CPPUNIT_ASSERT(fs::exists(root / outside.relative_path() / "data"));
+            d.undefine();
+        }
+        // a link that leads nowhere inside the root is refused, and makes nothing outside
+        fs::create_directory_symlink(dir_->path() / "elsewhere", root / "dangling");
+        Domain d = conn_->define(xml("/dangling/data"), "s.xml");
+        try {
+            d.start();
+            CPPUNIT_FAIL("a dangling link as a mount target was accepted");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(
+                e.what(), std::string(e.what()).find("symbolic link") != std::string::npos);
+        }
+        CPPUNIT_ASSERT(!fs::exists(dir_->path() / "elsewhere"));
+        std::cout << "escape suite (symlinks): 3 attempts, 3 stopped" << std::endl;
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(EscapeTest);
