@@ -24,7 +24,7 @@ Error noNetwork(std::string_view name) {
 }
 
 fs::path liveFile(const ConnectionImpl& c, std::string_view name) {
-    return c.networkPaths().runDir / (std::string(name) + ".xml");
+    return state::entryPath(c.networkPaths().runDir, name, ".xml");
 }
 
 std::optional<conf::NetworkDef> liveDef(const ConnectionImpl& c, std::string_view name) {

@@ -84,6 +84,14 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
         net.routes.push_back(std::move(route));
     }
     if (pugi::xml_node t = node.child("target")) net.targetDev = attrOf(t, "dev").value_or("");
+    // device names that reach netlink and /sys/class/net
+    auto checkName = [&](const std::string& name, const char* what) {
+        if (name.empty()) return;
+        if (auto why = ifNameProblem(name))
+            ctx.fail(node, std::string(what) + " '" + name + "' is no device name: " + *why);
+    };
+    checkName(net.sourceBridge, "source bridge");
+    checkName(net.targetDev, "target dev");
     if (pugi::xml_node g = node.child("guest")) net.guestDev = attrOf(g, "dev").value_or("");
     if (pugi::xml_node m = node.child("model")) net.model = attrOf(m, "type").value_or("");
     if (pugi::xml_node l = node.child("link"))

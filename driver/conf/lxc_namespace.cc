@@ -27,6 +27,15 @@ void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& 
                            "namespace share type");
         s.value = attrOf(n, "value").value_or("");
         if (s.value.empty()) ctx.fail(n, "missing attribute 'value'");
+        // The value becomes part of a host path: /proc/PID/ns, /run/netns/NAME, the state
+        // directory's NAME.pid.
+        if (s.type == NsShareType::Pid &&
+            s.value.find_first_not_of("0123456789") != std::string::npos)
+            ctx.fail(n, "pid '" + s.value + "' is not a process id");
+        if (s.type != NsShareType::Pid &&
+            (s.value.find('/') != std::string::npos || s.value[0] == '.'))
+            ctx.fail(n, std::string(s.type == NsShareType::Netns ? "netns" : "domain") + " name '" +
+                            s.value + "' must not contain '/' or start with '.'");
         return s;
     };
     def.lxcNamespaces.sharenet = share("sharenet");

@@ -167,8 +167,9 @@ void validateNetwork(const NetworkDef& def, std::string_view filename) {
     };
     if (def.name.find('/') != std::string::npos || def.name[0] == '.')
         fail("<name>: network name '" + def.name + "' must not contain '/' or start with '.'");
-    if (!def.bridge.empty() && def.bridge.size() > 15)
-        fail("<bridge>: bridge name '" + def.bridge + "' is longer than 15 characters");
+    if (!def.bridge.empty())
+        if (auto why = ifNameProblem(def.bridge))
+            fail("<bridge>: bridge name '" + def.bridge + "' " + *why);
     std::set<std::string> macs, ips;
     for (const auto& ip : def.ips) {
         auto self = bytesOf(ip.address, ip.ipv6);

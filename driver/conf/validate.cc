@@ -6,6 +6,7 @@
 
 #include "conf/cpuset.h"
 #include "conf/domain.h"
+#include "conf/xml_util.h"
 #include "cvirt/error.h"
 
 namespace cvirt::conf {
@@ -98,9 +99,8 @@ void checkIdmap(const Checker& c, const std::vector<IdmapRange>& ranges, const c
 void checkFilesystems(const Checker& c, const DomainDef& d) {
     std::map<std::string, int> targets;
     for (const auto& fs : d.filesystems) {
-        if (fs.target.empty() || fs.target[0] != '/')
-            c.fail("filesystem target '" + fs.target + "' must be an absolute path", fs.line,
-                   "filesystem");
+        if (auto why = containerPathProblem(fs.target))
+            c.fail("filesystem target '" + fs.target + "' " + *why, fs.line, "filesystem");
         std::string t = fs.target;
         while (t.size() > 1 && t.back() == '/')
             t.pop_back();

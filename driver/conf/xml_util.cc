@@ -39,6 +39,27 @@ std::optional<std::string_view> attrOf(pugi::xml_node node, const char* name) {
     return std::string_view(a.value());
 }
 
+std::optional<std::string> ifNameProblem(std::string_view name) {
+    if (name.empty() || name.size() > 15) return "must have 1 to 15 characters";
+    if (name == "." || name == "..") return "must not be '.' or '..'";
+    for (char c : name)
+        if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)))
+            return "must not contain '/', ':' or white space";
+    return std::nullopt;
+}
+
+std::optional<std::string> containerPathProblem(std::string_view path) {
+    if (path.empty() || path[0] != '/') return "must be an absolute path";
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string_view::npos) j = path.size();
+        if (path.substr(i, j - i) == "..") return "must not contain '..'";
+        i = j + 1;
+    }
+    return std::nullopt;
+}
+
 std::string trimmed(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && std::isspace(static_cast<unsigned char>(s[b])))

@@ -34,6 +34,13 @@ std::optional<std::string_view> attrOf(pugi::xml_node node, const char* name);
 std::optional<std::string> childText(pugi::xml_node node, const char* name);
 std::string trimmed(std::string_view s);
 
+// Why `name` cannot name a network device (the kernel's rules: 1 to 15 characters, no '/',
+// ':' or white space, not "." or ".."), or nullopt. Names reach sysfs paths and netlink.
+std::optional<std::string> ifNameProblem(std::string_view name);
+// Why `path` cannot be a path inside a container's root (relative, or with a ".."
+// component), or nullopt.
+std::optional<std::string> containerPathProblem(std::string_view path);
+
 uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                   std::string_view what);
 int64_t parseI64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,

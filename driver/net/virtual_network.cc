@@ -17,6 +17,7 @@
 #include "cvirt/error.h"
 #include "net/netlink.h"
 #include "net/nftables.h"
+#include "state/uri.h"
 #include "util/fd.h"
 #include "util/file.h"
 
@@ -25,7 +26,7 @@ namespace cvirt::net {
 namespace {
 
 fs::path file(const fs::path& runDir, const std::string& network, const char* ext) {
-    return runDir / (network + ext);
+    return state::entryPath(runDir, network, ext);
 }
 
 bool hasDhcp(const conf::NetworkDef& def) {
@@ -153,7 +154,7 @@ void launchDnsmasq(const conf::NetworkDef& def, const fs::path& runDir) {
 }  // namespace
 
 std::string bridgeOfActiveNetwork(const fs::path& runDir, const std::string& network) {
-    fs::path live = runDir / (network + ".xml");
+    fs::path live = state::entryPath(runDir, network, ".xml");
     auto xml = util::readFileIfExists(live);
     if (!xml) throw Error(ErrorCode::OperationInvalid, "network '" + network + "' is not active");
     return conf::parseNetwork(*xml, live.string(), false).bridge;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -100,15 +101,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-auto"}).out);
     }
     void onPoweroffRestart() {
+        // the marker outlives a restart (the container's /tmp is a new tmpfs each time)
+        std::string keep = (dir_->path() / "keep").string();
+        std::filesystem::create_directories(keep);
         define("cvirt-test-poweroff",
-               {.initargs = {"-c", "test -e /tmp/again && sleep 1000; touch /tmp/again"},
-                .extra = "<on_poweroff>restart</on_poweroff>"});
+               {.initargs = {"-c", "test -e /keep/again && sleep 1000; touch /keep/again"},
+                .extra = "<on_poweroff>restart</on_poweroff>",
+                .devices = "<filesystem type='mount'><source dir='" + keep +
+                           "'/><target dir='/keep'/></filesystem>"});
         CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-poweroff"}).status);
         std::string id = sh({"domid", "cvirt-test-poweroff"}).out;
         // init exits at once; on_poweroff restart brings it back (same id), the second time it
         // stays
         for (int i = 0; i < 1500; ++i) {
-            if (sh({"exec", "cvirt-test-poweroff", "--", "test", "-e", "/tmp/again"}).status == 0)
+            if (sh({"exec", "cvirt-test-poweroff", "--", "test", "-e", "/keep/again"}).status == 0)
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
