@@ -40,8 +40,13 @@ Fd openInRoot(const Fd& rootFd, const std::string& rel) {
     open_how how{};
     how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    return Fd(
-        static_cast<int>(::syscall(SYS_openat2, rootFd.get(), rel.c_str(), &how, sizeof how)));
+    // EAGAIN: a rename or mount elsewhere on the system raced a ".." step, and the kernel
+    // asks for another try.
+    for (int attempt = 0;; ++attempt) {
+        Fd fd(
+            static_cast<int>(::syscall(SYS_openat2, rootFd.get(), rel.c_str(), &how, sizeof how)));
+        if (fd || errno != EAGAIN || attempt == 1000) return fd;
+    }
 }
 
 std::string realPath(const Fd& fd) {

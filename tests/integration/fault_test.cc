@@ -292,6 +292,11 @@ public:
 
     // The points in the sources are the points above, with the same kind (point/killPoint).
     void tableListsEveryPoint() {
+        if (!fs::is_directory(sourceDir() / "driver")) {  // the v2 VM lane has no sources
+            std::cout << "SKIP (part): needs the sources at " << sourceDir() / "driver"
+                      << std::endl;
+            return;
+        }
         std::map<std::string, bool> inSource;  // name -> can fail
         std::regex call(R"re(fault::(point|killPoint)\("([^"]+)"\))re");
         for (const auto& e : fs::recursive_directory_iterator(sourceDir() / "driver")) {

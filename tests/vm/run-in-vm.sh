@@ -43,6 +43,9 @@ copy_with_libs() {
     local f=$1
     mkdir -p "$root$(dirname "$f")"
     cp -L "$f" "$root$f"
+    # without debug info: the test binaries and the static shell are ~800 MB with it, too
+    # much for an initramfs unpacked into the VM's memory
+    strip --strip-debug "$root$f" 2>/dev/null || true
     { ldd "$f" 2>/dev/null || true; } | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
         [ -n "$lib" ] && [ -e "$lib" ] || continue
         [ -e "$root$lib" ] && continue
