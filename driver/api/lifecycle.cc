@@ -42,7 +42,10 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
     // destroy whose shell died): the cgroup and link names must be free for the new one.
     if (!d.runtime.reap(def.name, kSupervisorExitMs))
         throw Error(ErrorCode::OperationInvalid,
-                    "domain '" + def.name + "' is still shutting down");
+                    "domain '" + def.name +
+                        "' is still shutting down (its supervisor has not "
+                        "exited within " +
+                        std::to_string(kSupervisorExitMs / 1000) + " s)");
     try {
         if (isVm(d))
             qemu::start(uri, d.paths, def, nextId(d));

@@ -5,10 +5,9 @@ namespace cvirt::supervisor {
 using hooks::Op;
 using hooks::SubOp;
 
-void DomainHooks::prepare(const state::DriverPaths& paths, const std::filesystem::path& root,
+void DomainHooks::prepare(const state::DriverPaths& paths, const state::DriverConfig& config,
                           const conf::DomainDef& def) {
-    config_ = state::loadDriverConfig(root);
-    hooks_.emplace(paths, config_.hookTimeoutSec);
+    hooks_.emplace(paths, config.hookTimeoutSec);
     owed_ = true;
     hooks::runForDomain(*hooks_, def, std::nullopt, Op::Prepare, SubOp::Begin, true);
 }

@@ -1,7 +1,6 @@
 // The hook points of one supervised domain, in libvirt's order: prepare and start (fatal:
 // they stop the start), started, stopped and release (logged). Once prepare ran, stopped and
-// release follow whatever happens, so a script can undo what it did. Also holds the
-// connection's cvirt.conf, read once at the start.
+// release follow whatever happens, so a script can undo what it did.
 #pragma once
 
 #include <filesystem>
@@ -17,8 +16,8 @@ namespace cvirt::supervisor {
 class DomainHooks {
 public:
     DomainHooks() = default;
-    // Reads cvirt.conf of `root` (throws on a bad file) and runs prepare.
-    void prepare(const state::DriverPaths& paths, const std::filesystem::path& root,
+    // Runs prepare, with the connection's cvirt.conf (its hook timeout).
+    void prepare(const state::DriverPaths& paths, const state::DriverConfig& config,
                  const conf::DomainDef& def);
     void start(const conf::DomainDef& def);             // throws HookFailed
     void started(const conf::DomainDef& def, int id);   // the domain runs with `id`
@@ -26,10 +25,8 @@ public:
     void release(const conf::DomainDef& def) noexcept;  // without the id
 
     bool running() const { return id_.has_value(); }
-    const state::DriverConfig& config() const { return config_; }
 
 private:
-    state::DriverConfig config_;
     std::optional<hooks::Hooks> hooks_;
     bool owed_ = false;  // prepare ran: stopped and release follow
     std::optional<int> id_;

@@ -83,9 +83,9 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         args.id = id;
         util::makeDirs(args.paths.logDir, 0750);
         args.logPath = state::entryPath(args.paths.logDir, name, ".log");
-        state::DriverConfig config = state::loadDriverConfig(conn.root);
+        args.config = state::loadDriverConfig(conn.root);
         DomainLog log(args.logPath,
-                      {.maxSize = config.logMaxSize, .maxBackups = config.logMaxBackups});
+                      {.maxSize = args.config.logMaxSize, .maxBackups = args.config.logMaxBackups});
 
         args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
         return body(args, [&] {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "conf/domain_def.h"
+#include "state/driver_config.h"
 #include "state/uri.h"
 
 namespace cvirt::supervisor {
@@ -20,6 +21,7 @@ struct ProgramArgs {
     int id = 0;
     conf::DomainDef def;
     std::filesystem::path logPath;
+    state::DriverConfig config;  // the connection's cvirt.conf, read once
 };
 
 // `body` starts the domain, calls `ready()` once it runs and then supervises; its return

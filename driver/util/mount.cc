@@ -49,10 +49,10 @@ Fd openInRoot(const Fd& rootFd, const std::string& rel) {
     }
 }
 
-std::string realPath(const Fd& fd) {
+std::string realPath(const Fd& fd, const std::string& shown) {
     char buf[PATH_MAX];
     ssize_t n = ::readlink(procPath(fd).c_str(), buf, sizeof buf - 1);
-    if (n < 0) throwSystemError(errno, "cannot read the path of a directory");
+    if (n < 0) throwSystemError(errno, "cannot resolve '" + shown + "'");
     return std::string(buf, static_cast<size_t>(n));
 }
 
@@ -130,7 +130,7 @@ DirInRoot makeDirsInRoot(const std::string& root, const std::string& relative) {
         }
         cur = std::move(next);
     }
-    std::string path = realPath(cur);
+    std::string path = realPath(cur, literal);
     return {std::move(cur), std::move(path)};
 }
 

@@ -51,7 +51,6 @@ void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>
         throwSystemError(errno, "cannot write '" + path + "'");
 }
 
-// /proc/PID/ns/TYPE of a running domain named `name`, or of a pid, or /run/netns/NAME.
 // The controller in a shared namespace for as long as this lives (around clone, so the
 // container is born in it: from inside a new user namespace it could not join one the
 // host's user namespace owns), then back in its own.
@@ -77,6 +76,7 @@ private:
     util::Fd own_;
 };
 
+// /proc/PID/ns/TYPE of a running domain named `name`, or of a pid, or /run/netns/NAME.
 util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
                       const state::DriverPaths& paths) {
     std::string path;
@@ -149,18 +149,17 @@ void Controller::deleteHostLinks() noexcept {
 }
 
 void Controller::start() {
-    hooks_.prepare(opts_.paths, opts_.root, def_);  // a failure from here on still runs
-                                                    // stopped and release, as libvirt's
+    hooks_.prepare(opts_.paths, opts_.config, def_);  // a failure from here on still runs
+                                                      // stopped and release, as libvirt's
     util::makeDirs(opts_.paths.runDir, 0755);
     // Each object is named in the record before it is made (state/owner_record.h).
-    owner_.supervisor = ::getpid();
-    files_.writeOwner(owner_);
-    util::fault::point("start:ctl-owner-written");
-    hostCgroups_ = cgroup::detectHost();
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
+    owner_.supervisor = ::getpid();
     owner_.cgroupPartition = place.partition;
     owner_.cgroupLeaf = place.leaf;
     files_.writeOwner(owner_);
+    util::fault::point("start:ctl-owner-written");
+    hostCgroups_ = cgroup::detectHost();
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     util::fault::point("start:ctl-cgroup-created");
     // a hostdev that is not a device fails here, before clone; installed once the root is built
@@ -264,11 +263,12 @@ void Controller::spawnInit() {
                 return net::bridgeOfActiveNetwork(
                     state::driverPaths(state::DriverKind::Network, opts_.root).runDir, network);
             };
+            size_t recorded = owner_.links.size();
             for (const auto& p : plan)
                 if (!p.hostName.empty() && std::find(owner_.links.begin(), owner_.links.end(),
                                                      p.hostName) == owner_.links.end())
                     owner_.links.push_back(p.hostName);
-            files_.writeOwner(owner_);
+            if (owner_.links.size() != recorded) files_.writeOwner(owner_);
             util::fault::point("start:ctl-links-recorded");
             network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
             linksMade_ = true;  // a failed setUp removed what it made itself
@@ -338,8 +338,8 @@ void Controller::handleConnection() {
         destroyWaiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
         shutdownRequested_ = true;
-        if (hooks_.config().shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
-            shutdownDeadlineMs_ = util::monotonicMs() + hooks_.config().shutdownTimeoutSec * 1000L;
+        if (opts_.config.shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
+            shutdownDeadlineMs_ = util::monotonicMs() + opts_.config.shutdownTimeoutSec * 1000L;
         ::kill(initPid_, SIGTERM);
         ::kill(initPid_, SIGPWR);
         reply("ok");
@@ -394,14 +394,7 @@ bool Controller::onInitExit(int status) {
         try {
             if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
             releaseNetwork();
-            {
-                // The old namespace goes away in the background; its host ends must be gone
-                // now for the new ones to take their names.
-                net::Netlink nl = net::Netlink::open();
-                for (const auto& n : def_.interfaces)
-                    if (!n.targetDev.empty() && n.type != conf::NetType::Direct)
-                        nl.deleteLink(n.targetDev);
-            }
+            deleteHostLinks();  // the new ones take the same names
             spawnInit();
             network_.release();
             files_.writePids(initPid_);  // the live XML stays: live changes since are kept

@@ -13,6 +13,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "net/interfaces.h"
+#include "state/driver_config.h"
 #include "state/uri.h"
 #include "supervisor/console.h"
 #include "supervisor/domain_hooks.h"
@@ -27,6 +28,7 @@ struct ControllerOptions {
     state::DriverPaths paths;
     fs::path root;  // the connection's embed root ("" for system), names the cgroup
     int id = 0;
+    state::DriverConfig config;  // cvirt.conf: hook and shutdown timeouts
 };
 
 // What ended the container (virDomainShutoffReason values).

@@ -9,8 +9,9 @@ int main(int argc, char** argv) {
     return supervisor::programMain(
         argc, argv, state::DriverKind::Lxc, "cvirt-lxc-controller",
         [](supervisor::ProgramArgs& args, const std::function<void()>& ready) {
-            lxc::Controller controller({.paths = args.paths, .root = args.root, .id = args.id},
-                                       std::move(args.def));
+            lxc::Controller controller(
+                {.paths = args.paths, .root = args.root, .id = args.id, .config = args.config},
+                std::move(args.def));
             controller.start();
             ready();
             return controller.run();

@@ -55,7 +55,7 @@ void Controller::tearDown(bool ran) noexcept {
 }
 
 void Controller::start() {
-    hooks_.prepare(opts_.paths, opts_.root, def_);
+    hooks_.prepare(opts_.paths, opts_.config, def_);
     util::makeDirs(opts_.paths.runDir, 0755);
     if (::access(def_.emulator.c_str(), X_OK) != 0)
         throwSystemError(
@@ -215,9 +215,8 @@ void Controller::handleConnection() {
             if (!qmp_) throw Error(ErrorCode::OperationInvalid, "qemu is not running");
             qmp_->execute("system_powerdown");
             shutdownRequested_ = true;
-            if (hooks_.config().shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
-                shutdownDeadlineMs_ =
-                    util::monotonicMs() + hooks_.config().shutdownTimeoutSec * 1000L;
+            if (opts_.config.shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
+                shutdownDeadlineMs_ = util::monotonicMs() + opts_.config.shutdownTimeoutSec * 1000L;
             supervisor::reply(client.get(), "ok");
         } else if (line == "reboot") {
             if (!qmp_) throw Error(ErrorCode::OperationInvalid, "qemu is not running");

@@ -12,6 +12,7 @@
 #include "conf/domain_def.h"
 #include "qemu/qmp.h"
 #include "qemu/tap.h"
+#include "state/driver_config.h"
 #include "state/uri.h"
 #include "supervisor/console.h"
 #include "supervisor/domain_hooks.h"
@@ -26,6 +27,7 @@ struct ControllerOptions {
     state::DriverPaths paths;
     fs::path root;  // the connection's embed root ("" for system)
     int id = 0;
+    state::DriverConfig config;  // cvirt.conf: hook and shutdown timeouts
     fs::path logPath;
 };
 

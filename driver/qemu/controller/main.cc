@@ -9,9 +9,12 @@ int main(int argc, char** argv) {
     return supervisor::programMain(
         argc, argv, state::DriverKind::Qemu, "cvirt-qemu-controller",
         [](supervisor::ProgramArgs& args, const std::function<void()>& ready) {
-            qemu::Controller controller(
-                {.paths = args.paths, .root = args.root, .id = args.id, .logPath = args.logPath},
-                std::move(args.def));
+            qemu::Controller controller({.paths = args.paths,
+                                         .root = args.root,
+                                         .id = args.id,
+                                         .config = args.config,
+                                         .logPath = args.logPath},
+                                        std::move(args.def));
             controller.start();
             ready();
             return controller.run();
