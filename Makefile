@@ -12,7 +12,7 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
   clang libclang-rt-14-dev
 
-.PHONY: all deps build build-asan check check-v2 fuzz demo bench docs format clean install
+.PHONY: all deps build build-asan check check-v2 fuzz fuzz-check demo bench docs format clean install
 
 all: build
 
@@ -39,20 +39,27 @@ build-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Every test through ctest, then the unit tests again under ASan/UBSan, then each fuzz target
-# for 30 s.
+# for FUZZ_CHECK_RUNS executions with a fixed seed on a fresh copy of the checked-in corpus:
+# the same verdict for the same commit on every machine (exploration is `make fuzz`).
+FUZZ_CHECK_RUNS ?= 20000
 check: deps build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
-	$(MAKE) fuzz FUZZ_SECONDS=30
+	$(MAKE) fuzz-check
 
 # libFuzzer (clang, ASan, UBSan): the domain XML, network XML and LXC config parsers, each for
-# FUZZ_SECONDS on a copy of fuzz/corpus in $(FUZZ_BUILD). A crash fails with the input's path.
+# FUZZ_SECONDS with a random seed on a growing copy of fuzz/corpus in $(FUZZ_BUILD); fuzz-check
+# is make check's fixed-seed, fixed-runs replay. A crash fails with the input's path.
 $(FUZZ_BUILD)/CMakeCache.txt:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCVIRT_FUZZ=ON -DCVIRT_STATIC=OFF $(CMAKE_FLAGS)
 
 fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
 	./fuzz/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-check: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
+	./fuzz/run-fuzzers.sh --check $(FUZZ_BUILD) $(FUZZ_CHECK_RUNS)
 
 # The cgroup v2 lane alone: a throwaway qemu VM (cgroup_no_v1=all) runs the integration
 # suite; `make check` runs it too, skipped with the reason when qemu or the kernel is missing.
