@@ -174,7 +174,7 @@ int Domain::initPid() const {
     return requireRunning(d, name_).initPid;
 }
 
-int Domain::exec(const std::vector<std::string>& argv) {
+int Domain::exec(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
     DriverState& d = driverOrThrow(*conn_, name_);
     if (isVm(d))
         throw Error(ErrorCode::OperationInvalid,
@@ -184,7 +184,8 @@ int Domain::exec(const std::vector<std::string>& argv) {
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
     auto cg = conn_->cgroupOf(def);
-    return lxc::runInside(live.initPid, def, argv, &cg);
+    return lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def, argv,
+                          env, &cg);
 }
 
 std::string Domain::qemuMonitorCommand(std::string_view commandJson) {

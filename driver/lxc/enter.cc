@@ -2,18 +2,24 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "conf/domain.h"
 #include "cvirt/error.h"
-#include "security/caps.h"
-#include "security/confine.h"
+#include "lxc/environment.h"
 #include "util/fd.h"
+#include "util/file.h"
+#include "util/inherit.h"
+#include "util/process.h"
 
 namespace cvirt::lxc {
 
@@ -23,11 +29,65 @@ struct NsKind {
     const char* name;
     int type;
 };
-// The user namespace goes last: joining it first would drop our rights over the others.
 constexpr NsKind kNamespaces[] = {{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC},
                                   {"uts", CLONE_NEWUTS},       {"net", CLONE_NEWNET},
                                   {"pid", CLONE_NEWPID},       {"mnt", CLONE_NEWNS},
                                   {"user", CLONE_NEWUSER}};
+
+bool sameFile(const std::string& a, const std::string& b) {
+    struct stat x {
+    }, y{};
+    return ::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0 && x.st_ino == y.st_ino &&
+           x.st_dev == y.st_dev;
+}
+
+// The namespaces of `pid` that differ from ours (those shared with the host, such as the
+// network without a private one, are not joined: the user namespace cannot be re-joined).
+int namespacesToJoin(pid_t pid) {
+    int flags = 0;
+    for (const NsKind& ns : kNamespaces)
+        if (!sameFile(std::string("/proc/self/ns/") + ns.name,
+                      "/proc/" + std::to_string(pid) + "/ns/" + ns.name))
+            flags |= ns.type;
+    return flags;
+}
+
+pid_t parentOf(pid_t pid) {
+    auto stat = util::readFileIfExists("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return 0;
+    size_t close = stat->rfind(')');  // the command name may hold spaces and parentheses
+    if (close == std::string::npos || close + 4 >= stat->size()) return 0;
+    return static_cast<pid_t>(std::atoi(stat->c_str() + close + 4));
+}
+
+// A pidfd of the container's init, proven to be it: its parent is the controller, checked
+// after the pidfd was taken, so a pid reused meanwhile is refused rather than entered.
+util::Fd openInit(const EnterTarget& t, const std::string& name) {
+    util::Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, t.initPid, 0)));
+    if (!pidfd) {
+        if (errno == ESRCH)
+            throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
+        throwSystemError(errno, "cannot open init of '" + name + "'");
+    }
+    if (t.controllerPid > 0 && parentOf(t.initPid) != t.controllerPid)
+        throw Error(ErrorCode::OperationInvalid, "domain '" + name +
+                                                     "' is not running (its init, pid " +
+                                                     std::to_string(t.initPid) + ", is gone)");
+    return pidfd;
+}
+
+util::Fd memfdWith(const std::string& text) {
+    util::Fd fd(static_cast<int>(::syscall(SYS_memfd_create, "cvirt-domain", MFD_CLOEXEC)));
+    if (!fd) throwSystemError(errno, "cannot create a memory file");
+    for (size_t off = 0; off < text.size();) {
+        ssize_t n = ::write(fd.get(), text.data() + off, text.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throwSystemError(errno, "cannot write a memory file");
+        off += static_cast<size_t>(n);
+    }
+    if (::lseek(fd.get(), 0, SEEK_SET) < 0) throwSystemError(errno, "cannot rewind a memory file");
+    return fd;
+}
 
 int waitStatus(pid_t pid) {
     int status = 0;
@@ -38,71 +98,88 @@ int waitStatus(pid_t pid) {
 
 }  // namespace
 
-int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv,
+int runInside(const EnterTarget& target, const conf::DomainDef& def,
+              const std::vector<std::string>& argv, const std::vector<std::string>& env,
               cgroup::DomainCgroup* cgroup) {
     if (argv.empty()) throw Error(ErrorCode::InvalidArg, "no command given");
-    // Open every namespace first: after joining the mount namespace /proc is the container's.
-    std::vector<std::pair<util::Fd, int>> join;
-    for (const NsKind& ns : kNamespaces) {
-        std::string mine = std::string("/proc/self/ns/") + ns.name;
-        std::string theirs = "/proc/" + std::to_string(initPid) + "/ns/" + ns.name;
-        struct stat a {
-        }, b{};
-        if (::stat(theirs.c_str(), &b) < 0)
-            throwSystemError(errno, "cannot open namespace '" + theirs + "'");
-        if (::stat(mine.c_str(), &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-            continue;  // shared with the host (e.g. no private network)
-        util::Fd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd) throwSystemError(errno, "cannot open namespace '" + theirs + "'");
-        join.emplace_back(std::move(fd), ns.type);
-    }
-    std::vector<std::string> drop = security::capsToDrop(def);
-    bool userns = !def.idmap.empty();
+    for (const auto& e : env)
+        checkEnvironmentEntry(e);
+    const char* term = std::getenv("TERM");
+    std::vector<std::string> environment = containerEnvironment(def, term ? term : "");
+    environment.insert(environment.end(), env.begin(), env.end());
+
+    util::Fd program =
+        util::openExecutableReadOnly(util::helperPath("cvirt-lxc-enter", "CVIRT_LXC_ENTER"));
+    util::Fd xml = memfdWith(conf::formatDomain(def));
+    util::Fd init = openInit(target, def.name);
+    int join = namespacesToJoin(target.initPid);
+    if (::syscall(SYS_pidfd_send_signal, init.get(), 0, nullptr, 0) < 0)  // still the same
+        throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is not running");
+    int status[2];
+    if (::pipe2(status, O_CLOEXEC) < 0) throwSystemError(errno, "cannot create a pipe");
+    util::Fd statusRead(status[0]), statusWrite(status[1]);
+
+    std::string joinText = std::to_string(join);
+    std::vector<char*> args{const_cast<char*>("cvirt-lxc-enter"), joinText.data(),
+                            const_cast<char*>("--")};
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : environment)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
 
     pid_t helper = ::fork();
     if (helper < 0) throwSystemError(errno, "cannot fork");
     if (helper == 0) {
-        // The cgroup first: its paths are the host's, before the mount namespace changes.
+        // The cgroup first: its paths are the host's. Then fds 3, 4, 5 as the program expects
+        // them (moved above the numbers dup2 fills first) and nothing else but stdio.
+        auto fail = [&](const char* what, int err) {
+            std::string msg = std::to_string(static_cast<int>(ErrorCode::OperationFailed)) + " " +
+                              what + ": " + std::strerror(err);
+            [[maybe_unused]] ssize_t w = ::write(statusWrite.get(), msg.data(), msg.size());
+            _exit(255);
+        };
         if (cgroup) {
             try {
                 cgroup->attach(::getpid());
             } catch (const Error& e) {
-                std::fprintf(stderr, "error: cannot join the container's cgroup: %s\n", e.what());
-                _exit(255);
+                fail("cannot join the container's cgroup", e.sysErrno() ? e.sysErrno() : EIO);
             }
         }
-        for (auto& [fd, type] : join) {
-            if (::setns(fd.get(), type) < 0) {
-                std::fprintf(stderr, "error: cannot join the container's namespaces: %s\n",
-                             std::strerror(errno));
-                _exit(255);
-            }
-        }
-        // A new pid namespace applies to children only.
-        pid_t child = ::fork();
-        if (child < 0) _exit(255);
-        if (child == 0) {
-            try {
-                if (::chdir("/") < 0) throwSystemError(errno, "cannot enter '/'");
-                if (userns && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
-                    throwSystemError(errno, "cannot become root in the container");
-                security::confine(def, drop);
-                std::vector<char*> args;
-                for (const auto& a : argv)
-                    args.push_back(const_cast<char*>(a.c_str()));
-                args.push_back(nullptr);
-                ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-                ::setenv("container", "cvirt", 1);
-                ::execvp(args[0], args.data());
-                throwSystemError(errno, "cannot execute '" + argv[0] + "'");
-            } catch (const Error& e) {
-                std::fprintf(stderr, "error: %s\n", e.what());
-                _exit(127);
-            }
-        }
-        _exit(waitStatus(child));
+        int high[4] = {::fcntl(xml.get(), F_DUPFD_CLOEXEC, 10),
+                       ::fcntl(init.get(), F_DUPFD_CLOEXEC, 10),
+                       ::fcntl(statusWrite.get(), F_DUPFD_CLOEXEC, 10),
+                       ::fcntl(program.get(), F_DUPFD_CLOEXEC, 10)};
+        for (int i = 0; i < 3; ++i)
+            if (high[i] < 0 || ::dup2(high[i], 3 + i) < 0) fail("cannot pass descriptors", errno);
+        util::closeFdsFrom(6, {high[3]});
+        ::syscall(SYS_execveat, high[3], "", args.data(), envp.data(), AT_EMPTY_PATH);
+        fail("cannot execute cvirt-lxc-enter", errno);
     }
-    return waitStatus(helper);
+    statusWrite.reset();
+    program.reset();
+    xml.reset();
+    init.reset();
+    // The program writes its reason before it exits (its child, before the program reaps it),
+    // so once it is reaped everything is in the pipe. Not read to EOF: the child's copy of the
+    // pipe, open until it execs, must not let anything inside hold this call open.
+    int rc = waitStatus(helper);
+    if (rc != 255 && rc != 127) return rc;
+    std::string reply;
+    char buf[512];
+    ::fcntl(statusRead.get(), F_SETFL, O_NONBLOCK);
+    for (ssize_t n; (n = ::read(statusRead.get(), buf, sizeof buf)) > 0;)
+        reply.append(buf, static_cast<size_t>(n));
+    if (!reply.empty()) {
+        size_t sp = reply.find(' ');
+        int code = std::atoi(reply.substr(0, sp).c_str());
+        if (code < 0 || code > static_cast<int>(ErrorCode::HookFailed)) code = 0;
+        std::string text = sp == std::string::npos ? reply : reply.substr(sp + 1);
+        throw Error(static_cast<ErrorCode>(code), text);
+    }
+    return rc;
 }
 
 }  // namespace cvirt::lxc

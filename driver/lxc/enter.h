@@ -1,5 +1,13 @@
 // Running a command inside a running container (lxc-enter-namespace, exec): every namespace
-// of its init, its capability set, stdio passed through.
+// of its init, its cgroup, its capability set, seccomp profile and rlimits, a clean
+// environment, stdio passed through and no other descriptor.
+//
+// The process that becomes visible inside the container is born confined: the driver starts
+// cvirt-lxc-enter from a private read-only mount of the program (so /proc/PID/exe cannot be
+// opened for writing), that program joins the namespaces through a pidfd of init, closes
+// every descriptor but stdio, makes itself non-dumpable and confines itself (it is not in the
+// container's pid namespace, so nothing inside can see it meanwhile); only then does it fork
+// the child that execs the command, which inherits all of it.
 #pragma once
 
 #include <sys/types.h>
@@ -12,10 +20,18 @@
 
 namespace cvirt::lxc {
 
-// Forks a helper that joins the namespaces of `initPid` and runs argv there. Returns the
-// command's exit status (128 + signal when killed); throws if the namespaces can't be joined.
-// The command also joins `cgroup` (when given), so its resources count against the domain.
-int runInside(pid_t initPid, const conf::DomainDef& def, const std::vector<std::string>& argv,
+struct EnterTarget {
+    pid_t initPid = 0;
+    pid_t controllerPid = 0;  // init's parent: a reused init pid is refused
+};
+
+// Runs argv inside the container and returns the command's exit status (128 + signal when
+// killed). `env` (NAME=VALUE each, checked) is added to containerEnvironment(def). Throws
+// OperationInvalid when init is gone, and the enter program's own error (namespaces that
+// cannot be joined, a command that cannot be executed) with its message. The command also
+// joins `cgroup` (when given), so its resources count against the domain.
+int runInside(const EnterTarget& target, const conf::DomainDef& def,
+              const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
               cgroup::DomainCgroup* cgroup = nullptr);
 
 }  // namespace cvirt::lxc

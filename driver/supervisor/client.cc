@@ -15,6 +15,7 @@
 #include "supervisor/protocol.h"
 #include "util/fault.h"
 #include "util/fd.h"
+#include "util/inherit.h"
 
 namespace cvirt::supervisor {
 
@@ -43,6 +44,9 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         ::dup2(inRead.get(), STDIN_FILENO);
         ::dup2(readyHigh, 3);  // dup2 clears close-on-exec
         if (lockHigh >= 0) ::dup2(lockHigh, 4);
+        // Nothing else of the caller's reaches the controller (and through it init): a
+        // descriptor the shell was started with is host state the container must not see.
+        util::closeFdsFrom(lockHigh >= 0 ? 5 : 4);
         const char* argv[] = {exe.c_str(),
                               "--uri",
                               uri.c_str(),

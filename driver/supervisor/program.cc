@@ -15,6 +15,7 @@
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/file.h"
+#include "util/inherit.h"
 
 namespace cvirt::supervisor {
 
@@ -62,6 +63,9 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
                   << " --uri URI --name NAME --id N --ready-fd FD < domain.xml\n";
         return 2;
     }
+    // Whoever started us, only stdio, the ready fd and the lock go on; the rest is closed
+    // before anything is opened (a caller's descriptor must never reach a guest).
+    util::closeFdsFrom(3, {readyFd, lockFd});
     ::fcntl(readyFd, F_SETFD, FD_CLOEXEC);
     // The domain lock of the shell that spawned us, shared: held until the domain runs or
     // the start is undone, even if that shell dies meanwhile (supervisor/client.h).

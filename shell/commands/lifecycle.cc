@@ -104,13 +104,18 @@ int cmdConsole(Session& s, const po::variables_map& args) {
 void declareEnter(po::options_description& opts, po::positional_options_description& pos) {
     opts.add_options()("domain", po::value<std::string>()->required(), "domain name, id or uuid")(
         "noseclabel", "Do not change process security label")(
-        "args", po::value<std::vector<std::string>>()->required(), "command to run");
+        "env", po::value<std::vector<std::string>>()->composing(),
+        "NAME=VALUE added to the command's environment (repeatable); the caller's own "
+        "environment never passes")("args", po::value<std::vector<std::string>>()->required(),
+                                    "command to run");
     pos.add("domain", 1).add("args", -1);
 }
 int cmdEnter(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     s.out().flush();
-    return d.exec(args["args"].as<std::vector<std::string>>());
+    std::vector<std::string> env;
+    if (args.count("env")) env = args["env"].as<std::vector<std::string>>();
+    return d.exec(args["args"].as<std::vector<std::string>>(), env);
 }
 
 int cmdAutostartRun(Session& s, const po::variables_map&) {

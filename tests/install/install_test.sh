@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 DESTDIR=$work/dest cmake --install "$build" --prefix /opt/cvirt > /dev/null
 p=$work/dest/opt/cvirt
-for f in bin/cvirsh bin/cvirt-host-validate libexec/cvirt-lxc-controller \
+for f in bin/cvirsh bin/cvirt-host-validate libexec/cvirt-lxc-controller libexec/cvirt-lxc-enter \
     libexec/cvirt-qemu-controller libexec/cvirt-nft share/cvirt/schemas/domain.rng \
     share/man/man1/cvirsh.1 share/bash-completion/completions/cvirsh; do
     [ -e "$p/$f" ] || fail "$f was not installed"

@@ -269,9 +269,10 @@ public:
 
     // Pid of the container's init (of qemu for a VM), as seen from the host.
     int initPid() const;
-    // Runs argv inside every namespace of the running container, stdio passed through.
-    // Returns the command's exit status.
-    int exec(const std::vector<std::string>& argv);
+    // Runs argv inside every namespace of the running container, confined as its init is,
+    // stdio passed through, in init's clean environment plus `env` (NAME=VALUE each); none
+    // of the caller's environment or other descriptors pass. Returns the command's exit status.
+    int exec(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
     // qemu-monitor-command: one QMP command (JSON text) to a running VM; qemu's JSON answer.
     std::string qemuMonitorCommand(std::string_view commandJson);
 

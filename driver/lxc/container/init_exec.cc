@@ -11,10 +11,11 @@
 #include <sstream>
 
 #include "lxc/container/child.h"
+#include "lxc/environment.h"
 #include "security/caps.h"
 #include "security/confine.h"
 #include "util/fd.h"
-#include "util/uuid.h"
+#include "util/inherit.h"
 
 namespace cvirt::lxc {
 
@@ -79,18 +80,7 @@ void execInit(const ChildContext& ctx) {
 
     waitForCgroup(ctx);
     attachConsole();
-    std::vector<std::string> env = {
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        "TERM=linux",
-        "container=cvirt",
-        "container_uuid=" + (def.uuid ? util::formatUuid(*def.uuid) : std::string()),
-        "CVIRT_LXC_NAME=" + def.name,
-        "CVIRT_LXC_UUID=" + (def.uuid ? util::formatUuid(*def.uuid) : std::string()),
-        "LIBVIRT_LXC_NAME=" + def.name,
-        "LIBVIRT_LXC_UUID=" + (def.uuid ? util::formatUuid(*def.uuid) : std::string()),
-    };
-    for (const auto& e : def.os.initenv)
-        env.push_back(e.name + "=" + e.value);
+    std::vector<std::string> env = containerEnvironment(def, "linux");
 
     std::string dir = def.os.initdir.empty() ? "/" : def.os.initdir;
     if (::chdir(dir.c_str()) < 0) throwSystemError(errno, "cannot enter initdir '" + dir + "'");
@@ -110,6 +100,9 @@ void execInit(const ChildContext& ctx) {
         envp.push_back(e.data());
     envp.push_back(nullptr);
 
+    // Whatever the controller had open that init must not inherit (host files, sockets) ends
+    // at execve, whatever flags it was opened with; the sync socket stays open until then.
+    util::cloexecFdsFrom(3);
     ctx.sync->send(SyncMsg::Execing);
     ::execve(init.c_str(), argv.data(), envp.data());
     throwSystemError(errno, "cannot execute init '" + init + "'");
