@@ -47,6 +47,7 @@ check: deps build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 	$(MAKE) fuzz-check
+	./tests/skip-summary.sh $(BUILD) $(ASAN_BUILD)
 
 # libFuzzer (clang, ASan, UBSan): the domain XML, network XML and LXC config parsers, each for
 # FUZZ_SECONDS with a random seed on a growing copy of fuzz/corpus in $(FUZZ_BUILD); fuzz-check

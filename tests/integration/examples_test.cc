@@ -200,7 +200,7 @@ public:
 
     void systemContainer() {
         if (!userNamespacesWork()) {
-            std::cout << "SKIP (part): user namespaces do not work here" << std::endl;
+            skipCase("user namespaces do not work here");
             return;
         }
         auto nl = net::Netlink::open();
@@ -265,7 +265,7 @@ public:
 
     void containerFilesystems() {
         if (!haveTool("mkfs.ext4") || !haveTool("losetup") || !fs::exists("/dev/loop-control")) {
-            std::cout << "SKIP (part): needs mkfs.ext4, losetup and /dev/loop-control" << std::endl;
+            skipCase("needs mkfs.ext4, losetup and /dev/loop-control");
             return;
         }
         fs::path d = dir_->path();
@@ -299,7 +299,7 @@ public:
 
     void containerDevices() {
         if (!fs::exists("/dev/net/tun") || !fs::exists("/dev/fuse")) {
-            std::cout << "SKIP (part): needs /dev/net/tun and /dev/fuse on the host" << std::endl;
+            skipCase("needs /dev/net/tun and /dev/fuse on the host");
             return;
         }
         defineExample("container-devices.xml");
@@ -357,7 +357,7 @@ public:
     // Starts VM `name` from its example and returns its console once the guest is up.
     std::optional<GuestConsole> bootVm(const std::string& file, const std::string& name) {
         if (auto m = missingForVms()) {
-            std::cout << "SKIP (part): " << *m << std::endl;
+            skipCase(*m);
             return std::nullopt;
         }
         defineExample(file);
@@ -381,7 +381,7 @@ public:
         sizedFile(d / "vmstore.img", 16 << 20);
         sizedFile(d / "tools.iso", 1 << 20);
         if (missingForVms()) {
-            std::cout << "SKIP (part): " << *missingForVms() << std::endl;
+            skipCase(*missingForVms());
             return;
         }
         defineExample("network-isolated.xml");

@@ -104,7 +104,7 @@ public:
 
     void execChildIsBornConfinedWithIdmap() {
         if (!userNamespacesWork()) {
-            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            skipCase("user namespaces unavailable");
             return;
         }
         checkRace("idmap", race("cvirt-test-xrace-u", kIdmap, 40), true);

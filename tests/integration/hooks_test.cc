@@ -165,7 +165,7 @@ public:
                 "<interface type='bridge'><source bridge='cvtbrhk0'/>"
                 "<target dev='cvthk0'/></interface>";
         } else {
-            std::cout << "SKIP (part): no network namespace of our own, no interface" << std::endl;
+            skipCase("no network namespace of our own, no interface");
         }
         // The host end exists when the start hook runs.
         installHook(

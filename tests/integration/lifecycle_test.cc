@@ -248,7 +248,7 @@ public:
     }
     void idmapRootIsUnprivileged() {
         if (!userNamespacesWork()) {
-            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            skipCase("user namespaces unavailable");
             return;
         }
         // The rootfs belongs to host root; an idmapped root only needs to read and execute it.

@@ -449,7 +449,8 @@ private:
 
     void kvmBootsWhenUsable() {
         if (auto why = qemu::kvmUnusable()) {
-            std::cout << "\nSKIP kvmBootsWhenUsable: " << *why << std::endl;
+            std::cout << std::endl;
+            skipCase("kvmBootsWhenUsable: " + *why);
             Domain d = conn_->define(vmXml("kvm1", {.type = "kvm"}), "kvm1.xml");
             try {
                 d.start();
@@ -465,17 +466,20 @@ private:
         } catch (const Error& e) {
             // /dev/kvm answers but qemu cannot run a vCPU on it (nested KVM, here): the error
             // says why and nothing is left behind.
-            std::cout << "\nSKIP kvmBootsWhenUsable: /dev/kvm opens but qemu cannot use it: "
-                      << e.what() << std::endl;
+            std::cout << std::endl;
+            skipCase(std::string("kvmBootsWhenUsable: /dev/kvm opens but qemu cannot use it: ") +
+                     e.what());
             CPPUNIT_ASSERT(stateFilesGone("kvm1"));
             CPPUNIT_ASSERT_EQUAL(DomainState::Shutoff, d.summary().state);
             return;
         }
         // Nested KVM may hang at boot on some hosts: report it instead of hanging.
         if (!waitReady("kvm1", 20000)) {
-            std::cout << "\nSKIP kvmBootsWhenUsable: /dev/kvm opens but the guest did not boot "
-                         "within 20 s (nested KVM hangs here); log:\n"
-                      << readLog("kvm1").substr(0, 2000) << std::endl;
+            std::cout << std::endl;
+            skipCase(
+                "kvmBootsWhenUsable: /dev/kvm opens but the guest did not boot within 20 s "
+                "(nested KVM hangs here); log:\n" +
+                readLog("kvm1").substr(0, 2000));
             d.destroy();
             return;
         }

@@ -25,6 +25,19 @@ int skip(const std::string& reason) {
     return 77;
 }
 
+namespace {
+int skippedCases = 0;
+}
+
+void skipCase(const std::string& reason) {
+    ++skippedCases;
+    std::cout << "SKIP (part): " << reason << std::endl;
+}
+
+int casesSkipped() {
+    return skippedCases;
+}
+
 fs::path sourceDir() {
     return CVIRT_SOURCE_DIR;
 }
