@@ -45,6 +45,8 @@ void checkName(const Checker& c, const std::string& name) {
 }
 
 void checkMemory(const Checker& c, const DomainDef& d) {
+    // libvirt refuses it too: the cgroup would get no limit at all.
+    if (d.memory.kib == 0) c.fail("memory size must be greater than 0", 0, "memory");
     if (d.currentMemory && d.currentMemory->kib > d.memory.kib)
         c.fail("currentMemory (" + std::to_string(d.currentMemory->kib) +
                    " KiB) is larger than memory (" + std::to_string(d.memory.kib) + " KiB)",
@@ -63,6 +65,23 @@ void checkMemory(const Checker& c, const DomainDef& d) {
                    " KiB) must be at least hard_limit (" + std::to_string(*m.hardLimitKiB) +
                    " KiB)",
                0, "memtune");
+}
+
+// A numeric inituser/initgroup is an id: (uid_t)-1 would make setresuid keep the current id
+// (root), so the largest is 4294967294. Names are looked up in the container at start.
+void checkInitId(const Checker& c, const std::string& value, const char* element,
+                 const char* what) {
+    if (value.empty() ||
+        !std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return;
+    constexpr uint64_t kMaxId = 4294967294;
+    uint64_t id = 0;
+    for (char ch : value)
+        if ((id = id * 10 + static_cast<uint64_t>(ch - '0')) > kMaxId) break;
+    if (id > kMaxId)
+        c.fail(std::string(what) + " id " + value + " is out of range (at most " +
+                   std::to_string(kMaxId) + "; 4294967295 means 'unchanged' to the kernel)",
+               0, element);
 }
 
 bool validCpuset(const std::string& s) {
@@ -278,6 +297,8 @@ void validate(const DomainDef& def, std::string_view filename) {
                    0, "os");
         if (!def.os.init.empty() && def.os.init[0] != '/')
             c.fail("init path '" + def.os.init + "' must be absolute", 0, "init");
+        checkInitId(c, def.os.inituser, "inituser", "user");
+        checkInitId(c, def.os.initgroup, "initgroup", "group");
     } else {
         if (def.os.type != OsType::Hvm)
             c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) +

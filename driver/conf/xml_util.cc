@@ -119,7 +119,13 @@ uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_
         ctx.fail(node, "numerical overflow: value '" + trimmed(text) + "' " + std::string(unit) +
                            " is too large");
     uint64_t bytes = value * scale;
-    return bytes / 1024 + (bytes % 1024 ? 1 : 0);
+    uint64_t kib = bytes / 1024 + (bytes % 1024 ? 1 : 0);
+    // Stored in KiB, read back as KiB × 1024: a size that rounds up past what that holds
+    // would define, then make the stored config unreadable.
+    if (kib > kMaxKiB)
+        ctx.fail(node, "numerical overflow: value '" + trimmed(text) + "' " + std::string(unit) +
+                           " is too large (at most " + std::to_string(kMaxKiB) + " KiB)");
+    return kib;
 }
 
 uint64_t parseScaledElementKiB(const XmlContext& ctx, pugi::xml_node elem) {

@@ -48,9 +48,11 @@ int64_t parseI64(const XmlContext& ctx, pugi::xml_node node, std::string_view te
 unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                   std::string_view what);
 
+// The largest size in KiB whose byte count fits 64 bits (16 EiB less 1 KiB).
+inline constexpr uint64_t kMaxKiB = UINT64_MAX / 1024;
 // Value `text` scaled by libvirt unit `unit` (empty = `defaultUnit`), returned in KiB rounded
 // up. Units: b bytes k KB KiB M MB MiB G GB GiB T TB TiB P PB PiB E EB EiB (case-insensitive
-// like libvirt). Errors name the unit or report "numerical overflow".
+// like libvirt). Errors name the unit or report "numerical overflow" (above kMaxKiB).
 uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                         std::string_view unit, std::string_view defaultUnit = "KiB");
 // <elem unit='…'>N</elem> → KiB

@@ -84,7 +84,24 @@ void replaceSymlink(const fs::path& link, const std::string& target) {
 
 void ConfigStore::save(const conf::DomainDef& def) {
     if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
-    saveXml(def.name, util::formatUuid(*def.uuid), conf::formatDomain(def));
+    std::string xml = conf::formatDomain(def);
+    // Whatever is stored, load() reads back as the same definition: a value the reader
+    // refuses would leave a domain that can be neither started nor redefined.
+    std::optional<conf::DomainDef> back;
+    std::string why;
+    try {
+        back = conf::parseDomain(
+            xml, {.filename = configPath(def.name).string(), .validateSchema = false});
+        conf::applyDefaults(*back);
+    } catch (const Error& e) {
+        why = std::string(": ") + e.what();
+    }
+    if (!back || !(*back == def))
+        throw Error(ErrorCode::XmlError, "domain '" + def.name +
+                                             "' would be stored as a configuration that does "
+                                             "not read back as defined" +
+                                             why);
+    saveXml(def.name, util::formatUuid(*def.uuid), xml);
 }
 
 void ConfigStore::saveXml(const std::string& name, const std::string& uuid,
@@ -98,8 +115,29 @@ void ConfigStore::saveXml(const std::string& name, const std::string& uuid,
 }
 
 void ConfigStore::remove(std::string_view name) {
-    std::optional<conf::DomainDef> def = load(name);
-    removeEntry(name, def && def->uuid ? util::formatUuid(*def->uuid) : std::string());
+    std::string uuid;
+    try {
+        std::optional<conf::DomainDef> def = load(name);
+        if (def && def->uuid) uuid = util::formatUuid(*def->uuid);
+    } catch (const Error&) {
+        // An unreadable config (hand-edited, or written by an older cvirt) can still go:
+        // its uuid is whichever index entry names it.
+        for (const std::string& entry : uuidsNaming(name))
+            removeEntry(name, entry);
+    }
+    removeEntry(name, uuid);
+}
+
+std::vector<std::string> ConfigStore::uuidsNaming(std::string_view name) const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(paths_.uuidDir, ec)) {
+        char buf[512];
+        ssize_t n = ::readlink(e.path().c_str(), buf, sizeof buf - 1);
+        if (n >= 0 && std::string_view(buf, static_cast<size_t>(n)) == name)
+            out.push_back(e.path().filename().string());
+    }
+    return out;
 }
 
 void ConfigStore::removeEntry(std::string_view name, const std::string& uuid) {

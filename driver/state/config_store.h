@@ -29,9 +29,11 @@ public:
     std::optional<std::string> nameForUuid(std::string_view uuid) const;
 
     // Writes the canonical XML atomically and indexes its uuid. A crash leaves the old or
-    // the new file, and a dangling index entry at worst (ignored by nameForUuid).
+    // the new file, and a dangling index entry at worst (ignored by nameForUuid). Throws
+    // Error(XmlError), writing nothing, when the XML would not load() back as `def`.
     void save(const conf::DomainDef& def);
-    // Removes config, uuid index entry and autostart link.
+    // Removes config, uuid index entry and autostart link; also when the config no longer
+    // parses (then every index entry naming `name` goes).
     void remove(std::string_view name);
 
     // The same for any document kept this way (virtual networks): XML as given, uuid text.
@@ -44,6 +46,7 @@ public:
 
 private:
     std::filesystem::path configPath(std::string_view name) const;
+    std::vector<std::string> uuidsNaming(std::string_view name) const;
     DriverPaths paths_;
 };
 

@@ -30,6 +30,7 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(listOrderAndFields);
     CPPUNIT_TEST(wrongDriverRejected);
     CPPUNIT_TEST(badXmlLeavesNothing);
+    CPPUNIT_TEST(whatDefineAcceptsReadsBack);
     CPPUNIT_TEST(concurrentDefinesNeverTear);
     CPPUNIT_TEST_SUITE_END();
 
@@ -159,6 +160,34 @@ public:
         CPPUNIT_ASSERT_THROW(c.define("<domain type='lxc'><name>x</name>", "bad.xml"), Error);
         CPPUNIT_ASSERT(c.list({.active = true, .inactive = true}).empty());
         CPPUNIT_ASSERT(!fs::exists(configDir() / "x.xml"));
+    }
+    // Issue 14 finding 12: <memory unit='b'>2^64-1</memory> defined, rounded up to a KiB count
+    // the reader refused, and the domain could be neither started, undefined nor redefined.
+    void whatDefineAcceptsReadsBack() {
+        Connection c = conn();
+        auto withMemory = [](const std::string& name, const std::string& memory) {
+            return "<domain type='lxc'><name>" + name + "</name>" + memory +
+                   "<os><type>exe</type><init>/bin/sh</init></os></domain>";
+        };
+        try {
+            c.define(withMemory("huge", "<memory unit='b'>18446744073709551615</memory>"),
+                     "huge.xml");
+            CPPUNIT_FAIL("a size past 16 EiB - 1 KiB was defined");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_EQUAL(std::string("huge.xml:1: <memory>: numerical overflow: value "
+                                             "'18446744073709551615' b is too large (at most "
+                                             "18014398509481983 KiB)"),
+                                 std::string(e.what()));
+        }
+        CPPUNIT_ASSERT(!fs::exists(configDir() / "huge.xml"));
+        // the largest size accepted is stored in a form that reads back: info, redefine and
+        // undefine all work on it
+        std::string largest = withMemory("largest", "<memory>18014398509481983</memory>");
+        Domain d = c.define(largest, "largest.xml");
+        CPPUNIT_ASSERT_EQUAL(uint64_t(18014398509481983), d.info().maxMemKiB);
+        c.define(largest, "largest.xml");
+        d.undefine();
+        CPPUNIT_ASSERT(!c.find("largest"));
     }
     // Two processes redefining one domain 200 times each: every read sees a whole document.
     void concurrentDefinesNeverTear() {

@@ -1,0 +1,79 @@
+// ConfigStore: what it stores reads back as the definition it was given (issue 14 finding 12),
+// and a config that no longer parses can still be removed.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "conf/domain.h"
+#include "conf/xml_util.h"
+#include "cvirt/error.h"
+#include "state/config_store.h"
+#include "support/test_util.h"
+#include "util/file.h"
+#include "util/uuid.h"
+
+using namespace cvirt;
+namespace fs = std::filesystem;
+
+class ConfigStoreTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ConfigStoreTest);
+    CPPUNIT_TEST(refusesWhatWouldNotReadBack);
+    CPPUNIT_TEST(removesAnUnreadableConfig);
+    CPPUNIT_TEST_SUITE_END();
+
+    testenv::TempDir* dir_ = nullptr;
+    state::ConfigStore store() {
+        return state::ConfigStore(state::driverPaths(state::DriverKind::Lxc, dir_->path()));
+    }
+    conf::DomainDef domain(const std::string& name) {
+        conf::DomainDef def = conf::loadDomain(
+            "<domain type='lxc'><name>" + name +
+            "</name><memory unit='MiB'>64</memory><os><type>exe</type><init>/bin/sh</init>"
+            "</os></domain>");
+        return def;
+    }
+
+public:
+    void setUp() override { dir_ = new testenv::TempDir; }
+    void tearDown() override { delete dir_; }
+
+    void refusesWhatWouldNotReadBack() {
+        state::ConfigStore s = store();
+        conf::DomainDef def = domain("big");
+        def.memory.kib = conf::kMaxKiB + 1;  // what the parser rounded up to before the fix
+        def.currentMemory = def.memory;
+        try {
+            s.save(def);
+            CPPUNIT_FAIL("a config that does not read back was stored");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT(e.code() == ErrorCode::XmlError);
+            std::string what = e.what();
+            CPPUNIT_ASSERT_MESSAGE(
+                what, what.starts_with("domain 'big' would be stored as a configuration that "
+                                       "does not read back as defined: "));
+            CPPUNIT_ASSERT_MESSAGE(what, what.find("numerical overflow") != std::string::npos);
+        }
+        CPPUNIT_ASSERT(!s.exists("big"));
+        def.memory.kib = def.currentMemory->kib = conf::kMaxKiB;
+        s.save(def);
+        CPPUNIT_ASSERT(*s.load("big") == def);
+    }
+
+    void removesAnUnreadableConfig() {
+        state::ConfigStore s = store();
+        conf::DomainDef def = domain("broken");
+        s.save(def);
+        s.setAutostart("broken", true);
+        fs::path file = s.paths().configDir / "broken.xml";
+        std::string xml = testenv::readText(file);
+        size_t at = xml.find("65536</memory>");
+        CPPUNIT_ASSERT(at != std::string::npos);
+        xml.replace(at, 5, std::to_string(conf::kMaxKiB + 1));
+        util::writeFileAtomic(file, xml, 0600);
+        CPPUNIT_ASSERT_THROW(s.load("broken"), Error);
+        s.remove("broken");
+        CPPUNIT_ASSERT(!s.exists("broken"));
+        CPPUNIT_ASSERT(!s.autostart("broken"));
+        CPPUNIT_ASSERT(!s.nameForUuid(util::formatUuid(*def.uuid)));
+        CPPUNIT_ASSERT(fs::is_empty(s.paths().uuidDir));
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigStoreTest);
