@@ -112,6 +112,10 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
     }
     pugi::xml_node root = doc.document_element();
     if (std::string_view(root.name()) != "domain") ctx.fail(root, "expected root element <domain>");
+    // Before anything is built: no control character, non-UTF-8 byte or bidi override in
+    // any name, path or value (free text only in <description> and <metadata>).
+    refuseBadText(ctx, root, {"description", "metadata"},
+                  {"title", "initarg", "initenv", "cmdline"});
 
     DomainDef def;
     auto type = attrOf(root, "type");

@@ -93,6 +93,8 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     checkName(net.sourceBridge, "source bridge");
     checkName(net.targetDev, "target dev");
     if (pugi::xml_node g = node.child("guest")) net.guestDev = attrOf(g, "dev").value_or("");
+    checkName(net.guestDev, "guest dev");
+    checkName(net.sourceDev, "source dev");
     if (pugi::xml_node m = node.child("model")) net.model = attrOf(m, "type").value_or("");
     if (pugi::xml_node l = node.child("link"))
         net.link =

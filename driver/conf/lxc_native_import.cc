@@ -8,6 +8,7 @@
 
 #include "conf/cpuset.h"
 #include "conf/domain.h"
+#include "conf/text_check.h"
 #include "cvirt/error.h"
 #include "cvirt/units.h"
 
@@ -64,6 +65,19 @@ std::vector<std::string> quotedWords(std::string_view s) {
     return out;
 }
 
+// Before anything is built from a line: no NUL, newline or other control character (tabs
+// separate fields), no byte that is not UTF-8, no bidi override. `what` names a line that
+// is not a key (an fstab entry); otherwise the key is named.
+void refuseBadLine(std::string_view raw, const std::string& file, int line, std::string_view what) {
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    auto why = textProblem(raw, TextKind::Line);
+    if (!why) return;
+    std::string name(what);
+    if (name.empty()) name = printable(trim(raw.substr(0, raw.find('='))));
+    throw Error(ErrorCode::InvalidArg,
+                file + ":" + std::to_string(line) + ": " + name + ": " + *why);
+}
+
 Error bad(const Entry& e, const std::string& why) {
     return Error(ErrorCode::InvalidArg, e.where() + ": " + e.key + " = " + e.value + ": " + why);
 }
@@ -89,6 +103,7 @@ public:
         int n = 0;
         for (std::string raw; std::getline(in, raw);) {
             ++n;
+            refuseBadLine(raw, file, n, "");
             std::string line = trim(raw);
             if (line.empty() || line[0] == '#') continue;
             size_t eq = line.find('=');
@@ -261,7 +276,9 @@ private:
             auto text = read_(v);
             if (!text) throw bad(e, "cannot read the fstab");
             std::istringstream in(*text);
+            int n = 0;
             for (std::string line; std::getline(in, line);) {
+                refuseBadLine(line, v, ++n, "fstab entry");
                 line = trim(line);
                 if (!line.empty() && line[0] != '#') mountEntry(e, line);
             }

@@ -6,6 +6,7 @@
 
 #include "conf/cpuset.h"
 #include "conf/domain.h"
+#include "conf/text_check.h"
 #include "conf/xml_util.h"
 #include "cvirt/error.h"
 
@@ -39,9 +40,31 @@ void checkName(const Checker& c, const std::string& name) {
     if (name.size() > 255)
         c.fail("domain name is " + std::to_string(name.size()) + " bytes long (at most 255)", 0,
                "name");
-    for (unsigned char ch : name)
-        if (ch < 0x20 || ch == 0x7f)
-            c.fail("domain name '" + name + "' contains a control character", 0, "name");
+    if (auto why = textProblem(name))
+        c.fail("domain name '" + printable(name) + "' " + *why, 0, "name");
+}
+
+// Limits start would meet: the name is the container's hostname when it has its own UTS
+// namespace (sethostname: at most HOST_NAME_MAX bytes).
+void checkNameFits(const Checker& c, const DomainDef& d) {
+    constexpr size_t kMaxHostName = 64;
+    if (d.isContainer() && !d.lxcNamespaces.shareuts && d.name.size() > kMaxHostName)
+        c.fail("domain name is " + std::to_string(d.name.size()) + " bytes long (at most " +
+                   std::to_string(kMaxHostName) + ": it is the container's hostname)",
+               0, "name");
+}
+
+// "/data//x/./" and "/data/x" name one directory.
+std::string normalTarget(const std::string& path) {
+    std::string out;
+    for (size_t b = 0; b < path.size();) {
+        size_t e = path.find('/', b);
+        if (e == std::string::npos) e = path.size();
+        std::string_view part(path.data() + b, e - b);
+        if (!part.empty() && part != ".") out += "/" + std::string(part);
+        b = e + 1;
+    }
+    return out.empty() ? "/" : out;
 }
 
 void checkMemory(const Checker& c, const DomainDef& d) {
@@ -119,10 +142,9 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
     std::map<std::string, int> targets;
     for (const auto& fs : d.filesystems) {
         if (auto why = containerPathProblem(fs.target))
-            c.fail("filesystem target '" + fs.target + "' " + *why, fs.line, "filesystem");
-        std::string t = fs.target;
-        while (t.size() > 1 && t.back() == '/')
-            t.pop_back();
+            c.fail("filesystem target '" + printable(fs.target) + "' " + *why, fs.line,
+                   "filesystem");
+        std::string t = normalTarget(fs.target);
         if (auto it = targets.find(t); it != targets.end()) {
             if (t == "/")
                 c.fail("more than one filesystem has target '/' (lines " +
@@ -135,6 +157,9 @@ void checkFilesystems(const Checker& c, const DomainDef& d) {
         targets[t] = fs.line;
         if (fs.type == FsType::Ram && (!fs.usageKiB || *fs.usageKiB == 0))
             c.fail("ram filesystem at '" + fs.target + "' needs a usage size", fs.line,
+                   "filesystem");
+        if (auto why = textProblem(fs.source))
+            c.fail("filesystem source '" + printable(fs.source) + "' " + *why, fs.line,
                    "filesystem");
         if (fs.type != FsType::Ram && fs.source.empty())
             c.fail("filesystem at '" + fs.target + "' has no source", fs.line, "filesystem");
@@ -282,6 +307,7 @@ void checkTuning(const Checker& c, const DomainDef& d) {
 void validate(const DomainDef& def, std::string_view filename) {
     Checker c(filename);
     checkName(c, def.name);
+    checkNameFits(c, def);
     checkMemory(c, def);
     checkTuning(c, def);
     if (def.vcpu.count == 0) c.fail("vcpu count must be at least 1", 0, "vcpu");

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "conf/text_check.h"
 #include "cvirt/error.h"
 #include "cvirt/units.h"
 
@@ -45,19 +46,66 @@ std::optional<std::string> ifNameProblem(std::string_view name) {
     for (char c : name)
         if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)))
             return "must not contain '/', ':' or white space";
+    // Names are written, quoted, into nftables rules: a quote or backslash would end the
+    // string there.
+    for (char c : name)
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return "must not contain '\"', '\\' or control characters";
     return std::nullopt;
 }
 
 std::optional<std::string> containerPathProblem(std::string_view path) {
+    constexpr size_t kPathMax = 4095, kNameMax = 255;  // PATH_MAX, NAME_MAX less the NUL
     if (path.empty() || path[0] != '/') return "must be an absolute path";
+    if (auto why = textProblem(path)) return why;
+    if (path.size() > kPathMax)
+        return "is " + std::to_string(path.size()) + " bytes long (at most " +
+               std::to_string(kPathMax) + ")";
     size_t i = 0;
     while (i < path.size()) {
         size_t j = path.find('/', i);
         if (j == std::string_view::npos) j = path.size();
         if (path.substr(i, j - i) == "..") return "must not contain '..'";
+        if (j - i > kNameMax)
+            return "has a component of " + std::to_string(j - i) + " bytes (at most " +
+                   std::to_string(kNameMax) + ")";
         i = j + 1;
     }
     return std::nullopt;
+}
+
+namespace {
+bool named(pugi::xml_node n, std::initializer_list<std::string_view> names) {
+    for (std::string_view name : names)
+        if (name == n.name()) return true;
+    return false;
+}
+
+void checkText(const XmlContext& ctx, pugi::xml_node n,
+               std::initializer_list<std::string_view> freeText,
+               std::initializer_list<std::string_view> verbatim, bool free) {
+    free = free || named(n, freeText);
+    TextKind kind = free ? TextKind::FreeText : TextKind::Value;
+    for (pugi::xml_attribute a : n.attributes())
+        if (auto why = textProblem(a.value(), kind))
+            ctx.fail(n, "attribute '" + std::string(a.name()) + "' " + *why);
+    for (pugi::xml_node c : n.children()) {
+        if (c.type() == pugi::node_element) {
+            checkText(ctx, c, freeText, verbatim, free);
+        } else if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+            std::string_view text = c.value();
+            std::string edges;
+            if (!free && !named(n, verbatim)) text = edges = trimmed(text);
+            if (auto why = textProblem(text, kind)) ctx.fail(n, "text " + *why);
+        }
+    }
+}
+}  // namespace
+
+void refuseBadText(const XmlContext& ctx, pugi::xml_node root,
+                   std::initializer_list<std::string_view> freeText,
+                   std::initializer_list<std::string_view> verbatim) {
+    checkText(ctx, root, freeText, verbatim, false);
 }
 
 std::string trimmed(std::string_view s) {

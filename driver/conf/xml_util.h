@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +36,20 @@ std::optional<std::string> childText(pugi::xml_node node, const char* name);
 std::string trimmed(std::string_view s);
 
 // Why `name` cannot name a network device (the kernel's rules: 1 to 15 characters, no '/',
-// ':' or white space, not "." or ".."), or nullopt. Names reach sysfs paths and netlink.
+// ':' or white space, not "." or ".."; and no '"', '\' or control character, as names are
+// quoted in nftables rules), or nullopt. Names reach sysfs paths, netlink and nft.
 std::optional<std::string> ifNameProblem(std::string_view name);
-// Why `path` cannot be a path inside a container's root (relative, or with a ".."
-// component), or nullopt.
+// Why `path` cannot be a path inside a container's root (relative, with a ".." component,
+// longer than PATH_MAX or with a component longer than NAME_MAX), or nullopt.
 std::optional<std::string> containerPathProblem(std::string_view path);
+
+// Refuses, naming file, line, element and attribute, any attribute value or text below
+// `root` that textProblem() finds fault with. Elements named in `freeText` (and everything
+// inside them) are TextKind::FreeText; in the others, white space around a text is layout
+// (the parsers trim it) except in elements named in `verbatim`, whose text is kept as is.
+void refuseBadText(const XmlContext& ctx, pugi::xml_node root,
+                   std::initializer_list<std::string_view> freeText,
+                   std::initializer_list<std::string_view> verbatim);
 
 uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                   std::string_view what);

@@ -68,6 +68,7 @@ class LxcNativeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(backAndForthKeepsTheMeaning);
     CPPUNIT_TEST(nothingIsDroppedSilently);
     CPPUNIT_TEST(badConfigsNameFileLineAndKey);
+    CPPUNIT_TEST(controlCharactersAreRefusedWhereTheyAre);
     CPPUNIT_TEST_SUITE_END();
 
     void corpusMatchesExpectedXml() {
@@ -146,6 +147,42 @@ class LxcNativeTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT(
             has(error("lxc.uts.name = x\nlxc.rootfs.path = /r\nlxc.include = /nonexistent\n"),
                 "cannot read the included file"));
+    }
+
+    // Issue 15: an fstab target with a NUL passed, was cut at the NUL when formatted, and the
+    // printed XML then failed define. Control characters are refused before anything is
+    // built, naming the file, the line and the key.
+    void controlCharactersAreRefusedWhereTheyAre() {
+        const std::string head = "lxc.uts.name = x\nlxc.rootfs.path = /r\n";
+        auto error = [](const std::string& text, const std::string& fstab) {
+            auto read = [&fstab](const std::string& path) -> std::optional<std::string> {
+                if (path == "/etc/x.fstab") return fstab;
+                return std::nullopt;
+            };
+            try {
+                conf::fromLxcConfig(text, "bad.conf", read);
+            } catch (const Error& e) {
+                return std::string(e.what());
+            }
+            return std::string("accepted");
+        };
+        using namespace std::string_literals;
+        CPPUNIT_ASSERT_EQUAL("/etc/x.fstab:2: fstab entry: contains a control character (U+0000)"s,
+                             error(head + "lxc.mount.fstab = /etc/x.fstab\n",
+                                   "# data\n/srv/a /mnt/x\0y none bind 0 0\n"s));
+        CPPUNIT_ASSERT_EQUAL(
+            "bad.conf:3: lxc.mount.entry: contains a control character (U+001B)"s,
+            error(head + "lxc.mount.entry = /srv/a mnt/\x1b[2Jb none bind 0 0\n", ""));
+        CPPUNIT_ASSERT_EQUAL("bad.conf:1: lxc.uts.name: contains a control character (U+0085)"s,
+                             error("lxc.uts.name = x\u0085y\nlxc.rootfs.path = /r\n", ""));
+        CPPUNIT_ASSERT_EQUAL(
+            "bad.conf:3: lxc.init.cmd: contains a bidirectional override (U+202E)"s,
+            error(head + "lxc.init.cmd = /sbin/init \u202e\n", ""));
+        CPPUNIT_ASSERT_EQUAL("bad.conf:3: lxc.?x: contains a control character (U+0007)"s,
+                             error(head + "lxc.\ax = 1\n", ""));
+        // tabs separate fields, CRLF line ends are allowed
+        CPPUNIT_ASSERT_EQUAL("accepted"s, error(head + "lxc.mount.fstab = /etc/x.fstab\r\n",
+                                                "/srv/a\tmnt/a\tnone\tbind 0 0\n"));
     }
 };
 
