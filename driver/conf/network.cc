@@ -3,11 +3,13 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <pugixml.hpp>
 #include <set>
 
 #include "conf/domain.h"
 #include "conf/schema.h"
+#include "conf/text_check.h"
 #include "conf/xml_util.h"
 #include "cvirt/error.h"
 
@@ -15,6 +17,21 @@ namespace cvirt::conf {
 
 std::string_view forwardModeName(ForwardMode mode) {
     return mode == ForwardMode::Nat ? "nat" : mode == ForwardMode::Route ? "route" : "none";
+}
+
+std::string networkTableName(std::string_view name) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string t = "cvirt_";
+    for (char c : name) {
+        auto u = static_cast<unsigned char>(c);
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9'))
+            t += c;
+        else if (c == '_')
+            t += "__";
+        else
+            t += {'_', kHex[u >> 4], kHex[u & 15]};
+    }
+    return t;
 }
 
 namespace {
@@ -34,14 +51,14 @@ std::optional<unsigned> netmaskPrefix(std::string_view mask) {
 }  // namespace
 
 NetworkDef parseNetwork(std::string_view xml, std::string_view filename, bool validateSchema) {
-    if (validateSchema)
-        conf::validateSchema(Schema::Network, xml, filename);
-    else
-        refuseUnsafeXml(xml, filename);
+    refuseUnsafeXml(xml, filename);
     pugi::xml_document doc;
     XmlContext ctx(filename, xml);
-    if (!doc.load_buffer(xml.data(), xml.size()))
-        throw Error(ErrorCode::XmlError, std::string(filename) + ": malformed XML");
+    bool loaded = bool(doc.load_buffer(xml.data(), xml.size()));
+    // Before the schema, whose message for a control character names no attribute.
+    if (loaded) refuseBadText(ctx, doc.document_element(), {"description"}, {});
+    if (validateSchema) conf::validateSchema(Schema::Network, xml, filename);
+    if (!loaded) throw Error(ErrorCode::XmlError, std::string(filename) + ": malformed XML");
     pugi::xml_node root = doc.document_element();
     if (std::string_view(root.name()) != "network")
         ctx.fail(root, "expected root element <network>");
@@ -152,6 +169,35 @@ std::optional<std::array<uint8_t, 16>> bytesOf(const std::string& text, bool v6)
     if (::inet_pton(v6 ? AF_INET6 : AF_INET, text.c_str(), b.data()) != 1) return std::nullopt;
     return b;
 }
+bool isMacAddress(std::string_view mac) {
+    if (mac.size() != 17) return false;
+    for (size_t i = 0; i < mac.size(); ++i)
+        if (i % 3 == 2 ? mac[i] != ':' : !std::isxdigit(static_cast<unsigned char>(mac[i])))
+            return false;
+    return true;
+}
+
+// RFC 1123 host names: dot-separated labels of letters, digits and '-' (not first or last),
+// 1 to 63 characters each, at most 253 in all.
+std::optional<std::string> hostNameProblem(std::string_view name) {
+    if (name.size() > 253) return "is " + std::to_string(name.size()) + " bytes long (at most 253)";
+    for (size_t b = 0; b <= name.size();) {
+        size_t e = name.find('.', b);
+        if (e == std::string_view::npos) e = name.size();
+        std::string_view label = name.substr(b, e - b);
+        if (label.empty() || label.size() > 63)
+            return std::string("has a label of ") + std::to_string(label.size()) +
+                   " characters (1 to 63)";
+        if (label.front() == '-' || label.back() == '-')
+            return std::string("has a label that starts or ends with '-'");
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+                return std::string("may hold only letters, digits, '-' and '.'");
+        b = e + 1;
+    }
+    return std::nullopt;
+}
+
 bool sameNet(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b, unsigned prefix) {
     for (unsigned bit = 0; bit < prefix; ++bit) {
         uint8_t m = static_cast<uint8_t>(0x80 >> (bit % 8));
@@ -165,11 +211,20 @@ void validateNetwork(const NetworkDef& def, std::string_view filename) {
     auto fail = [&](const std::string& msg) {
         throw Error(ErrorCode::XmlError, std::string(filename) + ": " + msg);
     };
+    if (def.name.empty()) fail("<name>: network name must not be empty");
     if (def.name.find('/') != std::string::npos || def.name[0] == '.')
         fail("<name>: network name '" + def.name + "' must not contain '/' or start with '.'");
+    if (auto why = textProblem(def.name)) fail("<name>: network name " + *why);
+    if (std::string table = networkTableName(def.name); table.size() > kMaxNftTableName)
+        fail("<name>: network name is " + std::to_string(def.name.size()) +
+             " bytes long: its nftables table name would be " + std::to_string(table.size()) +
+             " bytes (at most " + std::to_string(kMaxNftTableName) + ")");
     if (!def.bridge.empty())
         if (auto why = ifNameProblem(def.bridge))
             fail("<bridge>: bridge name '" + def.bridge + "' " + *why);
+    if (!def.forwardDev.empty())
+        if (auto why = ifNameProblem(def.forwardDev))
+            fail("<forward>: dev '" + def.forwardDev + "' " + *why);
     std::set<std::string> macs, ips;
     for (const auto& ip : def.ips) {
         auto self = bytesOf(ip.address, ip.ipv6);
@@ -193,6 +248,13 @@ void validateNetwork(const NetworkDef& def, std::string_view filename) {
             if (h.ip.empty()) fail("<host>: missing attribute 'ip'");
             inside(h.ip, "host");
             if (h.mac.empty() && h.name.empty()) fail("<host>: needs 'mac' or 'name'");
+            // Each host is a line "MAC,IP,NAME" of dnsmasq's hosts file: only a MAC address
+            // and a host name may go there.
+            if (!h.mac.empty() && !isMacAddress(h.mac))
+                fail("<host>: invalid MAC address '" + h.mac + "'");
+            if (!h.name.empty())
+                if (auto why = hostNameProblem(h.name))
+                    fail("<host>: host name '" + h.name + "' " + *why);
             if (!h.mac.empty() && !macs.insert(h.mac).second)
                 fail("<host>: MAC address '" + h.mac + "' appears twice");
             if (!ips.insert(h.ip).second) fail("<host>: address '" + h.ip + "' appears twice");

@@ -53,4 +53,11 @@ void validateNetwork(const NetworkDef& def, std::string_view filename = "network
 
 std::string_view forwardModeName(ForwardMode mode);  // "none", "nat", "route"
 
+// The nftables table of network `name`: "cvirt_" and the name with letters and digits kept,
+// '_' doubled and every other byte as "_xx" (hex). Injective, so two networks never share a
+// table ('a-b' is cvirt_a_2db, 'a_b' is cvirt_a__b); validateNetwork keeps it within nft's
+// limit.
+std::string networkTableName(std::string_view name);
+inline constexpr size_t kMaxNftTableName = 255;  // NFT_NAME_MAXLEN less the NUL
+
 }  // namespace cvirt::conf

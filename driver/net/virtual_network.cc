@@ -161,10 +161,7 @@ std::string bridgeOfActiveNetwork(const fs::path& runDir, const std::string& net
 }
 
 std::string nftTableName(const std::string& network) {
-    std::string t = "cvirt_";
-    for (char c : network)
-        t += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return t;
+    return conf::networkTableName(network);
 }
 
 pid_t dnsmasqPid(const std::string& network, const fs::path& runDir) {

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 // "network 'x' is not active" when it does not run.
 std::string bridgeOfActiveNetwork(const fs::path& runDir, const std::string& network);
 
-// The nftables table of a network ("cvirt_NAME", family inet).
+// The nftables table of a network (family inet): conf::networkTableName, one per name.
 std::string nftTableName(const std::string& network);
 
 // Brings the network up; on failure removes what it made and throws the reason.

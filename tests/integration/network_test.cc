@@ -45,6 +45,7 @@ class NetworkTest : public ContainerFixture {
     CPPUNIT_TEST(badInputCreatesNothing);
     CPPUNIT_TEST(dhcpLeaseFromAnIsolatedNetwork);
     CPPUNIT_TEST(natRulesComeAndGoWithTheNetwork);
+    CPPUNIT_TEST(namesAlikeKeepTheirOwnTables);
     CPPUNIT_TEST(networkBadInput);
     CPPUNIT_TEST(hotAttachAndDetach);
     CPPUNIT_TEST(shellNetworkCommands);
@@ -333,6 +334,27 @@ public:
         CPPUNIT_ASSERT(!linkExists("cvtbr6"));
         net.undefine();
         CPPUNIT_ASSERT_THROW(conn_->lookupNetwork("cvirt-test-nat"), Error);
+    }
+
+    // Issue 14 finding 7: 'a-b' and 'a_b' once mapped to one table, and destroying one network
+    // removed the other's isolation while it stayed active.
+    void namesAlikeKeepTheirOwnTables() {
+        Network dash = defineNetwork("cvirt-test-a-b", "cvtbr8", "10.91.0", "");
+        Network under = defineNetwork("cvirt-test-a_b", "cvtbr9", "10.92.0", "");
+        std::string dashTable = net::nftTableName("cvirt-test-a-b");
+        std::string underTable = net::nftTableName("cvirt-test-a_b");
+        CPPUNIT_ASSERT(dashTable != underTable);
+        dash.start();
+        under.start();
+        dash.destroy();
+        CPPUNIT_ASSERT(net::nftListTable("inet", dashTable).empty());
+        std::string rules = net::nftListTable("inet", underTable);
+        CPPUNIT_ASSERT_MESSAGE(rules, has(rules, "iifname \"cvtbr9\" drop"));
+        CPPUNIT_ASSERT_MESSAGE(rules, has(rules, "oifname \"cvtbr9\" drop"));
+        under.destroy();
+        CPPUNIT_ASSERT(net::nftListTable("inet", underTable).empty());
+        dash.undefine();
+        under.undefine();
     }
 
     void networkBadInput() {
