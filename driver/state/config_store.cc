@@ -1,6 +1,7 @@
 #include "state/config_store.h"
 
 #include <dirent.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,6 +85,17 @@ void replaceSymlink(const fs::path& link, const std::string& target) {
 
 void ConfigStore::save(const conf::DomainDef& def) {
     if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
+    // Start listens on NAME.sock in the run directory: a name that makes the path longer
+    // than a socket address holds would define, then never start.
+    constexpr size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
+    std::string socket = entryPath(paths_.runDir, def.name, ".sock").string();
+    if (socket.size() > kMaxSocketPath)
+        throw Error(ErrorCode::XmlError, "domain name '" + def.name +
+                                             "' is too long for this connection: its control "
+                                             "socket '" +
+                                             socket + "' would be " +
+                                             std::to_string(socket.size()) + " bytes (at most " +
+                                             std::to_string(kMaxSocketPath) + ")");
     std::string xml = conf::formatDomain(def);
     // Whatever is stored, load() reads back as the same definition: a value the reader
     // refuses would leave a domain that can be neither started nor redefined.

@@ -33,6 +33,7 @@ class FilesystemsTest : public ContainerFixture {
     CPPUNIT_TEST(blockDevice);
     CPPUNIT_TEST(bindReadonlyAndRam);
     CPPUNIT_TEST(missingBindSourceFailsCleanly);
+    CPPUNIT_TEST(failedStartRemovesTheTargetsItMade);
     CPPUNIT_TEST(noRootSharesHostRoot);
     CPPUNIT_TEST(execJoinsTheCgroup);
     CPPUNIT_TEST(initUserAndDir);
@@ -138,6 +139,32 @@ public:
                 std::string(e.what()));
         }
         assertNoState("cvirt-test-nobind");
+    }
+    // Issue 14 finding 16: a failed start left the directories it made for mount targets in
+    // the root (2,048 nested ones from one long target).
+    void failedStartRemovesTheTargetsItMade() {
+        std::string deep = "/cvirt-test-deep";
+        for (int i = 0; i < 1500; ++i)
+            deep += "/d";
+        Domain d = conn_->define(
+            containerXml("cvirt-test-made",
+                         {.devices = "<filesystem type='ram'><source usage='1024'/>"
+                                     "<target dir='/cvirt-test-made/ram'/></filesystem>"
+                                     "<filesystem type='ram'><source usage='1024'/>"
+                                     "<target dir='/cvirt-test-made/ram/in/x'/></filesystem>"
+                                     "<filesystem type='bind'><source dir='/tmp'/>"
+                                     "<target dir='/cvirt-test-made/a/b'/></filesystem>"
+                                     "<filesystem type='bind'><source dir='/nonexistent/cvirt'/>"
+                                     "<target dir='" +
+                                     deep + "'/></filesystem>"}),
+            "x.xml");
+        CPPUNIT_ASSERT_THROW(d.start(), Error);
+        CPPUNIT_ASSERT(!fs::exists(rootfsDir() + "/cvirt-test-made"));
+        CPPUNIT_ASSERT(!fs::exists(rootfsDir() + "/cvirt-test-deep"));
+        assertNoState("cvirt-test-made");
+        // what was there before a failed start stays
+        CPPUNIT_ASSERT(fs::exists(rootfsDir() + "/tmp"));
+        CPPUNIT_ASSERT(fs::exists(rootfsDir() + "/bin/sh"));
     }
     void noRootSharesHostRoot() {
         Domain d = conn_->define(containerXml("cvirt-test-hostroot",

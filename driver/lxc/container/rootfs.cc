@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lxc/container/child.h"
+#include "lxc/container/made_dirs.h"
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/mount.h"
@@ -194,11 +195,16 @@ void setUpRoot(const ChildContext& ctx) {
         root = rootFs->source;
         util::bindMount(root, root, true);
     }
-    for (const auto& fs : def.filesystems)
-        if (&fs != rootFs) mountFilesystem(fs, root);
+    MadeDirs made(root);  // removed again if anything below throws
+    for (const auto& fs : def.filesystems) {
+        if (&fs == rootFs) continue;
+        made.note(fs.target);
+        mountFilesystem(fs, root);
+    }
     setUpProc(root);
     setUpSys(root, ctx.privateNet);
     setUpDev(ctx, root);
+    made.keep();
     if (rootFs) {
         pivotInto(root);
         if (rootFs->readonly) util::remountReadOnly("/");

@@ -17,6 +17,7 @@ class ConfigStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ConfigStoreTest);
     CPPUNIT_TEST(refusesWhatWouldNotReadBack);
     CPPUNIT_TEST(removesAnUnreadableConfig);
+    CPPUNIT_TEST(refusesANameItsSocketCannotHold);
     CPPUNIT_TEST_SUITE_END();
 
     testenv::TempDir* dir_ = nullptr;
@@ -74,6 +75,34 @@ public:
         CPPUNIT_ASSERT(!s.autostart("broken"));
         CPPUNIT_ASSERT(!s.nameForUuid(util::formatUuid(*def.uuid)));
         CPPUNIT_ASSERT(fs::is_empty(s.paths().uuidDir));
+    }
+
+    // Issue 14 finding 16: a name that defined but could never start (the control socket's
+    // path is longer than sun_path holds).
+    void refusesANameItsSocketCannotHold() {
+        state::ConfigStore s = store();
+        std::string dir = s.paths().runDir.string() + "/";
+        size_t fits = 107 - dir.size() - 5;  // NAME.sock
+        conf::DomainDef def = conf::loadDomain(
+            "<domain type='qemu'><name>" + std::string(fits + 1, 'v') +
+            "</name><memory unit='MiB'>64</memory><os><type>hvm</type><kernel>/k</kernel>"
+            "</os></domain>");
+        try {
+            s.save(def);
+            CPPUNIT_FAIL("a name whose socket path is 108 bytes was stored");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_EQUAL(std::string("domain name '" + def.name +
+                                             "' is too long for this connection: its control "
+                                             "socket '" +
+                                             dir + def.name +
+                                             ".sock' would be 108 bytes (at "
+                                             "most 107)"),
+                                 std::string(e.what()));
+        }
+        CPPUNIT_ASSERT(!s.exists(def.name));
+        def.name.pop_back();
+        s.save(def);
+        CPPUNIT_ASSERT(s.exists(def.name));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigStoreTest);
