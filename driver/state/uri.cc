@@ -1,5 +1,6 @@
 #include "state/uri.h"
 
+#include "conf/text_check.h"
 #include "cvirt/error.h"
 
 namespace cvirt::state {
@@ -79,6 +80,13 @@ fs::path entryPath(const fs::path& dir, std::string_view name, std::string_view 
         throw Error(ErrorCode::InvalidArg,
                     "invalid name '" + std::string(name.substr(0, name.find('\0'))) +
                         "': a name must not be empty, start with '.' or contain '/'");
+    // Names typed on the command line come here first. C1 and overrides are refused at
+    // define only: a domain defined before that rule must stay reachable to be undefined.
+    for (char c : name)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw Error(ErrorCode::InvalidArg, "invalid name '" + conf::printable(name) +
+                                                   "': a name must not contain a control "
+                                                   "character");
     return dir / (std::string(name) + std::string(suffix));
 }
 

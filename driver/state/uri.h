@@ -40,8 +40,8 @@ ConnectionUri parseUri(std::string_view uri);
 DriverPaths driverPaths(DriverKind kind, const fs::path& root);
 
 // `dir`/`name``suffix`, the one way a domain's or network's name becomes a file name: a name
-// that could leave `dir` (empty, ".", "..", a leading '.', a '/', a NUL) throws
-// Error(InvalidArg) before anything is opened or made.
+// that could leave `dir` (empty, ".", "..", a leading '.', a '/', a NUL) or holds a C0
+// control character or DEL throws Error(InvalidArg) before anything is opened or made.
 fs::path entryPath(const fs::path& dir, std::string_view name, std::string_view suffix);
 
 }  // namespace cvirt::state

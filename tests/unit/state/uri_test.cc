@@ -12,6 +12,7 @@ class UriTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(embedRoot);
     CPPUNIT_TEST(bothDrivers);
     CPPUNIT_TEST(rejects);
+    CPPUNIT_TEST(namesWithControlCharacters);
     CPPUNIT_TEST_SUITE_END();
 
     void systemLayouts() {
@@ -63,6 +64,25 @@ class UriTest : public CppUnit::TestFixture {
         expectError("lxc:///session",
                     "invalid connection URI 'lxc:///session': session connections are not "
                     "supported (use embed?root=DIR)");
+    }
+    // Issue 15: a name typed on the command line with a control character in it reached the
+    // file system and the error message as it was.
+    void namesWithControlCharacters() {
+        for (std::string name : std::initializer_list<std::string>{
+                 "a\nb", "a\tb", std::string("a\0b", 3), "a\x1b[2Jb", "a\x7f"}) {
+            try {
+                entryPath("/run/x", name, ".xml");
+                CPPUNIT_FAIL("accepted a name with a control character");
+            } catch (const Error& e) {
+                CPPUNIT_ASSERT(e.code() == ErrorCode::InvalidArg);
+                std::string what = e.what();
+                for (char c : what)
+                    CPPUNIT_ASSERT_MESSAGE(what, static_cast<unsigned char>(c) >= 0x20);
+                CPPUNIT_ASSERT_MESSAGE(what, what.starts_with("invalid name 'a"));
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("/run/x/a\u00e9.xml"),
+                             entryPath("/run/x", "a\u00e9", ".xml").string());
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(UriTest);
