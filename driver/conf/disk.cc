@@ -15,8 +15,13 @@ Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
         if (auto t = attrOf(d, "type"))
             disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
     }
-    if (pugi::xml_node s = node.child("source"))
-        disk.source = attrOf(s, disk.type == DiskType::File ? "file" : "dev").value_or("");
+    if (pugi::xml_node s = node.child("source")) {
+        const char* field = disk.type == DiskType::File ? "file" : "dev";
+        refuseForeignFields(ctx, s,
+                            "disk type '" + std::string(kDiskTypeNames.name(disk.type)) + "'",
+                            {"file", "dev"}, {field});
+        disk.source = attrOf(s, field).value_or("");
+    }
     if (pugi::xml_node t = node.child("target")) {
         disk.targetDev = attrOf(t, "dev").value_or("");
         if (auto b = attrOf(t, "bus"))

@@ -17,6 +17,25 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
         fs.driverFormat = attrOf(d, "format").value_or("");
     }
     if (pugi::xml_node s = node.child("source")) {
+        // each type keeps what it uses, the rest is refused (formatFilesystem writes just that)
+        const std::initializer_list<std::string_view> kAll = {"dir", "dev", "file", "usage",
+                                                              "units"};
+        std::string kind = "filesystem type '" + std::string(kFsTypeNames.name(fs.type)) + "'";
+        switch (fs.type) {
+            case FsType::Mount:
+            case FsType::Bind:
+                refuseForeignFields(ctx, s, kind, kAll, {"dir"});
+                break;
+            case FsType::Block:
+                refuseForeignFields(ctx, s, kind, kAll, {"dev"});
+                break;
+            case FsType::File:
+                refuseForeignFields(ctx, s, kind, kAll, {"file"});
+                break;
+            case FsType::Ram:
+                refuseForeignFields(ctx, s, kind, kAll, {"usage", "units"});
+                break;
+        }
         switch (fs.type) {
             case FsType::Mount:
             case FsType::Bind:

@@ -1,6 +1,4 @@
 // <interface type='bridge|network|ethernet|direct|hostdev'>
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdio>
 #include <string_view>
@@ -46,36 +44,6 @@ unsigned hexField(const XmlContext& ctx, pugi::xml_node n, const char* name) {
     }
 }
 
-// What <source> carries for each interface type. The parser refuses the rest, and
-// formatInterface writes exactly these: nothing is accepted for one type and then silently
-// dropped by dumpxml because only another type writes it.
-struct SourceUse {
-    NetType type;
-    std::array<std::string_view, 2> fields;  // attributes, or "address" for the child
-};
-constexpr SourceUse kSourceUse[] = {
-    {NetType::Bridge, {"bridge"}},      {NetType::Network, {"network"}},
-    {NetType::Direct, {"dev", "mode"}}, {NetType::Hostdev, {"address"}},
-    {NetType::Ethernet, {"dev"}},
-};
-constexpr std::string_view kSourceFields[] = {"bridge", "network", "dev", "mode", "address"};
-
-void refuseForeignSource(const XmlContext& ctx, NetType type, pugi::xml_node source) {
-    const SourceUse* use = nullptr;
-    for (const auto& u : kSourceUse)
-        if (u.type == type) use = &u;
-    for (std::string_view field : kSourceFields) {
-        bool present = field == "address" ? bool(source.child("address"))
-                                          : bool(source.attribute(std::string(field).c_str()));
-        if (!present ||
-            (use && std::find(use->fields.begin(), use->fields.end(), field) != use->fields.end()))
-            continue;
-        std::string what = field == "address" ? "<address>" : "'" + std::string(field) + "'";
-        ctx.fail(source, "interface type '" + std::string(kNetTypeNames.name(type)) +
-                             "' has no source " + what);
-    }
-}
-
 }  // namespace
 
 Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
@@ -86,7 +54,27 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     if (pugi::xml_node m = node.child("mac"))
         net.mac = normalizeMac(ctx, m, attrOf(m, "address").value_or(""));
     if (pugi::xml_node s = node.child("source")) {
-        refuseForeignSource(ctx, net.type, s);
+        // each type keeps what it uses, the rest is refused (formatInterface writes just that)
+        const std::initializer_list<std::string_view> kAll = {"bridge", "network", "dev", "mode",
+                                                              "<address>"};
+        std::string kind = "interface type '" + std::string(kNetTypeNames.name(net.type)) + "'";
+        switch (net.type) {
+            case NetType::Bridge:
+                refuseForeignFields(ctx, s, kind, kAll, {"bridge"});
+                break;
+            case NetType::Network:
+                refuseForeignFields(ctx, s, kind, kAll, {"network"});
+                break;
+            case NetType::Direct:
+                refuseForeignFields(ctx, s, kind, kAll, {"dev", "mode"});
+                break;
+            case NetType::Hostdev:
+                refuseForeignFields(ctx, s, kind, kAll, {"<address>"});
+                break;
+            case NetType::Ethernet:
+                refuseForeignFields(ctx, s, kind, kAll, {"dev"});
+                break;
+        }
         net.sourceBridge = attrOf(s, "bridge").value_or("");
         net.sourceNetwork = attrOf(s, "network").value_or("");
         net.sourceDev = attrOf(s, "dev").value_or("");

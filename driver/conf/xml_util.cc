@@ -54,6 +54,20 @@ std::optional<std::string> ifNameProblem(std::string_view name) {
     return std::nullopt;
 }
 
+void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::string_view kind,
+                         std::initializer_list<std::string_view> all,
+                         std::initializer_list<std::string_view> used) {
+    for (std::string_view field : all) {
+        bool child = field.size() > 2 && field.front() == '<' && field.back() == '>';
+        std::string name(child ? field.substr(1, field.size() - 2) : field);
+        bool present =
+            child ? bool(source.child(name.c_str())) : bool(source.attribute(name.c_str()));
+        if (!present || std::find(used.begin(), used.end(), field) != used.end()) continue;
+        ctx.fail(source, std::string(kind) + " has no source " +
+                             (child ? std::string(field) : "'" + name + "'"));
+    }
+}
+
 std::optional<std::string> containerPathProblem(std::string_view path) {
     constexpr size_t kPathMax = 4095, kNameMax = 255;  // PATH_MAX, NAME_MAX less the NUL
     if (path.empty() || path[0] != '/') return "must be an absolute path";

@@ -43,6 +43,14 @@ std::optional<std::string> ifNameProblem(std::string_view name);
 // longer than PATH_MAX or with a component longer than NAME_MAX), or nullopt.
 std::optional<std::string> containerPathProblem(std::string_view path);
 
+// For elements whose <source> means something else for each kind (interface, filesystem,
+// disk type): every field in `all` that `source` has but the kind does not use (`used`) is
+// refused, "KIND has no source 'FIELD'", so nothing is kept that format would not write back.
+// A field named "<x>" is the child element x, others are attributes.
+void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::string_view kind,
+                         std::initializer_list<std::string_view> all,
+                         std::initializer_list<std::string_view> used);
+
 // Refuses, naming file, line, element and attribute, any attribute value or text below
 // `root` that textProblem() finds fault with. Elements named in `freeText` (and everything
 // inside them) are TextKind::FreeText; in the others, white space around a text is layout

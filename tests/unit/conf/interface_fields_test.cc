@@ -1,11 +1,12 @@
-// Every <source> field of every interface type, both ways: a field the type uses is written
-// back by formatDomain and parses to the same model; a field only another type uses is
-// refused with an error naming it (issue 15: an ethernet interface with a PCI source address
-// was accepted, stored and dropped by dumpxml, so parse(format(d)) != d).
+// Every <source> field of every interface type (and of filesystem and disk types), both ways: a
+// field the type uses is written back by formatDomain and parses to the same model; a field only
+// another type uses is refused with an error naming it (issue 15: an ethernet interface with a PCI
+// source address was accepted, stored and dropped by dumpxml, so parse(format(d)) != d).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
@@ -46,6 +47,7 @@ class InterfaceFieldsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(InterfaceFieldsTest);
     CPPUNIT_TEST(usedFieldsRoundTrip);
     CPPUNIT_TEST(foreignFieldsAreRefused);
+    CPPUNIT_TEST(filesystemAndDiskFieldsArePerType);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -89,6 +91,59 @@ public:
             }
         }
         CPPUNIT_ASSERT_EQUAL(5 * 5 - 6, refused);
+    }
+
+    // The same rule for <filesystem> and <disk>: a source field of another type is refused.
+    void filesystemAndDiskFieldsArePerType() {
+        const std::map<std::string, std::string> fsUses = {
+            {"mount", " dir='/srv'"}, {"bind", " dir='/srv'"},  {"block", " dev='/dev/sdz'"},
+            {"file", " file='/img'"}, {"ram", " usage='1024'"},
+        };
+        const std::vector<std::string> fsFields = {" dir='/x'", " dev='/dev/x'", " file='/x'",
+                                                   " usage='1'"};
+        int refused = 0;
+        for (const auto& [type, own] : fsUses) {
+            auto xml = [&, type = type](const std::string& source) {
+                return "<domain type='lxc'><name>t</name><memory unit='MiB'>64</memory><os>"
+                       "<type>exe</type><init>/bin/sh</init></os><devices><filesystem "
+                       "type='mount'><source dir='/srv'/><target dir='/'/></filesystem>"
+                       "<filesystem type='" +
+                       type + "'><source" + source +
+                       "/><target dir='/data'/></filesystem></devices></domain>";
+            };
+            conf::DomainDef def = conf::parseDomain(xml(own), {.filename = type});
+            conf::applyDefaults(def);
+            conf::DomainDef again = conf::parseDomain(conf::formatDomain(def), {.filename = type});
+            conf::applyDefaults(again);
+            CPPUNIT_ASSERT_MESSAGE(type + ": parse(format(d)) != d", again == def);
+            for (const auto& f : fsFields) {
+                std::string name = f.substr(1, f.find('=') - 1);
+                if (own.find(" " + name + "=") != std::string::npos) continue;
+                try {
+                    conf::parseDomain(xml(own + f), {.filename = type});
+                    CPPUNIT_FAIL("filesystem type '" + type + "' accepted source " + name);
+                } catch (const Error&) {
+                    ++refused;
+                }
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(5 * 4 - 5, refused);
+        for (const std::string type : {"file", "block"}) {
+            std::string foreign = type == "file" ? " dev='/dev/sdz'" : " file='/img'";
+            std::string own = type == "file" ? " file='/img'" : " dev='/dev/sdz'";
+            std::string xml =
+                "<domain type='qemu'><name>v</name><memory unit='MiB'>64</memory>"
+                "<os><type>hvm</type></os><devices><disk type='" +
+                type + "' device='disk'><source" + own + foreign +
+                "/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+            try {
+                conf::parseDomain(xml, {.filename = type});
+                CPPUNIT_FAIL("disk type '" + type + "' accepted a foreign source field");
+            } catch (const Error& e) {
+                CPPUNIT_ASSERT_MESSAGE(
+                    e.what(), std::string(e.what()).find("has no source") != std::string::npos);
+            }
+        }
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(InterfaceFieldsTest);
