@@ -1,8 +1,10 @@
 // Lifecycle events: what one process does, another sees — through Connection::events() and
 // `cvirsh event`, for changes made by the API, by supervisors and by a container ending.
 #include <cppunit/extensions/HelperMacros.h>
+
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -93,6 +95,27 @@ class EventsTest : public ContainerFixture {
                              joined(collect(events, "ev3", 2, 2)));
     }
 
+    // Readiness, seen from outside: a `cvirsh … event` of this root whose arguments include
+    // `word` has its inotify watch open (EventFollower sets it up before it reads the end of
+    // the journal), so an event made from now on reaches it.
+    void waitFollowing(const std::string& word) {
+        std::string uri = dir_->embedUri();
+        for (int i = 0; i < 2000; ++i) {
+            std::error_code ec;
+            for (const auto& p : fs::directory_iterator("/proc", ec)) {
+                std::string cmd = procText(p.path() / "cmdline");
+                std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+                if (!has(cmd, uri) || !has(cmd, " event ") || !has(cmd, word)) continue;
+                for (const auto& fd : fs::directory_iterator(p.path() / "fd", ec)) {
+                    std::error_code e2;
+                    if (fs::read_symlink(fd.path(), e2).string() == "anon_inode:inotify") return;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        CPPUNIT_FAIL("cvirsh event never started following (" + word + ")");
+    }
+
     void shellEventCommand() {
         std::string cvirsh = (binDir() / "cvirsh").string();
         conn_->define(containerXml("ev4", {.initargs = {"-c", "sleep 1000"}}), "ev4.xml");
@@ -101,7 +124,7 @@ class EventsTest : public ContainerFixture {
             return testenv::run({cvirsh, "-c", dir_->embedUri(), "event", "ev4", "--event",
                                  "lifecycle", "--timeout", "20"});
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // it follows from now on
+        waitFollowing("ev4");  // it follows from now on
         conn_->lookup("ev4").start();
         RunResult r = waiter.get();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
@@ -113,7 +136,7 @@ class EventsTest : public ContainerFixture {
             return testenv::run({cvirsh, "-c", dir_->embedUri(), "event", "--all", "--loop",
                                  "--timeout", "3", "--timestamp"});
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        waitFollowing("--all");
         CPPUNIT_ASSERT_EQUAL(
             0, testenv::run({cvirsh, "-c", dir_->embedUri(), "destroy", "ev4"}).status);
         r = loop.get();
