@@ -2,6 +2,8 @@
 // vcpupin, emulatorpin, pidstune, domstats, dommemstat, cpu-stats, domblkstat, domifstat, top.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sstream>
+
 #include "support/container_util.h"
 #include "support/shell_fixture.h"
 #include "support/test_util.h"
@@ -20,6 +22,7 @@ class ShellResourcesTest : public ShellFixture {
     CPPUNIT_TEST(blkiotuneAndPids);
     CPPUNIT_TEST(statistics);
     CPPUNIT_TEST(topRefreshesAndQuits);
+    CPPUNIT_TEST(topCpuFollowsTheLoad);
     CPPUNIT_TEST(badInput);
     CPPUNIT_TEST_SUITE_END();
 
@@ -147,6 +150,24 @@ public:
         RunResult r = sh({"top", "--delay", "0.1"}, "q");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT(has(r.out, dom));
+    }
+
+    // A busy loop under a 30 % quota reads about 30 % (a top that prints 0.0 must fail). The
+    // quota caps it from above; other tests running beside it can only pull it lower, so the
+    // floor is generous.
+    void topCpuFollowsTheLoad() {
+        startDomain({.initargs = {"-c", "while :; do :; done"},
+                     .extra = "<cputune><period>100000</period><quota>30000</quota></cputune>"});
+        std::string out = ok({"top", "--batch", "--iterations", "3", "--delay", "1"});
+        std::istringstream lines(out);
+        double last = -1;
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream fields(line);
+            std::string id, name, state, cpu;
+            if (fields >> id >> name >> state >> cpu && name == dom && cpu != "-")
+                last = std::stod(cpu);
+        }
+        CPPUNIT_ASSERT_MESSAGE(out, last >= 10.0 && last <= 40.0);
     }
 
     void badInput() {
