@@ -1,7 +1,10 @@
 // Real containers from the busybox rootfs: what runs inside, and what is left outside.
 #include <cppunit/extensions/HelperMacros.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <poll.h>
@@ -10,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "cvirt/connection.h"
@@ -50,6 +54,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(destroyWhileSuspended);
     CPPUNIT_TEST(infoShowsWhatItUses);
     CPPUNIT_TEST(deviceFilter);
+    CPPUNIT_TEST(deviceFilterEachLayerAlone);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -378,6 +383,110 @@ public:
                              run(d, {"sh", "-c",
                                      "mknod /dev/null2 c 1 3 && echo x > /dev/null2 && "
                                      "head -c 4 /dev/urandom > /dev/null && echo ok"}));
+    }
+
+    // On a hybrid host the container has both a v1 device list and a v2 device program, and
+    // either alone would hide a break in the other: each is checked by itself. The v1 list is
+    // read back; with v1 opened to everything ("a"), the program alone must refuse /dev/mem;
+    // with the program detached and v1 closed again, the list alone must refuse it.
+    void deviceFilterEachLayerAlone() {
+        Domain d = define("cvirt-test-devlayers",
+                          {.initargs = {"-c", "sleep 1000"},
+                           .extra = "<features><capabilities policy='default'><mknod state='on'/>"
+                                    "</capabilities></features>"});
+        d.start();
+        HostCgroupDirs dirs = hostCgroupDirs(d.initPid());
+        if (dirs.v1Devices.empty() || dirs.unified.empty()) {
+            skipCase(
+                "the host does not have both a v1 devices hierarchy and a cgroup2 mount "
+                "(not hybrid): deviceFilter covers the one layer there is");
+            return;
+        }
+        auto mknodMem = [&] {
+            Captured c = execCapture(d, {"sh", "-c", "rm -f /tmp/mem; mknod /tmp/mem c 1 1"});
+            return c;
+        };
+        // v1: the list holds the standard set and nothing wider
+        std::string list = readText(dirs.v1Devices / "devices.list");
+        CPPUNIT_ASSERT_MESSAGE(list, !has(list, "a *:* rwm"));
+        CPPUNIT_ASSERT_MESSAGE(list, has(list, "c 1:3 rwm"));  // /dev/null
+        CPPUNIT_ASSERT_MESSAGE(list, !has(list, "c 1:1 "));    // /dev/mem
+        CPPUNIT_ASSERT_MESSAGE(list, !has(list, "b 8:0 "));    // a disk
+        // v2 alone: v1 opened to everything, the program must still refuse
+        std::ofstream(dirs.v1Devices / "devices.allow") << "a";
+        CPPUNIT_ASSERT(has(readText(dirs.v1Devices / "devices.list"), "a *:* rwm"));
+        Captured mem = mknodMem();
+        CPPUNIT_ASSERT_MESSAGE("the v2 program alone let mknod /dev/mem through: " + mem.out,
+                               mem.status != 0 && has(mem.out, "Operation not permitted"));
+        // v1 alone: the program detached, the list closed again to the standard set
+        int detached = detachDevicePrograms(dirs.unified);
+        CPPUNIT_ASSERT_MESSAGE("no device program on " + dirs.unified.string(), detached >= 1);
+        std::ofstream(dirs.v1Devices / "devices.deny") << "a";
+        std::ofstream(dirs.v1Devices / "devices.allow") << "c 1:3 rwm";
+        mem = mknodMem();
+        CPPUNIT_ASSERT_MESSAGE("the v1 list alone let mknod /dev/mem through: " + mem.out,
+                               mem.status != 0 && has(mem.out, "Operation not permitted"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
+                             run(d, {"sh", "-c", "echo x > /dev/null && echo ok"}));
+    }
+
+    struct HostCgroupDirs {
+        fs::path v1Devices, unified;
+    };
+    // Where init's cgroups are on the host: /proc/PID/cgroup against the host's mounts.
+    static HostCgroupDirs hostCgroupDirs(int pid) {
+        HostCgroupDirs out;
+        std::string v1Mount, v2Mount;
+        std::istringstream mounts(readText("/proc/self/mountinfo"));
+        for (std::string line; std::getline(mounts, line);) {
+            std::istringstream f(line);
+            std::string id, parent, devno, root, point, opts, field;
+            f >> id >> parent >> devno >> root >> point >> opts;
+            while (f >> field && field != "-") {
+            }
+            std::string type, source, superOpts;
+            f >> type >> source >> superOpts;
+            if (type == "cgroup2" && v2Mount.empty()) v2Mount = point;
+            if (type == "cgroup" && has("," + superOpts + ",", ",devices,")) v1Mount = point;
+        }
+        std::istringstream cg(procText("/proc/" + std::to_string(pid) + "/cgroup"));
+        for (std::string line; std::getline(cg, line);) {
+            size_t a = line.find(':'), b = line.find(':', a + 1);
+            std::string ctl = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+            if (ctl.empty() && !v2Mount.empty()) out.unified = v2Mount + path;
+            if (has("," + ctl + ",", ",devices,") && !v1Mount.empty())
+                out.v1Devices = v1Mount + path;
+        }
+        return out;
+    }
+    // Detaches every BPF_CGROUP_DEVICE program from `dir`; returns how many there were.
+    static int detachDevicePrograms(const fs::path& dir) {
+        int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return -1;
+        uint32_t ids[16] = {};
+        bpf_attr q{};
+        q.query.target_fd = static_cast<uint32_t>(fd);
+        q.query.attach_type = BPF_CGROUP_DEVICE;
+        q.query.prog_ids = reinterpret_cast<uint64_t>(ids);
+        q.query.prog_cnt = 16;
+        int n = 0;
+        if (::syscall(SYS_bpf, BPF_PROG_QUERY, &q, sizeof q) == 0) {
+            for (uint32_t i = 0; i < q.query.prog_cnt; ++i) {
+                bpf_attr g{};
+                g.prog_id = ids[i];
+                int prog =
+                    static_cast<int>(::syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &g, sizeof g));
+                if (prog < 0) continue;
+                bpf_attr det{};
+                det.target_fd = static_cast<uint32_t>(fd);
+                det.attach_bpf_fd = static_cast<uint32_t>(prog);
+                det.attach_type = BPF_CGROUP_DEVICE;
+                if (::syscall(SYS_bpf, BPF_PROG_DETACH, &det, sizeof det) == 0) ++n;
+                ::close(prog);
+            }
+        }
+        ::close(fd);
+        return n;
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);
