@@ -36,6 +36,7 @@ std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin) {
          "obsolete interfaces");
     deny({"fanotify_init"}, "watch the host's file systems");
     deny({"quotactl"}, "change the host's disk quotas");
+    deny({"syslog"}, "read the host's kernel log, set the console level, clear the log");
     // clone3 passes its flags in memory, where a filter cannot look: ENOSYS makes the C
     // library fall back to clone, whose flags it can.
     deny({"clone3"}, "flags hidden from the filter (libc falls back to clone)", ENOSYS);
@@ -52,8 +53,16 @@ std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin) {
         auto mountWhen = [&](uint64_t mask, uint64_t value, const char* why) {
             r.push_back({"mount", EPERM, ArgMatch{3, mask, value}, why});
         };
+        // The kernel strips this legacy magic from the high bits before it reads the flags;
+        // the rules below would read it as propagation flags and let a new mount through.
+        mountWhen(MS_MGC_MSK, MS_MGC_VAL, "legacy magic hiding the flags from the rules below");
         mountWhen(MS_REMOUNT | MS_RDONLY, MS_REMOUNT,
                   "remount read-write what cvirt made read-only (/sys, /proc/sys)");
+        // Without MS_BIND a remount reconfigures the superblock, shared with the host's
+        // mounts of it (the root's file system, sysfs, cgroups, bind sources): read-only or
+        // resized there for everyone. Only per-mount (bind) remounts stay inside.
+        mountWhen(MS_REMOUNT | MS_BIND, MS_REMOUNT,
+                  "reconfigure a superblock the host shares (read-only, options)");
         mountWhen(MS_REMOUNT | MS_BIND, MS_BIND, "bind what a mask covers somewhere else");
         mountWhen(MS_REMOUNT | MS_BIND | MS_MOVE | kPropagation, MS_MOVE, "move a mask away");
         mountWhen(MS_REMOUNT | MS_BIND | MS_MOVE | kPropagation, 0,

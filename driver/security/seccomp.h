@@ -28,8 +28,8 @@ struct SyscallRule {
 
 // The 'default' profile. Without CAP_SYS_ADMIN: no mount family, no new user namespace
 // (which would give the capabilities back). With it: mount(2) only for propagation changes
-// and read-only remounts, no umount, so what cvirt masked or made read-only stays so (the
-// masks are made inside the container's own namespaces, where even a user namespace's root
+// and read-only bind (per-mount) remounts, no umount, so what cvirt masked or made read-only stays
+// so (the masks are made inside the container's own namespaces, where even a user namespace's root
 // could take them away: the kernel only locks mounts it copies into a user namespace). Pure.
 std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin);
 

@@ -8,7 +8,9 @@
 // mount stays inside the root.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -148,6 +150,13 @@ const std::vector<Attempt>& attempts() {
              return std::vector<std::string>{"chroot_escape", h.marker};
          },
          {"ENOENT"}},
+        {"read the host's kernel log (syslog, as dmesg does)", fixed({"syslog"}), {"EPERM"}},
+        {"mount a proc of its own with MS_MGC_VAL in the flags and write core_pattern",
+         fixed({"proc_afresh_magic"}),
+         {"EPERM"}},
+        {"make /proc/sys read-write through mount_setattr",
+         fixed({"mount_setattr_rw", "/proc/sys"}),
+         {"ENOSYS", "EPERM"}},
     };
     return kAll;
 }
@@ -186,6 +195,7 @@ class EscapeTest : public ContainerFixture {
     CPPUNIT_TEST(asTheHostsRoot);
     CPPUNIT_TEST(inAUserNamespace);
     CPPUNIT_TEST(symlinkedMountTargetsStayInside);
+    CPPUNIT_TEST(superblockRemountStaysInside);
     CPPUNIT_TEST_SUITE_END();
 
     // Runs every attempt in `d`; returns how many were stopped (all, or the test fails).
@@ -301,6 +311,56 @@ public:
         }
         CPPUNIT_ASSERT(!fs::exists(dir_->path() / "elsewhere"));
         std::cout << "escape suite (symlinks): 3 attempts, 3 stopped" << std::endl;
+    }
+
+    // A root on a tmpfs of the test's own: a remount without MS_BIND would reconfigure the
+    // superblock the host shares (read-only, smaller) instead of the container's mount of it.
+    void superblockRemountStaysInside() {
+        fs::path root = dir_->path() / "tmproot";
+        fs::create_directories(root);
+        CPPUNIT_ASSERT(::mount("cvirt-test", root.c_str(), "tmpfs", 0, "size=64m") == 0);
+        struct Unmount {
+            fs::path p;
+            ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+        } unmount{root};
+        fs::copy(rootfsDir(), root, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+        struct statvfs before {};
+        CPPUNIT_ASSERT(::statvfs(root.c_str(), &before) == 0);
+        Domain d = conn_->define(
+            containerXml("cvirt-test-remount",
+                         {.initargs = {"-c", "sleep 1000"},
+                          .devices = "<filesystem type='mount'><source dir='" + root.string() +
+                                     "'/><target dir='/'/></filesystem>" + kProbeFs,
+                          .rootfs = false}),
+            "r.xml");
+        d.start();
+        const std::pair<std::vector<std::string>, std::set<std::string>> tries[] = {
+            {{"remount_sb", "/"}, {"EPERM"}},
+            {{"remount_sb", "/", "size=96m"}, {"EPERM"}},
+            {{"fspick_ro", "/"}, {"ENOSYS", "EPERM"}},
+        };
+        std::string failures;
+        for (const auto& [args, stopped] : tries) {
+            std::vector<std::string> argv = {"/probe/cvirt-probe"};
+            argv.insert(argv.end(), args.begin(), args.end());
+            std::string out = execCapture(d, argv).out;
+            while (!out.empty() && out.back() == '\n')
+                out.pop_back();
+            std::string shown;
+            for (const auto& a : args)
+                shown += " " + a;
+            std::cout << "  remount       " << std::left << std::setw(14) << out << shown
+                      << std::endl;
+            if (!stopped.count(out)) failures += "\n " + shown + ": " + out;
+        }
+        d.destroy();
+        struct statvfs after {};
+        CPPUNIT_ASSERT(::statvfs(root.c_str(), &after) == 0);
+        CPPUNIT_ASSERT_MESSAGE("the host's tmpfs became read-only", !(after.f_flag & ST_RDONLY));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("the host's tmpfs changed size", before.f_blocks,
+                                     after.f_blocks);
+        CPPUNIT_ASSERT_MESSAGE("not stopped:" + failures, failures.empty());
+        std::cout << "escape suite (superblock): 3 attempts, 3 stopped" << std::endl;
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(EscapeTest);

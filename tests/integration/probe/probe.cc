@@ -7,8 +7,9 @@
 //   cvirt-probe init_module | clock_settime | iopl | swapon | mknod_disk | host_root_dev |
 //               write FILE TEXT | read FILE | remount_sys_rw | mknod_open MAJ MIN |
 //               umount_read FILE | proc_afresh | bind_proc_core | ptrace PID | kill PID |
-//               mkdir DIR | connect IP PORT | forks N | alloc MIB | chroot_escape PATH
-//                                                                      (the escape suite)
+//               mkdir DIR | connect IP PORT | forks N | alloc MIB | chroot_escape PATH |
+//               syslog | remount_sb PATH [OPTIONS] | proc_afresh_magic | fspick_ro PATH |
+//               mount_setattr_rw PATH                                  (the escape suite)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -16,6 +17,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -151,6 +153,44 @@ long escapeAttempt(const std::string& what, const Args& a) {
         std::string v;
         std::getline(in, v);
         return writeText("/tmp/cvirt-probe-proc/sys/kernel/core_pattern", v);
+    }
+    if (what == "proc_afresh_magic") {
+        // the same with the legacy MS_MGC_VAL in the high bits, which the kernel strips
+        mkdir("/tmp/cvirt-probe-proc", 0700);
+        if (unshare(CLONE_NEWNS) < 0) return -1;
+        if (mount("proc", "/tmp/cvirt-probe-proc", "proc", MS_MGC_VAL, nullptr) < 0) return -1;
+        std::ifstream in("/tmp/cvirt-probe-proc/sys/kernel/core_pattern");
+        std::string v;
+        std::getline(in, v);
+        return writeText("/tmp/cvirt-probe-proc/sys/kernel/core_pattern", v);
+    }
+    if (what == "syslog") {
+        // the host's kernel log (read only: never clears it, never sets the console level)
+        static char buf[1 << 16];
+        return klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof buf) < 0 ? -1 : 0;
+    }
+    if (what == "remount_sb" && (a.size() == 1 || a.size() == 2)) {
+        // a remount without MS_BIND: the superblock under the mount, read-only and maybe
+        // with new options (tmpfs size=)
+        const char* data = a.size() == 2 ? a[1].c_str() : nullptr;
+        return mount("", a[0].c_str(), nullptr, MS_REMOUNT | MS_RDONLY, data);
+    }
+    if (what == "fspick_ro" && a.size() == 1) {
+        // the same through the new mount API: pick the superblock, set ro, reconfigure
+        int fd = static_cast<int>(syscall(SYS_fspick, AT_FDCWD, a[0].c_str(), 0));
+        if (fd < 0) return -1;
+        long rc = syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, "ro", nullptr, 0);
+        if (rc == 0) rc = syscall(SYS_fsconfig, fd, FSCONFIG_CMD_RECONFIGURE, nullptr, nullptr, 0);
+        int err = errno;
+        close(fd);
+        errno = err;
+        return rc;
+    }
+    if (what == "mount_setattr_rw" && a.size() == 1) {
+        // a read-only mount made read-write again through mount_setattr
+        mount_attr attr{};
+        attr.attr_clr = MOUNT_ATTR_RDONLY;
+        return syscall(SYS_mount_setattr, AT_FDCWD, a[0].c_str(), 0, &attr, sizeof attr);
     }
     if (what == "ptrace" && a.size() == 1)
         return ptrace(PTRACE_ATTACH, std::stoi(a[0]), nullptr, nullptr);

@@ -38,10 +38,10 @@ class SeccompTest : public CppUnit::TestFixture {
 public:
     void requiredCallsAreDenied() {
         auto n = names(security::defaultProfile(true));
-        for (const char* must :
-             {"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-              "open_by_handle_at", "keyctl", "add_key", "request_key", "perf_event_open", "bpf",
-              "userfaultfd", "acct", "swapon", "swapoff", "settimeofday", "clock_settime"})
+        for (const char* must : {"kexec_load", "kexec_file_load", "init_module", "finit_module",
+                                 "delete_module", "open_by_handle_at", "keyctl", "add_key",
+                                 "request_key", "perf_event_open", "bpf", "userfaultfd", "acct",
+                                 "swapon", "swapoff", "settimeofday", "clock_settime", "syslog"})
             CPPUNIT_ASSERT_MESSAGE(must, n.count(must));
         for (const auto& r : security::defaultProfile(true)) {
             CPPUNIT_ASSERT_MESSAGE(r.name, !r.why.empty());
@@ -93,8 +93,12 @@ public:
         CPPUNIT_ASSERT(refused(MS_BIND));               // /proc without masks
         CPPUNIT_ASSERT(refused(MS_BIND | MS_REC));
         CPPUNIT_ASSERT(refused(MS_MOVE));
-        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_RDONLY));  // read-only is fine
-        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_BIND | MS_RDONLY));
+        CPPUNIT_ASSERT(refused(MS_REMOUNT | MS_RDONLY));  // the superblock, the host's too
+        CPPUNIT_ASSERT(refused(MS_REMOUNT | MS_RDONLY | MS_NOSUID));
+        CPPUNIT_ASSERT(refused(MS_MGC_VAL));  // the kernel strips it: a new mount
+        CPPUNIT_ASSERT(refused(MS_MGC_VAL | MS_BIND | MS_REMOUNT | MS_RDONLY));
+        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_BIND | MS_RDONLY));  // per mount: fine
+        CPPUNIT_ASSERT(!refused(MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV));
         CPPUNIT_ASSERT(!refused(MS_REC | MS_SLAVE));  // propagation
         CPPUNIT_ASSERT(!refused(MS_PRIVATE));
         auto n = names(rules);
