@@ -196,6 +196,7 @@ class EscapeTest : public ContainerFixture {
     CPPUNIT_TEST(inAUserNamespace);
     CPPUNIT_TEST(symlinkedMountTargetsStayInside);
     CPPUNIT_TEST(superblockRemountStaysInside);
+    CPPUNIT_TEST(plantedBindSourceLinkIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
     // Runs every attempt in `d`; returns how many were stopped (all, or the test fails).
@@ -361,6 +362,51 @@ public:
                                      after.f_blocks);
         CPPUNIT_ASSERT_MESSAGE("not stopped:" + failures, failures.empty());
         std::cout << "escape suite (superblock): 3 attempts, 3 stopped" << std::endl;
+    }
+
+    // Two volumes, one writable and holding the other's source: the container swaps that
+    // source for a link to a host directory; the next start must not show the host directory.
+    void plantedBindSourceLinkIsRefused() {
+        fs::path shared = dir_->path() / "shared", data = shared / "data";
+        fs::path secret = dir_->path() / "host-secret";
+        fs::create_directories(data);
+        fs::create_directories(secret);
+        { std::ofstream(data / "file") << "data\n"; }
+        { std::ofstream(secret / "secret") << "host\n"; }
+        auto bind = [](const fs::path& src, const std::string& target) {
+            return "<filesystem type='mount'><source dir='" + src.string() + "'/><target dir='" +
+                   target + "'/></filesystem>";
+        };
+        Domain d =
+            conn_->define(containerXml("cvirt-test-planted",
+                                       {.initargs = {"-c", "sleep 1000"},
+                                        .devices = bind(shared, "/shared") + bind(data, "/data")}),
+                          "p.xml");
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("data\n"), run(d, {"cat", "/data/file"}));
+        run(d, {"mv", "/shared/data", "/shared/old"});
+        run(d, {"ln", "-s", secret.string(), "/shared/data"});
+        d.destroy();
+        CPPUNIT_ASSERT(fs::is_symlink(data));
+        std::string outcome;
+        try {
+            d.start();
+            Captured c = execCapture(d, {"cat", "/data/secret"});
+            outcome = c.status == 0 ? "the host directory shown" : "started, link not followed";
+            d.destroy();
+        } catch (const Error& e) {
+            std::string what = e.what();
+            CPPUNIT_ASSERT_MESSAGE(what,
+                                   what.find("'" + data.string() + "'") != std::string::npos &&
+                                       what.find("symbolic link") != std::string::npos);
+            outcome = "refused";
+            std::cout << "  planted link  " << what << std::endl;
+        }
+        std::cout << "  planted link  " << outcome
+                  << ": bind source swapped for a link to a host directory" << std::endl;
+        CPPUNIT_ASSERT(outcome != "the host directory shown");
+        CPPUNIT_ASSERT(d.info().summary.state == DomainState::Shutoff);
+        std::cout << "escape suite (bind sources): 1 attempt, 1 stopped" << std::endl;
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(EscapeTest);

@@ -16,6 +16,7 @@
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/mount.h"
+#include "util/no_follow.h"
 
 namespace cvirt::lxc {
 
@@ -60,6 +61,30 @@ void mountBlock(const std::string& dev, const util::DirInRoot& dir, bool readonl
                      "cannot mount " + what + " on '" + dir.path + "' (no file system recognised)");
 }
 
+// A source named in the XML, opened without following links (util::openNoFollow); a source
+// that is not there keeps the message it always had (`failed`: the errno follows).
+util::Fd openSource(const std::string& source, int flags, const std::string& what,
+                    const std::string& failed) {
+    try {
+        return util::openNoFollow(source, flags, what + " '" + source + "'");
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::SystemError) throw;
+        throwSystemError(e.sysErrno(), failed);
+    }
+}
+
+// Binds a host directory named in the XML. It is opened without following links (a
+// container with a writable volume above it could have swapped it for one) and bound
+// through the descriptor, so what was checked is what gets mounted.
+void bindSource(const std::string& source, const std::string& target, const std::string& shown,
+                const std::string& what) {
+    util::Fd src =
+        openSource(source, O_PATH, what, "cannot bind mount '" + source + "' on '" + shown + "'");
+    if (::mount(util::procPath(src).c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) <
+        0)
+        throwSystemError(errno, "cannot bind mount '" + source + "' on '" + shown + "'");
+}
+
 struct Loop {
     std::string dev;
     util::Fd fd;  // held until mounted: with autoclear, the last close would release it
@@ -67,8 +92,8 @@ struct Loop {
 
 // A loop device over `file`, released by the kernel with its last mount (autoclear).
 Loop attachLoop(const std::string& file, bool readonly) {
-    util::Fd backing(::open(file.c_str(), (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC));
-    if (!backing) throwSystemError(errno, "cannot open '" + file + "'");
+    util::Fd backing = openSource(file, readonly ? O_RDONLY : O_RDWR, "filesystem source",
+                                  "cannot open '" + file + "'");
     util::Fd ctl(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
     if (!ctl) throwSystemError(errno, "cannot open /dev/loop-control");
     for (int attempt = 0; attempt < 8; ++attempt) {
@@ -92,7 +117,7 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
     switch (fs.type) {
         case conf::FsType::Mount:
         case conf::FsType::Bind:
-            util::bindMount(fs.source, target, true);
+            bindSource(fs.source, util::procPath(target.fd), target.path, "filesystem source");
             if (fs.readonly) util::remountReadOnly(target.path);
             break;
         case conf::FsType::Ram: {
@@ -193,7 +218,7 @@ void setUpRoot(const ChildContext& ctx) {
                             "' is not a directory (a block device or image as the root is "
                             "not supported yet: mount it on the host and use type='mount')");
         root = rootFs->source;
-        util::bindMount(root, root, true);
+        bindSource(root, root, root, "root filesystem source");
     }
     MadeDirs made(root);  // removed again if anything below throws
     for (const auto& fs : def.filesystems) {
