@@ -25,6 +25,46 @@ std::map<std::string, std::string> parseKernelConfig(std::string_view text) {
     return out;
 }
 
+std::vector<std::string> parseLoopbackServices(std::string_view tcp, std::string_view tcp6,
+                                               std::string_view unixTable) {
+    std::vector<std::string> out;
+    auto port = [](const std::string& hex) { return std::to_string(std::stoul(hex, nullptr, 16)); };
+    // "sl local rem st …": local is ADDR:PORT in hex, the address in the kernel's byte order;
+    // st 0A is LISTEN.
+    for (auto [table, v6] : {std::pair{tcp, false}, std::pair{tcp6, true}}) {
+        std::istringstream in{std::string(table)};
+        std::string line;
+        std::getline(in, line);  // header
+        while (std::getline(in, line)) {
+            std::istringstream f(line);
+            std::string sl, local, remote, st;
+            if (!(f >> sl >> local >> remote >> st) || st != "0A") continue;
+            size_t colon = local.find(':');
+            if (colon == std::string::npos) continue;
+            std::string addr = local.substr(0, colon);
+            if (!v6 && addr.size() == 8 && addr.substr(6) == "7F")  // 127.0.0.0/8
+                out.push_back("127." + std::to_string(std::stoul(addr.substr(4, 2), nullptr, 16)) +
+                              "." + std::to_string(std::stoul(addr.substr(2, 2), nullptr, 16)) +
+                              "." + std::to_string(std::stoul(addr.substr(0, 2), nullptr, 16)) +
+                              ":" + port(local.substr(colon + 1)));
+            else if (v6 && addr == "00000000000000000000000001000000")  // ::1
+                out.push_back("[::1]:" + port(local.substr(colon + 1)));
+        }
+    }
+    // "Num RefCount Protocol Flags Type St Inode Path": flags 00010000 is a listening socket,
+    // a path starting with '@' an abstract name.
+    std::istringstream in{std::string(unixTable)};
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string num, refs, proto, flags, type, st, inode, path;
+        if (!(f >> num >> refs >> proto >> flags >> type >> st >> inode >> path)) continue;
+        if (path[0] == '@' && (std::stoul(flags, nullptr, 16) & 0x10000)) out.push_back(path);
+    }
+    return out;
+}
+
 Facts gatherFacts() {
     Facts f;
     utsname u{};
@@ -60,6 +100,10 @@ Facts gatherFacts() {
     f.qemuBinary = ::access("/usr/bin/qemu-system-x86_64", X_OK) == 0;
     f.kvmUnusable = qemu::kvmUnusable();
     f.root = ::geteuid() == 0;
+    f.loopbackServices =
+        parseLoopbackServices(util::readFileIfExists("/proc/net/tcp").value_or(""),
+                              util::readFileIfExists("/proc/net/tcp6").value_or(""),
+                              util::readFileIfExists("/proc/net/unix").value_or(""));
     return f;
 }
 
@@ -123,6 +167,21 @@ std::vector<CheckResult> evaluate(const Facts& f) {
                           [](const std::string& c) { return c == "io" || c == "blkio"; });
     add("LXC", "Checking for cgroup 'io'/'blkio' controller support",
         io ? Verdict::Pass : Verdict::Warn, "blkiotune needs the io (v2) or blkio (v1) controller");
+    // cvirt keeps libvirt's default: a container without <interface> or <privnet/> shares
+    // the host's network namespace (net_admin and net_raw dropped there), and so reaches what
+    // listens on the host's loopback.
+    std::string services;
+    for (size_t i = 0; i < f.loopbackServices.size() && i < 4; ++i)
+        services += (i ? ", " : "") + f.loopbackServices[i];
+    if (f.loopbackServices.size() > 4)
+        services += " and " + std::to_string(f.loopbackServices.size() - 4) + " more";
+    add("LXC", "Checking for services a container on the host's network reaches",
+        f.loopbackServices.empty() ? Verdict::Pass : Verdict::Warn,
+        "a container without <interface> or <privnet/> shares the host's network, as in "
+        "libvirt, and reaches what listens on its loopback (" +
+            services +
+            "); give containers <features><privnet/></features> or an <interface> unless they "
+            "must share it");
     add("LXC", "Checking for running as root", f.root ? Verdict::Pass : Verdict::Warn,
         "containers and VMs start as root (run cvirsh with sudo)");
     add("QEMU", "Checking for /usr/bin/qemu-system-x86_64",

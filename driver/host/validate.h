@@ -23,6 +23,10 @@ struct Facts {
     bool qemuBinary = false;                 // /usr/bin/qemu-system-x86_64
     std::optional<std::string> kvmUnusable;  // nullopt: usable
     bool root = false;
+    // What a container sharing the host's network reaches that a private one does not: TCP
+    // listeners on the host's loopback ("127.0.0.1:631", "[::1]:25") and listening abstract
+    // unix sockets ("@/tmp/.X11-unix/X0"), which belong to the network namespace.
+    std::vector<std::string> loopbackServices;
 };
 
 enum class Verdict { Pass, Warn, Fail };
@@ -35,6 +39,9 @@ struct CheckResult {
 
 // "CONFIG_X=y" lines (comments and blanks ignored).
 std::map<std::string, std::string> parseKernelConfig(std::string_view text);
+// Facts::loopbackServices from /proc/net/tcp, /proc/net/tcp6 and /proc/net/unix.
+std::vector<std::string> parseLoopbackServices(std::string_view tcp, std::string_view tcp6,
+                                               std::string_view unixTable);
 Facts gatherFacts();
 std::vector<CheckResult> evaluate(const Facts& facts);
 // "LXC: Checking for … : PASS" (aligned like virt-host-validate), fixes on the next line.

@@ -26,10 +26,22 @@ std::vector<std::string> capsToDrop(const conf::DomainDef& def) {
     return capsToDrop(def, kernelCapabilities());
 }
 
+bool sharesHostNetwork(const conf::DomainDef& def) {
+    // The controller's rule for CLONE_NEWNET (driver/lxc/controller/controller.cc).
+    bool movesDevices = std::any_of(def.hostdevs.begin(), def.hostdevs.end(),
+                                    [](auto& h) { return h.type == conf::HostdevCapsType::Net; });
+    return def.interfaces.empty() && !def.features.privnet && !movesDevices &&
+           !def.lxcNamespaces.sharenet;
+}
+
 std::vector<std::string> capsToDrop(const conf::DomainDef& def,
                                     const std::vector<std::string>& kernelCaps) {
     static const std::vector<std::string> kDefaultDrop = {"sys_module", "sys_time", "mknod",
                                                           "audit_control", "mac_admin"};
+    // Over the host's own network namespace these reconfigure the host's interfaces, routes
+    // and firewall, and sniff or forge its traffic: dropped there unless turned on by name.
+    static const std::vector<std::string> kHostNetDrop = {"net_admin", "net_raw"};
+    bool hostNet = sharesHostNetwork(def);
     auto stateOf = [&](const std::string& name) -> std::optional<conf::Toggle> {
         for (const auto& c : def.features.caps)
             if (c.name == name) return c.state;
@@ -51,7 +63,10 @@ std::vector<std::string> capsToDrop(const conf::DomainDef& def,
                 toDrop = state == conf::Toggle::Off;
                 break;
             case conf::CapPolicy::Default:
-                if (std::find(kDefaultDrop.begin(), kDefaultDrop.end(), name) != kDefaultDrop.end())
+                if (std::find(kDefaultDrop.begin(), kDefaultDrop.end(), name) !=
+                        kDefaultDrop.end() ||
+                    (hostNet && std::find(kHostNetDrop.begin(), kHostNetDrop.end(), name) !=
+                                    kHostNetDrop.end()))
                     toDrop = state != conf::Toggle::On;
                 else
                     toDrop = state == conf::Toggle::Off;

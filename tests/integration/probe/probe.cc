@@ -9,14 +9,17 @@
 //               umount_read FILE | proc_afresh | bind_proc_core | ptrace PID | kill PID |
 //               mkdir DIR | connect IP PORT | forks N | alloc MIB | chroot_escape PATH |
 //               syslog | remount_sb PATH [OPTIONS] | proc_afresh_magic | fspick_ro PATH |
-//               mount_setattr_rw PATH                                  (the escape suite)
+//               mount_setattr_rw PATH | ifmtu IFNAME | packet_socket    (the escape suite)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/perf_event.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -191,6 +194,27 @@ long escapeAttempt(const std::string& what, const Args& a) {
         mount_attr attr{};
         attr.attr_clr = MOUNT_ATTR_RDONLY;
         return syscall(SYS_mount_setattr, AT_FDCWD, a[0].c_str(), 0, &attr, sizeof attr);
+    }
+    if (what == "ifmtu" && a.size() == 1) {
+        // an interface's MTU set to the value it has: needs CAP_NET_ADMIN over its namespace,
+        // changes nothing
+        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (s < 0) return -1;
+        ifreq ifr{};
+        std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", a[0].c_str());
+        long rc = ioctl(s, SIOCGIFMTU, &ifr);
+        if (rc == 0) rc = ioctl(s, SIOCSIFMTU, &ifr);
+        int err = errno;
+        close(s);
+        errno = err;
+        return rc;
+    }
+    if (what == "packet_socket") {
+        // what sniffs or forges frames on every interface of the namespace (CAP_NET_RAW)
+        int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+        if (s < 0) return -1;
+        close(s);
+        return 0;
     }
     if (what == "ptrace" && a.size() == 1)
         return ptrace(PTRACE_ATTACH, std::stoi(a[0]), nullptr, nullptr);

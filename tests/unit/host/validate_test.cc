@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "host/validate.h"
 
@@ -42,6 +43,7 @@ class ValidateTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(missingPiecesFailWithAFix);
     CPPUNIT_TEST(softProblemsWarn);
     CPPUNIT_TEST(formatAlignsVerdicts);
+    CPPUNIT_TEST(loopbackServicesWarnAboutTheHostNetwork);
     CPPUNIT_TEST_SUITE_END();
 
     void kernelConfigLines() {
@@ -86,6 +88,38 @@ class ValidateTest : public CppUnit::TestFixture {
         }
         CPPUNIT_ASSERT(find(r, "/dev/kvm")->fix.find("type='qemu'") != std::string::npos);
         CPPUNIT_ASSERT(!find(r, "(CONFIG_"));  // no config: no option checks
+    }
+
+    // What a container sharing the host's network reaches: loopback listeners, abstract
+    // sockets; not what listens everywhere, not a connected socket.
+    void loopbackServicesWarnAboutTheHostNetwork() {
+        std::string tcp =
+            "  sl  local_address rem_address   st\n"
+            "   0: 0100007F:0277 00000000:0000 0A 0\n"   // 127.0.0.1:631 listening
+            "   1: 00000000:0016 00000000:0000 0A 0\n"   // 0.0.0.0:22
+            "   2: 0100007F:1F90 0100007F:9C40 01 0\n";  // established
+        std::string tcp6 =
+            "  sl  local_address remote_address st\n"
+            "   0: 00000000000000000000000001000000:0019 "
+            "00000000000000000000000000000000:0000 0A 0\n";
+        std::string unixTable =
+            "Num       RefCount Protocol Flags    Type St Inode Path\n"
+            "0000000000000000: 00000002 00000000 00010000 0001 01 1 @/tmp/.X11-unix/X0\n"
+            "0000000000000000: 00000002 00000000 00000000 0001 03 2 @not-listening\n"
+            "0000000000000000: 00000002 00000000 00010000 0001 01 3 /run/on-a-path\n"
+            "0000000000000000: 00000002 00000000 00000000 0002 07 4\n";
+        auto s = parseLoopbackServices(tcp, tcp6, unixTable);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("127.0.0.1:631 [::1]:25 @/tmp/.X11-unix/X0 "),
+            std::accumulate(s.begin(), s.end(), std::string(),
+                            [](std::string a, const std::string& b) { return a + b + " "; }));
+        Facts f = goodHost();
+        f.loopbackServices = s;
+        auto r = evaluate(f);
+        const CheckResult* c = find(r, "host's network");
+        CPPUNIT_ASSERT(c && c->verdict == Verdict::Warn);
+        CPPUNIT_ASSERT_MESSAGE(c->fix, c->fix.find("127.0.0.1:631") != std::string::npos &&
+                                           c->fix.find("<privnet/>") != std::string::npos);
     }
 
     void formatAlignsVerdicts() {
