@@ -1,4 +1,5 @@
 // Domain lifecycle: lock → load → check state → act (backend) → the backend persists state.
+#include <signal.h>
 #include <unistd.h>
 
 #include "api/connection_impl.h"
@@ -8,6 +9,7 @@
 #include "lxc/enter.h"
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
+#include "state/driver_config.h"
 #include "state/events.h"
 #include "supervisor/client.h"
 #include "util/fault.h"
@@ -35,6 +37,19 @@ int nextId(DriverState& d) {
 // failed to exit before its leftovers are removed.
 constexpr int kSupervisorExitMs = 10000;
 
+// How long a destroy waits, once the supervisor heard it, for the teardown to finish before
+// it kills the supervisor: the stopped and release hooks may take hook_timeout each; without
+// a hook limit, as long as the hooks take.
+long teardownLimitMs(const ConnectionImpl& conn) {
+    state::DriverConfig config;
+    try {
+        config = state::loadDriverConfig(conn.uri().root);
+    } catch (const Error&) {
+    }
+    if (config.hookTimeoutSec == 0) return -1;
+    return 2L * config.hookTimeoutSec * 1000 + 10000;
+}
+
 void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
     if (d.runtime.find(def.name))  // also cleans up after a supervisor that died
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
@@ -58,10 +73,6 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
         throw;
     }
 }
-
-// How long a request that failed waits to learn whether the domain stopped meanwhile (its
-// supervisor reaps init within milliseconds of its death).
-constexpr int kStoppedMs = 500;
 
 state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
     auto live = d.runtime.find(name);
@@ -104,33 +115,36 @@ void Domain::destroy() {
     DriverState& d = driverOrThrow(*conn_, name_);
     state::LiveDomain live = requireRunning(d, name_);
     util::fault::point("stop:shell-checked");
+    bool done = false;
     try {
-        supervisor::destroy(d.paths, name_);
+        done = supervisor::destroy(d.paths, name_, teardownLimitMs(*conn_));
     } catch (const Error&) {
         // It died before we could ask: that is off too, once its leftovers are gone.
-        if (state::processAlive(live.controllerPid)) throw;
+        if (live.controller.alive()) throw;
+        done = true;
     }
     util::fault::killPoint("stop:shell-answered");
+    if (!done) {
+        // Unresponsive (stopped, wedged): destroy is the forceful stop, as libvirt's is. The
+        // supervisor is killed (by start time, through a pidfd: never a process that took its
+        // pid); its container dies with it (death signal) and with its cgroup, which
+        // RuntimeState::reap removes below with everything else it owned.
+        live.controller.signal(SIGKILL);
+    }
     // The connection closes once the supervisor removed everything, or because it died
     // halfway; in that case what it left is removed here (RuntimeState::reap, under the
     // domain lock), once it has exited.
-    state::waitProcessGone(live.controllerPid, kSupervisorExitMs);
-    d.runtime.find(name_);
+    live.controller.waitGone(kSupervisorExitMs);
+    if (done)
+        d.runtime.find(name_);
+    else
+        d.runtime.reap(name_, kSupervisorExitMs, state::kReasonDestroyed);
 }
 
 void Domain::shutdown() {
     DriverState& d = driverOrThrow(*conn_, name_);
-    state::LiveDomain live = requireRunning(d, name_);
-    try {
-        supervisor::shutdown(d.paths, name_);
-    } catch (const Error&) {
-        // A supervisor tearing the domain down closes the connection without a word.
-        if (state::waitProcessGone(live.initPid, kStoppedMs))
-            throw Error(
-                ErrorCode::OperationInvalid,
-                "domain '" + name_ + "' is not running (it stopped while it was being shut down)");
-        throw;
-    }
+    requireRunning(d, name_);
+    supervisor::shutdown(d.paths, name_);
 }
 
 void Domain::reboot() {
@@ -197,14 +211,8 @@ int Domain::exec(const std::vector<std::string>& argv, const std::vector<std::st
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
     auto cg = conn_->cgroupOf(def);
-    int status = lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def,
-                                argv, env, &cg);
-    // A destroy that raced the command kills it (137) or its way in (255): say so.
-    if ((status == 137 || status == 255) && state::waitProcessGone(live.initPid, kStoppedMs))
-        throw Error(ErrorCode::OperationFailed,
-                    "domain '" + name_ + "' stopped while the command ran (it ended with status " +
-                        std::to_string(status) + ")");
-    return status;
+    return lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def, argv,
+                          env, &cg);
 }
 
 std::string Domain::qemuMonitorCommand(std::string_view commandJson) {

@@ -423,7 +423,23 @@ void DomainCgroup::killAll() noexcept {
             }
         }
         if (!any) return;
+        // A frozen task keeps its SIGKILL pending until thawed (a paused domain whose
+        // supervisor died or was killed): the kills are sent, so thawing runs nothing more.
+        if (round == 0) thawQuietly();
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+void DomainCgroup::thawQuietly() noexcept {
+    const Hierarchy* h = host_->forController("freezer");
+    fs::path dir = h ? pathFor("freezer") : fs::path();
+    if (dir.empty()) return;
+    try {
+        if (h->unified)
+            writeValue(dir / "cgroup.freeze", "0");
+        else
+            writeValue(dir / "freezer.state", "THAWED");
+    } catch (const Error&) {
     }
 }
 

@@ -75,7 +75,8 @@ public:
     bool exists() const;
     // The directory holding `controller`, or "" if the host has none.
     fs::path pathFor(std::string_view controller) const;
-    // SIGKILLs every process inside, until none is left (bounded wait).
+    // SIGKILLs every process inside, until none is left (bounded wait); a frozen cgroup is
+    // thawed once they are signalled, or they would never die.
     void killAll() noexcept;
     // killAll, then rmdir of the leaf and of the partition directories once they are empty
     // (whoever created them: the last domain to leave a partition removes it).
@@ -85,6 +86,7 @@ public:
 
 private:
     void write(const std::vector<Write>& plan, bool unified);
+    void thawQuietly() noexcept;
     struct Dir {
         const Hierarchy* hierarchy = nullptr;
         fs::path path;

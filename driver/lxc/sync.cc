@@ -1,9 +1,12 @@
 #include "lxc/sync.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <string>
 
 namespace cvirt::lxc {
 
@@ -30,7 +33,30 @@ void SyncChannel::sendFailure(const Error& e) const noexcept {
     ::send(fd_.get(), &f, sizeof f, MSG_NOSIGNAL);
 }
 
+void SyncChannel::setPatience(int timeoutMs, std::function<void()> idle) {
+    timeoutMs_ = timeoutMs;
+    idle_ = std::move(idle);
+}
+
+void SyncChannel::awaitFrame() const {
+    if (timeoutMs_ < 0) return;  // recv blocks as long as it takes
+    constexpr int kSliceMs = 100;
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs_);
+    for (;;) {
+        pollfd p{fd_.get(), POLLIN, 0};
+        int rc = ::poll(&p, 1, kSliceMs);
+        if (rc > 0) return;
+        if (rc < 0 && errno != EINTR) throwSystemError(errno, "cannot wait for the container");
+        if (std::chrono::steady_clock::now() >= end)
+            throw Error(ErrorCode::OperationFailed, "container init did not answer within " +
+                                                        std::to_string(timeoutMs_ / 1000) +
+                                                        " s (frozen or stuck)");
+        if (rc == 0 && idle_) idle_();
+    }
+}
+
 bool SyncChannel::receive(SyncFrame& f) const {
+    awaitFrame();
     for (;;) {
         ssize_t n = ::recv(fd_.get(), &f, sizeof f, 0);
         if (n == static_cast<ssize_t>(sizeof f)) return true;

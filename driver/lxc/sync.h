@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "cvirt/error.h"
 #include "util/fd.h"
@@ -26,6 +27,12 @@ public:
     // Both ends; the first goes to the controller, the second to the child.
     static std::pair<SyncChannel, SyncChannel> pair();
 
+    // Every wait below (expect, waitExec) gives up after `timeoutMs` without a frame from
+    // the child, throwing OperationFailed: a child that can be frozen (its cgroup) or stuck
+    // must not hold the controller forever. `idle` runs each time 100 ms pass in silence (the
+    // controller thaws the cgroup there). Until called: no limit.
+    void setPatience(int timeoutMs, std::function<void()> idle = {});
+
     void send(SyncMsg msg) const;
     void sendFailure(const Error& e) const noexcept;
     // Waits for `msg`; rethrows a Failed frame as the child's Error; EOF throws
@@ -38,7 +45,10 @@ public:
 
 private:
     bool receive(SyncFrame& frame) const;  // false on EOF
+    void awaitFrame() const;               // returns once readable; throws at the deadline
     util::Fd fd_;
+    int timeoutMs_ = -1;
+    std::function<void()> idle_;
 };
 
 }  // namespace cvirt::lxc

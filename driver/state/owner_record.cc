@@ -5,7 +5,10 @@
 namespace cvirt::state {
 
 std::string formatOwnerRecord(const OwnerRecord& r) {
-    std::string out = "supervisor " + std::to_string(r.supervisor) + "\n";
+    // The start time after the pid: a reader from before start times takes the pid alone.
+    std::string out = "supervisor " + std::to_string(r.supervisor);
+    if (r.supervisorStart != 0) out += " " + std::to_string(r.supervisorStart);
+    out += "\n";
     if (!r.cgroupLeaf.empty())
         out += "cgroup-partition " + r.cgroupPartition + "\ncgroup-leaf " + r.cgroupLeaf + "\n";
     for (const auto& l : r.links)
@@ -22,9 +25,11 @@ OwnerRecord parseOwnerRecord(std::string_view text) {
         size_t sp = line.find(' ');
         if (sp == std::string_view::npos) continue;
         std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
-        if (key == "supervisor")
-            std::from_chars(value.data(), value.data() + value.size(), r.supervisor);
-        else if (key == "cgroup-partition")
+        if (key == "supervisor") {
+            const char* end = value.data() + value.size();
+            const char* p = std::from_chars(value.data(), end, r.supervisor).ptr;
+            if (p < end && *p == ' ') std::from_chars(p + 1, end, r.supervisorStart);
+        } else if (key == "cgroup-partition")
             r.cgroupPartition = value;
         else if (key == "cgroup-leaf")
             r.cgroupLeaf = value;

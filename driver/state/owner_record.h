@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ namespace cvirt::state {
 
 struct OwnerRecord {
     pid_t supervisor = 0;
+    uint64_t supervisorStart = 0;             // its start time (util/process_ref.h); 0: unknown
     std::string cgroupPartition, cgroupLeaf;  // empty until the supervisor creates one
     std::vector<std::string> links;           // host ends of veths, before creation
 
     bool operator==(const OwnerRecord&) const = default;
 };
 
-// One "key value" line each: "supervisor PID", "cgroup-partition P", "cgroup-leaf L",
+// One "key value" line each: "supervisor PID START", "cgroup-partition P", "cgroup-leaf L",
 // "link NAME" (repeated). Unknown keys are skipped (a newer writer).
 std::string formatOwnerRecord(const OwnerRecord& r);
 OwnerRecord parseOwnerRecord(std::string_view text);

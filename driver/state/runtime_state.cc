@@ -19,28 +19,13 @@
 #include "state/config_store.h"
 #include "state/domain_lock.h"
 #include "state/events.h"
+#include "state/pid_file.h"
 #include "state/uri.h"
 #include "util/file.h"
 
 namespace cvirt::state {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// "<controller pid> <init pid>\n"
-std::pair<pid_t, pid_t> readPids(const std::string& text) {
-    pid_t ctl = 0, init = 0;
-    const char* p = text.data();
-    const char* end = p + text.size();
-    p = std::from_chars(p, end, ctl).ptr;
-    while (p < end && *p == ' ')
-        ++p;
-    std::from_chars(p, end, init);
-    return {ctl, init};
-}
-
-}  // namespace
 
 bool processAlive(pid_t pid) {
     if (pid <= 0 || (::kill(pid, 0) < 0 && errno != EPERM)) return false;
@@ -101,7 +86,8 @@ std::optional<std::string> RuntimeState::liveXml(std::string_view name) const {
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     std::string n(name);
     auto xml = util::readFileIfExists(entryPath(paths_.runDir, n, ".xml"));
-    auto pids = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
+    auto text = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
+    auto pids = text ? parsePidFile(*text) : std::nullopt;
     // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
     // pid file, is a start or a clean stop in progress (its shut-off reason is already
     // written) — or what a supervisor that died then left, which only its record tells.
@@ -109,10 +95,10 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
         if (::access((entryPath(paths_.runDir, n, ".owner")).c_str(), F_OK) == 0) reap(n);
         return std::nullopt;
     }
-    auto [controller, init] = readPids(*pids);
-    if (!processAlive(controller)) {
+    if (!pids->supervisor.alive()) {
         // The controller died without cleaning up (kill -9, crash): its container died with
-        // it (PDEATHSIG); remove what it left and remember why the domain is off.
+        // it (PDEATHSIG); remove what it left and remember why the domain is off. A process
+        // that got its pid since does not keep the domain "running": its start time differs.
         reap(n);
         return std::nullopt;
     }
@@ -120,8 +106,10 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     live.name = n;
     live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
     if (live.paused) live.stateReason = 1;  // virDomainPausedReason: user
-    live.controllerPid = controller;
-    live.initPid = init;
+    live.controller = pids->supervisor;
+    live.init = pids->guest;
+    live.controllerPid = pids->supervisor.pid;
+    live.initPid = pids->guest.pid;
     // The live XML starts "<domain type='…' id='N'"; read the id without a full parse.
     if (size_t p = xml->find("id='"); p != std::string::npos && p < 200) {
         const char* b = xml->data() + p + 4;
@@ -130,7 +118,7 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     return live;
 }
 
-bool RuntimeState::reap(std::string_view name, int waitMs) const {
+bool RuntimeState::reap(std::string_view name, int waitMs, int reasonIfRunning) const {
     std::string n(name);
     std::optional<DomainLock> lock;
     try {
@@ -144,15 +132,22 @@ bool RuntimeState::reap(std::string_view name, int waitMs) const {
     auto file = [&](const char* ext) { return entryPath(paths_.runDir, n, ext); };
     StaleDomain stale;
     stale.liveXml = util::readFileIfExists(file(".xml"));
-    auto pids = util::readFileIfExists(file(".pid"));
+    auto pidText = util::readFileIfExists(file(".pid"));
+    auto pids = pidText ? parsePidFile(*pidText) : std::nullopt;
     if (auto text = util::readFileIfExists(file(".owner"))) stale.owner = parseOwnerRecord(*text);
-    pid_t supervisor = stale.owner ? stale.owner->supervisor : pids ? readPids(*pids).first : 0;
-    if (supervisor <= 0) return true;  // nothing claimed: nothing to clean
-    if (!waitProcessGone(supervisor, waitMs)) return false;
-    if (pids) {
-        pid_t init = readPids(*pids).second;
-        if (processAlive(init)) ::kill(init, SIGKILL);
-    }
+    util::ProcessRef supervisor;
+    if (stale.owner)
+        supervisor = {stale.owner->supervisor, stale.owner->supervisorStart};
+    else if (pids)
+        supervisor = pids->supervisor;
+    if (supervisor.pid <= 0) return true;  // nothing claimed: nothing to clean
+    // A pid the kernel gave to another process since reads as gone (start time).
+    if (!supervisor.waitGone(waitMs)) return false;
+    // The guest died with its supervisor (death signal) unless something held it (a frozen
+    // cgroup). Only a process that provably is the guest is killed here, by start time
+    // through a pidfd; a container's processes go with its cgroup (onStale_), which holds
+    // nothing but the domain's own.
+    if (pids && pids->guest.startTime != 0) pids->guest.signal(SIGKILL);
     if (onStale_) onStale_(n, stale);
     // The record goes last: a cleaner killed halfway leaves it for the next one.
     bool wasRunning = ::unlink(file(".xml").c_str()) == 0;
@@ -160,10 +155,11 @@ bool RuntimeState::reap(std::string_view name, int waitMs) const {
         ::unlink(file(ext).c_str());
     if (wasRunning) {
         try {
-            const_cast<RuntimeState*>(this)->setShutoffReason(name, 3 /* crashed */);
+            const_cast<RuntimeState*>(this)->setShutoffReason(name, reasonIfRunning);
         } catch (...) {
         }
-        emitEvent(paths_, n, "stopped", "crashed");
+        emitEvent(paths_, n, "stopped",
+                  reasonIfRunning == kReasonDestroyed ? "destroyed" : "crashed");
     }
     return true;
 }

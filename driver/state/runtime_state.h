@@ -15,6 +15,7 @@
 
 #include "state/owner_record.h"
 #include "state/uri.h"
+#include "util/process_ref.h"
 
 namespace cvirt::state {
 
@@ -24,6 +25,7 @@ struct LiveDomain {
     int stateReason = 1;  // virDomainRunningReason, booted
     pid_t controllerPid = 0;
     pid_t initPid = 0;
+    util::ProcessRef controller, init;  // the same with start times (0 if the file had none)
     bool paused = false;
 };
 
@@ -34,9 +36,14 @@ struct StaleDomain {
 };
 
 // Whether `pid` runs; a zombie counts as dead (a killed supervisor may wait for its reaper).
+// By pid alone: where the start time is known, util::ProcessRef tells a reused pid apart.
 bool processAlive(pid_t pid);
 // Polls processAlive for up to `timeoutMs`; true once `pid` is gone.
 bool waitProcessGone(pid_t pid, int timeoutMs);
+
+// virDomainShutoffReason values reap() records.
+inline constexpr int kReasonDestroyed = 2;
+inline constexpr int kReasonCrashed = 3;
 
 class RuntimeState {
 public:
@@ -60,8 +67,11 @@ public:
     // event. Runs under the domain lock: the one this process holds, else taken without
     // waiting (another holder is busy with the domain and finds the same). Returns false
     // while a supervisor still runs without a live XML (starting, or tearing down), or the
-    // lock is held elsewhere; true once no supervisor is left.
-    bool reap(std::string_view name, int waitMs = 0) const;
+    // lock is held elsewhere; true once no supervisor is left. Processes are told apart by
+    // start time (state/pid_file.h): one that took a dead supervisor's or init's pid is
+    // neither waited for nor killed. `reasonIfRunning`: the shut-off reason recorded for a
+    // domain that was running (a destroy that had to kill its supervisor says destroyed).
+    bool reap(std::string_view name, int waitMs = 0, int reasonIfRunning = kReasonCrashed) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
     // A running domain's live XML after a live change (setmem, schedinfo, …); the caller

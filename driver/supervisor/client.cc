@@ -1,12 +1,17 @@
 #include "supervisor/client.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
@@ -16,6 +21,7 @@
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/inherit.h"
+#include "util/stream.h"
 
 namespace cvirt::supervisor {
 
@@ -131,38 +137,112 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
 }
 
 namespace {
+
 std::string socketPath(const state::DriverPaths& paths, const std::string& name) {
     return state::entryPath(paths.runDir, name, ".sock").string();
 }
+
+// A supervisor answers a request from its poll loop within milliseconds; one that does not
+// within this long is stopped (SIGSTOP), wedged or gone.
+constexpr long kAnswerMs = 5000;
+// A reboot is answered once init runs again (the controller bounds its own waits on the new
+// init well below this).
+constexpr long kRebootMs = 60000;
+
+// The supervisor's socket, within `ms`: a stopped supervisor whose listen queue is full
+// would keep a blocking connect(2) waiting forever.
+util::Fd connectWithin(const std::string& path, long ms) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw Error(ErrorCode::OperationFailed, "socket path '" + path + "' is too long");
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    util::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) throwSystemError(errno, "cannot create a socket");
+    long deadline = util::monotonicMs() + ms;
+    while (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN || util::monotonicMs() >= deadline)
+            throwSystemError(errno, "cannot reach the domain's controller at '" + path + "'");
+        ::usleep(10000);  // its listen queue is full: a moment for it to accept
+    }
+    int flags = ::fcntl(fd.get(), F_GETFL);
+    ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+// Whether `fd` has something to read (a reply, or EOF) within `ms` (< 0: no deadline).
+bool readableWithin(int fd, long ms) {
+    long deadline = ms < 0 ? -1 : util::monotonicMs() + ms;
+    for (;;) {
+        long left = deadline < 0 ? -1 : std::max(0L, deadline - util::monotonicMs());
+        pollfd p{fd, POLLIN, 0};
+        int rc = ::poll(&p, 1, static_cast<int>(left));
+        if (rc > 0) return true;
+        if (rc == 0) return false;
+        if (errno != EINTR) throwSystemError(errno, "cannot wait for the domain's controller");
+    }
+}
+
+Error unresponsive(const std::string& name, std::string_view request, long ms) {
+    return Error(ErrorCode::OperationFailed, "the controller of '" + name + "' did not answer '" +
+                                                 std::string(request) + "' within " +
+                                                 std::to_string(ms / 1000) + " s");
+}
+
+// One request line, one reply line, each within its deadline.
+std::string requestWithin(const state::DriverPaths& paths, const std::string& name,
+                          std::string_view line, long replyMs, util::Fd* keep = nullptr) {
+    util::Fd fd = connectWithin(socketPath(paths, name), kAnswerMs);
+    sendRequest(fd.get(), line);
+    if (!readableWithin(fd.get(), replyMs)) throw unresponsive(name, line, replyMs);
+    std::string reply = readReply(fd.get());
+    if (keep) *keep = std::move(fd);
+    return reply;
+}
+
 }  // namespace
 
-void destroy(const state::DriverPaths& paths, const std::string& name) {
-    util::Fd fd = connect(socketPath(paths, name));
+bool destroy(const state::DriverPaths& paths, const std::string& name, long finishMs) {
+    util::Fd fd;
+    try {
+        fd = connectWithin(socketPath(paths, name), kAnswerMs);
+    } catch (const Error& e) {
+        if (e.sysErrno() == EAGAIN) return false;  // not accepting: as good as no answer
+        throw;
+    }
     sendRequest(fd.get(), "destroy");
     util::fault::killPoint("stop:shell-sent");
-    readReply(fd.get());  // returns at close: all is gone, or the supervisor died
+    // "ok" at once (the container is being killed), then EOF once all is gone — or EOF alone,
+    // when the supervisor finished first or died.
+    if (!readableWithin(fd.get(), kAnswerMs)) return false;
+    char buf[64];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return true;  // EOF (or the connection broke: it died)
+        if (!readableWithin(fd.get(), finishMs)) return false;
+    }
 }
 
 void shutdown(const state::DriverPaths& paths, const std::string& name) {
-    util::Fd fd = connect(socketPath(paths, name));
-    std::string reply = request(fd.get(), "shutdown");
+    std::string reply = requestWithin(paths, name, "shutdown", kAnswerMs);
     if (reply != "ok")
         throw Error(ErrorCode::OperationFailed, "cannot shut down '" + name + "': " + reply);
 }
 
 void reboot(const state::DriverPaths& paths, const std::string& name) {
-    util::Fd fd = connect(socketPath(paths, name));
-    request(fd.get(), "reboot");
+    requestWithin(paths, name, "reboot", kRebootMs);
 }
 
 std::string call(const state::DriverPaths& paths, const std::string& name, std::string_view line) {
-    util::Fd fd = connect(socketPath(paths, name));
-    return request(fd.get(), line);
+    return requestWithin(paths, name, line, kRebootMs);
 }
 
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force) {
-    util::Fd fd = connect(socketPath(paths, name));
-    std::string reply = request(fd.get(), force ? "console force" : "console");
+    util::Fd fd;
+    std::string reply =
+        requestWithin(paths, name, force ? "console force" : "console", kAnswerMs, &fd);
     if (reply != "ok")
         throw Error(ErrorCode::OperationInvalid,
                     "cannot open the console of '" + name +

@@ -21,9 +21,15 @@ namespace cvirt::supervisor {
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
            const conf::DomainDef& def, int id);
 
-// Kills the domain; returns once the supervisor removed everything, or died (then the
-// caller cleans up: state::RuntimeState::reap).
-void destroy(const state::DriverPaths& paths, const std::string& name);
+// Nothing below waits on the supervisor without a deadline: one that does not answer in
+// time (stopped, wedged) makes the call throw OperationFailed "the controller of 'x' did not
+// answer …", or, for destroy, return false.
+
+// Kills the domain. True once the supervisor removed everything, or died (then the caller
+// cleans up: state::RuntimeState::reap); false when it did not acknowledge the request
+// within a few seconds, or did not finish within `finishMs` after (< 0: no limit): the
+// caller then stops it by force.
+bool destroy(const state::DriverPaths& paths, const std::string& name, long finishMs);
 // Asks the guest to stop; the supervisor kills it after shutdown_timeout.
 void shutdown(const state::DriverPaths& paths, const std::string& name);
 // Restarts the domain in place (same id); returns once it runs again.

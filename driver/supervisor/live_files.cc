@@ -8,10 +8,12 @@
 #include "cvirt/connection.h"
 #include "cvirt/error.h"
 #include "state/events.h"
+#include "state/pid_file.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
 #include "util/fault.h"
 #include "util/file.h"
+#include "util/process_ref.h"
 
 namespace cvirt::supervisor {
 
@@ -26,8 +28,10 @@ LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
 }
 
 void LiveFiles::writePids(pid_t guest) const {
-    util::writeFileReplace(pid_, std::to_string(::getpid()) + " " + std::to_string(guest) + "\n",
-                           0644);
+    // Start times with the pids: a reader must not take another process that got one of these
+    // pids after ours ended for ours (and kill it, or wait on it).
+    state::PidFile f{util::ProcessRef::self(), util::ProcessRef::of(guest)};
+    util::writeFileReplace(pid_, state::formatPidFile(f), 0644);
 }
 
 void LiveFiles::writeXml(const conf::DomainDef& def, int id) const {
@@ -62,7 +66,10 @@ void LiveFiles::remove() const noexcept {
 }
 
 void LiveFiles::writeOwner(const state::OwnerRecord& record) const {
-    util::writeFileReplace(owner_, state::formatOwnerRecord(record), 0644);
+    state::OwnerRecord r = record;
+    if (r.supervisor == ::getpid() && r.supervisorStart == 0)
+        r.supervisorStart = util::ProcessRef::self().startTime;
+    util::writeFileReplace(owner_, state::formatOwnerRecord(r), 0644);
 }
 
 void LiveFiles::removeOwner() const noexcept {

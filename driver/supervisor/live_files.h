@@ -1,7 +1,8 @@
 // The state files a supervisor keeps for its running domain under <runDir>: NAME.sock (its
-// socket), NAME.pid ("<supervisor pid> <init or qemu pid>"), NAME.paused, and NAME.xml, the
-// live XML, written last: its presence is what "running" means to every reader. NAME.owner
-// (state/owner_record.h) is written before anything else and removed after everything.
+// socket), NAME.pid (state/pid_file.h: pids and start times of itself and init or qemu),
+// NAME.paused, and NAME.xml, the live XML, written last: its presence is what "running" means to
+// every reader. NAME.owner (state/owner_record.h) is written before anything else and removed after
+// everything.
 #pragma once
 
 #include <sys/types.h>

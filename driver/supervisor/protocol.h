@@ -2,7 +2,9 @@
 // (cvirt-lxc-controller) and VMs (cvirt-qemu-controller): a client sends one request line
 // and reads one reply line; after "console" the connection becomes the raw console stream.
 //   console [force]  -> "ok" | "error <why>"   then raw bytes both ways
-//   destroy          -> the socket closes once the domain is gone and cleaned up
+//   destroy          -> "ok" at once, then the socket closes once the domain is gone and
+//                       cleaned up (a client that hears nothing within seconds kills the
+//                       supervisor: supervisor/client.h)
 //   shutdown         -> "ok": the guest was asked to stop, killed after shutdown_timeout
 //   reboot           -> "ok" once the domain runs again with the same id
 //   ping             -> "ok <pid of init or qemu>"

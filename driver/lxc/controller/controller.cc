@@ -26,6 +26,7 @@
 #include "lxc/sync.h"
 #include "net/netlink.h"
 #include "net/virtual_network.h"
+#include "state/pid_file.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
 #include "supervisor/protocol.h"
@@ -39,6 +40,13 @@ namespace cvirt::lxc {
 namespace {
 
 constexpr size_t kChildStack = 1 << 20;
+// How long the controller waits for any one answer of the child before exec: setting up a
+// root takes milliseconds; a child that is silent this long is frozen or stuck, and the
+// start (or restart) fails instead of taking the controller with it.
+constexpr int kChildAnswerMs = 60000;
+// How long a restart waits for a shell that holds the domain lock (a suspend, a setmem: each
+// takes milliseconds) before it goes on without it.
+constexpr int kRestartLockMs = 5000;
 
 void writeIdMap(pid_t pid, const char* file, const std::vector<conf::IdmapRange>& ranges) {
     std::string text;
@@ -88,15 +96,13 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
             path = "/run/netns/" + share.value;
             break;
         case conf::NsShareType::Name: {
-            auto pids = util::readFileIfExists(state::entryPath(paths.runDir, share.value, ".pid"));
-            if (!pids)
+            auto text = util::readFileIfExists(state::entryPath(paths.runDir, share.value, ".pid"));
+            auto pids = text ? state::parsePidFile(*text) : std::nullopt;
+            if (!pids || pids->guest.pid <= 0)
                 throw Error(ErrorCode::OperationInvalid, "cannot share the " + std::string(nsName) +
                                                              " namespace of '" + share.value +
                                                              "': domain is not running");
-            std::string initPid = pids->substr(pids->find(' ') + 1);
-            while (!initPid.empty() && initPid.back() == '\n')
-                initPid.pop_back();
-            path = "/proc/" + initPid + "/ns/" + nsName;
+            path = "/proc/" + std::to_string(pids->guest.pid) + "/ns/" + nsName;
             break;
         }
     }
@@ -202,6 +208,10 @@ void Controller::start() {
 
 void Controller::spawnInit() {
     auto [mine, theirs] = SyncChannel::pair();
+    // The child sits in the domain cgroup from ChildReady on: a freeze then (a suspend that
+    // raced a restart, anyone writing the freezer) would stop it mid-setup. Silence is
+    // answered by thawing, and no wait outlasts kChildAnswerMs.
+    mine.setPatience(kChildAnswerMs, [this] { thaw(); });
     ChildContext ctx;
     ctx.def = &def_;
     ctx.sync = &theirs;
@@ -318,6 +328,7 @@ void Controller::releaseNetwork() noexcept {
 void Controller::killInit() noexcept {
     if (initPid_ <= 0) return;
     ::kill(initPid_, SIGKILL);
+    thaw();  // a frozen init keeps its SIGKILL pending: waitpid would never return
     int status;
     while (::waitpid(initPid_, &status, 0) < 0 && errno == EINTR) {
     }
@@ -334,7 +345,8 @@ void Controller::handleConnection() {
         util::fault::killPoint("stop:ctl-destroy-received");
         destroyRequested_ = true;
         ::kill(initPid_, SIGKILL);
-        thaw();  // frozen tasks only die once thawed
+        thaw();       // frozen tasks only die once thawed
+        reply("ok");  // heard: a client that hears nothing takes this process for wedged
         destroyWaiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
         shutdownRequested_ = true;
@@ -344,6 +356,9 @@ void Controller::handleConnection() {
         ::kill(initPid_, SIGPWR);
         reply("ok");
     } else if (line == "reboot") {
+        // No suspend from here until init runs again: it would freeze the dying init (which
+        // then never exits) or the new one before exec. Suspend takes the domain lock.
+        lockForRestart();
         rebootRequested_ = true;
         ::kill(initPid_, SIGKILL);
         thaw();
@@ -358,13 +373,33 @@ void Controller::handleConnection() {
 }
 
 void Controller::thaw() noexcept {
-    if (::access(files_.pausedPath().c_str(), F_OK) != 0 || !cgroup_) return;
+    // Whether or not a suspend got to mark it paused: a freeze may be in effect before the
+    // marker is written.
+    if (!cgroup_ || !hostCgroups_.forController("freezer")) return;
     try {
         cgroup_->freeze(false);
+        if (::access(files_.pausedPath().c_str(), F_OK) == 0) files_.setPaused(false);
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
-    files_.setPaused(false);
+}
+
+void Controller::lockForRestart() noexcept {
+    if (restartLock_) return;
+    long deadline = util::monotonicMs() + kRestartLockMs;
+    try {
+        while (!(restartLock_ = state::DomainLock::tryAcquire(opts_.paths.lockDir, def_.name))) {
+            if (util::monotonicMs() >= deadline) {
+                std::cerr << "cvirt-lxc-controller: restarting '" << def_.name
+                          << "' without the domain lock (held for over " << kRestartLockMs / 1000
+                          << " s)" << std::endl;
+                return;
+            }
+            ::usleep(1000);
+        }
+    } catch (const Error& e) {
+        std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
+    }
 }
 
 bool Controller::onInitExit(int status) {
@@ -390,7 +425,14 @@ bool Controller::onInitExit(int status) {
     bool restart = conf::restarts(action);
     rebootRequested_ = shutdownRequested_ = false;
     shutdownDeadlineMs_ = -1;
+    // Held (since the reboot request, or from here for a reboot from inside) until init runs
+    // again or the domain stops: see handleConnection.
+    struct Unlock {
+        std::optional<state::DomainLock>& lock;
+        ~Unlock() { lock.reset(); }
+    } unlock{restartLock_};
     if (restart && !destroyRequested_) {
+        lockForRestart();
         try {
             if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
             releaseNetwork();

@@ -13,6 +13,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "net/interfaces.h"
+#include "state/domain_lock.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
 #include "supervisor/console.h"
@@ -55,7 +56,9 @@ private:
     // cgroup, network, live state, release hook. Runs once; `ran` records the shut-off reason.
     void tearDown(bool ran) noexcept;
     void killInit() noexcept;  // SIGKILL and reap, if running
-    void thaw() noexcept;      // a suspended container must run again to die
+    void thaw() noexcept;      // a suspended container must run again to die (or to boot)
+    // Takes the domain lock for a restart (bounded wait; goes on without it after that).
+    void lockForRestart() noexcept;
     // Hands moved host interfaces back and lets go of the container's network namespace
     // (its veths and macvlans go with it, torn down by the kernel).
     void releaseNetwork() noexcept;
@@ -85,6 +88,7 @@ private:
     std::vector<util::Fd> destroyWaiters_;
     bool destroyRequested_ = false;
     bool rebootRequested_ = false;
+    std::optional<state::DomainLock> restartLock_;  // held from a reboot until init runs again
     bool shutdownRequested_ = false;
     long shutdownDeadlineMs_ = -1;
     std::optional<StopReason> stopReason_;

@@ -210,6 +210,7 @@ void Controller::handleConnection() {
         if (line == "destroy") {
             destroyRequested_ = true;
             if (qemuPid_ > 0) ::kill(qemuPid_, SIGKILL);
+            supervisor::reply(client.get(), "ok");  // heard (supervisor/protocol.h)
             destroyWaiters_.push_back(std::move(client));
         } else if (line == "shutdown") {
             if (!qmp_) throw Error(ErrorCode::OperationInvalid, "qemu is not running");

@@ -14,14 +14,16 @@ class OwnerRecordTest : public CppUnit::TestFixture {
 public:
     void roundTrip() {
         OwnerRecord r{.supervisor = 4242,
+                      .supervisorStart = 987654,
                       .cgroupPartition = "/machine/tenant a",
                       .cgroupLeaf = "web.cvirt-lxc-0badf00d",
                       .links = {"cvt3-0", "vethweb"}};
         std::string text = formatOwnerRecord(r);
-        CPPUNIT_ASSERT_EQUAL(std::string("supervisor 4242\ncgroup-partition /machine/tenant a\n"
-                                         "cgroup-leaf web.cvirt-lxc-0badf00d\nlink cvt3-0\n"
-                                         "link vethweb\n"),
-                             text);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("supervisor 4242 987654\ncgroup-partition /machine/tenant a\n"
+                        "cgroup-leaf web.cvirt-lxc-0badf00d\nlink cvt3-0\n"
+                        "link vethweb\n"),
+            text);
         CPPUNIT_ASSERT(parseOwnerRecord(text) == r);
     }
     void supervisorOnly() {
