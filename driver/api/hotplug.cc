@@ -9,6 +9,7 @@
 #include "net/netlink.h"
 #include "state/domain_lock.h"
 #include "util/fd.h"
+#include "util/file.h"
 
 namespace cvirt {
 
@@ -109,13 +110,16 @@ void Domain::detachInterface(std::string_view key, Impact impact) {
         conf::DomainDef live = conf::parseDomain(*d->runtime.liveXml(name_),
                                                  {.filename = name_, .validateSchema = false});
         conf::Interface gone = take(live);
+        // The record ahead of the change (state/runtime_state.h): a full disk stops here.
+        util::StagedFile record =
+            d->runtime.stageLiveXml(name_, conf::formatDomain(live, {.id = running->id}));
         if (!gone.targetDev.empty() && gone.type != conf::NetType::Direct) {
             net::Netlink::open().deleteLink(gone.targetDev);  // the pair goes at once
         } else {
             util::Fd ns = netnsOf(running->initPid);
             net::Netlink::openIn(ns.get()).deleteLink(gone.guestDev);
         }
-        d->runtime.replaceLiveXml(name_, conf::formatDomain(live, {.id = running->id}));
+        record.commit();
     }
     if (t.config) d->store.save(*persistent);
 }

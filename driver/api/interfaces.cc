@@ -9,6 +9,7 @@
 #include "net/netlink.h"
 #include "state/domain_lock.h"
 #include "util/fd.h"
+#include "util/file.h"
 
 namespace cvirt {
 
@@ -98,10 +99,13 @@ void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
         if (n->targetDev.empty())
             throw Error(ErrorCode::ConfigUnsupported,
                         "interface '" + std::string(iface) + "' has no host end to switch");
+        n->link = state;
+        // The record ahead of the change (state/runtime_state.h): a full disk stops here.
+        util::StagedFile record =
+            d->runtime.stageLiveXml(name_, conf::formatDomain(def, {.id = running->id}));
         // The host end of the veth: the container sees its carrier come and go.
         net::Netlink::open().changeLink(n->targetDev, {.up = up});
-        n->link = state;
-        d->runtime.replaceLiveXml(name_, conf::formatDomain(def, {.id = running->id}));
+        record.commit();
     }
     if (config) d->store.save(*persistent);
 }

@@ -171,8 +171,20 @@ void Domain::suspend() {
         qemu::monitor(d.paths, name_, "stop");  // the controller marks it paused (STOP event)
         return;
     }
-    domainCgroup(*conn_, d, name_).freeze(true);
+    // The record first (a full disk stops here, with nothing frozen), then the freeze; a
+    // freeze that fails takes the record back.
+    auto cg = domainCgroup(*conn_, d, name_);
     d.runtime.setPaused(name_, true);
+    try {
+        cg.freeze(true);
+    } catch (const Error&) {
+        try {
+            cg.freeze(false);
+        } catch (const Error&) {
+        }
+        d.runtime.setPaused(name_, false);
+        throw;
+    }
     state::emitEvent(d.paths, name_, "suspended", "paused");
 }
 

@@ -1,6 +1,7 @@
 // Live and persistent resource changes (setmem, setmaxmem, memtune, schedinfo, blkiotune,
 // vcpupin, emulatorpin, pids): lock → load both definitions → change the copies → validate →
-// cgroup (live) → live XML → stored config. Nothing is written until every check passed.
+// stage the live XML → cgroup (live) → stored config → live XML in place. Nothing is written
+// until every check passed, and a write that fails after the cgroup changed puts it back.
 #include "api/connection_impl.h"
 #include "cgroup/domain_cgroup.h"
 #include "conf/cpuset.h"
@@ -8,6 +9,7 @@
 #include "cvirt/connection.h"
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
+#include "util/file.h"
 
 namespace cvirt {
 
@@ -141,16 +143,39 @@ void Domain::tune(const Tuning& change, Impact impact) {
         conf::validate(*configAfter, name_);
     }
 
-    if (t.live) {
-        if (d->paths.kind == state::DriverKind::Lxc) {
-            conn_->cgroupOf(*liveBefore)
-                .change(cgroup::limitsFor(*liveBefore), cgroup::limitsFor(*liveAfter));
-        } else {
-            setBalloon(*d, name_, change);
-        }
-        d->runtime.replaceLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running->id}));
+    if (!t.live) {
+        d->store.save(*configAfter);
+        return;
     }
-    if (t.config) d->store.save(*configAfter);
+    // Both change or neither: the live record is written ahead (a full disk stops here, with
+    // nothing changed), then the kernel, then the config; a failure after the kernel changed
+    // puts it back before the error goes up, and the staged record is dropped.
+    util::StagedFile record =
+        d->runtime.stageLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running->id}));
+    bool lxc = d->paths.kind == state::DriverKind::Lxc;
+    if (lxc)  // a value the kernel refuses is put back by change() itself
+        conn_->cgroupOf(*liveBefore)
+            .change(cgroup::limitsFor(*liveBefore), cgroup::limitsFor(*liveAfter));
+    else
+        setBalloon(*d, name_, change);
+    try {
+        if (t.config) d->store.save(*configAfter);
+        record.commit();
+    } catch (const Error&) {
+        try {
+            if (lxc) {
+                conn_->cgroupOf(*liveBefore)
+                    .change(cgroup::limitsFor(*liveAfter), cgroup::limitsFor(*liveBefore));
+            } else if (change.memoryKiB) {
+                Tuning back;
+                back.memoryKiB = liveBefore->currentMemory ? liveBefore->currentMemory->kib
+                                                           : liveBefore->memory.kib;
+                setBalloon(*d, name_, back);
+            }
+        } catch (const Error&) {
+        }
+        throw;
+    }
 }
 
 }  // namespace cvirt

@@ -168,6 +168,10 @@ void RuntimeState::replaceLiveXml(std::string_view name, const std::string& xml)
     util::writeFileReplace(entryPath(paths_.runDir, name, ".xml"), xml, 0600);
 }
 
+util::StagedFile RuntimeState::stageLiveXml(std::string_view name, const std::string& xml) {
+    return util::StagedFile(entryPath(paths_.runDir, name, ".xml"), xml, 0600);
+}
+
 void RuntimeState::setPaused(std::string_view name, bool paused) {
     fs::path marker = entryPath(paths_.runDir, name, ".paused");
     if (paused)

@@ -15,6 +15,7 @@
 
 #include "state/owner_record.h"
 #include "state/uri.h"
+#include "util/file.h"
 #include "util/process_ref.h"
 
 namespace cvirt::state {
@@ -77,8 +78,13 @@ public:
     // A running domain's live XML after a live change (setmem, schedinfo, …); the caller
     // holds the domain lock.
     void replaceLiveXml(std::string_view name, const std::string& xml);
+    // The same in two steps, for a change of kernel state: stage the new XML (a full disk
+    // fails here, before anything changed), change the kernel, then commit() — or drop it
+    // and undo the change, so the record and the domain never disagree.
+    util::StagedFile stageLiveXml(std::string_view name, const std::string& xml);
 
-    // Marks a running domain paused (its cgroup frozen) or running again.
+    // Marks a running domain paused (its cgroup frozen) or running again. The marker is
+    // written before the freeze and removed after the thaw (removal needs no space).
     void setPaused(std::string_view name, bool paused);
 
     // The reason the domain last stopped (virDomainShutoffReason); 0 (unknown) if none.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 
 #include "cvirt/error.h"
 #include "util/fd.h"
@@ -65,11 +66,11 @@ void fsyncDir(const fs::path& dir) {
         throwSystemError(errno, "cannot sync directory '" + dir.string() + "'");
 }
 
-namespace {
-void replaceFile(const fs::path& path, std::string_view data, unsigned mode, bool durable) {
-    fs::path dir = path.parent_path();
+StagedFile::StagedFile(fs::path path, std::string_view data, unsigned mode, bool durable)
+    : path_(std::move(path)), durable_(durable) {
+    fs::path dir = path_.parent_path();
     if (dir.empty()) dir = ".";
-    std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+    std::string tmpl = (dir / ("." + path_.filename().string() + ".XXXXXX")).string();
     int raw = ::mkostemp(tmpl.data(), O_CLOEXEC);
     if (raw < 0)
         throwSystemError(errno, "cannot create a temporary file in '" + dir.string() + "'");
@@ -78,23 +79,35 @@ void replaceFile(const fs::path& path, std::string_view data, unsigned mode, boo
         if (::fchmod(fd.get(), mode) < 0) throwSystemError(errno, "cannot chmod '" + tmpl + "'");
         writeAll(fd.get(), data, tmpl);
         if (durable && ::fsync(fd.get()) < 0) throwSystemError(errno, "cannot sync '" + tmpl + "'");
-        fd.reset();
-        if (::rename(tmpl.c_str(), path.c_str()) < 0)
-            throwSystemError(errno, "cannot rename '" + tmpl + "' to '" + path.string() + "'");
     } catch (...) {
         ::unlink(tmpl.c_str());
         throw;
     }
-    if (durable) fsyncDir(dir);
+    tmp_ = std::move(tmpl);
 }
-}  // namespace
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      tmp_(std::exchange(other.tmp_, {})),
+      durable_(other.durable_) {}
+
+StagedFile::~StagedFile() {
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void StagedFile::commit() {
+    if (::rename(tmp_.c_str(), path_.c_str()) < 0)
+        throwSystemError(errno, "cannot rename '" + tmp_ + "' to '" + path_.string() + "'");
+    tmp_.clear();
+    if (durable_) fsyncDir(path_.parent_path().empty() ? fs::path(".") : path_.parent_path());
+}
 
 void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode) {
-    replaceFile(path, data, mode, true);
+    StagedFile(path, data, mode, true).commit();
 }
 
 void writeFileReplace(const fs::path& path, std::string_view data, unsigned mode) {
-    replaceFile(path, data, mode, false);
+    StagedFile(path, data, mode, false).commit();
 }
 
 void makeDirs(const fs::path& dir, unsigned mode) {

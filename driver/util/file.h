@@ -23,6 +23,28 @@ void writeFileAtomic(const fs::path& path, std::string_view data, unsigned mode 
 // readers never see a torn file, and nothing of it needs to survive a host crash.
 void writeFileReplace(const fs::path& path, std::string_view data, unsigned mode = 0600);
 
+// A replacement of `path` written ahead: the step that needs space (the temporary file) is
+// done, and can fail, before anything is changed; commit() then puts it in place with a
+// rename, which needs none. Dropped without commit, the temporary file is removed and `path`
+// stays as it was. So a change of kernel state and of its record can be both or neither:
+// stage the record, change the kernel, commit (or let the staged file go).
+class StagedFile {
+public:
+    // Throws, naming the directory or the temporary file, with nothing left behind.
+    StagedFile(fs::path path, std::string_view data, unsigned mode = 0600, bool durable = false);
+    StagedFile(StagedFile&& other) noexcept;
+    StagedFile& operator=(StagedFile&&) = delete;
+    StagedFile(const StagedFile&) = delete;
+    ~StagedFile();
+    // The rename (and, if durable, the directory sync). Throws naming both paths.
+    void commit();
+
+private:
+    fs::path path_;
+    std::string tmp_;  // "" once committed or moved from
+    bool durable_;
+};
+
 // mkdir -p with the given mode for directories it creates.
 void makeDirs(const fs::path& dir, unsigned mode = 0755);
 

@@ -1,11 +1,12 @@
-// Wedges and lost control (issue 14, findings 8–10): what a dead, stopped or racing supervisor,
-// or a pid the kernel reused must not do — keep a domain "running" that is not, kill a
-// process that is not the domain's, or hang a command forever. Every command runs with a
-// deadline, so a wedge fails the case instead of hanging the suite.
+// Wedges and lost control (issue 14, findings 8–11): what a dead, stopped or racing supervisor,
+// a pid the kernel reused, or a full state disk must not do — keep a domain "running" that is
+// not, kill a process that is not the domain's, hang a command forever, or leave the kernel
+// and the record disagreeing. Every command runs with a deadline, so a wedge fails the case
+// instead of hanging the suite.
 //
 // The binary runs in pid and mount namespaces of its own (a reaper as pid 1, a /proc of the
 // namespace): only the test's processes take pids there, so it can hand a dead process's pid
-// to another one on purpose (ns_last_pid).
+// to another one on purpose (ns_last_pid), and its tmpfs mounts are nobody else's.
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -253,6 +254,7 @@ class WedgeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rebootRacingSuspend);
     CPPUNIT_TEST(stoppedControllerIsDestroyed);
     CPPUNIT_TEST(stoppedControllerOfPausedDomainIsDestroyed);
+    CPPUNIT_TEST(fullStateDiskChangesNothing);
     CPPUNIT_TEST_SUITE_END();
 
     // Starts the domain, then kills its controller (the container dies with it) and waits
@@ -387,6 +389,98 @@ public:
         CPPUNIT_ASSERT_MESSAGE(said(stop), stop.status == 0);
         std::cout << "\n  destroy of a stopped controller" << (paused ? " (paused domain)" : "")
                   << ": " << took << " ms" << std::endl;
+    }
+
+    // Finding 11: with the run state on a full disk, a live change fails and changes nothing
+    // (cgroup and record agree); once there is room, both change.
+    void fullStateDiskChangesNothing() {
+        fs::path mountPoint;
+        auto tmpfs = [&](const fs::path& dir) {
+            mountPoint = dir / "run";
+            fs::create_directories(mountPoint);
+            if (::mount("tmpfs", mountPoint.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                        "size=512k,mode=0755") < 0)
+                mountPoint.clear();
+        };
+        Root r("cvirt-test-wedge-full", tmpfs);
+        r.atEnd([&] {
+            if (!mountPoint.empty()) ::umount2(mountPoint.c_str(), MNT_DETACH);
+        });
+        CPPUNIT_ASSERT_MESSAGE("cannot mount a tmpfs for the run state", !mountPoint.empty());
+        CPPUNIT_ASSERT(r.defined());
+        auto started = r.sh({"start", r.name()});
+        CPPUNIT_ASSERT_MESSAGE(said(started), started.status == 0);
+        std::string failure = fillAndTune(r, mountPoint);
+        CPPUNIT_ASSERT_MESSAGE(failure, failure.empty());
+    }
+
+    // Returns what went wrong, "" if nothing; the disk has room again when it returns.
+    static std::string fillAndTune(Root& r, const fs::path& disk) {
+        struct Change {
+            std::vector<std::string> args;
+            std::string controller, file, expect;  // the cgroup file and its value after
+            std::vector<std::string> show;         // the command that shows the record
+            std::string shown;                     // what it shows after
+        };
+        bool v2mem = cgroup::detectHost().forController("memory")->unified;
+        std::vector<Change> changes = {
+            {{"setmem", r.name(), "32M"},
+             "memory",
+             v2mem ? "memory.max" : "memory.limit_in_bytes",
+             "33554432",
+             {"dumpxml", r.name()},
+             ">32768</currentMemory>"},
+            {{"memtune", r.name(), "--soft-limit", "16M"},
+             "memory",
+             v2mem ? "memory.high" : "memory.soft_limit_in_bytes",
+             "16777216",
+             {"memtune", r.name()},
+             "16384"},
+            {{"pidstune", r.name(), "--max", "77"},
+             "pids",
+             "pids.max",
+             "77",
+             {"pidstune", r.name()},
+             "77"},
+        };
+        auto value = [&](const Change& c) {
+            auto text = readText(r.cgroupFile(c.controller, c.file));
+            while (!text.empty() && text.back() == '\n')
+                text.pop_back();
+            return text;
+        };
+        std::string out;
+        fs::path filler = disk / "filler";
+        {
+            std::ofstream f(filler, std::ios::binary);
+            std::string block(4096, 'x');
+            while (f.write(block.data(), block.size()) && f.flush()) {
+            }
+        }
+        for (const auto& c : changes) {
+            std::string before = value(c), shownBefore = r.sh(c.show).out;
+            auto res = r.sh(c.args);
+            if (res.status == 0) out += c.args[0] + " succeeded on a full disk\n";
+            if (!has(res.err, "No space left on device"))
+                out += c.args[0] + " does not say why: " + said(res) + "\n";
+            if (value(c) != before)
+                out += c.args[0] + " changed " + c.file + " (" + before + " -> " + value(c) +
+                       ") but reports failure\n";
+            if (r.sh(c.show).out != shownBefore) out += c.args[0] + " changed the record\n";
+        }
+        fs::remove(filler);
+        for (const auto& c : changes) {
+            auto res = r.sh(c.args);
+            if (res.status != 0) out += c.args[0] + " with room: " + said(res) + "\n";
+            if (value(c) != c.expect)
+                out += c.args[0] + " with room: " + c.file + " is " + value(c) + "\n";
+            if (!has(r.sh(c.show).out, c.shown))
+                out += c.args[0] + " with room: the record does not show " + c.shown + "\n";
+        }
+        auto destroy = r.sh({"destroy", r.name()});
+        if (destroy.status != 0) out += "destroy: " + said(destroy) + "\n";
+        if (!r.leftovers().empty()) out += "left:" + r.leftovers() + "\n";
+        return out;
     }
 };
 
