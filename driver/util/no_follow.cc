@@ -16,7 +16,7 @@ namespace {
     throw Error(ErrorCode::ConfigUnsupported,
                 (link == path ? what : what + ": '" + link + "'") +
                     " is a symbolic link (not followed: a container could have planted it; name "
-                    "the directory it leads to)");
+                    "the path it leads to)");
 }
 
 }  // namespace

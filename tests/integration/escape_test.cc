@@ -16,6 +16,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <climits>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iomanip>
@@ -214,6 +215,7 @@ class EscapeTest : public ContainerFixture {
     CPPUNIT_TEST(symlinkedMountTargetsStayInside);
     CPPUNIT_TEST(superblockRemountStaysInside);
     CPPUNIT_TEST(plantedBindSourceLinkIsRefused);
+    CPPUNIT_TEST(plantedBlockSourceLinkIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
     // Runs every attempt that means something in this container; returns how many were
@@ -445,6 +447,50 @@ public:
         CPPUNIT_ASSERT(outcome != "the host directory shown");
         CPPUNIT_ASSERT(d.info().summary.state == DomainState::Shutoff);
         std::cout << "escape suite (bind sources): 1 attempt, 1 stopped" << std::endl;
+    }
+
+    // The same for a block source outside /dev: a link there to a host disk (a loop device
+    // with a file system of the test's own) must not be mounted.
+    void plantedBlockSourceLinkIsRefused() {
+        if (std::system("command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null") != 0) {
+            std::cout << "SKIP (part): needs losetup and mkfs.ext4" << std::endl;
+            return;
+        }
+        fs::path img = dir_->path() / "disk.img", link = dir_->path() / "shared-disk";
+        CPPUNIT_ASSERT(
+            std::system(("truncate -s 8M " + img.string() + " && mkfs.ext4 -q -F " + img.string())
+                            .c_str()) == 0);
+        std::string dev = shell("losetup -f --show " + img.string());
+        while (!dev.empty() && dev.back() == '\n')
+            dev.pop_back();
+        CPPUNIT_ASSERT_MESSAGE("losetup failed", dev.rfind("/dev/loop", 0) == 0);
+        struct Detach {
+            std::string dev;
+            ~Detach() { shell("losetup -d " + dev); }
+        } detach{dev};
+        fs::create_symlink(dev, link);  // as a container writing that directory would
+        Domain d = conn_->define(
+            containerXml("cvirt-test-planted-block",
+                         {.initargs = {"-c", "sleep 1000"},
+                          .devices = "<filesystem type='block'><source dev='" + link.string() +
+                                     "'/><target dir='/disk'/><readonly/></filesystem>"}),
+            "b.xml");
+        std::string outcome = "refused";
+        try {
+            d.start();
+            outcome = "the host disk mounted";
+            d.destroy();
+        } catch (const Error& e) {
+            std::string what = e.what();
+            std::cout << "  planted link  " << what << std::endl;
+            CPPUNIT_ASSERT_MESSAGE(what,
+                                   what.find("'" + link.string() + "'") != std::string::npos &&
+                                       what.find("symbolic link") != std::string::npos);
+        }
+        std::cout << "  planted link  " << outcome
+                  << ": block source replaced by a link to a host disk" << std::endl;
+        CPPUNIT_ASSERT_EQUAL(std::string("refused"), outcome);
+        std::cout << "escape suite (block sources): 1 attempt, 1 stopped" << std::endl;
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(EscapeTest);

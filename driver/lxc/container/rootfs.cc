@@ -127,9 +127,17 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
                           MS_NOSUID | MS_NODEV | (fs.readonly ? MS_RDONLY : 0), opts);
             break;
         }
-        case conf::FsType::Block:
-            mountBlock(fs.source, target, fs.readonly, "block device '" + fs.source + "'");
+        case conf::FsType::Block: {
+            // Under /dev links are udev's (/dev/disk/by-uuid/…), and no container writes
+            // there; anywhere else one could have been planted, as for a directory.
+            util::Fd node;
+            if (fs.source.rfind("/dev/", 0) != 0)
+                node = openSource(fs.source, O_PATH, "filesystem source",
+                                  "cannot open '" + fs.source + "'");
+            mountBlock(node ? util::procPath(node) : fs.source, target, fs.readonly,
+                       "block device '" + fs.source + "'");
             break;
+        }
         case conf::FsType::File: {
             if (fs.driverFormat != "" && fs.driverFormat != "raw")
                 throw Error(ErrorCode::ConfigUnsupported, "image format '" + fs.driverFormat +
