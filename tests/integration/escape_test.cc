@@ -288,14 +288,14 @@ public:
 
     void inAUserNamespace() {
         if (!userNamespacesWork()) {
-            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            skipCase("user namespaces unavailable");
             return;
         }
         CPPUNIT_ASSERT(suite("idmap", kIdmap, false) >= 25);
     }
     void inAUserNamespaceWithPrivnet() {
         if (!userNamespacesWork()) {
-            std::cout << "SKIP (part): user namespaces unavailable" << std::endl;
+            skipCase("user namespaces unavailable");
             return;
         }
         CPPUNIT_ASSERT(suite("idmap-privnet", kIdmap, true) >= 25);
@@ -453,7 +453,7 @@ public:
     // with a file system of the test's own) must not be mounted.
     void plantedBlockSourceLinkIsRefused() {
         if (std::system("command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null") != 0) {
-            std::cout << "SKIP (part): needs losetup and mkfs.ext4" << std::endl;
+            skipCase("needs losetup and mkfs.ext4");
             return;
         }
         fs::path img = dir_->path() / "disk.img", link = dir_->path() / "shared-disk";
