@@ -406,6 +406,7 @@ public:
 
     // Two volumes, one writable and holding the other's source: the container swaps that
     // source for a link to a host directory; the next start must not show the host directory.
+    // (The targets are in the container's /tmp: nothing is left in the shared busybox root.)
     void plantedBindSourceLinkIsRefused() {
         fs::path shared = dir_->path() / "shared", data = shared / "data";
         fs::path secret = dir_->path() / "host-secret";
@@ -417,21 +418,21 @@ public:
             return "<filesystem type='mount'><source dir='" + src.string() + "'/><target dir='" +
                    target + "'/></filesystem>";
         };
-        Domain d =
-            conn_->define(containerXml("cvirt-test-planted",
-                                       {.initargs = {"-c", "sleep 1000"},
-                                        .devices = bind(shared, "/shared") + bind(data, "/data")}),
-                          "p.xml");
+        Domain d = conn_->define(
+            containerXml("cvirt-test-planted",
+                         {.initargs = {"-c", "sleep 1000"},
+                          .devices = bind(shared, "/tmp/shared") + bind(data, "/tmp/data")}),
+            "p.xml");
         d.start();
-        CPPUNIT_ASSERT_EQUAL(std::string("data\n"), run(d, {"cat", "/data/file"}));
-        run(d, {"mv", "/shared/data", "/shared/old"});
-        run(d, {"ln", "-s", secret.string(), "/shared/data"});
+        CPPUNIT_ASSERT_EQUAL(std::string("data\n"), run(d, {"cat", "/tmp/data/file"}));
+        run(d, {"mv", "/tmp/shared/data", "/tmp/shared/old"});
+        run(d, {"ln", "-s", secret.string(), "/tmp/shared/data"});
         d.destroy();
         CPPUNIT_ASSERT(fs::is_symlink(data));
         std::string outcome;
         try {
             d.start();
-            Captured c = execCapture(d, {"cat", "/data/secret"});
+            Captured c = execCapture(d, {"cat", "/tmp/data/secret"});
             outcome = c.status == 0 ? "the host directory shown" : "started, link not followed";
             d.destroy();
         } catch (const Error& e) {
