@@ -77,7 +77,11 @@ install: build
 demo: deps build
 	./xml-examples/demo.sh $(BUILD)/bin/cvirsh
 
+# The figures beside LXC and crun: bench/deps.sh installs them (and hyperfine) without
+# letting the packages start services. `TMPDIR=/dev/shm make bench` keeps run state on tmpfs.
+BENCH_PACKAGES = lxc crun hyperfine
 bench: deps build
+	./bench/deps.sh $(BENCH_PACKAGES)
 	./bench/run-all.sh $(BUILD)
 
 # docs/SHELL.md is generated from the command table; a test fails when it is stale.
