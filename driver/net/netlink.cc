@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <utility>
 
 #include "cvirt/error.h"
@@ -160,6 +161,25 @@ void Netlink::deleteLink(const std::string& name) noexcept {
     if (!l.p) return;
     rtnl_link_set_name(l.p, name.c_str());
     rtnl_link_delete(sk_.get(), l.p);
+}
+
+std::string Netlink::retireLink(const std::string& name) noexcept {
+    int index = ifindex(name);
+    if (!index) return {};
+    char tomb[IFNAMSIZ];
+    std::snprintf(tomb, sizeof tomb, "cvtgc%x", static_cast<unsigned>(index));
+    LinkPtr orig, down(rtnl_link_alloc()), renamed(rtnl_link_alloc());
+    // Two requests: the kernel renames before it applies flags, and a link that is up
+    // cannot be renamed.
+    if (down.p && renamed.p && rtnl_link_get_kernel(sk_.get(), index, nullptr, &orig.p) >= 0) {
+        rtnl_link_unset_flags(down.p, IFF_UP);
+        rtnl_link_set_name(renamed.p, tomb);
+        if (rtnl_link_change(sk_.get(), orig.p, down.p, 0) >= 0 &&
+            rtnl_link_change(sk_.get(), orig.p, renamed.p, 0) >= 0)
+            return tomb;
+    }
+    deleteLink(name);
+    return {};
 }
 
 namespace {

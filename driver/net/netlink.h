@@ -38,6 +38,12 @@ public:
     void createBridge(const std::string& name);
     void createDummy(const std::string& name);
     void deleteLink(const std::string& name) noexcept;
+    // Takes `name` out of use at once: down, then renamed to "cvtgc" + its ifindex in hex
+    // (unique while it exists), so a new link may take the name right away. Returns the new
+    // name, "" when there is no such link or it cannot be renamed (then it is deleted here).
+    // Deleting a veth costs tens of milliseconds (the kernel waits for RCU); a retired link is
+    // deleted later, off the caller's path.
+    std::string retireLink(const std::string& name) noexcept;
     // Enslaves `name` to bridge `bridge` (which must exist).
     void enslave(const std::string& name, const std::string& bridge);
     // Moves `name` into the namespace of `pid` (or of `netnsFd`), renamed to `newName`.

@@ -37,6 +37,7 @@ class NetworkTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(NetworkTest);
     CPPUNIT_TEST(twoContainersOnABridgePing);
     CPPUNIT_TEST(ethernetReachesItsHostEnd);
+    CPPUNIT_TEST(restartRightAfterDestroyKeepsItsName);
     CPPUNIT_TEST(addressesAndRoutesInsideMatchTheXml);
     CPPUNIT_TEST(macvlanOnADummyParent);
     CPPUNIT_TEST(movedDeviceComesBack);
@@ -142,6 +143,27 @@ public:
         CPPUNIT_ASSERT(st.interfaces[0].txPackets >= 1);  // the container sent the ping
         d.destroy();
         CPPUNIT_ASSERT(waitUntil([&] { return !linkExists("cvtveth1"); }));
+    }
+
+    // destroy frees a host end's name at once (the link is retired under a cvtgc name and
+    // deleted off destroy's path): a start right after a destroy, with the same fixed name,
+    // never finds it taken; the retired links are all gone soon after.
+    void restartRightAfterDestroyKeepsItsName() {
+        Domain d = define("cvirt-test-again",
+                          "<interface type='bridge'><source bridge='cvtbr0'/>"
+                          "<target dev='cvtagain0'/></interface>");
+        net::Netlink nl = net::Netlink::open();
+        for (int i = 0; i < 10; ++i) {
+            d.start();
+            CPPUNIT_ASSERT(nl.link("cvtagain0")->up);
+            d.destroy();
+            CPPUNIT_ASSERT(!linkExists("cvtagain0"));
+        }
+        CPPUNIT_ASSERT(waitUntil([&] {
+            for (const auto& l : links())
+                if (l.rfind("cvtgc", 0) == 0) return false;
+            return true;
+        }));
     }
 
     void addressesAndRoutesInsideMatchTheXml() {

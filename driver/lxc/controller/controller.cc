@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +34,7 @@
 #include "supervisor/pty.h"
 #include "util/fault.h"
 #include "util/file.h"
+#include "util/inherit.h"
 #include "util/stream.h"
 
 namespace cvirt::lxc {
@@ -143,12 +145,39 @@ void Controller::tearDown(bool ran) noexcept {
 void Controller::deleteHostLinks() noexcept {
     // The veths go with the container's namespace, but only once the kernel's cleanup gets
     // to it: their names must be free when the domain reads stopped (a start right after a
-    // destroy takes them again).
+    // destroy, or a restarted init, takes them again). Renaming frees a name at once; the
+    // deletion itself (tens of milliseconds of RCU waits per veth) runs in a detached process
+    // so that destroy does not wait for it.
     if (!linksMade_) return;  // names recorded but not made may be another domain's
     try {
         net::Netlink nl = net::Netlink::open();
+        std::vector<std::string> retired;
         for (const auto& l : owner_.links)
-            nl.deleteLink(l);
+            if (std::string t = nl.retireLink(l); !t.empty()) retired.push_back(t);
+        if (retired.empty()) return;
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            // Nothing of ours: a destroy caller's connection must see EOF when we exit.
+            util::closeFdsFrom(3);
+            // Named before the second fork, so it never shows as a controller: it owns nothing.
+            ::prctl(PR_SET_NAME, "cvirt-link-gc", 0, 0, 0);
+            if (::fork() != 0) _exit(0);  // reparented: nobody has to reap it
+            try {
+                net::Netlink gc = net::Netlink::open();
+                for (const auto& t : retired)
+                    gc.deleteLink(t);
+            } catch (...) {
+            }
+            _exit(0);
+        }
+        if (pid < 0) {
+            for (const auto& t : retired)
+                nl.deleteLink(t);
+        } else {
+            int status;
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+        }
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
