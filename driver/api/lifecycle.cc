@@ -74,6 +74,10 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
     }
 }
 
+// How long a request that failed waits to learn whether the domain stopped meanwhile (its
+// supervisor reaps init within milliseconds of its death).
+constexpr int kStoppedMs = 500;
+
 state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
     auto live = d.runtime.find(name);
     if (!live) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
@@ -143,8 +147,17 @@ void Domain::destroy() {
 
 void Domain::shutdown() {
     DriverState& d = driverOrThrow(*conn_, name_);
-    requireRunning(d, name_);
-    supervisor::shutdown(d.paths, name_);
+    state::LiveDomain live = requireRunning(d, name_);
+    try {
+        supervisor::shutdown(d.paths, name_);
+    } catch (const Error&) {
+        // A supervisor tearing the domain down closes the connection without a word.
+        if (state::waitProcessGone(live.initPid, kStoppedMs))
+            throw Error(
+                ErrorCode::OperationInvalid,
+                "domain '" + name_ + "' is not running (it stopped while it was being shut down)");
+        throw;
+    }
 }
 
 void Domain::reboot() {
@@ -223,8 +236,14 @@ int Domain::exec(const std::vector<std::string>& argv, const std::vector<std::st
     if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
     conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
     auto cg = conn_->cgroupOf(def);
-    return lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def, argv,
-                          env, &cg);
+    int status = lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def,
+                                argv, env, &cg);
+    // A destroy that raced the command kills it (137) or its way in (255): say so.
+    if ((status == 137 || status == 255) && state::waitProcessGone(live.initPid, kStoppedMs))
+        throw Error(ErrorCode::OperationFailed,
+                    "domain '" + name_ + "' stopped while the command ran (it ended with status " +
+                        std::to_string(status) + ")");
+    return status;
 }
 
 std::string Domain::qemuMonitorCommand(std::string_view commandJson) {
