@@ -306,8 +306,7 @@ public:
     // The points in the sources are the points above, with the same kind (point/killPoint).
     void tableListsEveryPoint() {
         if (!fs::is_directory(sourceDir() / "driver")) {  // the v2 VM lane has no sources
-            std::cout << "SKIP (part): needs the sources at " << sourceDir() / "driver"
-                      << std::endl;
+            skipCase("needs the sources at " + (sourceDir() / "driver").string());
             return;
         }
         std::map<std::string, bool> inSource;  // name -> can fail

@@ -55,7 +55,7 @@ class FilesystemsTest : public ContainerFixture {
 public:
     void imageOnLoopDevice() {
         if (!have("mkfs.ext4") || !fs::exists("/dev/loop-control")) {
-            std::cout << "SKIP (part): needs mkfs.ext4 and /dev/loop-control" << std::endl;
+            skipCase("needs mkfs.ext4 and /dev/loop-control");
             return;
         }
         std::string img = makeImage();
@@ -80,7 +80,7 @@ public:
     }
     void blockDevice() {
         if (!have("mkfs.ext4") || !have("losetup")) {
-            std::cout << "SKIP (part): needs mkfs.ext4 and losetup" << std::endl;
+            skipCase("needs mkfs.ext4 and losetup");
             return;
         }
         std::string img = makeImage();
