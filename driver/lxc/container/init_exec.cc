@@ -32,10 +32,13 @@ void attachConsole() {
             throwSystemError(errno, "cannot attach stdio to the console");
 }
 
+// A uid or gid: 4294967295 is none (setresuid(-1) would keep the current one, root), so it
+// never reads as a number, whether it comes from the XML or the container's /etc/passwd.
 std::optional<unsigned> asNumber(const std::string& s) {
     unsigned v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
+    if (v == static_cast<unsigned>(-1)) return std::nullopt;
     return v;
 }
 
