@@ -55,6 +55,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(infoShowsWhatItUses);
     CPPUNIT_TEST(deviceFilter);
     CPPUNIT_TEST(deviceFilterEachLayerAlone);
+    CPPUNIT_TEST(inituserOfNoUidInPasswdIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
     Domain define(const std::string& name, const CtOptions& o = {}) {
@@ -428,6 +429,29 @@ public:
                                mem.status != 0 && has(mem.out, "Operation not permitted"));
         CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
                              run(d, {"sh", "-c", "echo x > /dev/null && echo ok"}));
+    }
+
+    // <inituser>evil</inituser> where the container's own /etc/passwd gives evil the uid
+    // 4294967295: setresuid(-1) would keep root, so the start fails naming the user.
+    void inituserOfNoUidInPasswdIsRefused() {
+        fs::path root = dir_->path() / "root";
+        fs::copy(rootfsDir(), root, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+        fs::create_directories(root / "etc");
+        std::ofstream(root / "etc/passwd", std::ios::app) << "evil:x:4294967295:0::/:/bin/sh\n";
+        std::string xml = containerXml(
+            "cvirt-test-nouid", {.initargs = {"-c", "sleep 1000"},
+                                 .devices = "<filesystem type='mount'><source dir='" +
+                                            root.string() + "'/><target dir='/'/></filesystem>",
+                                 .rootfs = false});
+        xml.replace(xml.find("</os>"), 5, "<inituser>evil</inituser></os>");
+        Domain d = conn_->define(xml, "nouid.xml");
+        try {
+            d.start();
+            CPPUNIT_FAIL("init ran as an inituser whose uid is 4294967295");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "unknown inituser 'evil'"));
+        }
+        CPPUNIT_ASSERT(d.summary().state != DomainState::Running);
     }
 
     struct HostCgroupDirs {
