@@ -188,10 +188,12 @@ std::vector<CheckResult> evaluate(const Facts& f) {
         f.qemuBinary ? Verdict::Pass : Verdict::Warn, "apt-get install qemu-system-x86");
     add("QEMU", "Checking for device /dev/net/tun", f.tunDevice ? Verdict::Pass : Verdict::Warn,
         "modprobe tun (VM interfaces are taps)");
-    add("QEMU", "Checking for hardware virtualization (/dev/kvm)",
+    // kvmUnusable runs a vCPU (issue 15): a /dev/kvm that opens may still emulate guest kernels.
+    add("QEMU", "Checking that /dev/kvm runs a guest at hardware speed",
         f.kvmUnusable ? Verdict::Warn : Verdict::Pass,
         (f.kvmUnusable ? *f.kvmUnusable : std::string()) +
-            ": only type='qemu' (software emulation) will run; enable VT-x/AMD-V and load kvm");
+            ": only type='qemu' (software emulation) will run; enable VT-x/AMD-V (in a VM: have "
+            "its hypervisor expose them, nested) and load kvm_intel or kvm_amd");
     return out;
 }
 
