@@ -323,9 +323,21 @@ int main(int argc, char** argv) {
     std::printf("%d interleaved rounds, medians in ms, whole processes; LXC %s\n", rounds,
                 lxcVersion.c_str());
     std::printf("%-46s %9s %9s %10s\n", "figure", "cvirt", "LXC", "cvirt/LXC");
+    // 10th to 90th percentile of a figure's rounds: this machine's spread is wide
+    auto spread = [&](const std::string& k) {
+        char b[48] = "-";
+        if (f.ms.count(k)) {
+            std::vector<double> v = f.ms[k];
+            std::sort(v.begin(), v.end());
+            std::snprintf(b, sizeof b, "%.1f-%.1f", v[v.size() / 10], v[v.size() * 9 / 10]);
+        }
+        return std::string(b);
+    };
+    std::printf("%-46s %9s %9s %10s   %s\n", "", "", "", "", "p10-p90 cvirt | LXC");
     auto row = [&](const char* what, const std::string& c, const std::string& l) {
-        std::printf("%-46s %9s %9s %10s\n", what, cell(med(c)).c_str(), cell(med(l)).c_str(),
-                    ratio(med(c), med(l)).c_str());
+        std::printf("%-46s %9s %9s %10s   %s | %s\n", what, cell(med(c)).c_str(),
+                    cell(med(l)).c_str(), ratio(med(c), med(l)).c_str(), spread(c).c_str(),
+                    spread(l).c_str());
     };
     row("start (cvirsh start | lxc-start -d)", "cvirt start", "lxc start");
     row("destroy (cvirsh destroy | lxc-stop -k)", "cvirt destroy", "lxc destroy");
@@ -351,8 +363,8 @@ int main(int argc, char** argv) {
                            std::pair{"  lxc-execute", "lxc oneshot execute"},
                            std::pair{"  crun run", "crun oneshot"}})
         if (f.ms.count(k))
-            std::printf("%-46s %9s %9s x floor\n", what, cell(med(k)).c_str(),
-                        ratio(med(k), floor).c_str());
+            std::printf("%-46s %9s %9s x floor   %s\n", what, cell(med(k)).c_str(),
+                        ratio(med(k), floor).c_str(), spread(k).c_str());
     if (!crun) std::printf("crun: not installed (skipped)\n");
     if (!lxc) std::printf("lxc: not installed (skipped)\n");
     for (auto& [label, why] : f.failed)

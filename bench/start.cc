@@ -1,6 +1,7 @@
-// cvirt-bench-start ROOTFS [RUNS]: container start latency, interleaved with the floor
-// (unshare + chroot of the same /bin/true) and, when installed, crun and LXC, in one run.
-// Prints medians and ratios to the floor. A benchmark, not a test: it asserts nothing.
+// cvirt-bench-start ROOTFS [RUNS]: container start latency through the API (in process),
+// interleaved with the floor (unshare + chroot of the same /bin/true), in one run; and the
+// controller's memory. Prints medians and ratios to the floor. The same figures as whole
+// cvirsh processes beside LXC and crun are cvirt-bench-peers'. A benchmark: it asserts nothing.
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -52,10 +53,6 @@ int runCommand(const std::vector<std::string>& argv) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-bool have(const char* tool) {
-    return runCommand({"sh", "-c", std::string("command -v ") + tool + " >/dev/null"}) == 0;
-}
-
 // `security`: <cvirt:security> children ("" = the defaults: seccomp profile, masks).
 std::string xml(const std::string& name, const std::string& rootfs, const std::string& init,
                 const std::string& arg, const std::string& security = "") {
@@ -83,32 +80,6 @@ void waitGone(const fs::path& runDir, const std::string& name) {
     close(fd);
 }
 
-// An OCI bundle for crun: the same rootfs, namespaces and /bin/true as the other runs.
-std::string writeCrunBundle(const std::string& dir, const std::string& rootfs) {
-    fs::create_directories(dir);
-    std::ofstream(dir + "/config.json") << R"({
-  "ociVersion": "1.0.2",
-  "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"],
-              "env": ["PATH=/bin:/usr/bin"], "cwd": "/"},
-  "root": {"path": ")" << rootfs << R"(", "readonly": true},
-  "hostname": "bench",
-  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]}],
-  "linux": {"resources": {"memory": {"limit": 67108864}},
-            "namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"},
-                           {"type": "network"}]}
-})";
-    return dir;
-}
-
-// An LXC config for lxc-execute / lxc-start with the same rootfs.
-std::string writeLxcConfig(const std::string& path, const std::string& rootfs) {
-    std::ofstream(path) << "lxc.uts.name = bench\nlxc.rootfs.path = dir:" << rootfs
-                        << "\nlxc.net.0.type = empty\nlxc.mount.auto = proc:mixed\n"
-                           "lxc.cgroup.memory.limit_in_bytes = 64M\nlxc.init.cmd = /bin/true\n";
-    return path;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,22 +103,10 @@ int main(int argc, char** argv) {
 
     std::map<std::string, std::vector<double>> t;
     std::vector<long> pss;
-    bool crun = have("crun"), lxc = have("lxc-execute") && have("lxc-start");
-    std::string bundle = crun ? writeCrunBundle(root + "/crun", rootfs) : "";
-    std::string lxcConf = lxc ? writeLxcConfig(root + "/lxc.conf", rootfs) : "";
-    std::map<std::string, int> failures;  // a tool that fails on this host is reported, not timed
-    auto timeTool = [&](const std::string& label, const std::vector<std::string>& argv) {
-        auto a = Clock::now();
-        int rc = runCommand(argv);
-        if (rc == 0)
-            t[label].push_back(ms(Clock::now() - a));
-        else
-            failures[label] = rc;
-    };
     for (int i = 0; i < runs; ++i) {
         auto a = Clock::now();
         runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
-                    "--mount-proc", "chroot", rootfs, "/bin/true"});
+                    "--cgroup", "--mount-proc", "chroot", rootfs, "/bin/true"});
         t["floor (unshare+chroot) start-to-exit"].push_back(ms(Clock::now() - a));
 
         a = Clock::now();
@@ -174,15 +133,6 @@ int main(int argc, char** argv) {
         u.start();
         t["cvirt detached start, seccomp unconfined"].push_back(ms(Clock::now() - a));
         u.destroy();
-        if (crun)
-            timeTool("crun run start-to-exit",
-                     {"crun", "run", "--bundle", bundle, "cvirt-bench-crun"});
-        if (lxc) {
-            timeTool("lxc-execute start-to-exit",
-                     {"lxc-execute", "-n", "cvirt-bench-lxc", "-f", lxcConf, "--", "/bin/true"});
-            timeTool("lxc-start -F start-to-exit",
-                     {"lxc-start", "-n", "cvirt-bench-lxc", "-F", "-f", lxcConf});
-        }
     }
     // Supervisor memory: PSS of each controller with 20 domains running (shared pages are
     // divided among the processes that map them, as they are on a host with many domains).
@@ -210,10 +160,6 @@ int main(int argc, char** argv) {
     if (!pss.empty() && pss[0] > 0)
         std::printf("%-40s %10ld KiB\n", "controller PSS, 1 running", pss[0]);
     std::printf("%-40s %10ld KiB\n", "controller PSS, mean of 20 running", pssTotal / kRunning);
-    for (auto& [label, rc] : failures)
-        std::printf("%-40s failed on this host (exit %d)\n", label.c_str(), rc);
-    if (!crun) std::printf("crun: not installed (skipped)\n");
-    if (!lxc) std::printf("lxc: not installed (skipped)\n");
     std::printf("runs: %d\n", runs);
     fs::remove_all(root);
     return 0;
