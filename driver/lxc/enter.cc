@@ -89,13 +89,6 @@ util::Fd memfdWith(const std::string& text) {
     return fd;
 }
 
-int waitStatus(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 255;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 }  // namespace
 
 int runInside(const EnterTarget& target, const conf::DomainDef& def,
@@ -165,7 +158,7 @@ int runInside(const EnterTarget& target, const conf::DomainDef& def,
     // The program writes its reason before it exits (its child, before the program reaps it),
     // so once it is reaped everything is in the pipe. Not read to EOF: the child's copy of the
     // pipe, open until it execs, must not let anything inside hold this call open.
-    int rc = waitStatus(helper);
+    int rc = util::waitExitStatus(helper);
     if (rc != 255 && rc != 127) return rc;
     std::string reply;
     char buf[512];

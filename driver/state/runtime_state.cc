@@ -22,6 +22,7 @@
 #include "state/pid_file.h"
 #include "state/uri.h"
 #include "util/file.h"
+#include "util/process_ref.h"
 
 namespace cvirt::state {
 
@@ -36,24 +37,7 @@ bool processAlive(pid_t pid) {
 }
 
 bool waitProcessGone(pid_t pid, int timeoutMs) {
-    // A pidfd turns readable when the process exits: no polling interval to wait out.
-    util::Fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (fd) {
-        pollfd p{fd.get(), POLLIN, 0};
-        auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-        for (;;) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                end - std::chrono::steady_clock::now());
-            int rc = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
-            if (rc > 0 || !processAlive(pid)) return true;
-            if (rc == 0 && left.count() <= 0) return false;  // else EINTR: again
-        }
-    }
-    for (int waited = 0; processAlive(pid); ++waited) {
-        if (waited >= timeoutMs) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return true;
+    return util::ProcessRef::of(pid).waitGone(timeoutMs);  // on its pidfd: no polling interval
 }
 
 std::vector<std::string> RuntimeState::runningNames() const {

@@ -37,6 +37,13 @@ std::string helperPath(const std::string& name, const char* envVar) {
                 "cannot find " + name + " (set " + std::string(envVar) + ")");
 }
 
+int waitExitStatus(pid_t pid) noexcept {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return 255;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 namespace {
 
 // Without a pidfd (kernels before 5.3) the loop looks at the child this often.

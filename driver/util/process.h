@@ -1,6 +1,8 @@
 // Helper programs: where cvirt's own live, and running one with input and captured output.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,10 @@ namespace cvirt::util {
 // `name` next to the running binary, in the build tree or in libexec; $ENV_VAR overrides.
 // Throws naming the variable when none is found.
 std::string helperPath(const std::string& name, const char* envVar);
+
+// Waits for the child `pid` (EINTR retried) and returns its exit code, 128 + the signal that
+// ended it, or 255 when it cannot be waited for.
+int waitExitStatus(pid_t pid) noexcept;
 
 struct ProcessOptions {
     std::string_view input;  // written to the child's stdin, which is then closed

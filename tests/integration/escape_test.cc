@@ -33,18 +33,13 @@ namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     if (auto m = missingForContainers()) return m;
-    if (!fs::exists(std::string(CVIRT_PROBE_DIR) + "/cvirt-probe"))
-        return std::string("needs the probe at ") + CVIRT_PROBE_DIR + " (build target cvirt-probe)";
-    return std::nullopt;
+    return missingProbe("cvirt-probe");
 }
 
 namespace {
 
-const std::string kProbeFs = std::string("<filesystem type='bind'><source dir='") +
-                             CVIRT_PROBE_DIR + "'/><target dir='/probe'/><readonly/></filesystem>";
-const std::string kIdmap =
-    "<idmap><uid start='0' target='100000' count='65536'/>"
-    "<gid start='0' target='100000' count='65536'/></idmap>";
+const std::string kProbeFs = probeFilesystem();
+const std::string kIdmap = kTestIdmap;
 
 // What the test knows of the host, for attempts that aim at it.
 struct Host {

@@ -23,19 +23,13 @@ namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     if (auto m = missingForContainers()) return m;
-    if (!fs::exists(std::string(CVIRT_PROBE_DIR) + "/cvirt-exec-racer"))
-        return std::string("needs the racer at ") + CVIRT_PROBE_DIR +
-               " (build target cvirt-exec-racer)";
-    return std::nullopt;
+    return missingProbe("cvirt-exec-racer");
 }
 
 namespace {
 
-const std::string kProbeFs = std::string("<filesystem type='bind'><source dir='") +
-                             CVIRT_PROBE_DIR + "'/><target dir='/probe'/><readonly/></filesystem>";
-const std::string kIdmap =
-    "<idmap><uid start='0' target='100000' count='65536'/>"
-    "<gid start='0' target='100000' count='65536'/></idmap>";
+const std::string kProbeFs = probeFilesystem();
+const std::string kIdmap = kTestIdmap;
 
 int field(const std::string& text, const std::string& key) {
     size_t at = text.find(key + "=");

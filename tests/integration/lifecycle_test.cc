@@ -258,10 +258,8 @@ public:
             return;
         }
         // The rootfs belongs to host root; an idmapped root only needs to read and execute it.
-        Domain d = define("cvirt-test-idmap",
-                          {.initargs = {"-c", "sleep 1000"},
-                           .extra = "<idmap><uid start='0' target='100000' count='65536'/>"
-                                    "<gid start='0' target='100000' count='65536'/></idmap>"});
+        Domain d =
+            define("cvirt-test-idmap", {.initargs = {"-c", "sleep 1000"}, .extra = kTestIdmap});
         d.start();
         std::string status = readText("/proc/" + std::to_string(d.initPid()) + "/status");
         CPPUNIT_ASSERT_MESSAGE(

@@ -17,15 +17,12 @@ using namespace cvirt::testenv;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     if (auto m = missingForContainers()) return m;
-    if (!std::filesystem::exists(std::string(CVIRT_PROBE_DIR) + "/cvirt-probe"))
-        return std::string("needs the probe at ") + CVIRT_PROBE_DIR + " (build target cvirt-probe)";
-    return std::nullopt;
+    return missingProbe("cvirt-probe");
 }
 
 namespace {
 
-const std::string kProbeFs = std::string("<filesystem type='bind'><source dir='") +
-                             CVIRT_PROBE_DIR + "'/><target dir='/probe'/><readonly/></filesystem>";
+const std::string kProbeFs = probeFilesystem();
 
 // What the default profile must refuse, and how.
 const std::map<std::string, std::string> kDenied = {

@@ -111,6 +111,16 @@ Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
     return c;
 }
 
+std::string probeFilesystem() {
+    return std::string("<filesystem type='bind'><source dir='") + CVIRT_PROBE_DIR +
+           "'/><target dir='/probe'/><readonly/></filesystem>";
+}
+
+std::optional<std::string> missingProbe(const std::string& name) {
+    if (std::filesystem::exists(std::string(CVIRT_PROBE_DIR) + "/" + name)) return std::nullopt;
+    return "needs " + std::string(CVIRT_PROBE_DIR) + "/" + name + " (build target " + name + ")";
+}
+
 bool pidAlive(int pid) {
     return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }

@@ -32,6 +32,15 @@ struct CtOptions {
 };
 std::string containerXml(const std::string& name, const CtOptions& opts = {});
 
+// <filesystem> binding build/probe (cvirt-probe, cvirt-exec-racer) read-only at /probe.
+std::string probeFilesystem();
+// <idmap>: the container's ids 0–65535 are the host's 100000–165535.
+inline constexpr const char* kTestIdmap =
+    "<idmap><uid start='0' target='100000' count='65536'/>"
+    "<gid start='0' target='100000' count='65536'/></idmap>";
+// "needs … build/probe/NAME" when that program was not built, else nullopt.
+std::optional<std::string> missingProbe(const std::string& name);
+
 struct Captured {
     int status = -1;
     std::string out;

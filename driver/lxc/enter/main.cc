@@ -21,6 +21,7 @@
 #include "security/caps.h"
 #include "security/confine.h"
 #include "util/inherit.h"
+#include "util/process.h"
 
 using namespace cvirt;
 
@@ -43,13 +44,6 @@ std::string readAll(int fd) {
         if (n == 0) return out;
         out.append(buf, static_cast<size_t>(n));
     }
-}
-
-int waitStatus(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 255;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
@@ -87,7 +81,7 @@ int main(int argc, char** argv) {
             _exit(127);
         }
         ::close(kStatusFd);
-        return waitStatus(child);
+        return util::waitExitStatus(child);
     } catch (const Error& e) {
         report(e.code(), e.what());
         return 255;
