@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include "state/pid_file.h"
 
 namespace cvirt::bench {
 
@@ -21,6 +25,14 @@ inline double us(Clock::duration d) {
 inline double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Waits (up to 10 s) until the controller of the transient domain `name` has exited: it
+// removes everything it made first. Returns at once when its pid file is already gone.
+inline void waitControllerGone(const std::filesystem::path& runDir, const std::string& name) {
+    std::ifstream in(runDir / (name + ".pid"));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto pids = state::parsePidFile(text)) pids->supervisor.waitGone(10000);
 }
 
 // Proportional set size of a process (/proc/PID/smaps_rollup), -1 when it is gone.

@@ -55,8 +55,7 @@ int run(const std::vector<std::string>& argv, const std::string& errFile) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
+    posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid;
     int rc = posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -89,20 +88,6 @@ std::string output(const std::string& cmd) {
     while (!out.empty() && out.back() == '\n')
         out.pop_back();
     return out;
-}
-
-// Waits until the controller of a transient domain has exited (it removes everything it
-// made first); returns at once when its pid file is already gone.
-void waitGone(const fs::path& runDir, const std::string& name) {
-    std::ifstream in(runDir / (name + ".pid"));
-    pid_t ctl = 0;
-    in >> ctl;
-    if (ctl <= 0) return;
-    int fd = static_cast<int>(syscall(SYS_pidfd_open, ctl, 0));
-    if (fd < 0) return;
-    pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, 10000);
-    close(fd);
 }
 
 std::string domainXml(const std::string& name, const std::string& rootfs, bool oneShot,
@@ -261,7 +246,7 @@ int main(int argc, char** argv) {
         {
             auto a = Clock::now();
             if (run({cvirsh, "-c", uri, "create", (base / "true.xml").string()}, err) == 0) {
-                waitGone(runDir, "cvirt-bench-true");
+                waitControllerGone(runDir, "cvirt-bench-true");
                 f.ms["cvirt oneshot"].push_back(ms(Clock::now() - a));
             } else {
                 f.failed["cvirt oneshot"] = firstLine(err);
@@ -285,8 +270,7 @@ int main(int argc, char** argv) {
         if (lxc) {
             // a fresh host-end name each round: the previous one may still be in the kernel's
             // deferred namespace teardown
-            writeLxcConfig(lxcpath, "cvirt-bench-lxcveth", rootfs, "/bin/sleep 100000",
-                           lxcVeth(i));
+            writeLxcConfig(lxcpath, "cvirt-bench-lxcveth", rootfs, "/bin/sleep 100000", lxcVeth(i));
             if (timed("lxc start veth", {"lxc-start", "-P", P, "-n", "cvirt-bench-lxcveth", "-d"}))
                 timed("lxc destroy veth", {"lxc-stop", "-P", P, "-n", "cvirt-bench-lxcveth", "-k"});
         }
@@ -306,9 +290,7 @@ int main(int argc, char** argv) {
             ::rmdir((h.path() / "cvirt-bench-crun").c_str());
     }
 
-    auto med = [&](const std::string& k) {
-        return f.ms.count(k) ? median(f.ms[k]) : -1.0;
-    };
+    auto med = [&](const std::string& k) { return f.ms.count(k) ? median(f.ms[k]) : -1.0; };
     auto cell = [](double v) {
         char b[32] = "-";
         if (v >= 0) std::snprintf(b, sizeof b, "%.2f", v);

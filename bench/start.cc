@@ -35,6 +35,7 @@ using cvirt::bench::median;
 using cvirt::bench::ms;
 using cvirt::bench::pssKiB;
 using cvirt::bench::tempRoot;
+using cvirt::bench::waitControllerGone;
 
 int runCommand(const std::vector<std::string>& argv) {
     std::vector<char*> a;
@@ -67,19 +68,6 @@ std::string xml(const std::string& name, const std::string& rootfs, const std::s
            "</domain>";
 }
 
-// Waits until the controller of `name` exits (the domain is gone).
-void waitGone(const fs::path& runDir, const std::string& name) {
-    std::ifstream in(runDir / (name + ".pid"));
-    pid_t ctl = 0;
-    in >> ctl;
-    if (ctl <= 0) return;
-    int fd = static_cast<int>(syscall(SYS_pidfd_open, ctl, 0));
-    if (fd < 0) return;
-    pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, 10000);
-    close(fd);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,14 +93,14 @@ int main(int argc, char** argv) {
     std::vector<long> pss;
     for (int i = 0; i < runs; ++i) {
         auto a = Clock::now();
-        runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
-                    "--cgroup", "--mount-proc", "chroot", rootfs, "/bin/true"});
+        runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup",
+                    "--mount-proc", "chroot", rootfs, "/bin/true"});
         t["floor (unshare+chroot) start-to-exit"].push_back(ms(Clock::now() - a));
 
         a = Clock::now();
         std::string name = "cvirt-bench-true";
         conn.create(xml(name, rootfs, "/bin/true", ""), "bench");
-        waitGone(runDir, name);
+        waitControllerGone(runDir, name);
         t["cvirt start-to-exit"].push_back(ms(Clock::now() - a));
 
         cvirt::Domain d = conn.lookup("cvirt-bench-long");
