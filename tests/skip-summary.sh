@@ -10,7 +10,7 @@ for b in "$@"; do
     [ -f "$log" ] || continue
     awk -v build="$(basename "$b")" '
         /^[0-9]+\/[0-9]+ Testing: / { name = $3 }
-        /^SKIP( \(part\))?: / || /^SKIP [A-Za-z]+: / { print "  " build "/" name ": " $0 }
+        match($0, /SKIP( \(part\))?: .*/) { print "  " build "/" name ": " substr($0, RSTART) }
     ' "$log" | sort -u >>"$out"
 done
 n=$(wc -l <"$out")

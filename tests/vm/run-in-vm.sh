@@ -89,6 +89,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Under emulation everything is ~10x slower: the soak and the shell race run shortened here
 # (the full 1,000 cycles and 2 minutes run on the host lane).
 export CVIRT_SOAK_CYCLES=100 CVIRT_STRESS_SECONDS=20
+# Tests that need a VM of their own say why they skip here (no VM inside the test VM).
+export CVIRT_VM_LANE=1
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
