@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
     std::vector<double> vmMs, ctMs;
     std::vector<double> vmPss, ctPss;
     for (int i = 0; i < runs; ++i) {  // interleaved: both see the same machine
-        Sample v = measure(conn, "benchvm", fs::path(root) / "run/cvirt/qemu", "cvirt-guest-ready",
-                           200);
+        Sample v =
+            measure(conn, "benchvm", fs::path(root) / "run/cvirt/qemu", "cvirt-guest-ready", 200);
         Sample c = measure(conn, "benchct", fs::path(root) / "run/cvirt/lxc", "", 2);
         if (v.ms < 0 || c.ms < 0) {
             std::printf("no shell prompt on the %s console within 60 s: stopped\n",
