@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "conf/domain.h"
-#include "cvirt/connection.h"
+#include "cvirt/domain_state.h"
 #include "cvirt/error.h"
 #include "state/events.h"
 #include "state/pid_file.h"
@@ -45,7 +45,7 @@ void LiveFiles::setPaused(bool paused) const {
         util::removeFile(paused_);
 }
 
-void LiveFiles::setStopReason(int reason) const noexcept {
+void LiveFiles::setStopReason(ShutoffReason reason) const noexcept {
     try {
         state::RuntimeState(paths_).setShutoffReason(name_, reason);
     } catch (const Error& e) {

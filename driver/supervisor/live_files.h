@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "conf/domain_def.h"
+#include "cvirt/domain_state.h"
 #include "state/owner_record.h"
 #include "state/uri.h"
 
@@ -28,7 +29,7 @@ public:
     void setPaused(bool paused) const;
     // Why the domain stopped (virDomainShutoffReason), kept after the files go (logged on
     // failure), and the "stopped" event with it.
-    void setStopReason(int reason) const noexcept;
+    void setStopReason(ShutoffReason reason) const noexcept;
     // A lifecycle event of this domain (state/events.h).
     void announce(std::string_view event, std::string_view detail) const noexcept;
     // Removes the live XML first, then the pid file, socket and pause marker.

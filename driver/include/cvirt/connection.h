@@ -10,39 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "cvirt/domain_state.h"
 #include "cvirt/error.h"
 
 namespace cvirt {
-
-// libvirt's virDomainState values and names ("running", "shut off", …).
-enum class DomainState {
-    NoState,
-    Running,
-    Blocked,
-    Paused,
-    Shutdown,
-    Shutoff,
-    Crashed,
-    PmSuspended
-};
-std::string_view stateName(DomainState state);
-// libvirt's reason names per state ("unknown", "booted", "destroyed", "crashed", …).
-std::string_view stateReasonName(DomainState state, int reason);
-
-// virDomainShutoffReason subset
-enum ShutoffReason {
-    kShutoffUnknown = 0,
-    kShutoffShutdown,
-    kShutoffDestroyed,
-    kShutoffCrashed,
-    kShutoffMigrated,
-    kShutoffSaved,
-    kShutoffFailed,
-    kShutoffFromSnapshot,
-    kShutoffDaemon
-};
-// virDomainRunningReason subset
-enum RunningReason { kRunningUnknown = 0, kRunningBooted };
 
 struct DomainSummary {
     std::string name;

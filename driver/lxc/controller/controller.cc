@@ -135,7 +135,7 @@ void Controller::tearDown(bool ran) noexcept {
     deleteHostLinks();
     util::fault::killPoint("stop:ctl-files");
     // The reason first: a reader that sees the live state gone must also see why.
-    if (ran) files_.setStopReason(static_cast<int>(stopReason_.value_or(StopReason::Shutdown)));
+    if (ran) files_.setStopReason(stopReason_.value_or(kShutoffShutdown));
     files_.remove();
     hooks_.release(def_);
     util::fault::killPoint("stop:ctl-owner");
@@ -435,21 +435,21 @@ bool Controller::onInitExit(int status) {
     initPid_ = -1;
     initPidfd_.reset();
     conf::LifecycleAction action;
-    StopReason reason;
+    ShutoffReason reason;
     if (destroyRequested_) {
         action = conf::LifecycleAction::Destroy;
-        reason = StopReason::Destroyed;
+        reason = kShutoffDestroyed;
     } else if (rebootRequested_ || (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP)) {
         // reboot(2) in a pid namespace ends init with SIGHUP
         action = def_.onReboot.value_or(conf::LifecycleAction::Restart);
-        reason = StopReason::Shutdown;
+        reason = kShutoffShutdown;
     } else if (WIFEXITED(status) || shutdownRequested_ ||
                (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)) {
         action = def_.onPoweroff.value_or(conf::LifecycleAction::Destroy);
-        reason = StopReason::Shutdown;
+        reason = kShutoffShutdown;
     } else {
         action = def_.onCrash.value_or(conf::LifecycleAction::Destroy);
-        reason = StopReason::Crashed;
+        reason = kShutoffCrashed;
     }
     bool restart = conf::restarts(action);
     rebootRequested_ = shutdownRequested_ = false;
@@ -475,7 +475,7 @@ bool Controller::onInitExit(int status) {
         } catch (const Error& e) {
             std::cerr << "cvirt-lxc-controller: restart of '" << def_.name
                       << "' failed: " << e.what() << std::endl;
-            reason = StopReason::Failed;
+            reason = kShutoffFailed;
         }
     }
     stopReason_ = reason;

@@ -12,6 +12,7 @@
 
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
+#include "cvirt/domain_state.h"
 #include "net/interfaces.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
@@ -31,9 +32,6 @@ struct ControllerOptions {
     int id = 0;
     state::DriverConfig config;  // cvirt.conf: hook and shutdown timeouts
 };
-
-// What ended the container (virDomainShutoffReason values).
-enum class StopReason { Shutdown = 1, Destroyed = 2, Crashed = 3, Failed = 6 };
 
 class Controller {
 public:
@@ -91,7 +89,7 @@ private:
     std::optional<state::DomainLock> restartLock_;  // held from a reboot until init runs again
     bool shutdownRequested_ = false;
     long shutdownDeadlineMs_ = -1;
-    std::optional<StopReason> stopReason_;
+    std::optional<ShutoffReason> stopReason_;
 };
 
 }  // namespace cvirt::lxc

@@ -16,7 +16,8 @@
 #include <iostream>
 
 #include "conf/domain.h"
-#include "cvirt/connection.h"
+#include "cvirt/domain_state.h"
+#include "cvirt/error.h"
 #include "net/virtual_network.h"
 #include "qemu/command_line.h"
 #include "qemu/kvm.h"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conf/domain_def.h"
+#include "cvirt/domain_state.h"
 #include "qemu/qmp.h"
 #include "qemu/tap.h"
 #include "state/driver_config.h"
@@ -71,7 +72,7 @@ private:
     bool guestShutdown_ = false;  // SHUTDOWN event from the guest (poweroff, reset with -no-reboot)
     std::string shutdownCause_;
     long shutdownDeadlineMs_ = -1;
-    int stopReason_ = 1;
+    ShutoffReason stopReason_ = kShutoffShutdown;
 };
 
 }  // namespace cvirt::qemu

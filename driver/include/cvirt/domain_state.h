@@ -1,0 +1,39 @@
+// The domain-state vocabulary: libvirt's virDomainState and its reasons, with their names.
+// Defined once here for the API, the state files and both supervisors.
+#pragma once
+
+#include <string_view>
+
+namespace cvirt {
+
+// libvirt's virDomainState values and names ("running", "shut off", …).
+enum class DomainState {
+    NoState,
+    Running,
+    Blocked,
+    Paused,
+    Shutdown,
+    Shutoff,
+    Crashed,
+    PmSuspended
+};
+std::string_view stateName(DomainState state);
+// libvirt's reason names per state ("unknown", "booted", "destroyed", "crashed", …).
+std::string_view stateReasonName(DomainState state, int reason);
+
+// virDomainShutoffReason subset
+enum ShutoffReason {
+    kShutoffUnknown = 0,
+    kShutoffShutdown,
+    kShutoffDestroyed,
+    kShutoffCrashed,
+    kShutoffMigrated,
+    kShutoffSaved,
+    kShutoffFailed,
+    kShutoffFromSnapshot,
+    kShutoffDaemon
+};
+// virDomainRunningReason subset
+enum RunningReason { kRunningUnknown = 0, kRunningBooted };
+
+}  // namespace cvirt
