@@ -5,9 +5,10 @@
 #
 #   run-in-vm.sh BUILD_DIR TEST_BINARY...
 #
-# The initramfs holds busybox, the binaries with their shared libraries, the busybox test
-# rootfs and the schemas, all at the same absolute paths as on the host, so the binaries run
-# unchanged.
+# The initramfs holds busybox, the host's /bin/sh, the binaries with their shared libraries,
+# the tools the storage tests call, the kernel modules they need, the busybox test rootfs,
+# the schemas and the driver sources, all at the same absolute paths as on the host, so the
+# binaries run unchanged.
 set -euo pipefail
 build=$(cd "$1" && pwd); shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,20 +25,36 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount umount mkdir cat echo poweroff sleep ls grep ln insmod; do ln -sf busybox "$root/bin/$a"; done
-# The network drivers and nftables parts the tests use, built as modules by Debian
-# (dependencies first; there is no modprobe inside).
+# Kernel modules, each after the ones it depends on (modinfo's list; there is no modprobe
+# inside): the network drivers and nftables parts the network tests use, loop and ext4 for
+# the storage tests, tun and fuse for container-devices. Built-in ones need nothing.
 kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
+export PATH=$PATH:/usr/sbin:/sbin  # modinfo, mkfs.ext4 and losetup for a user without sbin
 mkdir -p "$root/modules"
-mods="net/llc/llc net/802/stp net/bridge/bridge drivers/net/veth drivers/net/macvlan
-  drivers/net/dummy crypto/crc32c_generic lib/libcrc32c net/netfilter/nfnetlink
-  net/netfilter/nf_tables net/ipv4/netfilter/nf_defrag_ipv4 net/ipv6/netfilter/nf_defrag_ipv6
-  net/netfilter/nf_conntrack net/netfilter/nf_nat net/netfilter/nft_chain_nat
-  net/netfilter/nft_ct net/netfilter/nft_masq"
-for m in $mods; do
-    f=/lib/modules/$kver/kernel/$m.ko
-    if [ -r "$f" ]; then cp "$f" "$root/modules/"; fi
+declare -A modSeen=()
+addModule() {
+    local name=$1 file dep
+    [ -z "${modSeen[$name]:-}" ] || return 0
+    modSeen[$name]=1
+    file=$(modinfo -k "$kver" -n "$name" 2>/dev/null) || return 0  # not in this kernel
+    case $file in /*) ;; *) return 0 ;; esac                       # (builtin)
+    for dep in $(modinfo -k "$kver" -F depends "$name" | tr , ' '); do addModule "$dep"; done
+    case $file in
+        *.ko.xz) xz -dc "$file" ;;
+        *.ko.zst) zstd -qdc "$file" ;;
+        *.ko.gz) gzip -dc "$file" ;;
+        *) cat "$file" ;;
+    esac >"$root/modules/$name.ko"
+    echo "$name" >>"$root/modules/order"
+}
+# crc32c_generic first: libcrc32c, ext4 and jbd2 ask for crc32c by its crypto name (a soft
+# dependency modinfo does not list as one).
+for m in crc32c_generic llc stp bridge veth macvlan dummy libcrc32c nfnetlink nf_tables \
+    nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat nft_chain_nat nft_ct nft_masq \
+    loop crc16 mbcache jbd2 ext4 tun fuse; do
+    addModule "$m"
 done
+touch "$root/modules/order"
 
 copy_with_libs() {
     local f=$1
@@ -60,6 +77,15 @@ for t in "$@"; do
     tests+=("$t")
 done
 for b in "$build"/bin/*; do copy_with_libs "$b"; done
+# The tests' shell commands run in the host's /bin/sh (dash on Debian): busybox's sh would
+# run its own applets before anything on PATH, and its losetup has no --show or -j.
+copy_with_libs "$(readlink -f /bin/sh)"
+ln -sf "$(readlink -f /bin/sh)" "$root/bin/sh"
+# The storage tests' tools: ext4 images, loop devices, and debugfs to read an image back.
+for t in mkfs.ext4 losetup truncate debugfs; do
+    if command -v "$t" >/dev/null; then copy_with_libs "$(command -v "$t")"; fi
+done
+if [ -r /etc/mke2fs.conf ]; then cp /etc/mke2fs.conf "$root/etc/"; fi
 # dnsmasq for the virtual network tests, and the user it looks up
 if command -v dnsmasq >/dev/null; then copy_with_libs "$(command -v dnsmasq)"; fi
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
@@ -70,11 +96,19 @@ cp -a "$build/rootfs/busybox" "$root$build/rootfs/"
 [ -d "$build/probe" ] && cp -a "$build/probe" "$root$build/"  # security_test's probe
 cp -a "$src/schemas" "$src/xml-examples" "$root$src/"
 mkdir -p "$root$src/tests" && cp -a "$src/tests/data" "$root$src/tests/"
+cp -a "$src/driver" "$root$src/"  # fault_test compares its table with the points in there
+# Every other command is busybox's, where nothing of the host's stands under that name.
+for a in $(/bin/busybox --list); do
+    for d in usr/local/sbin usr/local/bin usr/sbin usr/bin sbin bin; do
+        if [ -e "$root/$d/$a" ] || [ -L "$root/$d/$a" ]; then continue 2; fi
+    done
+    ln -s busybox "$root/bin/$a"
+done
 
 # pivot_root cannot leave an initramfs: /init copies the tree onto a tmpfs and switches
 # root to it, as a real system's initramfs does, then /init2 runs the tests.
 cat > "$root/init" <<'INIT'
-#!/bin/sh
+#!/bin/busybox sh
 mount -t tmpfs -o size=90% tmpfs /mnt
 for d in /*; do
     case $d in /mnt|/proc|/sys|/dev) mkdir -p /mnt$d ;; *) cp -a $d /mnt/ ;; esac
@@ -82,9 +116,8 @@ done
 exec switch_root /mnt /init2
 INIT
 mkdir -p "$root/mnt"
-for a in cp switch_root; do ln -sf busybox "$root/bin/$a"; done
 cat > "$root/init2" <<INIT
-#!/bin/sh
+#!/bin/busybox sh
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Under emulation everything is ~10x slower: the soak and the shell race run shortened here
 # (the full 1,000 cycles and 2 minutes run on the host lane).
@@ -96,9 +129,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-for m in $(for m in $mods; do printf '%s ' "${m##*/}"; done); do
-    [ -e /modules/\$m.ko ] && insmod /modules/\$m.ko
-done
+for m in \$(cat /modules/order); do insmod /modules/\$m.ko; done
 # / is a tmpfs already (see /init): /tmp and /run need no mount of their own.
 echo "CVIRT-VM-BOOTED \$(cat /sys/fs/cgroup/cgroup.controllers)"
 for t in ${tests[*]}; do
