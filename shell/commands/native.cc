@@ -1,41 +1,18 @@
 // Other configuration formats: domxml-from-native and domxml-to-native for "lxc-tools" (an
 // LXC container config), as virsh has them for libvirt's LXC driver.
-#include <filesystem>
 #include <iostream>
 
 #include "commands/common.h"
-#include "conf/domain.h"
-#include "conf/lxc_native.h"
 #include "cvirt/error.h"
-#include "util/file.h"
+#include "engine/file.h"
 
 namespace cvirt::shell {
 
 namespace {
 
-namespace fs = std::filesystem;
-
-void requireLxcTools(const po::variables_map& args) {
-    std::string format = args["format"].as<std::string>();
-    if (format != "lxc-tools")
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "unsupported config type " + format + " (expected lxc-tools)");
-}
-
-// lxc.include and lxc.mount.fstab: a file's text, or a directory's *.conf names.
-std::optional<std::string> readNative(const std::string& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path, ec))
-            if (e.path().extension() == ".conf") names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        std::string out;
-        for (const auto& n : names)
-            out += "dir:" + n + "\n";
-        return out.empty() ? std::string("dir:") : out;
-    }
-    return util::readFileIfExists(path);
+void printWarnings(const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings)
+        std::cerr << "warning: " << w << "\n";
 }
 
 void declareFromNative(po::options_description& opts, po::positional_options_description& pos) {
@@ -44,16 +21,12 @@ void declareFromNative(po::options_description& opts, po::positional_options_des
     pos.add("format", 1).add("config", 1);
 }
 int cmdFromNative(Session& s, const po::variables_map& args) {
-    requireLxcTools(args);
     std::string file = args["config"].as<std::string>();
-    conf::NativeImport imported = conf::fromLxcConfig(util::readFile(file), file, readNative);
-    // What comes out must define: the same checks as define (on a copy with defaults).
-    conf::DomainDef check = imported.def;
-    conf::applyDefaults(check);
-    conf::validate(check, file);
-    for (const auto& w : imported.warnings)
-        std::cerr << "warning: " << w << "\n";
-    s.out() << conf::formatDomain(imported.def);
+    std::vector<std::string> warnings;
+    std::string xml = s.connection().domainXmlFromNative(args["format"].as<std::string>(),
+                                                         readFile(file), file, &warnings);
+    printWarnings(warnings);
+    s.out() << xml;
     return 0;
 }
 
@@ -65,11 +38,10 @@ void declareToNative(po::options_description& opts, po::positional_options_descr
     pos.add("format", 1).add("xml", 1);
 }
 int cmdToNative(Session& s, const po::variables_map& args) {
-    requireLxcTools(args);
     std::string xml, name;
     if (args.count("xml")) {
         name = args["xml"].as<std::string>();
-        xml = util::readFile(name);
+        xml = readFile(name);
     } else if (args.count("domain")) {
         Domain d = lookupDomain(s, args);
         name = d.name();
@@ -77,16 +49,10 @@ int cmdToNative(Session& s, const po::variables_map& args) {
     } else {
         throw Error(ErrorCode::InvalidArg, "one of --xml FILE or --domain NAME is required");
     }
-    conf::DomainDef def = conf::parseDomain(xml, {.filename = name});
-    if (!def.isContainer())
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "domain '" + def.name + "' is not an lxc domain: lxc-tools has no VMs");
-    // cgroup keys for the kind of host this runs on
-    bool v2 = fs::exists("/sys/fs/cgroup/cgroup.controllers");
     std::vector<std::string> warnings;
-    std::string config = conf::toLxcConfig(def, v2, warnings);
-    for (const auto& w : warnings)
-        std::cerr << "warning: " << w << "\n";
+    std::string config =
+        s.connection().domainXmlToNative(args["format"].as<std::string>(), xml, name, &warnings);
+    printWarnings(warnings);
     s.out() << config;
     return 0;
 }

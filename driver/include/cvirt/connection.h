@@ -275,6 +275,18 @@ public:
     // Starts a transient domain from `xml`: it runs but has no persistent config.
     Domain create(std::string_view xml, std::string_view filename = "domain XML");
 
+    // domxml-from-native / domxml-to-native (libvirt's virConnectDomainXMLFromNative and
+    // ToNative). The one format is "lxc-tools", an LXC container config; its lxc.include and
+    // lxc.mount.fstab are read from this host. Errors and warnings name `filename`; what has
+    // no equivalent on the other side is appended to `warnings`. The XML made passes define's
+    // checks; the config made has cgroup keys for this host's cgroup version.
+    std::string domainXmlFromNative(std::string_view format, std::string_view config,
+                                    std::string_view filename = "native config",
+                                    std::vector<std::string>* warnings = nullptr) const;
+    std::string domainXmlToNative(std::string_view format, std::string_view xml,
+                                  std::string_view filename = "domain XML",
+                                  std::vector<std::string>* warnings = nullptr) const;
+
     // Starts every autostart domain that is not running; returns the names started and
     // reports each failure to `onError` without stopping.
     std::vector<std::string> autostartAll(void (*onError)(const std::string& name,
