@@ -8,7 +8,7 @@
 
 #include "commands/common.h"
 #include "cvirt/error.h"
-#include "util/file.h"
+#include "engine/file.h"
 
 namespace cvirt::shell {
 
@@ -22,7 +22,7 @@ void declareFile(po::options_description& opts, po::positional_options_descripti
 
 int cmdDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
-    std::string xml = util::readFile(file);
+    std::string xml = readFile(file);
     Domain d = s.connection().define(xml, file);
     s.out() << "Domain '" << d.name() << "' defined from " << file << "\n";
     return 0;
@@ -68,10 +68,10 @@ int cmdEdit(Session& s, const po::variables_map& args) {
         std::string p;
         ~Remove() { ::unlink(p.c_str()); }
     } remover{path};
-    util::writeFileAtomic(path, original, 0600);
+    writeFile(path, original);
     for (;;) {
         runEditor(path);
-        std::string edited = util::readFile(path);
+        std::string edited = readFile(path);
         if (edited == original) {
             s.out() << "Domain '" << d.name() << "' XML configuration not changed.\n";
             return 0;

@@ -1,21 +1,20 @@
 // Running domains: start, create, destroy, shutdown, reboot, console, lxc-enter-namespace,
 // exec, autostart-run.
-#include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "commands/common.h"
 #include "cvirt/error.h"
 #include "engine/console_client.h"
-#include "qemu/qmp.h"
-#include "util/fd.h"
-#include "util/file.h"
+#include "engine/file.h"
 
 namespace cvirt::shell {
 
 namespace {
 
+using Json = nlohmann::json;
+
 int attachConsole(Session& s, Domain& d, bool force) {
-    util::Fd fd(d.openConsole(force));
-    return runConsole(fd.get(), d.name(), s.out());
+    return runConsole(d.openConsole(force), d.name(), s.out());
 }
 
 void declareStart(po::options_description& opts, po::positional_options_description& pos) {
@@ -42,7 +41,7 @@ void declareCreate(po::options_description& opts, po::positional_options_descrip
 }
 int cmdCreate(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
-    Domain d = s.connection().create(util::readFile(file), file);
+    Domain d = s.connection().create(readFile(file), file);
     s.out() << "Domain '" << d.name() << "' created from " << file << "\n";
     if (flag(args, "autodestroy")) s.autodestroy(d.name());
     if (flag(args, "console")) return attachConsole(s, d, false);
@@ -148,10 +147,9 @@ int cmdMonitor(Session& s, const po::variables_map& args) {
     for (const auto& part : args["cmd"].as<std::vector<std::string>>())
         cmd += (cmd.empty() ? "" : " ") + part;
     if (flag(args, "hmp"))
-        cmd =
-            qemu::Json{{"execute", "human-monitor-command"}, {"arguments", {{"command-line", cmd}}}}
-                .dump();
-    qemu::Json answer = qemu::Json::parse(d.qemuMonitorCommand(cmd), nullptr, false);
+        cmd = Json{{"execute", "human-monitor-command"}, {"arguments", {{"command-line", cmd}}}}
+                  .dump();
+    Json answer = Json::parse(d.qemuMonitorCommand(cmd), nullptr, false);
     if (answer.is_discarded())
         throw Error(ErrorCode::OperationFailed, "unreadable answer from the monitor");
     if (answer.contains("error"))
@@ -162,7 +160,7 @@ int cmdMonitor(Session& s, const po::variables_map& args) {
         s.out() << answer["return"].get<std::string>();
         return 0;
     }
-    const qemu::Json& shown = flag(args, "return-value") ? answer["return"] : answer;
+    const Json& shown = flag(args, "return-value") ? answer["return"] : answer;
     if (shown.is_string())
         s.out() << shown.get<std::string>() << "\n";
     else

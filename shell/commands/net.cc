@@ -3,8 +3,8 @@
 #include <ctime>
 
 #include "commands/common.h"
+#include "engine/file.h"
 #include "engine/table.h"
-#include "util/file.h"
 
 namespace cvirt::shell {
 
@@ -25,7 +25,7 @@ void declareNetFile(po::options_description& opts, po::positional_options_descri
 }
 int cmdNetDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
-    Network n = s.connection().defineNetwork(util::readFile(file), file);
+    Network n = s.connection().defineNetwork(readFile(file), file);
     s.out() << "Network " << n.name() << " defined from " << file << "\n";
     return 0;
 }

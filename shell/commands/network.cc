@@ -1,7 +1,7 @@
 // A domain's network interfaces: domiflist, domifaddr, domif-setlink, domif-getlink.
 #include "commands/common.h"
+#include "engine/file.h"
 #include "engine/table.h"
-#include "util/file.h"
 
 namespace cvirt::shell {
 
@@ -177,14 +177,14 @@ void declareDeviceFile(po::options_description& opts, po::positional_options_des
 int cmdAttachDevice(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     std::string file = args["file"].as<std::string>();
-    d.attachInterface(util::readFile(file), impactOf(args), file);
+    d.attachInterface(readFile(file), impactOf(args), file);
     s.out() << "Device attached successfully\n\n";
     return 0;
 }
 int cmdDetachDevice(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     std::string file = args["file"].as<std::string>();
-    std::string xml = util::readFile(file);
+    std::string xml = readFile(file);
     size_t at = xml.find("<mac address=");
     if (xml.find("<interface") == std::string::npos || at == std::string::npos)
         throw Error(ErrorCode::ConfigUnsupported,

@@ -37,6 +37,11 @@ private:
     bool active_ = false;
 };
 
+struct CloseOnExit {
+    int fd;
+    ~CloseOnExit() { ::close(fd); }
+};
+
 bool writeAll(int fd, const char* p, size_t n) {
     while (n > 0) {
         ssize_t w = ::write(fd, p, n);
@@ -51,6 +56,7 @@ bool writeAll(int fd, const char* p, size_t n) {
 }  // namespace
 
 int runConsole(int stream, std::string_view domain, std::ostream& out) {
+    CloseOnExit owner{stream};
     // Raw first (without flushing): keys typed while the banner prints are not lost.
     RawTerminal raw(STDIN_FILENO);
     out << "Connected to domain '" << domain << "'\r\n"

@@ -8,7 +8,8 @@
 namespace cvirt::shell {
 
 // Proxies stdin/stdout <-> `stream` until Ctrl-] on stdin or the stream closes. Prints
-// virsh's banner to `out`. Returns 0; throws cvirt::Error on I/O failure.
+// virsh's banner to `out`. Owns `stream`: closed on return and on throw. Returns 0; throws
+// cvirt::Error on I/O failure.
 int runConsole(int stream, std::string_view domain, std::ostream& out);
 
 }  // namespace cvirt::shell
