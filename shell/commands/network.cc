@@ -1,4 +1,8 @@
-// A domain's network interfaces: domiflist, domifaddr, domif-setlink, domif-getlink.
+// Virtual networks (a domain's own interfaces are in interfaces.cc): net-define, net-undefine,
+// net-start, net-destroy, net-list, net-info, net-dumpxml, net-autostart, net-uuid, net-name,
+// net-dhcp-leases.
+#include <ctime>
+
 #include "commands/common.h"
 #include "engine/file.h"
 #include "engine/table.h"
@@ -7,192 +11,131 @@ namespace cvirt::shell {
 
 namespace {
 
-std::string orDash(const std::string& s) {
-    return s.empty() ? "-" : s;
+void declareNetwork(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("network", po::value<std::string>()->required(), "network name or uuid");
+    pos.add("network", 1);
+}
+Network lookupNetwork(Session& s, const po::variables_map& args) {
+    return s.connection().lookupNetwork(args["network"].as<std::string>());
 }
 
-void declareDomiflist(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("inactive", "get inactive rather than running configuration");
+void declareNetFile(po::options_description& opts, po::positional_options_description& pos) {
+    opts.add_options()("file", po::value<std::string>()->required(),
+                       "file containing an XML network description");
+    pos.add("file", 1);
 }
-int cmdDomiflist(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    Table t({"Interface", "Type", "Source", "Model", "MAC"});
-    for (const auto& i : d.interfaces(flag(args, "inactive")))
-        t.add({orDash(i.hostDev), i.type, orDash(i.source), orDash(i.model), i.mac});
-    t.print(s.out());
-    s.out() << "\n";
+int cmdNetDefine(Session& s, const po::variables_map& args) {
+    std::string file = args["file"].as<std::string>();
+    Network n = s.connection().defineNetwork(readFile(file), file);
+    s.out() << "Network " << n.name() << " defined from " << file << "\n";
+    return 0;
+}
+int cmdNetUndefine(Session& s, const po::variables_map& args) {
+    Network n = lookupNetwork(s, args);
+    n.undefine();
+    s.out() << "Network " << n.name() << " has been undefined\n";
+    return 0;
+}
+int cmdNetStart(Session& s, const po::variables_map& args) {
+    Network n = lookupNetwork(s, args);
+    n.start();
+    s.out() << "Network " << n.name() << " started\n";
+    return 0;
+}
+int cmdNetDestroy(Session& s, const po::variables_map& args) {
+    Network n = lookupNetwork(s, args);
+    n.destroy();
+    s.out() << "Network " << n.name() << " destroyed\n";
     return 0;
 }
 
-void declareDomifaddr(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("interface", po::value<std::string>(), "network interface name")(
-        "full", "always display names and MACs of interfaces")(
-        "source", po::value<std::string>(), "address source: 'agent' (read inside the container)");
-    pos.add("interface", 1);
+void declareNetList(po::options_description& opts, po::positional_options_description&) {
+    opts.add_options()("all", "list inactive & active networks")(
+        "inactive", "list inactive networks")("name", "list network names only")(
+        "uuid", "list uuid's only");
 }
-int cmdDomifaddr(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    if (args.count("source") && args["source"].as<std::string>() != "agent")
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "address source '" + args["source"].as<std::string>() +
-                        "' is not supported for containers (use 'agent')");
-    std::string only = args.count("interface") ? args["interface"].as<std::string>() : "";
-    Table t({"Name", "MAC address", "Protocol", "Address"});
-    std::string last;
-    for (const auto& a : d.interfaceAddresses()) {
-        if (!only.empty() && a.name != only) continue;
-        bool repeat = a.name == last && !flag(args, "full");
-        t.add({repeat ? "-" : a.name, repeat ? "-" : orDash(a.mac), a.family,
-               a.address + "/" + std::to_string(a.prefix)});
-        last = a.name;
-    }
-    t.print(s.out());
-    s.out() << "\n";
-    return 0;
-}
-
-void declareSetlink(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("interface", po::value<std::string>()->required(),
-                       "interface device (MAC Address)")(
-        "state", po::value<std::string>()->required(), "new state of the device")(
-        "config", "affect next boot");
-    pos.add("interface", 1).add("state", 1);
-}
-int cmdSetlink(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string state = args["state"].as<std::string>();
-    if (state != "up" && state != "down")
-        throw Error(ErrorCode::InvalidArg, "invalid link state '" + state + "'");
-    Impact impact;
-    impact.config = flag(args, "config");
-    d.setInterfaceLink(args["interface"].as<std::string>(), state == "up", impact);
-    s.out() << "Device updated successfully\n\n";
-    return 0;
-}
-
-void declareGetlink(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("interface", po::value<std::string>()->required(),
-                       "interface device (MAC Address)")("config",
-                                                         "Get persistent interface state");
-    pos.add("interface", 1);
-}
-int cmdGetlink(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string key = args["interface"].as<std::string>();
-    for (const auto& i : d.interfaces(flag(args, "config"))) {
-        if (i.hostDev != key && i.mac != key && i.guestDev != key) continue;
-        s.out() << key << " " << i.linkState << "\n";
+int cmdNetList(Session& s, const po::variables_map& args) {
+    bool inactive = flag(args, "all") || flag(args, "inactive");
+    bool active = !flag(args, "inactive");
+    auto nets = s.connection().listNetworks(active, inactive);
+    if (flag(args, "name") || flag(args, "uuid")) {
+        for (const auto& n : nets)
+            s.out() << (flag(args, "uuid") ? n.uuid : n.name) << "\n";
+        s.out() << "\n";
         return 0;
     }
-    throw Error(ErrorCode::InvalidArg,
-                "interface '" + key + "' not found in domain '" + d.name() + "'");
+    Table t({"Name", "State", "Autostart", "Persistent"});
+    for (const auto& n : nets)
+        t.add({n.name, n.active ? "active" : "inactive", n.autostart ? "yes" : "no",
+               n.persistent ? "yes" : "no"});
+    t.print(s.out());
+    s.out() << "\n";
+    return 0;
 }
 
-std::string escapeAttr(const std::string& v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\'')
-            out += "&apos;";
-        else if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else
-            out += c;
-    }
-    return out;
-}
-
-void declareAttachInterface(po::options_description& opts,
-                            po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("type", po::value<std::string>()->required(),
-                       "network interface type (bridge, network, ethernet, direct)")(
-        "source", po::value<std::string>(), "source of network interface")(
-        "target", po::value<std::string>(), "target network name")(
-        "mac", po::value<std::string>(), "MAC address")("model", po::value<std::string>(),
-                                                        "model type");
-    pos.add("type", 1).add("source", 1);
-    declareImpact(opts, true);
-}
-int cmdAttachInterface(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string type = args["type"].as<std::string>();
-    auto opt = [&](const char* k) {
-        return args.count(k) ? escapeAttr(args[k].as<std::string>()) : "";
+int cmdNetInfo(Session& s, const po::variables_map& args) {
+    NetworkSummary n = lookupNetwork(s, args).summary();
+    auto line = [&](const char* k, const std::string& v) {
+        s.out() << k << std::string(16 - std::string_view(k).size(), ' ') << v << "\n";
     };
-    std::string xml = "<interface type='" + escapeAttr(type) + "'>";
-    if (!opt("mac").empty()) xml += "<mac address='" + opt("mac") + "'/>";
-    if (!opt("source").empty()) {
-        const char* attr = type == "bridge" ? "bridge" : type == "network" ? "network" : "dev";
-        xml += std::string("<source ") + attr + "='" + opt("source") + "'" +
-               (type == "direct" ? " mode='bridge'" : "") + "/>";
-    }
-    if (!opt("target").empty()) xml += "<target dev='" + opt("target") + "'/>";
-    if (!opt("model").empty()) xml += "<model type='" + opt("model") + "'/>";
-    xml += "</interface>";
-    d.attachInterface(xml, impactOf(args), "attach-interface");
-    s.out() << "Interface attached successfully\n\n";
+    line("Name:", n.name);
+    line("UUID:", n.uuid);
+    line("Active:", n.active ? "yes" : "no");
+    line("Persistent:", n.persistent ? "yes" : "no");
+    line("Autostart:", n.autostart ? "yes" : "no");
+    line("Bridge:", n.bridge);
     return 0;
 }
 
-void declareDetachInterface(po::options_description& opts,
-                            po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("type", po::value<std::string>()->required(), "network interface type")(
-        "mac", po::value<std::string>(), "MAC address");
-    pos.add("type", 1);
-    declareImpact(opts, true);
+void declareNetDumpxml(po::options_description& opts, po::positional_options_description& pos) {
+    declareNetwork(opts, pos);
+    opts.add_options()("inactive", "show inactive defined XML");
 }
-int cmdDetachInterface(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    Impact impact = impactOf(args);
-    std::string type = args["type"].as<std::string>();
+int cmdNetDumpxml(Session& s, const po::variables_map& args) {
+    std::string xml = lookupNetwork(s, args).xml(flag(args, "inactive"));
+    s.out() << xml << (xml.ends_with("\n") ? "" : "\n");
+    return 0;
+}
+
+void declareNetAutostart(po::options_description& opts, po::positional_options_description& pos) {
+    declareNetwork(opts, pos);
+    opts.add_options()("disable", "disable autostarting");
+}
+int cmdNetAutostart(Session& s, const po::variables_map& args) {
+    Network n = lookupNetwork(s, args);
+    bool enable = !flag(args, "disable");
+    n.setAutostart(enable);
+    s.out() << "Network " << n.name() << (enable ? " marked" : " unmarked") << " as autostarted\n";
+    return 0;
+}
+
+int cmdNetUuid(Session& s, const po::variables_map& args) {
+    s.out() << lookupNetwork(s, args).summary().uuid << "\n";
+    return 0;
+}
+int cmdNetName(Session& s, const po::variables_map& args) {
+    s.out() << lookupNetwork(s, args).name() << "\n";
+    return 0;
+}
+
+void declareLeases(po::options_description& opts, po::positional_options_description& pos) {
+    declareNetwork(opts, pos);
+    opts.add_options()("mac", po::value<std::string>(), "MAC address");
+}
+int cmdLeases(Session& s, const po::variables_map& args) {
     std::string mac = args.count("mac") ? args["mac"].as<std::string>() : "";
-    if (mac.empty()) {
-        std::vector<InterfaceSummary> of;
-        for (const auto& i : d.interfaces(impact.config && !impact.live))
-            if (i.type == type) of.push_back(i);
-        if (of.size() != 1)
-            throw Error(ErrorCode::InvalidArg,
-                        "Domain has " + std::to_string(of.size()) + " interfaces of type " + type +
-                            ". Please specify which one to detach using --mac");
-        mac = of[0].mac;
+    Table t(
+        {"Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID or DUID"});
+    for (const auto& l : lookupNetwork(s, args).leases(mac)) {
+        std::time_t when = static_cast<std::time_t>(l.expiry);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&when));
+        bool v6 = l.ip.find(':') != std::string::npos;
+        t.add({buf, l.mac, v6 ? "ipv6" : "ipv4", l.ip + "/" + std::to_string(l.prefix),
+               l.hostname == "*" ? "-" : l.hostname, l.clientId == "*" ? "-" : l.clientId});
     }
-    d.detachInterface(mac, impact);
-    s.out() << "Interface detached successfully\n\n";
-    return 0;
-}
-
-void declareDeviceFile(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("file", po::value<std::string>()->required(), "XML file");
-    pos.add("file", 1);
-    declareImpact(opts, true);
-}
-int cmdAttachDevice(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string file = args["file"].as<std::string>();
-    d.attachInterface(readFile(file), impactOf(args), file);
-    s.out() << "Device attached successfully\n\n";
-    return 0;
-}
-int cmdDetachDevice(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string file = args["file"].as<std::string>();
-    std::string xml = readFile(file);
-    size_t at = xml.find("<mac address=");
-    if (xml.find("<interface") == std::string::npos || at == std::string::npos)
-        throw Error(ErrorCode::ConfigUnsupported,
-                    file + ": only an <interface> with its <mac address> can be detached");
-    char quote = xml[at + 13];
-    size_t end = xml.find(quote, at + 14);
-    d.detachInterface(xml.substr(at + 14, end - at - 14), impactOf(args));
-    s.out() << "Device detached successfully\n\n";
+    t.print(s.out());
+    s.out() << "\n";
     return 0;
 }
 
@@ -200,30 +143,36 @@ int cmdDetachDevice(Session& s, const po::variables_map& args) {
 
 std::vector<Command> networkCommands() {
     return {
-        {"domiflist", "monitor", "list all domain virtual interfaces",
-         "Get the summary of virtual interfaces for a domain.", declareDomiflist, cmdDomiflist,
-         Complete::Domain},
-        {"domifaddr", "monitor", "Get network interfaces' addresses for a running domain",
-         "Get the addresses configured inside a running container (its network namespace).",
-         declareDomifaddr, cmdDomifaddr, Complete::Domain},
-        {"domif-setlink", "monitor", "set link state of a virtual interface",
-         "Set the link state of a domain's virtual interface (the host end of its veth).",
-         declareSetlink, cmdSetlink, Complete::Domain},
-        {"attach-interface", "domain", "attach network interface",
-         "Attach a new network interface to the domain (a running container gets it at once).",
-         declareAttachInterface, cmdAttachInterface, Complete::Domain},
-        {"detach-interface", "domain", "detach network interface",
-         "Detach a network interface from a domain, by --mac when it has several.",
-         declareDetachInterface, cmdDetachInterface, Complete::Domain},
-        {"attach-device", "domain", "attach device from an XML file",
-         "Attach a device (an <interface>) from an XML file.", declareDeviceFile, cmdAttachDevice,
-         Complete::Domain},
-        {"detach-device", "domain", "detach device from an XML file",
-         "Detach a device (an <interface>, found by its MAC) described in an XML file.",
-         declareDeviceFile, cmdDetachDevice, Complete::Domain},
-        {"domif-getlink", "monitor", "get link state of a virtual interface",
-         "Get the link state of a domain's virtual interface.", declareGetlink, cmdGetlink,
-         Complete::Domain},
+        {"net-define", "network", "define an inactive persistent virtual network",
+         "Define (but don't start) a persistent virtual network from an XML file.", declareNetFile,
+         cmdNetDefine, Complete::File},
+        {"net-undefine", "network", "undefine a persistent network",
+         "Undefine the configuration for a persistent network.", declareNetwork, cmdNetUndefine,
+         Complete::Network},
+        {"net-start", "network", "start a (previously defined) inactive network",
+         "Start a network: its bridge, forwarding rules and DHCP server.", declareNetwork,
+         cmdNetStart, Complete::Network},
+        {"net-destroy", "network", "destroy (stop) a network",
+         "Stop a network and remove its bridge, rules and DHCP server.", declareNetwork,
+         cmdNetDestroy, Complete::Network},
+        {"net-list", "network", "list networks", "Returns list of networks.", declareNetList,
+         cmdNetList},
+        {"net-info", "network", "network information",
+         "Returns basic information about the network", declareNetwork, cmdNetInfo,
+         Complete::Network},
+        {"net-dumpxml", "network", "network information in XML",
+         "Output the network information as an XML dump to stdout.", declareNetDumpxml,
+         cmdNetDumpxml, Complete::Network},
+        {"net-autostart", "network", "autostart a network",
+         "Configure a network to be automatically started at boot.", declareNetAutostart,
+         cmdNetAutostart, Complete::Network},
+        {"net-uuid", "network", "convert a network name to network UUID",
+         "Convert a network name to network UUID.", declareNetwork, cmdNetUuid, Complete::Network},
+        {"net-name", "network", "convert a network UUID to network name",
+         "Convert a network UUID to network name.", declareNetwork, cmdNetName, Complete::Network},
+        {"net-dhcp-leases", "network", "print lease info for a given network",
+         "Print lease info for a given network (from its dnsmasq).", declareLeases, cmdLeases,
+         Complete::Network},
     };
 }
 

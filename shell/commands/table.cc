@@ -18,7 +18,7 @@ const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
         for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-                          tuningCommands(), statsCommands(), networkCommands(), netCommands(),
+                          tuningCommands(), statsCommands(), interfaceCommands(), networkCommands(),
                           hostCommands(), nativeCommands(), eventCommands(), toolingCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
