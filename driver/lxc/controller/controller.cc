@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +34,7 @@
 #include "util/fault.h"
 #include "util/file.h"
 #include "util/inherit.h"
+#include "util/process.h"
 #include "util/stream.h"
 
 namespace cvirt::lxc {
@@ -174,9 +174,7 @@ void Controller::deleteHostLinks() noexcept {
             for (const auto& t : retired)
                 nl.deleteLink(t);
         } else {
-            int status;
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
+            util::waitExitStatus(pid);
         }
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
@@ -226,7 +224,7 @@ void Controller::start() {
     hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
     network_.release();  // from now on the veths live and die with the namespace
-    files_.writePids(initPid_);
+    files_.writePids(init_.pid());
     util::fault::point("start:ctl-pid-written");
     files_.writeXml(def_, opts_.id);
     util::fault::point("start:ctl-xml-written");
@@ -278,8 +276,7 @@ void Controller::spawnInit() {
     joined.clear();
     ::munmap(stack, kChildStack);
     if (pid < 0) throwSystemError(cloneErr, "cannot create the container's namespaces");
-    initPid_ = pid;
-    initPidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    init_ = util::Child(pid);
     theirs.close();
 
     try {
@@ -355,14 +352,10 @@ void Controller::releaseNetwork() noexcept {
 }
 
 void Controller::killInit() noexcept {
-    if (initPid_ <= 0) return;
-    ::kill(initPid_, SIGKILL);
-    thaw();  // a frozen init keeps its SIGKILL pending: waitpid would never return
-    int status;
-    while (::waitpid(initPid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    initPid_ = -1;
-    initPidfd_.reset();
+    if (!init_) return;
+    init_.signal(SIGKILL);
+    thaw();  // a frozen init keeps its SIGKILL pending: the wait would never return
+    init_.reset();
 }
 
 void Controller::handleConnection() {
@@ -373,7 +366,7 @@ void Controller::handleConnection() {
     if (line == "destroy") {
         util::fault::killPoint("stop:ctl-destroy-received");
         destroyRequested_ = true;
-        ::kill(initPid_, SIGKILL);
+        init_.signal(SIGKILL);
         thaw();       // frozen tasks only die once thawed
         reply("ok");  // heard: a client that hears nothing takes this process for wedged
         destroyWaiters_.push_back(std::move(client));
@@ -381,21 +374,21 @@ void Controller::handleConnection() {
         shutdownRequested_ = true;
         if (opts_.config.shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
             shutdownDeadlineMs_ = util::monotonicMs() + opts_.config.shutdownTimeoutSec * 1000L;
-        ::kill(initPid_, SIGTERM);
-        ::kill(initPid_, SIGPWR);
+        init_.signal(SIGTERM);
+        init_.signal(SIGPWR);
         reply("ok");
     } else if (line == "reboot") {
         // No suspend from here until init runs again: it would freeze the dying init (which
         // then never exits) or the new one before exec. Suspend takes the domain lock.
         lockForRestart();
         rebootRequested_ = true;
-        ::kill(initPid_, SIGKILL);
+        init_.signal(SIGKILL);
         thaw();
         destroyWaiters_.push_back(std::move(client));  // answered when running again
     } else if (supervisor::isConsoleRequest(line)) {
         console_.handleRequest(std::move(client), line);
     } else if (line == "ping") {
-        reply("ok " + std::to_string(initPid_));
+        reply("ok " + std::to_string(init_.pid()));
     } else {
         reply("error unknown request '" + line + "'");
     }
@@ -432,8 +425,6 @@ void Controller::lockForRestart() noexcept {
 }
 
 bool Controller::onInitExit(int status) {
-    initPid_ = -1;
-    initPidfd_.reset();
     conf::LifecycleAction action;
     ShutoffReason reason;
     if (destroyRequested_) {
@@ -468,7 +459,7 @@ bool Controller::onInitExit(int status) {
             deleteHostLinks();  // the new ones take the same names
             spawnInit();
             network_.release();
-            files_.writePids(initPid_);  // the live XML stays: live changes since are kept
+            files_.writePids(init_.pid());  // the live XML stays: live changes since are kept
             files_.announce("reboot", "-");
             destroyWaiters_.clear();  // a reboot request is answered by the close
             return true;
@@ -486,7 +477,7 @@ int Controller::run() {
     for (;;) {
         pollfd fds[4];
         int n = 0;
-        fds[n++] = {initPidfd_.get(), POLLIN, 0};
+        fds[n++] = {init_.pidfd(), POLLIN, 0};
         fds[n++] = {console_.masterFd(), POLLIN, 0};
         fds[n++] = {listen_.get(), POLLIN, 0};
         if (console_.clientFd() >= 0) fds[n++] = {console_.clientFd(), POLLIN, 0};
@@ -496,17 +487,16 @@ int Controller::run() {
         int rc = ::poll(fds, static_cast<nfds_t>(n), timeout);
         if (rc < 0 && errno != EINTR) break;
         if (rc == 0 && shutdownDeadlineMs_ >= 0 && util::monotonicMs() >= shutdownDeadlineMs_) {
-            ::kill(initPid_, SIGKILL);  // escalate a shutdown init ignored
+            init_.signal(SIGKILL);  // escalate a shutdown init ignored
             shutdownDeadlineMs_ = -1;
         }
         if (fds[1].revents & POLLIN) console_.onOutput();
         if (n > 3 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) console_.onInput();
         if (fds[2].revents & POLLIN) handleConnection();
         if (fds[0].revents & POLLIN) {
-            int status = 0;
-            pid_t r = ::waitpid(initPid_, &status, 0);
-            if (r == initPid_) util::fault::killPoint("stop:ctl-init-reaped");
-            if (r == initPid_ && !onInitExit(status)) break;
+            auto status = init_.wait();
+            if (status) util::fault::killPoint("stop:ctl-init-reaped");
+            if (status && !onInitExit(*status)) break;
         }
     }
     console_.drain();  // what the container printed last, into the log

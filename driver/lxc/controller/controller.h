@@ -20,6 +20,7 @@
 #include "supervisor/console.h"
 #include "supervisor/domain_hooks.h"
 #include "supervisor/live_files.h"
+#include "util/child.h"
 #include "util/fd.h"
 
 namespace cvirt::lxc {
@@ -53,7 +54,7 @@ private:
     // Everything a domain leaves when it ends, in libvirt's order: stopped hook, processes,
     // cgroup, network, live state, release hook. Runs once; `ran` records the shut-off reason.
     void tearDown(bool ran) noexcept;
-    void killInit() noexcept;  // SIGKILL and reap, if running
+    void killInit() noexcept;  // SIGKILL (thawed) and reap, if running
     void thaw() noexcept;      // a suspended container must run again to die (or to boot)
     // Takes the domain lock for a restart (bounded wait; goes on without it after that).
     void lockForRestart() noexcept;
@@ -81,8 +82,7 @@ private:
     std::string consolePath_;     // slave of the console pty: the container's /dev/console
     supervisor::ConsoleProxy console_;
     util::Fd listen_;
-    pid_t initPid_ = -1;
-    util::Fd initPidfd_;
+    util::Child init_;
     std::vector<util::Fd> destroyWaiters_;
     bool destroyRequested_ = false;
     bool rebootRequested_ = false;

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,7 +82,7 @@ void Controller::start() {
     // Taps, console and socket exist; qemu does not run yet.
     hooks_.start(def_);
     launch();
-    files_.writePids(qemuPid_);
+    files_.writePids(qemu_.pid());
     files_.writeXml(def_, opts_.id);
     files_.announce("started", "booted");
     hooks_.started(def_, opts_.id);
@@ -131,8 +130,7 @@ void Controller::launch() {
         _exit(127);
     }
     theirs.reset();
-    qemuPid_ = pid;
-    qemuPidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    qemu_ = util::Child(pid);
     try {
         qmp_.emplace(std::move(mine));
         uint64_t current = def_.currentMemory.value_or(def_.memory).kib;
@@ -171,13 +169,7 @@ std::string Controller::qemuErrorSince(off_t logOffset) const {
 }
 
 void Controller::killQemu() noexcept {
-    if (qemuPid_ <= 0) return;
-    ::kill(qemuPid_, SIGKILL);
-    int status;
-    while (::waitpid(qemuPid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    qemuPid_ = -1;
-    qemuPidfd_.reset();
+    qemu_.reset();
     qmp_.reset();
 }
 
@@ -210,7 +202,7 @@ void Controller::handleConnection() {
     try {
         if (line == "destroy") {
             destroyRequested_ = true;
-            if (qemuPid_ > 0) ::kill(qemuPid_, SIGKILL);
+            qemu_.signal(SIGKILL);
             supervisor::reply(client.get(), "ok");  // heard (supervisor/protocol.h)
             destroyWaiters_.push_back(std::move(client));
         } else if (line == "shutdown") {
@@ -229,7 +221,7 @@ void Controller::handleConnection() {
                 throw Error(ErrorCode::OperationInvalid, "the domain has no serial console");
             console_.handleRequest(std::move(client), line);
         } else if (line == "ping") {
-            supervisor::reply(client.get(), "ok " + std::to_string(qemuPid_));
+            supervisor::reply(client.get(), "ok " + std::to_string(qemu_.pid()));
         } else if (line.rfind("qmp ", 0) == 0) {
             if (!qmp_) throw Error(ErrorCode::OperationInvalid, "qemu is not running");
             std::string answer = qmp_->executeText(line.substr(4));
@@ -244,8 +236,6 @@ void Controller::handleConnection() {
 }
 
 bool Controller::onQemuExit(int status) {
-    qemuPid_ = -1;
-    qemuPidfd_.reset();
     if (qmp_) {
         qmp_->readAvailable();  // the SHUTDOWN event may still be unread
         handleEvents();
@@ -273,7 +263,7 @@ bool Controller::onQemuExit(int status) {
     if (destroyRequested_ || !conf::restarts(action)) return false;
     try {
         launch();
-        files_.writePids(qemuPid_);
+        files_.writePids(qemu_.pid());
         return true;
     } catch (const Error& e) {
         std::cerr << "cvirt-qemu-controller: restart of '" << def_.name << "' failed: " << e.what()
@@ -288,7 +278,7 @@ int Controller::run() {
         pollfd fds[5];
         int n = 0;
         const int iPid = n;
-        fds[n++] = {qemuPidfd_.get(), POLLIN, 0};
+        fds[n++] = {qemu_.pidfd(), POLLIN, 0};
         const int iListen = n;
         fds[n++] = {listen_.get(), POLLIN, 0};
         const int iQmp = n;
@@ -305,7 +295,7 @@ int Controller::run() {
         if (shutdownDeadlineMs_ >= 0 && util::monotonicMs() >= shutdownDeadlineMs_) {
             std::cerr << "cvirt-qemu-controller: '" << def_.name
                       << "' did not power off in time: killing qemu" << std::endl;
-            if (qemuPid_ > 0) ::kill(qemuPid_, SIGKILL);
+            qemu_.signal(SIGKILL);
             shutdownDeadlineMs_ = -1;
         }
         if (rc <= 0) continue;
@@ -321,8 +311,8 @@ int Controller::run() {
         }
         if (fds[iListen].revents & POLLIN) handleConnection();
         if (fds[iPid].revents & POLLIN) {
-            int status = 0;
-            if (::waitpid(qemuPid_, &status, 0) == qemuPid_ && !onQemuExit(status)) break;
+            auto status = qemu_.wait();
+            if (status && !onQemuExit(*status)) break;
         }
     }
     tearDown(true);

@@ -18,6 +18,7 @@
 #include "supervisor/console.h"
 #include "supervisor/domain_hooks.h"
 #include "supervisor/live_files.h"
+#include "util/child.h"
 #include "util/fd.h"
 
 namespace cvirt::qemu {
@@ -44,8 +45,8 @@ public:
     int run();
 
 private:
-    void launch();  // qemu process + QMP, guest running
-    void killQemu() noexcept;
+    void launch();             // qemu process + QMP, guest running
+    void killQemu() noexcept;  // and reap it, and drop QMP
     void handleConnection();
     void handleEvents();
     bool onQemuExit(int status);  // false: done
@@ -63,8 +64,7 @@ private:
     util::Fd ptySlave_;  // kept open: the master never sees a hang-up between qemu runs
     std::string ptyPath_;
     util::Fd listen_;
-    pid_t qemuPid_ = -1;
-    util::Fd qemuPidfd_;
+    util::Child qemu_;
     std::optional<Qmp> qmp_;
     std::vector<util::Fd> destroyWaiters_;
     bool destroyRequested_ = false;
