@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "api/connection_impl.h"
-#include "cgroup/domain_cgroup.h"
+#include "api/domain_op.h"
 #include "conf/domain.h"
 #include "lxc/backend.h"
 #include "qemu/backend.h"
@@ -17,10 +17,6 @@
 namespace cvirt {
 
 namespace {
-
-Error noDomain(std::string_view key) {
-    return Error(ErrorCode::NoDomain, "failed to get domain '" + std::string(key) + "'");
-}
 
 bool isDigits(std::string_view s) {
     return !s.empty() && s.size() < 10 &&
@@ -59,19 +55,42 @@ DomainSummary summarize(const DriverState& drv, std::string_view name, bool pers
 
 // --- ConnectionImpl --------------------------------------------------------------------
 
-DriverState::DriverState(const state::DriverPaths& p, const std::filesystem::path& root)
-    : paths(p),
-      store(p),
-      runtime(p, [root, kind = p.kind](const std::string&, const state::StaleDomain& stale) {
-          if (kind == state::DriverKind::Lxc) lxc::cleanupAfterCrash(root, stale);
-      }) {}
+DriverState::DriverState(const state::DriverPaths& p, std::unique_ptr<backend::Backend> b)
+    : paths(p), backend(std::move(b)), store(p), runtime(p) {}
+
+bool DriverState::repair(std::string_view name, int waitMs, int reasonIfRunning) {
+    return runtime.reap(
+        name, [this](const state::StaleDomain& stale) { backend->cleanupAfterCrash(stale); },
+        waitMs, reasonIfRunning);
+}
+
+void DriverState::repairAll() {
+    for (const auto& name : runtime.scan().stale)
+        repair(name);
+}
+
+namespace {
+std::unique_ptr<backend::Backend> makeBackend(const state::DriverPaths& paths,
+                                              const std::filesystem::path& root) {
+    if (paths.kind == state::DriverKind::Qemu) return std::make_unique<qemu::QemuBackend>(paths);
+    return std::make_unique<lxc::LxcBackend>(paths, root);
+}
+BackendFactory& backendFactory() {
+    static BackendFactory factory = makeBackend;
+    return factory;
+}
+}  // namespace
+
+void setBackendFactoryForTesting(BackendFactory factory) {
+    backendFactory() = factory ? std::move(factory) : makeBackend;
+}
 
 ConnectionImpl::ConnectionImpl(state::ConnectionUri uri)
     : uri_(std::move(uri)),
       networkPaths_(state::driverPaths(state::DriverKind::Network, uri_.root)),
       networks_(networkPaths_) {
     for (const auto& p : uri_.drivers)
-        drivers_.emplace_back(p, uri_.root);
+        drivers_.emplace_back(p, backendFactory()(p, uri_.root));
 }
 
 ImpactTargets resolveImpact(Impact impact, bool running, bool persistent, const std::string& name) {
@@ -88,11 +107,6 @@ ImpactTargets resolveImpact(Impact impact, bool running, bool persistent, const 
     return t;
 }
 
-const cgroup::HostLayout& ConnectionImpl::hostCgroups() const {
-    if (!hostCgroups_) hostCgroups_ = cgroup::detectHost();
-    return *hostCgroups_;
-}
-
 const DriverState* ConnectionImpl::driverOf(std::string_view name) const {
     for (const auto& d : drivers_)
         if (d.store.exists(name) || d.runtime.find(name)) return &d;
@@ -104,10 +118,8 @@ DriverState* ConnectionImpl::driverOf(std::string_view name) {
 }
 
 DriverState& ConnectionImpl::driverFor(conf::DomainType type) {
-    state::DriverKind kind =
-        type == conf::DomainType::Lxc ? state::DriverKind::Lxc : state::DriverKind::Qemu;
     for (auto& d : drivers_)
-        if (d.paths.kind == kind) return d;
+        if (d.backend->serves(conf::kDomainTypeNames.name(type))) return d;
     throw Error(ErrorCode::ConfigUnsupported,
                 "domain type '" + std::string(conf::kDomainTypeNames.name(type)) +
                     "' is not supported by connection '" + uri_.text + "'");
@@ -192,8 +204,13 @@ Domain Connection::lookup(std::string_view key) const {
 
 std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
     std::vector<DomainSummary> out;
-    for (const auto& d : impl_->drivers()) {
-        std::vector<std::string> running = d.runtime.runningNames();
+    for (auto& d : impl_->drivers()) {
+        // What controllers that died left goes first (explicitly, each under its domain
+        // lock): a listing shows those domains shut off, with nothing of them left behind.
+        state::RuntimeState::Scan scan = d.runtime.scan();
+        for (const auto& name : scan.stale)
+            d.repair(name);
+        const std::vector<std::string>& running = scan.running;
         std::unordered_set<std::string> runningSet(running.begin(), running.end());
         std::vector<std::string> persistent = d.store.names();
         std::unordered_set<std::string> persistentSet(persistent.begin(), persistent.end());
@@ -242,60 +259,36 @@ std::vector<std::string> Connection::domainNames() const {
 
 // --- Domain ----------------------------------------------------------------------------
 
-namespace {
-const DriverState& driverOrThrow(const ConnectionImpl& impl, const std::string& name) {
-    const DriverState* d = impl.driverOf(name);
-    if (!d) throw noDomain(name);
-    return *d;
-}
-}  // namespace
-
 DomainSummary Domain::summary() const {
-    const DriverState& d = driverOrThrow(*conn_, name_);
-    DomainSummary s = summarize(d, name_, d.store.exists(name_));
-    readSummaryFields(d, s, true, true);
-    s.autostart = d.store.autostart(name_);
+    DomainOp op(*conn_, name_);
+    DomainSummary s = summarize(op.driver(), name_, op.driver().store.exists(name_));
+    readSummaryFields(op.driver(), s, true, true);
+    s.autostart = op.driver().store.autostart(name_);
     return s;
 }
 
 DomainInfo Domain::info() const {
-    const DriverState& d = driverOrThrow(*conn_, name_);
+    DomainOp op(*conn_, name_);
     DomainInfo info;
     info.summary = summary();
-    std::optional<conf::DomainDef> def;
-    if (auto live = d.runtime.liveXml(name_)) {
-        def = conf::parseDomain(*live, {.filename = name_, .validateSchema = false});
-    } else {
-        def = d.store.load(name_);
-    }
-    if (!def) throw noDomain(name_);
-    info.summary.type = std::string(conf::kDomainTypeNames.name(def->type));
-    info.osType = std::string(conf::kOsTypeNames.name(def->os.type));
-    info.maxMemKiB = def->memory.kib;
-    info.usedMemKiB = def->currentMemory ? def->currentMemory->kib : def->memory.kib;
-    info.vcpus = def->vcpu.count;
-    if (info.summary.id && d.paths.kind == state::DriverKind::Lxc) {
-        // A running container: what it really uses, from its cgroup.
-        try {
-            auto st = conn_->cgroupOf(*def).stats();
-            info.cpuTimeNs = st.cpuNs;
-            info.usedMemKiB = st.memoryBytes / 1024;
-        } catch (const Error&) {
-            // the domain may have stopped meanwhile: the configured values stand
-        }
-    } else if (info.summary.id) {
-        // A running VM: CPU time of qemu, the guest's memory from the balloon.
-        if (auto live = d.runtime.find(name_)) {
-            qemu::VmUsage u = qemu::usage(d.paths, name_, live->initPid);
-            info.cpuTimeNs = u.cpuTimeNs;
-            if (u.balloonKiB) info.usedMemKiB = *u.balloonKiB;
-        }
+    const conf::DomainDef& def = op.current();
+    info.summary.type = std::string(conf::kDomainTypeNames.name(def.type));
+    info.osType = std::string(conf::kOsTypeNames.name(def.os.type));
+    info.maxMemKiB = def.memory.kib;
+    info.usedMemKiB = def.currentMemory ? def.currentMemory->kib : def.memory.kib;
+    info.vcpus = def.vcpu.count;
+    if (op.live()) {
+        // A running domain: what it really uses.
+        backend::Usage u = op.backend().usage(*op.live(), def, backend::UsageDetail::Summary);
+        info.cpuTimeNs = u.cpuNs;
+        if (u.guestMemoryKiB) info.usedMemKiB = *u.guestMemoryKiB;
     }
     return info;
 }
 
 std::string Domain::xml(bool inactive) const {
-    const DriverState& d = driverOrThrow(*conn_, name_);
+    DomainOp op(*conn_, name_);
+    const DriverState& d = op.driver();
     if (!inactive)
         if (auto live = d.runtime.liveXml(name_)) return *live;
     if (auto xml = d.store.readXml(name_)) return *xml;
@@ -304,30 +297,26 @@ std::string Domain::xml(bool inactive) const {
 }
 
 void Domain::undefine() {
-    DriverState* d = conn_->driverOf(name_);
-    if (!d) throw noDomain(name_);
-    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
-    if (!d->store.exists(name_))
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    DriverState& d = op.driver();
+    if (!d.store.exists(name_))
         throw Error(ErrorCode::OperationInvalid,
                     "cannot undefine transient domain '" + name_ + "'");
-    d->store.remove(name_);
-    if (!d->runtime.find(name_)) d->runtime.clear(name_);
-    state::emitEvent(d->paths, name_, "undefined", "removed");
+    d.store.remove(name_);
+    if (!op.live()) d.runtime.clear(name_);
+    state::emitEvent(d.paths, name_, "undefined", "removed");
 }
 
 void Domain::setAutostart(bool enabled) {
-    DriverState* d = conn_->driverOf(name_);
-    if (!d) throw noDomain(name_);
-    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
-    if (!d->store.exists(name_))
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    if (!op.driver().store.exists(name_))
         throw Error(ErrorCode::OperationInvalid,
                     "cannot set autostart for transient domain '" + name_ + "'");
-    d->store.setAutostart(name_, enabled);
+    op.driver().store.setAutostart(name_, enabled);
 }
 
 bool Domain::autostart() const {
-    const DriverState& d = driverOrThrow(*conn_, name_);
-    return d.store.autostart(name_);
+    return DomainOp(*conn_, name_).driver().store.autostart(name_);
 }
 
 }  // namespace cvirt

@@ -1,11 +1,13 @@
 // Internal: what a Connection holds — one ConfigStore and RuntimeState per driver.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cgroup/domain_cgroup.h"
+#include "backend/backend.h"
 #include "conf/domain_def.h"
 #include "cvirt/connection.h"
 #include "state/config_store.h"
@@ -16,10 +18,23 @@ namespace cvirt {
 
 struct DriverState {
     state::DriverPaths paths;
+    std::unique_ptr<backend::Backend> backend;
     state::ConfigStore store;
     state::RuntimeState runtime;
-    DriverState(const state::DriverPaths& p, const std::filesystem::path& root);
+    DriverState(const state::DriverPaths& p, std::unique_ptr<backend::Backend> b);
+
+    // Cleans up after the dead controller of `name` (state::RuntimeState::reap with the
+    // backend's cleanup), under the domain lock; false while a controller still runs.
+    bool repair(std::string_view name, int waitMs = 0, int reasonIfRunning = state::kReasonCrashed);
+    // repair() of every domain a dead controller left state of.
+    void repairAll();
 };
+
+// What makes each driver's Backend: lxc/ and qemu/ ones, unless a test installed its own
+// (a fake that records calls). `root` is the connection's embed root ("" for the system).
+using BackendFactory = std::function<std::unique_ptr<backend::Backend>(
+    const state::DriverPaths& paths, const std::filesystem::path& root)>;
+void setBackendFactoryForTesting(BackendFactory factory);
 
 // virDomainModificationImpact resolved against what the domain has: neither flag means the
 // live definition of a running domain, else the persistent one. Throws "not running" for
@@ -48,20 +63,11 @@ public:
     state::ConfigStore& networks() { return networks_; }
     const state::ConfigStore& networks() const { return networks_; }
 
-    // The host's cgroup layout, read once per connection.
-    const cgroup::HostLayout& hostCgroups() const;
-    // The cgroup of a running container (from its live definition); not owned.
-    cgroup::DomainCgroup cgroupOf(const conf::DomainDef& liveDef) const {
-        return cgroup::DomainCgroup::open(hostCgroups(),
-                                          cgroup::placementFor(liveDef, "lxc", uri_.root));
-    }
-
 private:
     state::ConnectionUri uri_;
     std::vector<DriverState> drivers_;
     state::DriverPaths networkPaths_;
     state::ConfigStore networks_;
-    mutable std::optional<cgroup::HostLayout> hostCgroups_;
 };
 
 }  // namespace cvirt

@@ -1,6 +1,5 @@
 // Host facts: nodeinfo, hostname, capabilities. Read from /proc and /sys on every call (cheap,
 // and a CPU may go offline); nothing here changes the host.
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,26 +10,17 @@
 #include <sstream>
 
 #include "api/connection_impl.h"
-#include "cgroup/layout.h"
+#include "backend/capabilities.h"
 #include "conf/xml_util.h"
 #include "cvirt/connection.h"
-#include "qemu/kvm.h"
+#include "host/describe.h"
 #include "util/file.h"
-#include "util/process.h"
 
 namespace cvirt {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// cvirt's elements inside <capabilities><host>.
-constexpr const char* kHostNamespace = "http://cvirt.org/schemas/capabilities/cvirt/1.0";
-
-std::string machine() {
-    utsname u{};
-    return ::uname(&u) == 0 ? u.machine : "x86_64";
-}
 
 // "key\t: value" lines of /proc/cpuinfo, one block per logical CPU.
 void readCpuinfo(NodeInfo& n) {
@@ -88,26 +78,11 @@ std::string hostUuid() {
            "-" + h.substr(20, 12);
 }
 
-void addGuest(pugi::xml_node caps, const char* osType, const std::string& emulator,
-              std::initializer_list<const char*> machines,
-              std::initializer_list<const char*> domainTypes) {
-    pugi::xml_node g = caps.append_child("guest");
-    g.append_child("os_type").text() = osType;
-    pugi::xml_node arch = g.append_child("arch");
-    arch.append_attribute("name") = machine().c_str();
-    arch.append_child("wordsize").text() = sizeof(void*) * 8;
-    arch.append_child("emulator").text() = emulator.c_str();
-    for (const char* m : machines)
-        arch.append_child("machine").text() = m;
-    for (const char* t : domainTypes)
-        arch.append_child("domain").append_attribute("type") = t;
-}
-
 }  // namespace
 
 NodeInfo Connection::nodeInfo() const {
     NodeInfo n;
-    n.cpuModel = machine();
+    n.cpuModel = backend::machine();
     long online = ::sysconf(_SC_NPROCESSORS_ONLN);
     n.cpus = online > 0 ? static_cast<unsigned>(online) : 1;
     readCpuinfo(n);
@@ -147,140 +122,29 @@ std::string Connection::capabilities() const {
     topo.append_attribute("threads") = n.threadsPerCore;
     host.append_child("power_management");
 
-    // What cvirt runs on, in its own namespace.
-    const char* ns = "cvirt:";
-    host.append_attribute("xmlns:cvirt") = kHostNamespace;
-    const cgroup::HostLayout& layout = impl_->hostCgroups();
-    pugi::xml_node cg = host.append_child((std::string(ns) + "cgroups").c_str());
-    cg.append_attribute("layout") = std::string(cgroup::layoutName(layout.layout)).c_str();
-    for (const auto& h : layout.hierarchies) {
-        pugi::xml_node e = cg.append_child((std::string(ns) + "hierarchy").c_str());
-        e.append_attribute("mount") = h.mount.c_str();
-        e.append_attribute("version") = h.unified ? 2 : 1;
-        std::string list;
-        for (const auto& c : h.controllers)
-            list += (list.empty() ? "" : ",") + c;
-        if (!h.name.empty()) list += (list.empty() ? "name=" : ",name=") + h.name;
-        e.append_attribute("controllers") = list.c_str();
-    }
-    pugi::xml_node nss = host.append_child((std::string(ns) + "namespaces").c_str());
-    for (const char* type : {"pid", "mnt", "uts", "ipc", "net", "user", "cgroup"}) {
-        pugi::xml_node e = nss.append_child((std::string(ns) + "namespace").c_str());
-        e.append_attribute("type") = type;
-        bool have = ::access(("/proc/self/ns/" + std::string(type)).c_str(), F_OK) == 0;
-        if (have && std::string(type) == "user") {
-            auto max = util::readFileIfExists("/proc/sys/user/max_user_namespaces");
-            have = !max || std::atoi(max->c_str()) > 0;
-        }
-        e.append_attribute("available") = have ? "yes" : "no";
-    }
-    std::optional<std::string> kvmWhy = qemu::kvmUnusable();
-    pugi::xml_node kvm = host.append_child((std::string(ns) + "kvm").c_str());
-    kvm.append_attribute("usable") = kvmWhy ? "no" : "yes";
-    if (kvmWhy) kvm.append_attribute("reason") = kvmWhy->c_str();
-
-    for (const auto& d : impl_->drivers()) {
-        if (d.paths.kind == state::DriverKind::Lxc) {
-            std::string controller;
-            try {
-                controller = util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
-            } catch (const Error&) {
-            }
-            addGuest(caps, "exe", controller, {}, {"lxc"});
-        } else if (d.paths.kind == state::DriverKind::Qemu) {
-            const std::string emulator = "/usr/bin/qemu-system-x86_64";
-            if (::access(emulator.c_str(), X_OK) != 0) continue;  // no qemu: no hvm guests
-            if (kvmWhy)
-                addGuest(caps, "hvm", emulator, {"pc", "q35"}, {"qemu"});
-            else
-                addGuest(caps, "hvm", emulator, {"pc", "q35"}, {"qemu", "kvm"});
-        }
-    }
+    // What cvirt runs on, in its own namespace, and a <guest> per driver.
+    host.append_attribute("xmlns:cvirt") = backend::kHostNamespace;
+    host::describeHost(host);
+    for (const auto& d : impl_->drivers())
+        d.backend->describeGuest(caps);
     return conf::saveDocument(doc);  // libvirt's layout: two spaces, single quotes
 }
 
-}  // namespace cvirt
-
-namespace cvirt {
-
-namespace {
-
-void addEnum(pugi::xml_node parent, const char* name, std::initializer_list<const char*> values) {
-    pugi::xml_node e = parent.append_child("enum");
-    e.append_attribute("name") = name;
-    for (const char* v : values)
-        e.append_child("value").text() = v;
-}
-
-}  // namespace
-
 std::string Connection::domainCapabilities(std::string_view virtType) const {
-    std::string type(
-        virtType.empty()
-            ? (impl_->drivers().front().paths.kind == state::DriverKind::Lxc ? "lxc" : "qemu")
-            : virtType);
-    bool container = type == "lxc";
-    if (type != "lxc" && type != "qemu" && type != "kvm")
-        throw Error(ErrorCode::InvalidArg, "unknown virttype '" + type + "' (lxc, qemu, kvm)");
-    state::DriverKind kind = container ? state::DriverKind::Lxc : state::DriverKind::Qemu;
-    bool served = std::any_of(impl_->drivers().begin(), impl_->drivers().end(),
-                              [&](const DriverState& d) { return d.paths.kind == kind; });
-    if (!served)
+    if (!virtType.empty() && virtType != "lxc" && virtType != "qemu" && virtType != "kvm")
+        throw Error(ErrorCode::InvalidArg,
+                    "unknown virttype '" + std::string(virtType) + "' (lxc, qemu, kvm)");
+    const auto& drivers = impl_->drivers();
+    std::string type(virtType.empty() ? (drivers.front().backend->serves("lxc") ? "lxc" : "qemu")
+                                      : virtType);
+    auto served = std::find_if(drivers.begin(), drivers.end(),
+                               [&](const DriverState& d) { return d.backend->serves(type); });
+    if (served == drivers.end())
         throw Error(
             ErrorCode::ConfigUnsupported,
             "virttype '" + type + "' is not supported by connection '" + impl_->uri().text + "'");
-    std::optional<std::string> kvmWhy = type == "kvm" ? qemu::kvmUnusable() : std::nullopt;
-    if (kvmWhy) throw Error(ErrorCode::ConfigUnsupported, "KVM is not usable here: " + *kvmWhy);
-
     pugi::xml_document doc;
-    pugi::xml_node caps = doc.append_child("domainCapabilities");
-    std::string emulator;
-    if (container) {
-        try {
-            emulator = util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
-        } catch (const Error&) {
-        }
-    } else {
-        emulator = "/usr/bin/qemu-system-x86_64";
-    }
-    caps.append_child("path").text() = emulator.c_str();
-    caps.append_child("domain").text() = type.c_str();
-    if (!container) caps.append_child("machine").text() = "pc";
-    caps.append_child("arch").text() = machine().c_str();
-    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-    caps.append_child("vcpu").append_attribute("max") = container ? cpus : 255;
-    pugi::xml_node os = caps.append_child("os");
-    os.append_attribute("supported") = "yes";
-    if (!container) addEnum(os, "firmware", {"bios"});
-    pugi::xml_node devices = caps.append_child("devices");
-    auto device = [&](const char* name) {
-        pugi::xml_node d = devices.append_child(name);
-        d.append_attribute("supported") = "yes";
-        return d;
-    };
-    if (container) {
-        pugi::xml_node fs = device("filesystem");
-        addEnum(fs, "driverType", {"path", "loop", "nbd"});
-        addEnum(fs, "type", {"mount", "bind", "block", "file", "ram"});
-        pugi::xml_node hostdev = device("hostdev");
-        addEnum(hostdev, "mode", {"capabilities"});
-        addEnum(hostdev, "capsType", {"storage", "misc", "net"});
-        pugi::xml_node net = device("interface");
-        addEnum(net, "type", {"bridge", "network", "ethernet", "direct"});
-        device("console");
-    } else {
-        pugi::xml_node disk = device("disk");
-        addEnum(disk, "diskDevice", {"disk", "cdrom"});
-        addEnum(disk, "bus", {"virtio", "ide"});
-        pugi::xml_node net = device("interface");
-        addEnum(net, "type", {"bridge", "network", "ethernet"});
-        addEnum(net, "model", {"virtio", "rtl8139", "e1000"});
-        pugi::xml_node serial = device("serial");
-        addEnum(serial, "type", {"pty"});
-        device("memballoon");
-        pugi::xml_node graphics = devices.append_child("graphics");
-        graphics.append_attribute("supported") = "no";
-    }
+    served->backend->describeDomain(doc.append_child("domainCapabilities"), type);
     return conf::saveDocument(doc);
 }
 

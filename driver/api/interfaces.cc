@@ -1,33 +1,14 @@
 // domiflist, domifaddr, domif-setlink: a domain's interfaces from its definition, addresses
 // from inside its network namespace, link state on the host end.
-#include <fcntl.h>
-#include <sys/socket.h>
-
-#include "api/connection_impl.h"
+#include "api/domain_op.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
-#include "net/netlink.h"
 #include "state/domain_lock.h"
-#include "util/fd.h"
 #include "util/file.h"
 
 namespace cvirt {
 
 namespace {
-
-conf::DomainDef loadDef(const DriverState& d, const std::string& name, bool inactive) {
-    if (!inactive)
-        if (auto live = d.runtime.liveXml(name))
-            return conf::parseDomain(*live, {.filename = name, .validateSchema = false});
-    if (auto def = d.store.load(name)) return *def;
-    throw Error(ErrorCode::NoDomain, "failed to get domain '" + name + "'");
-}
-
-const DriverState& driverOf(const ConnectionImpl& c, const std::string& name) {
-    const DriverState* d = c.driverOf(name);
-    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name + "'");
-    return *d;
-}
 
 // The interface `key` names (host device, guest device or MAC), or nullptr.
 conf::Interface* findInterface(conf::DomainDef& def, std::string_view key) {
@@ -39,7 +20,8 @@ conf::Interface* findInterface(conf::DomainDef& def, std::string_view key) {
 }  // namespace
 
 std::vector<InterfaceSummary> Domain::interfaces(bool inactive) const {
-    conf::DomainDef def = loadDef(driverOf(*conn_, name_), name_, inactive);
+    DomainOp op(*conn_, name_);
+    const conf::DomainDef& def = op.current(inactive);
     std::vector<InterfaceSummary> out;
     for (const auto& n : def.interfaces) {
         InterfaceSummary s;
@@ -58,42 +40,27 @@ std::vector<InterfaceSummary> Domain::interfaces(bool inactive) const {
 }
 
 std::vector<InterfaceAddress> Domain::interfaceAddresses() const {
-    int pid = initPid();
-    util::Fd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
-    if (!ns) throwSystemError(errno, "cannot open the network namespace of '" + name_ + "'");
-    net::Netlink nl = net::Netlink::openIn(ns.get());
-    std::vector<InterfaceAddress> out;
-    auto links = nl.links();
-    for (const auto& a : nl.addresses()) {
-        if (a.dev == "lo" || a.address.starts_with("fe80:")) continue;
-        InterfaceAddress ia{a.dev, "", a.family == AF_INET6 ? "ipv6" : "ipv4", a.address, a.prefix};
-        for (const auto& l : links)
-            if (l.name == a.dev) ia.mac = l.mac;
-        out.push_back(ia);
-    }
-    return out;
+    DomainOp op(*conn_, name_);
+    return op.backend().interfaceAddresses(op.requireRunning());
 }
 
 void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
-    DriverState* d = conn_->driverOf(name_);
-    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
-    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
-    auto running = d->runtime.find(name_);
-    auto [live, config] = resolveImpact(impact, running.has_value(), d->store.exists(name_), name_);
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    auto [live, config] = op.targets(impact);
     auto state = up ? conf::LinkState::Up : conf::LinkState::Down;
     auto notFound = [&] {
         return Error(ErrorCode::InvalidArg,
                      "interface '" + std::string(iface) + "' not found in domain '" + name_ + "'");
     };
-    std::optional<conf::DomainDef> persistent;
+    std::optional<conf::DomainDef>& persistent = op.persistent();
     if (config) {
-        persistent = d->store.load(name_);
         conf::Interface* n = findInterface(*persistent, iface);
         if (!n) throw notFound();
         n->link = state;
     }
     if (live) {
-        conf::DomainDef def = loadDef(*d, name_, false);
+        const state::LiveDomain& running = op.requireRunning();
+        conf::DomainDef& def = op.liveDef();
         conf::Interface* n = findInterface(def, iface);
         if (!n) throw notFound();
         if (n->targetDev.empty())
@@ -102,12 +69,11 @@ void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
         n->link = state;
         // The record ahead of the change (state/runtime_state.h): a full disk stops here.
         util::StagedFile record =
-            d->runtime.stageLiveXml(name_, conf::formatDomain(def, {.id = running->id}));
-        // The host end of the veth: the container sees its carrier come and go.
-        net::Netlink::open().changeLink(n->targetDev, {.up = up});
+            op.driver().runtime.stageLiveXml(name_, conf::formatDomain(def, {.id = running.id}));
+        op.backend().setInterfaceLink(running, *n, up);
         record.commit();
     }
-    if (config) d->store.save(*persistent);
+    if (config) op.driver().store.save(*persistent);
 }
 
 }  // namespace cvirt

@@ -1,13 +1,11 @@
-// Domain lifecycle: lock → load → check state → act (backend) → the backend persists state.
+// Domain lifecycle: resolve and lock (DomainOp) → check state → act (backend, or a request to
+// the domain's controller) → the controller or backend persists state.
 #include <signal.h>
 #include <unistd.h>
 
-#include "api/connection_impl.h"
+#include "api/domain_op.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
-#include "lxc/backend.h"
-#include "lxc/enter.h"
-#include "qemu/backend.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
 #include "state/events.h"
@@ -17,16 +15,6 @@
 namespace cvirt {
 
 namespace {
-
-DriverState& driverOrThrow(ConnectionImpl& impl, const std::string& name) {
-    DriverState* d = impl.driverOf(name);
-    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name + "'");
-    return *d;
-}
-
-bool isVm(const DriverState& d) {
-    return d.paths.kind == state::DriverKind::Qemu;
-}
 
 int nextId(DriverState& d) {
     auto lock = state::DomainLock::acquireDriver(d.paths.lockDir, "id");
@@ -51,25 +39,23 @@ long teardownLimitMs(const ConnectionImpl& conn) {
 }
 
 void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
-    if (d.runtime.find(def.name))  // also cleans up after a supervisor that died
+    if (d.runtime.find(def.name))
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
     // Not running, but its supervisor may still be tearing it down (after shutdown, or a
-    // destroy whose shell died): the cgroup and link names must be free for the new one.
-    if (!d.runtime.reap(def.name, kSupervisorExitMs))
+    // destroy whose shell died), or have died: the cgroup and link names must be free for
+    // the new one.
+    if (!d.repair(def.name, kSupervisorExitMs))
         throw Error(ErrorCode::OperationInvalid,
                     "domain '" + def.name +
                         "' is still shutting down (its supervisor has not "
                         "exited within " +
                         std::to_string(kSupervisorExitMs / 1000) + " s)");
     try {
-        if (isVm(d))
-            qemu::start(uri, d.paths, def, nextId(d));
-        else
-            lxc::start(uri, d.paths, def, nextId(d));
+        d.backend->start(uri, def, nextId(d));
     } catch (const Error&) {
         // A supervisor that reported its failure removed what it made; one that died did
         // not: remove that now, still under the lock, so the next start finds nothing.
-        d.runtime.reap(def.name, kSupervisorExitMs);
+        d.repair(def.name, kSupervisorExitMs);
         throw;
     }
 }
@@ -78,25 +64,17 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
 // supervisor reaps init within milliseconds of its death).
 constexpr int kStoppedMs = 500;
 
-state::LiveDomain requireRunning(const DriverState& d, const std::string& name) {
-    auto live = d.runtime.find(name);
-    if (!live) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    return *live;
-}
-
 }  // namespace
 
 void Domain::start() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
-    std::optional<conf::DomainDef> def = d.store.load(name_);
-    if (!def) {
-        if (d.runtime.find(name_))
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    if (!op.persistent()) {
+        if (op.live())
             throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already active");
-        throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
+        throw noDomain(name_);
     }
     util::fault::point("start:shell-locked");
-    startLocked(conn_->uri().text, d, *def);
+    startLocked(conn_->uri().text, op.driver(), *op.persistent());
 }
 
 Domain Connection::create(std::string_view xml, std::string_view filename) {
@@ -116,8 +94,9 @@ Domain Connection::create(std::string_view xml, std::string_view filename) {
 }
 
 void Domain::destroy() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    state::LiveDomain live = requireRunning(d, name_);
+    DomainOp op(*conn_, name_);
+    DriverState& d = op.driver();
+    state::LiveDomain live = op.requireRunning();
     util::fault::point("stop:shell-checked");
     bool done = false;
     try {
@@ -131,25 +110,25 @@ void Domain::destroy() {
     if (!done) {
         // Unresponsive (stopped, wedged): destroy is the forceful stop, as libvirt's is. The
         // supervisor is killed (by start time, through a pidfd: never a process that took its
-        // pid); its container dies with it (death signal) and with its cgroup, which
-        // RuntimeState::reap removes below with everything else it owned.
+        // pid); its container dies with it (death signal) and with its cgroup, which the
+        // repair below removes with everything else it owned.
         live.controller.signal(SIGKILL);
     }
     // The connection closes once the supervisor removed everything, or because it died
-    // halfway; in that case what it left is removed here (RuntimeState::reap, under the
-    // domain lock), once it has exited.
+    // halfway; in that case what it left is removed here (under the domain lock), once it
+    // has exited.
     live.controller.waitGone(kSupervisorExitMs);
-    if (done)
-        d.runtime.find(name_);
-    else
-        d.runtime.reap(name_, kSupervisorExitMs, state::kReasonDestroyed);
+    if (!done)
+        d.repair(name_, kSupervisorExitMs, state::kReasonDestroyed);
+    else if (d.runtime.isStale(name_))
+        d.repair(name_);
 }
 
 void Domain::shutdown() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    state::LiveDomain live = requireRunning(d, name_);
+    DomainOp op(*conn_, name_);
+    state::LiveDomain live = op.requireRunning();
     try {
-        supervisor::shutdown(d.paths, name_);
+        supervisor::shutdown(op.driver().paths, name_);
     } catch (const Error&) {
         // A supervisor tearing the domain down closes the connection without a word.
         if (state::waitProcessGone(live.initPid, kStoppedMs))
@@ -161,98 +140,44 @@ void Domain::shutdown() {
 }
 
 void Domain::reboot() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    requireRunning(d, name_);
-    supervisor::reboot(d.paths, name_);
+    DomainOp op(*conn_, name_);
+    op.requireRunning();
+    supervisor::reboot(op.driver().paths, name_);
 }
-
-namespace {
-cgroup::DomainCgroup domainCgroup(const ConnectionImpl& conn, const DriverState& d,
-                                  const std::string& name) {
-    auto xml = d.runtime.liveXml(name);
-    if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    return conn.cgroupOf(conf::parseDomain(*xml, {.filename = name, .validateSchema = false}));
-}
-}  // namespace
 
 void Domain::suspend() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
-    if (requireRunning(d, name_).paused)
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    if (op.requireRunning().paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is already paused");
-    if (isVm(d)) {
-        qemu::monitor(d.paths, name_, "stop");  // the controller marks it paused (STOP event)
-        return;
-    }
-    // The record first (a full disk stops here, with nothing frozen), then the freeze; a
-    // freeze that fails takes the record back.
-    auto cg = domainCgroup(*conn_, d, name_);
-    d.runtime.setPaused(name_, true);
-    try {
-        cg.freeze(true);
-    } catch (const Error&) {
-        try {
-            cg.freeze(false);
-        } catch (const Error&) {
-        }
-        d.runtime.setPaused(name_, false);
-        throw;
-    }
-    state::emitEvent(d.paths, name_, "suspended", "paused");
+    op.backend().suspend(op.requireRunning(), op.liveDef());
 }
 
 void Domain::resume() {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    auto lock = state::DomainLock::acquire(d.paths.lockDir, name_);
-    if (!requireRunning(d, name_).paused)
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    if (!op.requireRunning().paused)
         throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not paused");
-    if (isVm(d)) {
-        qemu::monitor(d.paths, name_, "cont");
-        return;
-    }
-    domainCgroup(*conn_, d, name_).freeze(false);
-    d.runtime.setPaused(name_, false);
-    state::emitEvent(d.paths, name_, "resumed", "unpaused");
+    op.backend().resume(op.requireRunning(), op.liveDef());
 }
 
 int Domain::openConsole(bool force) {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    requireRunning(d, name_);
-    return supervisor::openConsole(d.paths, name_, force).release();
+    DomainOp op(*conn_, name_);
+    op.requireRunning();
+    return supervisor::openConsole(op.driver().paths, name_, force).release();
 }
 
 int Domain::initPid() const {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    return requireRunning(d, name_).initPid;
+    DomainOp op(*conn_, name_);
+    return op.requireRunning().initPid;
 }
 
 int Domain::exec(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    if (isVm(d))
-        throw Error(ErrorCode::OperationInvalid,
-                    "domain '" + name_ + "' is a virtual machine: use its console");
-    state::LiveDomain live = requireRunning(d, name_);
-    auto xml = d.runtime.liveXml(name_);
-    if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
-    conf::DomainDef def = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
-    auto cg = conn_->cgroupOf(def);
-    int status = lxc::runInside({.initPid = live.initPid, .controllerPid = live.controllerPid}, def,
-                                argv, env, &cg);
-    // A destroy that raced the command kills it (137) or its way in (255): say so.
-    if ((status == 137 || status == 255) && state::waitProcessGone(live.initPid, kStoppedMs))
-        throw Error(ErrorCode::OperationFailed,
-                    "domain '" + name_ + "' stopped while the command ran (it ended with status " +
-                        std::to_string(status) + ")");
-    return status;
+    DomainOp op(*conn_, name_);
+    return op.backend().exec(op.requireRunning(), op.liveDef(), argv, env);
 }
 
 std::string Domain::qemuMonitorCommand(std::string_view commandJson) {
-    DriverState& d = driverOrThrow(*conn_, name_);
-    if (!isVm(d))
-        throw Error(ErrorCode::OperationInvalid,
-                    "domain '" + name_ + "' is not a qemu domain: it has no monitor");
-    requireRunning(d, name_);
-    return qemu::monitorText(d.paths, name_, std::string(commandJson));
+    DomainOp op(*conn_, name_);
+    return op.backend().monitor(op.requireRunning(), commandJson);
 }
 
 std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,

@@ -1,13 +1,11 @@
 // Live and persistent resource changes (setmem, setmaxmem, memtune, schedinfo, blkiotune,
 // vcpupin, emulatorpin, pids): lock → load both definitions → change the copies → validate →
-// stage the live XML → cgroup (live) → stored config → live XML in place. Nothing is written
-// until every check passed, and a write that fails after the cgroup changed puts it back.
-#include "api/connection_impl.h"
-#include "cgroup/domain_cgroup.h"
+// stage the live XML → the running domain (backend) → stored config → live XML in place. Nothing is
+// written until every check passed, and a write that fails after the cgroup changed puts it back.
+#include "api/domain_op.h"
 #include "conf/cpuset.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
-#include "qemu/backend.h"
 #include "state/domain_lock.h"
 #include "util/file.h"
 
@@ -70,35 +68,14 @@ void applyTuning(conf::DomainDef& def, const Tuning& t, bool live) {
     setOrClear(def.cvirtResources.pidsMax, t.pidsMax);
 }
 
-// A running VM changes its memory through the balloon, and nothing else: qemu runs
-// outside any cgroup of cvirt's.
-void setBalloon(const DriverState& d, const std::string& name, const Tuning& change) {
-    Tuning rest = change;
-    rest.memoryKiB.reset();
-    rest.blkioDevices.clear();
-    if (rest.maxMemoryKiB || rest.hardLimitKiB || rest.softLimitKiB || rest.swapHardLimitKiB ||
-        rest.cpuShares || rest.vcpuPeriod || rest.vcpuQuota || rest.blkioWeight || rest.cpuset ||
-        rest.pidsMax || !change.blkioDevices.empty())
-        throw Error(ErrorCode::ConfigUnsupported,
-                    "domain '" + name +
-                        "': a running qemu domain changes only its memory (balloon); use "
-                        "--config for the rest");
-    if (change.memoryKiB)
-        qemu::monitor(d.paths, name, "balloon", {{"value", *change.memoryKiB * 1024}});
-}
-
 }  // namespace
 
 Tuning Domain::tuning(Impact impact) const {
-    DriverState* d = conn_->driverOf(name_);
-    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
-    std::optional<std::string> live = d->runtime.liveXml(name_);
-    ImpactTargets t = resolveImpact(impact, live.has_value(), d->store.exists(name_), name_);
+    DomainOp op(*conn_, name_);
+    ImpactTargets t = op.targets(impact);
     if (t.live && t.config)
         throw Error(ErrorCode::InvalidArg, "--live and --config cannot be read together");
-    conf::DomainDef def =
-        t.live ? conf::parseDomain(*live, {.filename = name_, .validateSchema = false})
-               : *d->store.load(name_);
+    const conf::DomainDef& def = t.live ? op.liveDef() : *op.persistent();
     Tuning out;
     out.memoryKiB = def.currentMemory ? def.currentMemory->kib : def.memory.kib;
     out.maxMemoryKiB = def.memory.kib;
@@ -120,58 +97,41 @@ Tuning Domain::tuning(Impact impact) const {
 }
 
 void Domain::tune(const Tuning& change, Impact impact) {
-    DriverState* d = conn_->driverOf(name_);
-    if (!d) throw Error(ErrorCode::NoDomain, "failed to get domain '" + name_ + "'");
-    auto lock = state::DomainLock::acquire(d->paths.lockDir, name_);
-    std::optional<state::LiveDomain> running = d->runtime.find(name_);
-    std::optional<conf::DomainDef> persistent = d->store.load(name_);
-    ImpactTargets t = resolveImpact(impact, running.has_value(), persistent.has_value(), name_);
+    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+    DriverState& d = op.driver();
+    ImpactTargets t = op.targets(impact);
 
     // Both copies are changed and checked before anything is written.
     std::optional<conf::DomainDef> liveBefore, liveAfter, configAfter;
     if (t.live) {
-        auto xml = d->runtime.liveXml(name_);
-        if (!xml) throw Error(ErrorCode::OperationInvalid, "domain '" + name_ + "' is not running");
-        liveBefore = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
+        liveBefore = op.liveDef();
         liveAfter = liveBefore;
         applyTuning(*liveAfter, change, true);
         conf::validate(*liveAfter, name_);
     }
     if (t.config) {
-        configAfter = persistent;
+        configAfter = op.persistent();
         applyTuning(*configAfter, change, false);
         conf::validate(*configAfter, name_);
     }
 
     if (!t.live) {
-        d->store.save(*configAfter);
+        d.store.save(*configAfter);
         return;
     }
     // Both change or neither: the live record is written ahead (a full disk stops here, with
     // nothing changed), then the kernel, then the config; a failure after the kernel changed
     // puts it back before the error goes up, and the staged record is dropped.
+    const state::LiveDomain& running = op.requireRunning();
     util::StagedFile record =
-        d->runtime.stageLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running->id}));
-    bool lxc = d->paths.kind == state::DriverKind::Lxc;
-    if (lxc)  // a value the kernel refuses is put back by change() itself
-        conn_->cgroupOf(*liveBefore)
-            .change(cgroup::limitsFor(*liveBefore), cgroup::limitsFor(*liveAfter));
-    else
-        setBalloon(*d, name_, change);
+        d.runtime.stageLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running.id}));
+    op.backend().changeResources(running, *liveBefore, *liveAfter);
     try {
-        if (t.config) d->store.save(*configAfter);
+        if (t.config) d.store.save(*configAfter);
         record.commit();
     } catch (const Error&) {
         try {
-            if (lxc) {
-                conn_->cgroupOf(*liveBefore)
-                    .change(cgroup::limitsFor(*liveAfter), cgroup::limitsFor(*liveBefore));
-            } else if (change.memoryKiB) {
-                Tuning back;
-                back.memoryKiB = liveBefore->currentMemory ? liveBefore->currentMemory->kib
-                                                           : liveBefore->memory.kib;
-                setBalloon(*d, name_, back);
-            }
+            op.backend().changeResources(running, *liveAfter, *liveBefore);
         } catch (const Error&) {
         }
         throw;

@@ -1,19 +1,15 @@
 #include "lxc/backend.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <optional>
 #include <set>
 
-#include "cgroup/domain_cgroup.h"
+#include "backend/capabilities.h"
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "lxc/enter.h"
 #include "net/netlink.h"
-#include "state/uri.h"
 #include "supervisor/client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -26,12 +22,40 @@ std::string controllerPath() {
     return util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
 }
 
-void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
-           int id) {
-    supervisor::spawn(controllerPath(), uri, paths, def, id);
+const cgroup::HostLayout& LxcBackend::hostCgroups() const {
+    if (!hostCgroups_) hostCgroups_ = cgroup::detectHost();
+    return *hostCgroups_;
 }
 
-void cleanupAfterCrash(const fs::path& root, const state::StaleDomain& stale) noexcept {
+cgroup::DomainCgroup LxcBackend::cgroupOf(const conf::DomainDef& live) const {
+    return cgroup::DomainCgroup::open(hostCgroups(), cgroup::placementFor(live, "lxc", root_));
+}
+
+void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
+    supervisor::spawn(controllerPath(), uri, paths_, def, id);
+}
+
+int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,
+                     const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+    auto cg = cgroupOf(live);
+    int status =
+        runInside({.initPid = d.initPid, .controllerPid = d.controllerPid}, live, argv, env, &cg);
+    // A destroy that raced the command kills it (137) or its way in (255): say so. Its
+    // controller reaps init within milliseconds of its death.
+    constexpr int kStoppedMs = 500;
+    if ((status == 137 || status == 255) && state::waitProcessGone(d.initPid, kStoppedMs))
+        throw Error(ErrorCode::OperationFailed,
+                    "domain '" + d.name + "' stopped while the command ran (it ended with status " +
+                        std::to_string(status) + ")");
+    return status;
+}
+
+std::string LxcBackend::monitor(const state::LiveDomain& d, std::string_view) {
+    throw Error(ErrorCode::OperationInvalid,
+                "domain '" + d.name + "' is not a qemu domain: it has no monitor");
+}
+
+void LxcBackend::cleanupAfterCrash(const state::StaleDomain& stale) noexcept {
     // Best effort throughout: a reader must not fail because a dead domain left a mess.
     std::optional<conf::DomainDef> def;
     try {
@@ -41,12 +65,12 @@ void cleanupAfterCrash(const fs::path& root, const state::StaleDomain& stale) no
     } catch (...) {
     }
     try {
-        cgroup::HostLayout host = cgroup::detectHost();
         if (stale.owner && !stale.owner->cgroupLeaf.empty())
-            cgroup::DomainCgroup::open(host, stale.owner->cgroupPartition, stale.owner->cgroupLeaf)
+            cgroup::DomainCgroup::open(hostCgroups(), stale.owner->cgroupPartition,
+                                       stale.owner->cgroupLeaf)
                 .remove();
         else if (def)  // a controller from before owner records
-            cgroup::DomainCgroup::open(host, cgroup::placementFor(*def, "lxc", root)).remove();
+            cgroupOf(*def).remove();
     } catch (...) {
     }
     // The veths would go with the container's namespace, but only once the kernel gets to it:
@@ -65,11 +89,36 @@ void cleanupAfterCrash(const fs::path& root, const state::StaleDomain& stale) no
     }
 }
 
-pid_t initPid(const state::DriverPaths& paths, const std::string& name) {
-    auto text = util::readFileIfExists(state::entryPath(paths.runDir, name, ".pid"));
-    if (!text) throw Error(ErrorCode::OperationInvalid, "domain '" + name + "' is not running");
-    size_t sp = text->find(' ');
-    return sp == std::string::npos ? -1 : std::atoi(text->c_str() + sp + 1);
+void LxcBackend::describeGuest(pugi::xml_node caps) const {
+    std::string controller;
+    try {
+        controller = controllerPath();
+    } catch (const Error&) {
+    }
+    backend::addGuest(caps, "exe", controller, {}, {"lxc"});
+}
+
+void LxcBackend::describeDomain(pugi::xml_node caps, std::string_view) const {
+    std::string emulator;
+    try {
+        emulator = controllerPath();
+    } catch (const Error&) {
+    }
+    caps.append_child("path").text() = emulator.c_str();
+    caps.append_child("domain").text() = "lxc";
+    caps.append_child("arch").text() = backend::machine().c_str();
+    caps.append_child("vcpu").append_attribute("max") = ::sysconf(_SC_NPROCESSORS_ONLN);
+    caps.append_child("os").append_attribute("supported") = "yes";
+    pugi::xml_node devices = caps.append_child("devices");
+    pugi::xml_node fs = backend::addDevice(devices, "filesystem");
+    backend::addEnum(fs, "driverType", {"path", "loop", "nbd"});
+    backend::addEnum(fs, "type", {"mount", "bind", "block", "file", "ram"});
+    pugi::xml_node hostdev = backend::addDevice(devices, "hostdev");
+    backend::addEnum(hostdev, "mode", {"capabilities"});
+    backend::addEnum(hostdev, "capsType", {"storage", "misc", "net"});
+    pugi::xml_node net = backend::addDevice(devices, "interface");
+    backend::addEnum(net, "type", {"bridge", "network", "ethernet", "direct"});
+    backend::addDevice(devices, "console");
 }
 
 }  // namespace cvirt::lxc

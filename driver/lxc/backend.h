@@ -1,27 +1,56 @@
-// The driver side of the LXC backend: which controller to start, and what a dead one left.
-// Talking to a running controller is supervisor/client.h. Callers hold the domain lock.
+// The LXC backend (backend/backend.h): containers, run by cvirt-lxc-controller. Starting one
+// is spawning its controller (talking to a running controller is supervisor/client.h); the
+// live changes of a running container (freezer, limits, interfaces, usage) are its cgroup and
+// its network namespace, changed from here (lxc/live.cc).
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
-#include "conf/domain_def.h"
-#include "state/runtime_state.h"
+#include "backend/backend.h"
+#include "cgroup/domain_cgroup.h"
 #include "state/uri.h"
 
 namespace cvirt::lxc {
 
-// Spawns cvirt-lxc-controller (detached, own session) and returns once init runs; throws the
-// controller's reason otherwise, with nothing left behind.
-void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
-           int id);
-// Removes what a controller that died (kill -9, crash) left behind, as its record and live
-// XML name them: processes in the domain cgroup and the cgroup itself, the host ends of its
-// veths. Never throws. Callers hold the domain lock (state::RuntimeState::reap).
-void cleanupAfterCrash(const std::filesystem::path& root, const state::StaleDomain& stale) noexcept;
+class LxcBackend : public backend::Backend {
+public:
+    // `root`: the connection's embed root ("" for the system), which names the cgroups.
+    LxcBackend(state::DriverPaths paths, std::filesystem::path root)
+        : paths_(std::move(paths)), root_(std::move(root)) {}
 
-// Pid of the container's init, from <runDir>/<name>.pid.
-pid_t initPid(const state::DriverPaths& paths, const std::string& name);
+    state::DriverKind kind() const override { return state::DriverKind::Lxc; }
+    void start(const std::string& uri, const conf::DomainDef& def, int id) override;
+    void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
+    void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
+    void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
+                         const conf::DomainDef& after) override;
+    void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) override;
+    void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) override;
+    void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
+                          bool up) override;
+    std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const override;
+    backend::Usage usage(const state::LiveDomain& d, const conf::DomainDef& live,
+                         backend::UsageDetail detail) const override;
+    int exec(const state::LiveDomain& d, const conf::DomainDef& live,
+             const std::vector<std::string>& argv, const std::vector<std::string>& env) override;
+    std::string monitor(const state::LiveDomain& d, std::string_view commandJson) override;
+    void cleanupAfterCrash(const state::StaleDomain& stale) noexcept override;
+    void describeGuest(pugi::xml_node caps) const override;
+    void describeDomain(pugi::xml_node caps, std::string_view virtType) const override;
+    bool serves(std::string_view virtType) const override { return virtType == "lxc"; }
+
+private:
+    // The host's cgroup layout, read once.
+    const cgroup::HostLayout& hostCgroups() const;
+    // The cgroup of a running container, from its live definition; not owned.
+    cgroup::DomainCgroup cgroupOf(const conf::DomainDef& live) const;
+
+    state::DriverPaths paths_;
+    std::filesystem::path root_;
+    mutable std::optional<cgroup::HostLayout> hostCgroups_;
+};
 
 // Path of the controller binary: $CVIRT_LXC_CONTROLLER, next to the running program, the
 // build tree, or the install location.

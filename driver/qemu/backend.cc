@@ -3,25 +3,45 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <optional>
 
+#include "backend/capabilities.h"
+#include "backend/host_ends.h"
 #include "cvirt/error.h"
+#include "qemu/command_line.h"
+#include "qemu/kvm.h"
 #include "supervisor/client.h"
 #include "util/file.h"
 #include "util/process.h"
 
 namespace cvirt::qemu {
 
+// Where Debian installs qemu.
+constexpr const char* kEmulator = "/usr/bin/qemu-system-x86_64";
+
 std::string controllerPath() {
     return util::helperPath("cvirt-qemu-controller", "CVIRT_QEMU_CONTROLLER");
 }
 
-void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
-           int id) {
-    supervisor::spawn(controllerPath(), uri, paths, def, id);
-}
+namespace {
 
-std::string monitorText(const state::DriverPaths& paths, const std::string& name,
-                        const std::string& commandJson) {
+// What qemu-monitor-command, usage and the live changes need of a running VM.
+struct VmUsage {
+    uint64_t cpuTimeNs = 0, cpuUserNs = 0, cpuSystemNs = 0;  // of the qemu process
+    uint64_t rssKiB = 0;                                     // of the qemu process
+    std::optional<uint64_t> balloonKiB;                      // guest's memory now
+    std::string status;                                      // query-status: "running", …
+    unsigned vcpus = 0;                                      // query-cpus-fast
+    struct Drive {
+        std::string drive;  // "drive-virtio-disk0" (qemu::driveId)
+        uint64_t rdReqs = 0, rdBytes = 0, wrReqs = 0, wrBytes = 0;
+    };
+    std::vector<Drive> drives;  // query-blockstats
+};
+
+// qemu-monitor-command: a QMP command as JSON text in, qemu's answer as JSON text out.
+std::string qmpText(const state::DriverPaths& paths, const std::string& name,
+                    const std::string& commandJson) {
     if (commandJson.find('\n') != std::string::npos)
         throw Error(ErrorCode::InvalidArg, "a monitor command must be one line of JSON");
     std::string answer = supervisor::call(paths, name, "qmp " + commandJson);
@@ -35,11 +55,12 @@ std::string monitorText(const state::DriverPaths& paths, const std::string& name
     return answer;
 }
 
-Json monitor(const state::DriverPaths& paths, const std::string& name, const std::string& command,
-             const Json& arguments) {
+// One QMP command; its "return" value. Throws OperationFailed with qemu's description.
+Json qmpCall(const state::DriverPaths& paths, const std::string& name, const std::string& command,
+             const Json& arguments = Json::object()) {
     Json cmd = {{"execute", command}};
     if (!arguments.empty()) cmd["arguments"] = arguments;
-    Json answer = Json::parse(monitorText(paths, name, cmd.dump()), nullptr, false);
+    Json answer = Json::parse(qmpText(paths, name, cmd.dump()), nullptr, false);
     if (answer.is_discarded())
         throw Error(ErrorCode::OperationFailed, "unreadable monitor answer from '" + name + "'");
     if (answer.contains("error"))
@@ -49,7 +70,7 @@ Json monitor(const state::DriverPaths& paths, const std::string& name, const std
     return answer["return"];
 }
 
-VmUsage usage(const state::DriverPaths& paths, const std::string& name, pid_t qemuPid) {
+VmUsage vmUsage(const state::DriverPaths& paths, const std::string& name, pid_t qemuPid) {
     VmUsage u;
     // /proc/PID/stat: utime and stime are fields 14 and 15, in clock ticks.
     if (auto stat = util::readFileIfExists("/proc/" + std::to_string(qemuPid) + "/stat")) {
@@ -79,21 +100,136 @@ VmUsage usage(const state::DriverPaths& paths, const std::string& name, pid_t qe
         }
     }
     try {
-        u.status = monitor(paths, name, "query-status").value("status", "");
-        u.vcpus = static_cast<unsigned>(monitor(paths, name, "query-cpus-fast").size());
-        for (const Json& b : monitor(paths, name, "query-blockstats")) {
+        u.status = qmpCall(paths, name, "query-status").value("status", "");
+        u.vcpus = static_cast<unsigned>(qmpCall(paths, name, "query-cpus-fast").size());
+        for (const Json& b : qmpCall(paths, name, "query-blockstats")) {
             const Json& s = b.value("stats", Json::object());
             u.drives.push_back({b.value("device", ""), s.value("rd_operations", uint64_t(0)),
                                 s.value("rd_bytes", uint64_t(0)),
                                 s.value("wr_operations", uint64_t(0)),
                                 s.value("wr_bytes", uint64_t(0))});
         }
-        Json balloon = monitor(paths, name, "query-balloon");
+        Json balloon = qmpCall(paths, name, "query-balloon");
         if (balloon.contains("actual")) u.balloonKiB = balloon["actual"].get<uint64_t>() / 1024;
     } catch (const Error&) {
         // stopped meanwhile
     }
     return u;
+}
+
+}  // namespace
+
+void QemuBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
+    supervisor::spawn(controllerPath(), uri, paths_, def, id);
+}
+
+void QemuBackend::suspend(const state::LiveDomain& d, const conf::DomainDef&) {
+    qmpCall(paths_, d.name, "stop");  // the controller marks it paused (STOP event)
+}
+
+void QemuBackend::resume(const state::LiveDomain& d, const conf::DomainDef&) {
+    qmpCall(paths_, d.name, "cont");
+}
+
+void QemuBackend::changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
+                                  const conf::DomainDef& after) {
+    conf::DomainDef rest = after;
+    rest.currentMemory = before.currentMemory;
+    if (!(rest == before))
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "domain '" + d.name +
+                        "': a running qemu domain changes only its memory (balloon); use "
+                        "--config for the rest");
+    auto kib = [](const conf::DomainDef& def) {
+        return def.currentMemory ? def.currentMemory->kib : def.memory.kib;
+    };
+    if (kib(after) != kib(before))
+        qmpCall(paths_, d.name, "balloon", {{"value", kib(after) * 1024}});
+}
+
+void QemuBackend::attachInterface(const state::LiveDomain& d, conf::DomainDef&) {
+    throw Error(
+        ErrorCode::ConfigUnsupported,
+        "domain '" + d.name + "' is a virtual machine: its interfaces change with --config only");
+}
+
+void QemuBackend::detachInterface(const state::LiveDomain& d, const conf::Interface&) {
+    throw Error(
+        ErrorCode::ConfigUnsupported,
+        "domain '" + d.name + "' is a virtual machine: its interfaces change with --config only");
+}
+
+void QemuBackend::setInterfaceLink(const state::LiveDomain&, const conf::Interface& iface,
+                                   bool up) {
+    backend::setHostEndLink(iface.targetDev, up);  // the tap: the guest's NIC loses carrier
+}
+
+std::vector<InterfaceAddress> QemuBackend::interfaceAddresses(const state::LiveDomain& d) const {
+    throw Error(ErrorCode::ConfigUnsupported,
+                "domain '" + d.name +
+                    "' is a virtual machine: its addresses are known inside the guest only");
+}
+
+backend::Usage QemuBackend::usage(const state::LiveDomain& d, const conf::DomainDef& live,
+                                  backend::UsageDetail detail) const {
+    VmUsage vm = vmUsage(paths_, d.name, d.initPid);
+    backend::Usage u;
+    u.cpuNs = vm.cpuTimeNs;
+    u.cpuUserNs = vm.cpuUserNs;
+    u.cpuSystemNs = vm.cpuSystemNs;
+    u.residentKiB = vm.rssKiB;
+    u.guestMemoryKiB = u.balloonKiB = vm.balloonKiB;
+    if (vm.vcpus) u.vcpusOnline = vm.vcpus;
+    for (const auto& disk : live.disks)  // named by target dev, as libvirt does
+        for (const auto& b : vm.drives)
+            if (b.drive == driveId(disk))
+                u.blocks.push_back({disk.targetDev, b.rdReqs, b.rdBytes, b.wrReqs, b.wrBytes});
+    if (detail == backend::UsageDetail::Devices) u.interfaces = backend::hostEndStats(live);
+    return u;
+}
+
+int QemuBackend::exec(const state::LiveDomain& d, const conf::DomainDef&,
+                      const std::vector<std::string>&, const std::vector<std::string>&) {
+    throw Error(ErrorCode::OperationInvalid,
+                "domain '" + d.name + "' is a virtual machine: use its console");
+}
+
+std::string QemuBackend::monitor(const state::LiveDomain& d, std::string_view commandJson) {
+    return qmpText(paths_, d.name, std::string(commandJson));
+}
+
+void QemuBackend::describeGuest(pugi::xml_node caps) const {
+    std::optional<std::string> kvmWhy = kvmUnusable();
+    if (::access(kEmulator, X_OK) != 0) return;  // no qemu: no hvm guests
+    if (kvmWhy)
+        backend::addGuest(caps, "hvm", kEmulator, {"pc", "q35"}, {"qemu"});
+    else
+        backend::addGuest(caps, "hvm", kEmulator, {"pc", "q35"}, {"qemu", "kvm"});
+}
+
+void QemuBackend::describeDomain(pugi::xml_node caps, std::string_view virtType) const {
+    if (virtType == "kvm")
+        if (std::optional<std::string> why = kvmUnusable())
+            throw Error(ErrorCode::ConfigUnsupported, "KVM is not usable here: " + *why);
+    caps.append_child("path").text() = kEmulator;
+    caps.append_child("domain").text() = std::string(virtType).c_str();
+    caps.append_child("machine").text() = "pc";
+    caps.append_child("arch").text() = backend::machine().c_str();
+    caps.append_child("vcpu").append_attribute("max") = 255;
+    pugi::xml_node os = caps.append_child("os");
+    os.append_attribute("supported") = "yes";
+    backend::addEnum(os, "firmware", {"bios"});
+    pugi::xml_node devices = caps.append_child("devices");
+    pugi::xml_node disk = backend::addDevice(devices, "disk");
+    backend::addEnum(disk, "diskDevice", {"disk", "cdrom"});
+    backend::addEnum(disk, "bus", {"virtio", "ide"});
+    pugi::xml_node net = backend::addDevice(devices, "interface");
+    backend::addEnum(net, "type", {"bridge", "network", "ethernet"});
+    backend::addEnum(net, "model", {"virtio", "rtl8139", "e1000"});
+    pugi::xml_node serial = backend::addDevice(devices, "serial");
+    backend::addEnum(serial, "type", {"pty"});
+    backend::addDevice(devices, "memballoon");
+    devices.append_child("graphics").append_attribute("supported") = "no";
 }
 
 }  // namespace cvirt::qemu

@@ -1,45 +1,55 @@
-// The driver side of the QEMU backend: which supervisor to start, and QMP requests to a
-// running VM through it (the supervisor holds the one QMP connection qemu allows).
+// The QEMU backend (backend/backend.h): VMs, each run by a cvirt-qemu-controller, the parent
+// of qemu. What changes a running VM are QMP requests, sent through its controller (which
+// holds the one QMP connection qemu allows).
 #pragma once
-
-#include <sys/types.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "backend/backend.h"
 #include "conf/domain_def.h"
 #include "qemu/qmp.h"
 #include "state/uri.h"
 
 namespace cvirt::qemu {
 
+class QemuBackend : public backend::Backend {
+public:
+    explicit QemuBackend(state::DriverPaths paths) : paths_(std::move(paths)) {}
+
+    state::DriverKind kind() const override { return state::DriverKind::Qemu; }
+    void start(const std::string& uri, const conf::DomainDef& def, int id) override;
+    void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
+    void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
+    // Only the memory changes live, through the balloon: qemu runs outside any cgroup of
+    // cvirt's.
+    void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
+                         const conf::DomainDef& after) override;
+    void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) override;
+    void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) override;
+    void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
+                          bool up) override;
+    std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const override;
+    backend::Usage usage(const state::LiveDomain& d, const conf::DomainDef& live,
+                         backend::UsageDetail detail) const override;
+    int exec(const state::LiveDomain& d, const conf::DomainDef& live,
+             const std::vector<std::string>& argv, const std::vector<std::string>& env) override;
+    std::string monitor(const state::LiveDomain& d, std::string_view commandJson) override;
+    // qemu dies with its controller (death signal) and its taps with qemu: nothing is left
+    // but the state files, which the caller removes.
+    void cleanupAfterCrash(const state::StaleDomain&) noexcept override {}
+    void describeGuest(pugi::xml_node caps) const override;
+    void describeDomain(pugi::xml_node caps, std::string_view virtType) const override;
+    bool serves(std::string_view virtType) const override {
+        return virtType == "qemu" || virtType == "kvm";
+    }
+
+private:
+    state::DriverPaths paths_;
+};
+
 // $CVIRT_QEMU_CONTROLLER, next to the running program, the build tree, or libexec.
 std::string controllerPath();
-
-// Spawns cvirt-qemu-controller; returns once the guest runs (throws qemu's reason).
-void start(const std::string& uri, const state::DriverPaths& paths, const conf::DomainDef& def,
-           int id);
-
-// One QMP command; its "return" value. Throws OperationFailed with qemu's description.
-Json monitor(const state::DriverPaths& paths, const std::string& name, const std::string& command,
-             const Json& arguments = Json::object());
-// qemu-monitor-command: a QMP command as JSON text in, qemu's answer as JSON text out.
-std::string monitorText(const state::DriverPaths& paths, const std::string& name,
-                        const std::string& commandJson);
-
-struct VmUsage {
-    uint64_t cpuTimeNs = 0, cpuUserNs = 0, cpuSystemNs = 0;  // of the qemu process
-    uint64_t rssKiB = 0;                                     // of the qemu process
-    std::optional<uint64_t> balloonKiB;                      // guest's memory now
-    std::string status;                                      // query-status: "running", …
-    unsigned vcpus = 0;                                      // query-cpus-fast
-    struct Drive {
-        std::string drive;  // "drive-virtio-disk0" (qemu::driveId)
-        uint64_t rdReqs = 0, rdBytes = 0, wrReqs = 0, wrBytes = 0;
-    };
-    std::vector<Drive> drives;  // query-blockstats
-};
-VmUsage usage(const state::DriverPaths& paths, const std::string& name, pid_t qemuPid);
 
 }  // namespace cvirt::qemu

@@ -244,7 +244,8 @@ VcpuRun runProbeInChild(int kvm) {
 
 }  // namespace
 
-std::optional<std::string> kvmUnusable() {
+namespace {
+std::optional<std::string> probeKvm() {
     util::Fd kvm(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
     if (!kvm) return "cannot open /dev/kvm: " + std::string(std::strerror(errno));
     int version = ::ioctl(kvm.get(), KVM_GET_API_VERSION, 0);
@@ -256,6 +257,12 @@ std::optional<std::string> kvmUnusable() {
     // /dev/kvm may answer all of the above and still run guest kernels at emulation speed
     // (kvm_pvm, issue 15): run one.
     return judgeVcpuRun(runProbeInChild(kvm.get()), kvmProvider("/sys/module"));
+}
+}  // namespace
+
+std::optional<std::string> kvmUnusable() {
+    static const std::optional<std::string> answer = probeKvm();
+    return answer;
 }
 
 }  // namespace cvirt::qemu

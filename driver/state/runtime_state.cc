@@ -40,7 +40,7 @@ bool waitProcessGone(pid_t pid, int timeoutMs) {
     return util::ProcessRef::of(pid).waitGone(timeoutMs);  // on its pidfd: no polling interval
 }
 
-std::vector<std::string> RuntimeState::runningNames() const {
+RuntimeState::Scan RuntimeState::scan() const {
     // One pass: live XMLs, and records without one (a supervisor starting, stopping or dead).
     std::set<std::string> live, owned;
     if (DIR* dir = ::opendir(paths_.runDir.c_str())) {
@@ -54,11 +54,15 @@ std::vector<std::string> RuntimeState::runningNames() const {
         }
         ::closedir(dir);
     }
+    Scan out;
     for (const auto& name : owned)
-        if (!live.count(name)) reap(name);
-    std::vector<std::string> out;
-    for (const auto& name : live)
-        if (find(name)) out.push_back(name);
+        if (!live.count(name) && isStale(name)) out.stale.push_back(name);
+    for (const auto& name : live) {
+        if (find(name))
+            out.running.push_back(name);
+        else if (isStale(name))
+            out.stale.push_back(name);
+    }
     return out;
 }
 
@@ -67,25 +71,44 @@ std::optional<std::string> RuntimeState::liveXml(std::string_view name) const {
     return util::readFileIfExists(entryPath(paths_.runDir, name, ".xml"));
 }
 
+namespace {
+
+// The supervisor a domain's state files name: its record's (written before it makes
+// anything), else its pid file's.
+util::ProcessRef supervisorOf(const std::optional<OwnerRecord>& owner,
+                              const std::optional<PidFile>& pids) {
+    if (owner) return {owner->supervisor, owner->supervisorStart};
+    if (pids) return pids->supervisor;
+    return {};
+}
+
+}  // namespace
+
+bool RuntimeState::isStale(std::string_view name) const {
+    auto file = [&](const char* ext) { return entryPath(paths_.runDir, name, ext); };
+    auto pidText = util::readFileIfExists(file(".pid"));
+    auto pids = pidText ? parsePidFile(*pidText) : std::nullopt;
+    std::optional<OwnerRecord> owner;
+    if (auto text = util::readFileIfExists(file(".owner"))) owner = parseOwnerRecord(*text);
+    bool running = ::access(file(".xml").c_str(), F_OK) == 0 && pids;
+    // A start or a clean stop in progress has a record and no live XML; only a dead
+    // supervisor makes either stale. A process that got its pid since does not keep the
+    // domain: its start time differs.
+    if (!running && !owner) return false;
+    util::ProcessRef supervisor = running ? pids->supervisor : supervisorOf(owner, pids);
+    return supervisor.pid > 0 && !supervisor.alive();
+}
+
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     std::string n(name);
     auto xml = util::readFileIfExists(entryPath(paths_.runDir, n, ".xml"));
     auto text = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
     auto pids = text ? parsePidFile(*text) : std::nullopt;
     // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
-    // pid file, is a start or a clean stop in progress (its shut-off reason is already
-    // written) — or what a supervisor that died then left, which only its record tells.
-    if (!xml || !pids) {
-        if (::access((entryPath(paths_.runDir, n, ".owner")).c_str(), F_OK) == 0) reap(n);
-        return std::nullopt;
-    }
-    if (!pids->supervisor.alive()) {
-        // The controller died without cleaning up (kill -9, crash): its container died with
-        // it (PDEATHSIG); remove what it left and remember why the domain is off. A process
-        // that got its pid since does not keep the domain "running": its start time differs.
-        reap(n);
-        return std::nullopt;
-    }
+    // pid file, is a start or a clean stop in progress — or what a supervisor that died left
+    // (isStale). A dead supervisor's domain is not running either: its container died with
+    // it (PDEATHSIG).
+    if (!xml || !pids || !pids->supervisor.alive()) return std::nullopt;
     LiveDomain live;
     live.name = n;
     live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
@@ -102,7 +125,8 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     return live;
 }
 
-bool RuntimeState::reap(std::string_view name, int waitMs, int reasonIfRunning) const {
+bool RuntimeState::reap(std::string_view name, const StaleCleanup& cleanup, int waitMs,
+                        int reasonIfRunning) {
     std::string n(name);
     std::optional<DomainLock> lock;
     try {
@@ -119,27 +143,23 @@ bool RuntimeState::reap(std::string_view name, int waitMs, int reasonIfRunning) 
     auto pidText = util::readFileIfExists(file(".pid"));
     auto pids = pidText ? parsePidFile(*pidText) : std::nullopt;
     if (auto text = util::readFileIfExists(file(".owner"))) stale.owner = parseOwnerRecord(*text);
-    util::ProcessRef supervisor;
-    if (stale.owner)
-        supervisor = {stale.owner->supervisor, stale.owner->supervisorStart};
-    else if (pids)
-        supervisor = pids->supervisor;
+    util::ProcessRef supervisor = supervisorOf(stale.owner, pids);
     if (supervisor.pid <= 0) return true;  // nothing claimed: nothing to clean
     // A pid the kernel gave to another process since reads as gone (start time).
     if (!supervisor.waitGone(waitMs)) return false;
     // The guest died with its supervisor (death signal) unless something held it (a frozen
     // cgroup). Only a process that provably is the guest is killed here, by start time
-    // through a pidfd; a container's processes go with its cgroup (onStale_), which holds
+    // through a pidfd; a container's processes go with its cgroup (cleanup), which holds
     // nothing but the domain's own.
     if (pids && pids->guest.startTime != 0) pids->guest.signal(SIGKILL);
-    if (onStale_) onStale_(n, stale);
+    if (cleanup) cleanup(stale);
     // The record goes last: a cleaner killed halfway leaves it for the next one.
     bool wasRunning = ::unlink(file(".xml").c_str()) == 0;
     for (const char* ext : {".pid", ".sock", ".paused", ".owner"})
         ::unlink(file(ext).c_str());
     if (wasRunning) {
         try {
-            const_cast<RuntimeState*>(this)->setShutoffReason(name, reasonIfRunning);
+            setShutoffReason(name, reasonIfRunning);
         } catch (...) {
         }
         emitEvent(paths_, n, "stopped",

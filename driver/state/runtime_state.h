@@ -48,32 +48,40 @@ inline constexpr int kReasonCrashed = 3;
 
 class RuntimeState {
 public:
-    // Called for a domain whose supervisor died, before its state files are removed: the
-    // backend removes what the supervisor owned (cgroup, devices).
-    using StaleCleanup = std::function<void(const std::string& name, const StaleDomain& stale)>;
+    // Removes what a dead supervisor owned (cgroup, links), before its state files go: the
+    // domain's backend (backend::Backend::cleanupAfterCrash).
+    using StaleCleanup = std::function<void(const StaleDomain& stale)>;
 
-    explicit RuntimeState(DriverPaths paths, StaleCleanup onStale = {})
-        : paths_(std::move(paths)), onStale_(std::move(onStale)) {}
+    explicit RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
 
-    // One readdir; a supervisor found dead there (also one that died before writing or after
-    // removing the live XML) is cleaned up on the way, as by find().
-    std::vector<std::string> runningNames() const;
-    // A running domain, or nullopt. A domain whose supervisor died is cleaned up here
-    // (reap()) and reported as not running.
+    // Reads only: none of these changes anything, on disk or on the host.
+    //
+    // One readdir: the domains whose supervisor runs and has started them, and those a
+    // supervisor that died left state of (its record, or its live XML): what reap() cleans
+    // up. A supervisor still starting or tearing down is in neither.
+    struct Scan {
+        std::vector<std::string> running, stale;
+    };
+    Scan scan() const;
+    std::vector<std::string> runningNames() const { return scan().running; }
+    bool isStale(std::string_view name) const;
+    // A running domain (its supervisor alive and its live XML written), or nullopt.
     std::optional<LiveDomain> find(std::string_view name) const;
+    std::optional<std::string> liveXml(std::string_view name) const;
+
     // Cleans up after the supervisor of `name` if it is dead, once it is, waiting up to
     // `waitMs` for it to exit: kills a surviving init, lets the backend remove what the
-    // record and live XML name (StaleCleanup), removes the state files (the record last) and,
-    // if the domain had been running, records the shut-off reason 'crashed' and emits the
-    // event. Runs under the domain lock: the one this process holds, else taken without
-    // waiting (another holder is busy with the domain and finds the same). Returns false
-    // while a supervisor still runs without a live XML (starting, or tearing down), or the
-    // lock is held elsewhere; true once no supervisor is left. Processes are told apart by
-    // start time (state/pid_file.h): one that took a dead supervisor's or init's pid is
-    // neither waited for nor killed. `reasonIfRunning`: the shut-off reason recorded for a
-    // domain that was running (a destroy that had to kill its supervisor says destroyed).
-    bool reap(std::string_view name, int waitMs = 0, int reasonIfRunning = kReasonCrashed) const;
-    std::optional<std::string> liveXml(std::string_view name) const;
+    // record and live XML name (`cleanup`), removes the state files (the record last) and,
+    // if the domain had been running, records the shut-off reason and emits the event.
+    // Runs under the domain lock: the one this process holds, else taken without waiting
+    // (another holder is busy with the domain and finds the same). Returns false while a
+    // supervisor still runs without a live XML (starting, or tearing down), or the lock is
+    // held elsewhere; true once no supervisor is left. Processes are told apart by start
+    // time (state/pid_file.h): one that took a dead supervisor's or init's pid is neither
+    // waited for nor killed. `reasonIfRunning`: the shut-off reason recorded for a domain
+    // that was running (a destroy that had to kill its supervisor says destroyed).
+    bool reap(std::string_view name, const StaleCleanup& cleanup, int waitMs = 0,
+              int reasonIfRunning = kReasonCrashed);
 
     // A running domain's live XML after a live change (setmem, schedinfo, …); the caller
     // holds the domain lock.
@@ -99,7 +107,6 @@ public:
 
 private:
     DriverPaths paths_;
-    StaleCleanup onStale_;
 };
 
 }  // namespace cvirt::state

@@ -1,0 +1,64 @@
+#include "api/domain_op.h"
+
+#include "conf/domain.h"
+
+namespace cvirt {
+
+Error noDomain(std::string_view key) {
+    return Error(ErrorCode::NoDomain, "failed to get domain '" + std::string(key) + "'");
+}
+
+Error notRunning(std::string_view name) {
+    return Error(ErrorCode::OperationInvalid, "domain '" + std::string(name) + "' is not running");
+}
+
+DomainOp::DomainOp(ConnectionImpl& conn, const std::string& name, Lock lock)
+    : driver_(conn.driverOf(name)), name_(name) {
+    if (!driver_)  // a transient domain whose controller died: only its state files are left
+        for (auto& d : conn.drivers())
+            if (d.runtime.isStale(name)) driver_ = &d;
+    if (!driver_) throw noDomain(name);
+    if (lock == Lock::Domain) lock_ = state::DomainLock::acquire(driver_->paths.lockDir, name);
+    if (driver_->runtime.isStale(name)) {
+        driver_->repair(name);
+        if (!driver_->store.exists(name) && !live()) throw noDomain(name);
+    }
+}
+
+const std::optional<state::LiveDomain>& DomainOp::live() {
+    if (!live_) live_ = driver_->runtime.find(name_);
+    return *live_;
+}
+
+const state::LiveDomain& DomainOp::requireRunning() {
+    if (!live()) throw notRunning(name_);
+    return *live();
+}
+
+conf::DomainDef& DomainOp::liveDef() {
+    if (!liveDef_) {
+        requireRunning();
+        auto xml = driver_->runtime.liveXml(name_);
+        if (!xml) throw notRunning(name_);  // stopped meanwhile
+        liveDef_ = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
+    }
+    return *liveDef_;
+}
+
+std::optional<conf::DomainDef>& DomainOp::persistent() {
+    if (!persistent_) persistent_ = driver_->store.load(name_);
+    return *persistent_;
+}
+
+conf::DomainDef& DomainOp::current(bool inactive) {
+    if (!inactive && live()) return liveDef();
+    if (persistent()) return *persistent();
+    if (live()) return liveDef();  // transient: only the live definition
+    throw noDomain(name_);
+}
+
+ImpactTargets DomainOp::targets(Impact impact) {
+    return resolveImpact(impact, live().has_value(), driver_->store.exists(name_), name_);
+}
+
+}  // namespace cvirt

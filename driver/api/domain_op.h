@@ -1,0 +1,57 @@
+// Internal: the skeleton every API call on one domain shares — resolve the name to its
+// driver, repair what a dead controller left (an explicit step, under the domain lock), take
+// the lock when the call changes something, check the state, and hand out the live
+// definition, parsed once per call.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/connection_impl.h"
+#include "conf/domain_def.h"
+#include "state/domain_lock.h"
+#include "state/runtime_state.h"
+
+namespace cvirt {
+
+// "failed to get domain 'KEY'" (ErrorCode::NoDomain), libvirt's words.
+Error noDomain(std::string_view key);
+// "domain 'NAME' is not running" (ErrorCode::OperationInvalid).
+Error notRunning(std::string_view name);
+
+class DomainOp {
+public:
+    enum class Lock { None, Domain };
+
+    // Throws noDomain(name) when no driver holds the domain, persistent or running.
+    DomainOp(ConnectionImpl& conn, const std::string& name, Lock lock = Lock::None);
+
+    DriverState& driver() { return *driver_; }
+    const DriverState& driver() const { return *driver_; }
+    backend::Backend& backend() { return *driver_->backend; }
+    const std::string& name() const { return name_; }
+
+    // The running domain, or nullopt (read once per call).
+    const std::optional<state::LiveDomain>& live();
+    // The same, or throws notRunning.
+    const state::LiveDomain& requireRunning();
+    // The live definition of the running domain, parsed once; throws notRunning.
+    conf::DomainDef& liveDef();
+    // The stored (persistent) definition, or nullopt for a transient domain.
+    std::optional<conf::DomainDef>& persistent();
+    // The live definition when running (and not `inactive`), else the persistent one; throws
+    // noDomain when neither exists.
+    conf::DomainDef& current(bool inactive = false);
+    // Which definitions a change with `impact` goes to (resolveImpact, connection_impl.h).
+    ImpactTargets targets(Impact impact);
+
+private:
+    DriverState* driver_;
+    std::string name_;
+    std::optional<state::DomainLock> lock_;
+    std::optional<std::optional<state::LiveDomain>> live_;
+    std::optional<conf::DomainDef> liveDef_;
+    std::optional<std::optional<conf::DomainDef>> persistent_;
+};
+
+}  // namespace cvirt

@@ -1,0 +1,99 @@
+// The seam under driver/api/ (libvirt's driver table): everything that differs between a
+// container and a VM. The API resolves the name, takes the domain lock, checks the state,
+// persists and emits the event; then it asks the domain's Backend. lxc/ and qemu/ implement
+// it, and they alone know the cgroup, netlink or QMP mechanics of a running domain.
+//
+// Every call on a running domain gets its state (state::LiveDomain) and its live definition,
+// parsed once by the caller. Callers hold the domain lock unless a method says otherwise.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conf/domain_def.h"
+#include "cvirt/connection.h"
+#include "state/runtime_state.h"
+#include "state/uri.h"
+
+namespace cvirt::backend {
+
+// What a running domain uses now; the API copies it into DomainInfo and DomainStats.
+struct Usage {
+    uint64_t cpuNs = 0, cpuUserNs = 0, cpuSystemNs = 0;
+    std::vector<uint64_t> perCpuNs;  // empty where the host does not count per CPU
+    // dominfo's "Used memory": a container's charged memory, a VM's balloon.
+    std::optional<uint64_t> guestMemoryKiB;
+    // domstats' balloon.rss: the container's charged memory, qemu's resident set.
+    uint64_t residentKiB = 0;
+    uint64_t swapUsedKiB = 0;
+    uint64_t pids = 0;
+    std::optional<uint64_t> pidsMax;
+    std::optional<unsigned> vcpusOnline;     // a VM's (query-cpus-fast)
+    std::optional<uint64_t> balloonKiB;      // a VM's memory now
+    std::vector<BlockStats> blocks;          // named as domblkstat shows them
+    std::vector<InterfaceStats> interfaces;  // host ends
+};
+
+// How much usage() reads: dominfo needs the cheap part, domstats all of it.
+enum class UsageDetail { Summary, Devices };
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    virtual state::DriverKind kind() const = 0;
+
+    // Spawns the domain's controller and returns once the guest runs; otherwise throws the
+    // controller's reason, with nothing left behind by a controller that reported it.
+    virtual void start(const std::string& uri, const conf::DomainDef& def, int id) = 0;
+
+    // Pauses or continues every process of the domain, with the record and the event. The
+    // caller checked the domain is running and not (or, for resume, is) paused.
+    virtual void suspend(const state::LiveDomain& d, const conf::DomainDef& live) = 0;
+    virtual void resume(const state::LiveDomain& d, const conf::DomainDef& live) = 0;
+
+    // Applies to the running domain what differs in resources between two live definitions;
+    // throws, having changed nothing, what it cannot apply. Called the other way round puts
+    // it back.
+    virtual void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
+                                 const conf::DomainDef& after) = 0;
+
+    // Creates the host side of the interface just appended to `live` (validated, with every
+    // other interface as it runs) and fills in the names it got.
+    virtual void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) = 0;
+    // Removes a running interface, already taken out of the live definition.
+    virtual void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) = 0;
+    // domif-setlink on an interface's host end.
+    virtual void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
+                                  bool up) = 0;
+    // Addresses the guest has configured (domifaddr); no lock needed.
+    virtual std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const = 0;
+
+    // Counters of a running domain; zero where it stopped meanwhile. No lock needed.
+    virtual Usage usage(const state::LiveDomain& d, const conf::DomainDef& live,
+                        UsageDetail detail) const = 0;
+
+    // Runs argv inside a running container (see Domain::exec); its exit status. No lock.
+    virtual int exec(const state::LiveDomain& d, const conf::DomainDef& live,
+                     const std::vector<std::string>& argv, const std::vector<std::string>& env) = 0;
+    // One QMP command (JSON text) to a running VM; qemu's answer. No lock.
+    virtual std::string monitor(const state::LiveDomain& d, std::string_view commandJson) = 0;
+
+    // Removes what a controller that died (kill -9, crash) left behind, as its record and
+    // live XML name them. Never throws. Called by state::RuntimeState::reap, which holds the
+    // domain lock.
+    virtual void cleanupAfterCrash(const state::StaleDomain& stale) noexcept = 0;
+
+    // capabilities: the <guest> element of this backend's domains.
+    virtual void describeGuest(pugi::xml_node caps) const = 0;
+    // domcapabilities for `virtType` (one this backend serves): the document's children.
+    virtual void describeDomain(pugi::xml_node caps, std::string_view virtType) const = 0;
+    // Whether this backend serves domains of `virtType` ("lxc", "qemu", "kvm").
+    virtual bool serves(std::string_view virtType) const = 0;
+};
+
+}  // namespace cvirt::backend
