@@ -9,7 +9,6 @@
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
 #include "state/events.h"
-#include "supervisor/client.h"
 #include "util/fault.h"
 
 namespace cvirt {
@@ -100,7 +99,7 @@ void Domain::destroy() {
     util::fault::point("stop:shell-checked");
     bool done = false;
     try {
-        done = supervisor::destroy(d.paths, name_, teardownLimitMs(*conn_));
+        done = op.backend().destroy(live, teardownLimitMs(*conn_));
     } catch (const Error&) {
         // It died before we could ask: that is off too, once its leftovers are gone.
         if (live.controller.alive()) throw;
@@ -128,7 +127,7 @@ void Domain::shutdown() {
     DomainOp op(*conn_, name_);
     state::LiveDomain live = op.requireRunning();
     try {
-        supervisor::shutdown(op.driver().paths, name_);
+        op.backend().shutdown(live);
     } catch (const Error&) {
         // A supervisor tearing the domain down closes the connection without a word.
         if (state::waitProcessGone(live.initPid, kStoppedMs))
@@ -141,8 +140,7 @@ void Domain::shutdown() {
 
 void Domain::reboot() {
     DomainOp op(*conn_, name_);
-    op.requireRunning();
-    supervisor::reboot(op.driver().paths, name_);
+    op.backend().reboot(op.requireRunning());
 }
 
 void Domain::suspend() {
@@ -161,8 +159,7 @@ void Domain::resume() {
 
 int Domain::openConsole(bool force) {
     DomainOp op(*conn_, name_);
-    op.requireRunning();
-    return supervisor::openConsole(op.driver().paths, name_, force).release();
+    return op.backend().openConsole(op.requireRunning(), force).release();
 }
 
 int Domain::initPid() const {

@@ -18,6 +18,7 @@
 #include "cvirt/connection.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
+#include "util/fd.h"
 
 namespace cvirt::backend {
 
@@ -50,6 +51,17 @@ public:
     // Spawns the domain's controller and returns once the guest runs; otherwise throws the
     // controller's reason, with nothing left behind by a controller that reported it.
     virtual void start(const std::string& uri, const conf::DomainDef& def, int id) = 0;
+
+    // Requests to the domain's controller. destroy: true once the controller removed
+    // everything, or died (the caller repairs); false when it did not acknowledge in time or
+    // did not finish within `teardownMs` after (< 0: no limit), and the caller kills it.
+    virtual bool destroy(const state::LiveDomain& d, long teardownMs) = 0;
+    // Asks the guest to stop (the controller kills it after shutdown_timeout).
+    virtual void shutdown(const state::LiveDomain& d) = 0;
+    // Restarts the guest in place (same id); returns once it runs again.
+    virtual void reboot(const state::LiveDomain& d) = 0;
+    // A stream connected to the console; throws if another client has it and !force.
+    virtual util::Fd openConsole(const state::LiveDomain& d, bool force) = 0;
 
     // Pauses or continues every process of the domain, with the record and the event. The
     // caller checked the domain is running and not (or, for resume, is) paused.
@@ -94,6 +106,20 @@ public:
     virtual void describeDomain(pugi::xml_node caps, std::string_view virtType) const = 0;
     // Whether this backend serves domains of `virtType` ("lxc", "qemu", "kvm").
     virtual bool serves(std::string_view virtType) const = 0;
+};
+
+// The part both backends share: a domain is run by a controller process (cvirt-lxc-controller,
+// cvirt-qemu-controller) that answers the same requests on its socket (supervisor/client.h).
+class ControlledBackend : public Backend {
+public:
+    explicit ControlledBackend(state::DriverPaths paths) : paths_(std::move(paths)) {}
+    bool destroy(const state::LiveDomain& d, long teardownMs) override;
+    void shutdown(const state::LiveDomain& d) override;
+    void reboot(const state::LiveDomain& d) override;
+    util::Fd openConsole(const state::LiveDomain& d, bool force) override;
+
+protected:
+    state::DriverPaths paths_;
 };
 
 }  // namespace cvirt::backend

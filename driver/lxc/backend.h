@@ -14,11 +14,11 @@
 
 namespace cvirt::lxc {
 
-class LxcBackend : public backend::Backend {
+class LxcBackend : public backend::ControlledBackend {
 public:
     // `root`: the connection's embed root ("" for the system), which names the cgroups.
     LxcBackend(state::DriverPaths paths, std::filesystem::path root)
-        : paths_(std::move(paths)), root_(std::move(root)) {}
+        : ControlledBackend(std::move(paths)), root_(std::move(root)) {}
 
     state::DriverKind kind() const override { return state::DriverKind::Lxc; }
     void start(const std::string& uri, const conf::DomainDef& def, int id) override;
@@ -47,7 +47,6 @@ private:
     // The cgroup of a running container, from its live definition; not owned.
     cgroup::DomainCgroup cgroupOf(const conf::DomainDef& live) const;
 
-    state::DriverPaths paths_;
     std::filesystem::path root_;
     mutable std::optional<cgroup::HostLayout> hostCgroups_;
 };

@@ -14,9 +14,9 @@
 
 namespace cvirt::qemu {
 
-class QemuBackend : public backend::Backend {
+class QemuBackend : public backend::ControlledBackend {
 public:
-    explicit QemuBackend(state::DriverPaths paths) : paths_(std::move(paths)) {}
+    explicit QemuBackend(state::DriverPaths paths) : ControlledBackend(std::move(paths)) {}
 
     state::DriverKind kind() const override { return state::DriverKind::Qemu; }
     void start(const std::string& uri, const conf::DomainDef& def, int id) override;
@@ -44,9 +44,6 @@ public:
     bool serves(std::string_view virtType) const override {
         return virtType == "qemu" || virtType == "kvm";
     }
-
-private:
-    state::DriverPaths paths_;
 };
 
 // $CVIRT_QEMU_CONTROLLER, next to the running program, the build tree, or libexec.
