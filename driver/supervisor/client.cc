@@ -4,13 +4,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 
 #include "conf/domain.h"
@@ -37,6 +37,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     // file, which both then hold): a shell that dies from here on leaves the lock held until
     // the supervisor has finished or undone the start, so no next command sees it halfway.
     int lockFd = state::DomainLock::heldFd(paths.lockDir, def.name);
+    ErrnoErrorLine execFailed = errnoErrorLine("cannot execute the controller '" + exe + "'");
 
     pid_t pid = ::fork();
     if (pid < 0) throwSystemError(errno, "cannot fork the controller");
@@ -66,16 +67,16 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
                               "4",
                               nullptr};
         ::execv(exe.c_str(), const_cast<char**>(argv));
-        // Tell the shell why, with async-signal-safe calls only: "exec-failed ERRNO".
-        char msg[32] = "exec-failed ";
-        size_t len = 12;
+        // Tell the shell why, in the controller's own error line, with async-signal-safe
+        // calls only: the line was built before fork but for the errno.
         char digits[12];
-        int n = 0;
-        for (int e = errno; e > 0 && n < 11; e /= 10)
-            digits[n++] = static_cast<char>('0' + e % 10);
-        while (n > 0)
-            msg[len++] = digits[--n];
-        [[maybe_unused]] ssize_t w = ::write(3, msg, len);
+        int n = sizeof digits;
+        for (int e = errno; e > 0 && n > 0; e /= 10)
+            digits[--n] = static_cast<char>('0' + e % 10);
+        iovec parts[] = {{execFailed.head.data(), execFailed.head.size()},
+                         {digits + n, sizeof digits - static_cast<size_t>(n)},
+                         {execFailed.tail.data(), execFailed.tail.size()}};
+        [[maybe_unused]] ssize_t w = ::writev(3, parts, 3);
         _exit(127);
     }
     inRead.reset();
@@ -121,16 +122,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         util::fault::killPoint("start:shell-ready");
         return;
     }
-    if (reply.starts_with("exec-failed "))
-        throwSystemError(std::atoi(reply.c_str() + 12),
-                         "cannot execute the controller '" + exe + "'");
-    if (reply.rfind("error ", 0) == 0) {
-        std::string rest = reply.substr(6);
-        size_t sp = rest.find(' ');
-        int code = std::atoi(rest.substr(0, sp).c_str());
-        throw Error(static_cast<ErrorCode>(code),
-                    sp == std::string::npos ? rest : rest.substr(sp + 1));
-    }
+    if (auto e = decodeError(reply)) throw *e;  // the controller's, or the failed exec's
     throw Error(ErrorCode::OperationFailed,
                 "the controller of '" + def.name + "' exited before the domain started (see " +
                     (paths.logDir / (def.name + ".log")).string() + ")");
@@ -227,6 +219,8 @@ bool destroy(const state::DriverPaths& paths, const std::string& name, long fini
 
 void shutdown(const state::DriverPaths& paths, const std::string& name) {
     std::string reply = requestWithin(paths, name, "shutdown", kAnswerMs);
+    if (auto e = decodeError(reply))
+        throw std::move(*e).withContext("cannot shut down '" + name + "'");
     if (reply != "ok")
         throw Error(ErrorCode::OperationFailed, "cannot shut down '" + name + "': " + reply);
 }
@@ -236,17 +230,18 @@ void reboot(const state::DriverPaths& paths, const std::string& name) {
 }
 
 std::string call(const state::DriverPaths& paths, const std::string& name, std::string_view line) {
-    return requestWithin(paths, name, line, kRebootMs);
+    std::string reply = requestWithin(paths, name, line, kRebootMs);
+    if (auto e = decodeError(reply)) throw std::move(*e).withContext("domain '" + name + "'");
+    return reply;
 }
 
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force) {
     util::Fd fd;
     std::string reply =
         requestWithin(paths, name, force ? "console force" : "console", kAnswerMs, &fd);
-    if (reply != "ok")
-        throw Error(ErrorCode::OperationInvalid,
-                    "cannot open the console of '" + name +
-                        "': " + (reply.rfind("error ", 0) == 0 ? reply.substr(6) : reply));
+    std::string context = "cannot open the console of '" + name + "'";
+    if (auto e = decodeError(reply)) throw std::move(*e).withContext(context);
+    if (reply != "ok") throw Error(ErrorCode::OperationInvalid, context + ": " + reply);
     return fd;
 }
 

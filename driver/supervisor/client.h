@@ -36,7 +36,8 @@ void shutdown(const state::DriverPaths& paths, const std::string& name);
 void reboot(const state::DriverPaths& paths, const std::string& name);
 // A connection to the console stream; throws if another client holds it and !force.
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
-// One request line, one reply line (e.g. "qmp {…}").
+// One request line, one reply line (e.g. "qmp {…}"); an error reply is thrown as the
+// supervisor's Error.
 std::string call(const state::DriverPaths& paths, const std::string& name,
                  std::string_view request);
 

@@ -43,7 +43,9 @@ ConsoleProxy::ConsoleProxy(util::Fd master) : master_(std::move(master)) {
 
 void ConsoleProxy::handleRequest(util::Fd client, std::string_view request) {
     if (client_ && request != "console force") {
-        reply(client.get(), "error the console is in use by another client (use --force)");
+        reply(client.get(),
+              encodeError(Error(ErrorCode::OperationInvalid,
+                                "the console is in use by another client (use --force)")));
         return;
     }
     reply(client.get(), "ok");

@@ -12,6 +12,7 @@
 #include "state/driver_config.h"
 #include "state/uri.h"
 #include "supervisor/domain_log.h"
+#include "supervisor/protocol.h"
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/file.h"
@@ -102,11 +103,11 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         });
     } catch (const Error& e) {
         std::cerr << prefix << e.what() << std::endl;
-        report(readyFd, "error " + std::to_string(static_cast<int>(e.code())) + " " + e.what());
+        report(readyFd, encodeError(e));
         return 1;
     } catch (const std::exception& e) {
         std::cerr << prefix << e.what() << std::endl;
-        report(readyFd, "error 0 " + std::string(e.what()));
+        report(readyFd, encodeError(Error(ErrorCode::Internal, e.what())));
         return 1;
     }
 }

@@ -1,7 +1,7 @@
 // What every supervisor program (cvirt-lxc-controller, cvirt-qemu-controller) does around
 // its own work: read --uri/--name/--id/--ready-fd and the domain XML on stdin, put stdio on
-// the domain log (supervisor/domain_log.h, bounded per cvirt.conf), report "ok" or "error CODE
-// MESSAGE" on the ready fd.
+// the domain log (supervisor/domain_log.h, bounded per cvirt.conf), report "ok" or the error
+// line of supervisor/protocol.h on the ready fd.
 #pragma once
 
 #include <filesystem>

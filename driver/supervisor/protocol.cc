@@ -4,11 +4,59 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstring>
 
 #include "cvirt/error.h"
 #include "util/stream.h"
 
 namespace cvirt::supervisor {
+
+namespace {
+
+constexpr std::string_view kErrorPrefix = "error ";
+
+// One line whatever the message holds: '\n' and '\\' become "\\n" and "\\\\".
+std::string escapeLine(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string unescapeLine(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == 'n' || text[i + 1] == '\\'))
+            out += text[++i] == 'n' ? '\n' : '\\';
+        else
+            out += text[i];
+    }
+    return out;
+}
+
+std::string errorHead(ErrorCode code) {
+    return std::string(kErrorPrefix) + std::to_string(static_cast<int>(code)) + " ";
+}
+
+// A decimal number and the space after it, taken off the front of `text`.
+std::optional<int> takeNumber(std::string_view& text) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end == text.data() + text.size() || *end != ' ') return std::nullopt;
+    text.remove_prefix(static_cast<size_t>(end - text.data()) + 1);
+    return value;
+}
+
+}  // namespace
 
 util::Fd connect(const std::string& socketPath) {
     return util::connectUnix(socketPath, "the domain's controller");
@@ -66,6 +114,37 @@ void reply(int client, std::string_view text) {
     std::string r(text);
     r += '\n';
     util::writeFully(client, r);
+}
+
+std::string encodeError(const Error& e) {
+    std::string_view message = e.what();
+    int err = e.sysErrno();
+    if (err != 0) {
+        // what() ends with ": strerror(errno)", which the decoding Error appends again.
+        std::string suffix = std::string(": ") + std::strerror(err);
+        if (message.ends_with(suffix))
+            message.remove_suffix(suffix.size());
+        else
+            err = 0;  // not rebuilt from the errno: the text goes as it is
+    }
+    return errorHead(e.code()) + std::to_string(err) + " " + escapeLine(message);
+}
+
+std::optional<Error> decodeError(std::string_view line) {
+    if (!line.starts_with(kErrorPrefix)) return std::nullopt;
+    line.remove_prefix(kErrorPrefix.size());
+    std::string_view rest = line;
+    auto code = takeNumber(rest);
+    auto err = code ? takeNumber(rest) : std::nullopt;
+    if (!err || *err < 0)  // an older supervisor's "error MESSAGE"
+        return Error(ErrorCode::OperationFailed, unescapeLine(line));
+    bool known = *code >= 0 && *code <= static_cast<int>(ErrorCode::HookFailed);
+    return Error(known ? static_cast<ErrorCode>(*code) : ErrorCode::Internal, unescapeLine(rest),
+                 *err);
+}
+
+ErrnoErrorLine errnoErrorLine(std::string_view message) {
+    return {errorHead(ErrorCode::SystemError), " " + escapeLine(message)};
 }
 
 }  // namespace cvirt::supervisor

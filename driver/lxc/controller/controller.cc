@@ -390,7 +390,8 @@ void Controller::handleConnection() {
     } else if (line == "ping") {
         reply("ok " + std::to_string(init_.pid()));
     } else {
-        reply("error unknown request '" + line + "'");
+        reply(supervisor::encodeError(
+            Error(ErrorCode::InvalidArg, "unknown request '" + line.substr(0, 64) + "'")));
     }
 }
 

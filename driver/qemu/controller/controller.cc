@@ -228,10 +228,10 @@ void Controller::handleConnection() {
             handleEvents();  // a stop/cont is visible before its caller hears back
             supervisor::reply(client.get(), answer);
         } else {
-            supervisor::reply(client.get(), "error unknown request '" + line.substr(0, 64) + "'");
+            throw Error(ErrorCode::InvalidArg, "unknown request '" + line.substr(0, 64) + "'");
         }
     } catch (const Error& e) {
-        if (client) supervisor::reply(client.get(), std::string("error ") + e.what());
+        if (client) supervisor::reply(client.get(), supervisor::encodeError(e));
     }
 }
 
