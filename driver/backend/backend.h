@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "conf/domain_def.h"
-#include "cvirt/connection.h"
+#include "cvirt/domain_stats.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
 #include "util/fd.h"

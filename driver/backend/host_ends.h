@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "conf/domain_def.h"
-#include "cvirt/connection.h"
+#include "cvirt/domain_stats.h"
 
 namespace cvirt::backend {
 

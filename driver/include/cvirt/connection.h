@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cvirt/domain_state.h"
+#include "cvirt/domain_stats.h"
 #include "cvirt/error.h"
 
 namespace cvirt {
@@ -67,15 +68,6 @@ struct Tuning {
 
 // What a domain uses now (domstats, dommemstat, cpu-stats, domblkstat, domifstat, top).
 // Counters are zero for a domain that is not running.
-struct BlockStats {
-    std::string name;  // host device ("sda") or "MAJ:MIN" when it has no name
-    uint64_t rdReqs = 0, rdBytes = 0, wrReqs = 0, wrBytes = 0;
-};
-struct InterfaceStats {
-    std::string name;  // host side device (target dev)
-    uint64_t rxBytes = 0, rxPackets = 0, rxErrs = 0, rxDrop = 0;
-    uint64_t txBytes = 0, txPackets = 0, txErrs = 0, txDrop = 0;
-};
 struct DomainStats {
     DomainSummary summary;
     uint64_t cpuTimeNs = 0, cpuUserNs = 0, cpuSystemNs = 0;
@@ -91,7 +83,7 @@ struct DomainStats {
     std::vector<InterfaceStats> interfaces;
 };
 
-// A domain's <interface> as domiflist shows it, and the addresses found inside.
+// A domain's <interface> as domiflist shows it (the addresses inside: domain_stats.h).
 struct InterfaceSummary {
     std::string hostDev;  // host end (<target dev>); "" when none (direct, not running)
     std::string type;     // "bridge", "network", "ethernet", "direct"
@@ -101,14 +93,6 @@ struct InterfaceSummary {
     std::string guestDev;
     std::string linkState;  // "up" or "down"
 };
-struct InterfaceAddress {
-    std::string name;  // inside the container
-    std::string mac;
-    std::string family;  // "ipv4", "ipv6"
-    std::string address;
-    unsigned prefix = 0;
-};
-
 struct ListFilter {
     bool active = true;     // include running/paused domains
     bool inactive = false;  // include shut-off domains
