@@ -30,7 +30,8 @@ std::string guestInitrd() {
 
 std::optional<std::string> missingForVms() {
     if (std::getenv("CVIRT_VM_LANE"))
-        return "runs on the host lane only: the cgroup v2 test VM starts no VM inside itself";
+        return "runs on the host lane only: the cgroup v2 test VM is emulated (TCG) and has no "
+               "KVM to nest, so a VM inside it would be emulated twice over";
     if (::geteuid() != 0) return "needs root (tap devices)";
     if (::access("/usr/bin/qemu-system-x86_64", X_OK) != 0)
         return "needs /usr/bin/qemu-system-x86_64 (apt-get install qemu-system-x86)";
