@@ -1,16 +1,12 @@
 #include "lxc/controller/controller.h"
 
 #include <fcntl.h>
-#include <malloc.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,10 +23,7 @@
 #include "net/netlink.h"
 #include "net/virtual_network.h"
 #include "state/pid_file.h"
-#include "state/runtime_state.h"
 #include "state/uri.h"
-#include "supervisor/protocol.h"
-#include "supervisor/pty.h"
 #include "util/fault.h"
 #include "util/file.h"
 #include "util/inherit.h"
@@ -116,30 +109,21 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
 }  // namespace
 
 Controller::Controller(ControllerOptions opts, conf::DomainDef def)
-    : opts_(std::move(opts)), def_(std::move(def)), files_(opts_.paths, def_.name) {}
+    : opts_(std::move(opts)),
+      def_(std::move(def)),
+      loop_(*this, def_, opts_.paths, opts_.id, opts_.config) {}
 
 Controller::~Controller() {
-    tearDown(false);
+    loop_.tearDown();
 }
 
-void Controller::tearDown(bool ran) noexcept {
-    if (tornDown_) return;
-    tornDown_ = true;
-    killInit();
-    hooks_.stopped(def_);
+void Controller::release() noexcept {
     util::fault::killPoint("stop:ctl-cgroup");
     cgroup_.reset();  // kills stragglers, removes the directories
     util::fault::killPoint("stop:ctl-network");
     releaseNetwork();
     network_ = net::DomainNetwork();  // host ends of a start that failed
     deleteHostLinks();
-    util::fault::killPoint("stop:ctl-files");
-    // The reason first: a reader that sees the live state gone must also see why.
-    if (ran) files_.setStopReason(stopReason_.value_or(kShutoffShutdown));
-    files_.remove();
-    hooks_.release(def_);
-    util::fault::killPoint("stop:ctl-owner");
-    files_.removeOwner();  // last: nothing is left that a cleaner would have to find
 }
 
 void Controller::deleteHostLinks() noexcept {
@@ -181,16 +165,13 @@ void Controller::deleteHostLinks() noexcept {
     }
 }
 
-void Controller::start() {
-    hooks_.prepare(opts_.paths, opts_.config, def_);  // a failure from here on still runs
-                                                      // stopped and release, as libvirt's
-    util::makeDirs(opts_.paths.runDir, 0755);
+void Controller::prepare() {
     // Each object is named in the record before it is made (state/owner_record.h).
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
     owner_.supervisor = ::getpid();
     owner_.cgroupPartition = place.partition;
     owner_.cgroupLeaf = place.leaf;
-    files_.writeOwner(owner_);
+    loop_.files().writeOwner(owner_);
     util::fault::point("start:ctl-owner-written");
     hostCgroups_ = cgroup::detectHost();
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
@@ -203,11 +184,7 @@ void Controller::start() {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
     util::fault::point("start:ctl-limits-applied");
-    {
-        supervisor::Pty pty = supervisor::Pty::open();
-        consolePath_ = pty.slavePath;
-        console_ = supervisor::ConsoleProxy(std::move(pty.master));
-    }
+    consolePath_ = loop_.openConsole();
     if (!def_.idmap.empty()) {
         // The container's root must be able to open its console.
         auto rootOf = [](const std::vector<conf::IdmapRange>& ranges) -> int {
@@ -219,18 +196,27 @@ void Controller::start() {
             throwSystemError(errno,
                              "cannot hand the console '" + consolePath_ + "' to the container");
     }
-    listen_ = util::listenUnix(files_.socketPath());
-    util::fault::point("start:ctl-socket-listening");
-    hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+}
+
+void Controller::launch() {
+    if (!hostNetns_) hostNetns_.reset(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     spawnInit();
     network_.release();  // from now on the veths live and die with the namespace
-    files_.writePids(init_.pid());
-    util::fault::point("start:ctl-pid-written");
-    files_.writeXml(def_, opts_.id);
-    util::fault::point("start:ctl-xml-written");
-    files_.announce("started", "booted");
-    hooks_.started(def_, opts_.id);
-    ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
+}
+
+void Controller::relaunch() {
+    lockForRestart();
+    if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
+    releaseNetwork();
+    deleteHostLinks();  // the new ones take the same names
+    launch();
+}
+
+void Controller::exitHandled(bool relaunched) noexcept {
+    if (relaunched) loop_.files().announce("reboot", "-");
+    // Held since the reboot request, or since relaunch() for a reboot from inside: see
+    // askReboot.
+    restartLock_.reset();
 }
 
 void Controller::spawnInit() {
@@ -304,7 +290,7 @@ void Controller::spawnInit() {
                 if (!p.hostName.empty() && std::find(owner_.links.begin(), owner_.links.end(),
                                                      p.hostName) == owner_.links.end())
                     owner_.links.push_back(p.hostName);
-            if (owner_.links.size() != recorded) files_.writeOwner(owner_);
+            if (owner_.links.size() != recorded) loop_.files().writeOwner(owner_);
             util::fault::point("start:ctl-links-recorded");
             network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
             linksMade_ = true;  // a failed setUp removed what it made itself
@@ -316,7 +302,7 @@ void Controller::spawnInit() {
         }
         // Cgroup, console and host network exist; nothing of init runs yet. A restart after
         // a guest reboot is no new start: no hooks then.
-        if (!hooks_.running()) hooks_.start(def_);
+        loop_.startHook();
         auto go = [&] {
             try {
                 mine.send(SyncMsg::Continue);
@@ -339,7 +325,8 @@ void Controller::spawnInit() {
         mine.waitExec();
         util::fault::point("start:ctl-init-running");
     } catch (Error& e) {
-        killInit();
+        kill();
+        init_.reset();
         if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
         throw std::move(e).withContext("container init");
     }
@@ -351,48 +338,22 @@ void Controller::releaseNetwork() noexcept {
     containerNetns_.reset();
 }
 
-void Controller::killInit() noexcept {
+void Controller::kill() noexcept {
     if (!init_) return;
     init_.signal(SIGKILL);
-    thaw();  // a frozen init keeps its SIGKILL pending: the wait would never return
-    init_.reset();
+    thaw();  // frozen tasks only die once thawed
 }
 
-void Controller::handleConnection() {
-    util::Fd client(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (!client) return;
-    std::string line = supervisor::readRequest(client.get(), 128);
-    auto reply = [&](std::string_view text) { supervisor::reply(client.get(), text); };
-    if (line == "destroy") {
-        util::fault::killPoint("stop:ctl-destroy-received");
-        destroyRequested_ = true;
-        init_.signal(SIGKILL);
-        thaw();       // frozen tasks only die once thawed
-        reply("ok");  // heard: a client that hears nothing takes this process for wedged
-        destroyWaiters_.push_back(std::move(client));
-    } else if (line == "shutdown") {
-        shutdownRequested_ = true;
-        if (opts_.config.shutdownTimeoutSec > 0)  // 0: the guest takes as long as it takes
-            shutdownDeadlineMs_ = util::monotonicMs() + opts_.config.shutdownTimeoutSec * 1000L;
-        init_.signal(SIGTERM);
-        init_.signal(SIGPWR);
-        reply("ok");
-    } else if (line == "reboot") {
-        // No suspend from here until init runs again: it would freeze the dying init (which
-        // then never exits) or the new one before exec. Suspend takes the domain lock.
-        lockForRestart();
-        rebootRequested_ = true;
-        init_.signal(SIGKILL);
-        thaw();
-        destroyWaiters_.push_back(std::move(client));  // answered when running again
-    } else if (supervisor::isConsoleRequest(line)) {
-        console_.handleRequest(std::move(client), line);
-    } else if (line == "ping") {
-        reply("ok " + std::to_string(init_.pid()));
-    } else {
-        reply(supervisor::encodeError(
-            Error(ErrorCode::InvalidArg, "unknown request '" + line.substr(0, 64) + "'")));
-    }
+void Controller::askShutdown() {
+    init_.signal(SIGTERM);
+    init_.signal(SIGPWR);
+}
+
+supervisor::Guest::Reboot Controller::askReboot() {
+    // No suspend from here until init runs again: it would freeze the dying init (which then
+    // never exits) or the new one before exec. Suspend takes the domain lock.
+    lockForRestart();
+    return Reboot::Restart;
 }
 
 void Controller::thaw() noexcept {
@@ -401,7 +362,7 @@ void Controller::thaw() noexcept {
     if (!cgroup_ || !hostCgroups_.forController("freezer")) return;
     try {
         cgroup_->freeze(false);
-        if (::access(files_.pausedPath().c_str(), F_OK) == 0) files_.setPaused(false);
+        if (::access(loop_.files().pausedPath().c_str(), F_OK) == 0) loop_.files().setPaused(false);
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
@@ -425,87 +386,13 @@ void Controller::lockForRestart() noexcept {
     }
 }
 
-bool Controller::onInitExit(int status) {
-    conf::LifecycleAction action;
-    ShutoffReason reason;
-    if (destroyRequested_) {
-        action = conf::LifecycleAction::Destroy;
-        reason = kShutoffDestroyed;
-    } else if (rebootRequested_ || (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP)) {
-        // reboot(2) in a pid namespace ends init with SIGHUP
-        action = def_.onReboot.value_or(conf::LifecycleAction::Restart);
-        reason = kShutoffShutdown;
-    } else if (WIFEXITED(status) || shutdownRequested_ ||
-               (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)) {
-        action = def_.onPoweroff.value_or(conf::LifecycleAction::Destroy);
-        reason = kShutoffShutdown;
-    } else {
-        action = def_.onCrash.value_or(conf::LifecycleAction::Destroy);
-        reason = kShutoffCrashed;
-    }
-    bool restart = conf::restarts(action);
-    rebootRequested_ = shutdownRequested_ = false;
-    shutdownDeadlineMs_ = -1;
-    // Held (since the reboot request, or from here for a reboot from inside) until init runs
-    // again or the domain stops: see handleConnection.
-    struct Unlock {
-        std::optional<state::DomainLock>& lock;
-        ~Unlock() { lock.reset(); }
-    } unlock{restartLock_};
-    if (restart && !destroyRequested_) {
-        lockForRestart();
-        try {
-            if (cgroup_) cgroup_->killAll();  // what init left behind goes with it
-            releaseNetwork();
-            deleteHostLinks();  // the new ones take the same names
-            spawnInit();
-            network_.release();
-            files_.writePids(init_.pid());  // the live XML stays: live changes since are kept
-            files_.announce("reboot", "-");
-            destroyWaiters_.clear();  // a reboot request is answered by the close
-            return true;
-        } catch (const Error& e) {
-            std::cerr << "cvirt-lxc-controller: restart of '" << def_.name
-                      << "' failed: " << e.what() << std::endl;
-            reason = kShutoffFailed;
-        }
-    }
-    stopReason_ = reason;
-    return false;
-}
-
-int Controller::run() {
-    for (;;) {
-        pollfd fds[4];
-        int n = 0;
-        fds[n++] = {init_.pidfd(), POLLIN, 0};
-        fds[n++] = {console_.masterFd(), POLLIN, 0};
-        fds[n++] = {listen_.get(), POLLIN, 0};
-        if (console_.clientFd() >= 0) fds[n++] = {console_.clientFd(), POLLIN, 0};
-        int timeout = -1;
-        if (shutdownDeadlineMs_ >= 0)
-            timeout = static_cast<int>(std::max(0L, shutdownDeadlineMs_ - util::monotonicMs()));
-        int rc = ::poll(fds, static_cast<nfds_t>(n), timeout);
-        if (rc < 0 && errno != EINTR) break;
-        if (rc == 0 && shutdownDeadlineMs_ >= 0 && util::monotonicMs() >= shutdownDeadlineMs_) {
-            init_.signal(SIGKILL);  // escalate a shutdown init ignored
-            shutdownDeadlineMs_ = -1;
-        }
-        if (fds[1].revents & POLLIN) console_.onOutput();
-        if (n > 3 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) console_.onInput();
-        if (fds[2].revents & POLLIN) handleConnection();
-        if (fds[0].revents & POLLIN) {
-            auto status = init_.wait();
-            if (status) util::fault::killPoint("stop:ctl-init-reaped");
-            if (status && !onInitExit(*status)) break;
-        }
-    }
-    console_.drain();  // what the container printed last, into the log
-    // Moved host interfaces are back, and the release hook has run, before anyone hears
-    // "destroyed".
-    tearDown(true);
-    destroyWaiters_.clear();  // destroy callers see EOF: everything is gone
-    return 0;
+supervisor::GuestExit Controller::classifyExit(int status, const supervisor::Asked& asked) {
+    // reboot(2) in a pid namespace ends init with SIGHUP, poweroff with SIGINT
+    if (asked.reboot || (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP))
+        return supervisor::GuestExit::Reboot;
+    if (WIFEXITED(status) || asked.shutdown || (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT))
+        return supervisor::GuestExit::Poweroff;
+    return supervisor::GuestExit::Crash;
 }
 
 }  // namespace cvirt::lxc

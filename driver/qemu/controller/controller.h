@@ -1,6 +1,7 @@
-// The supervisor of one running VM (cvirt-qemu-controller, one per domain, outliving the
-// shell): owns qemu (its parent, holding the QMP connection), the tap devices and the
-// console pty; serves the same control socket as the container controller plus "qmp".
+// The VM side of a domain's supervisor (cvirt-qemu-controller, one process per domain,
+// outliving the shell): the guest that supervisor/loop.h drives. Owns qemu (its parent,
+// holding the QMP connection) and the tap devices; serves "qmp <json>" on the control socket
+// besides the loop's requests.
 #pragma once
 
 #include <sys/types.h>
@@ -10,14 +11,11 @@
 #include <vector>
 
 #include "conf/domain_def.h"
-#include "cvirt/domain_state.h"
 #include "qemu/qmp.h"
 #include "qemu/tap.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
-#include "supervisor/console.h"
-#include "supervisor/domain_hooks.h"
-#include "supervisor/live_files.h"
+#include "supervisor/loop.h"
 #include "util/child.h"
 #include "util/fd.h"
 
@@ -33,46 +31,44 @@ struct ControllerOptions {
     fs::path logPath;
 };
 
-class Controller {
+class Controller final : private supervisor::Guest {
 public:
     Controller(ControllerOptions opts, conf::DomainDef def);
-    ~Controller();
+    ~Controller() override;
 
     // Makes the taps and the console, starts qemu paused, connects QMP, continues the
-    // guest; returns once it runs. Throws the reason with everything removed.
-    void start();
+    // guest; returns once it runs. Throws the reason; the destructor removes everything.
+    void start() { loop_.start(); }
     // Serves clients and QMP events until qemu is gone for good; returns the exit code.
-    int run();
+    int run() { return loop_.run(); }
 
 private:
-    void launch();             // qemu process + QMP, guest running
-    void killQemu() noexcept;  // and reap it, and drop QMP
-    void handleConnection();
+    // supervisor::Guest
+    void prepare() override;  // emulator and KVM checks, taps, console
+    void launch() override;   // qemu process + QMP, guest running
+    util::Child& process() override { return qemu_; }
+    void kill() noexcept override;
+    void askShutdown() override;  // ACPI power button
+    Reboot askReboot() override;  // a reset, in place
+    // The SHUTDOWN event decides (read here if it is still unread).
+    supervisor::GuestExit classifyExit(int status, const supervisor::Asked& asked) override;
+    bool handleRequest(const std::string& line, util::Fd& client) override;  // qmp <json>
+    void release() noexcept override;
+
+    Qmp& qmp();  // throws OperationInvalid when qemu does not run
+    void onQmp(short revents);
     void handleEvents();
-    bool onQemuExit(int status);  // false: done
     std::string qemuErrorSince(off_t logOffset) const;
-    // Stops qemu and removes everything; `ran`: the guest ran, so its stop reason is kept.
-    void tearDown(bool ran) noexcept;
 
     ControllerOptions opts_;
     conf::DomainDef def_;
-    supervisor::DomainHooks hooks_;
-    bool tornDown_ = false;
-    supervisor::LiveFiles files_;
+    supervisor::Loop loop_;
     std::vector<Tap> taps_;
-    supervisor::ConsoleProxy console_;
-    util::Fd ptySlave_;  // kept open: the master never sees a hang-up between qemu runs
     std::string ptyPath_;
-    util::Fd listen_;
     util::Child qemu_;
     std::optional<Qmp> qmp_;
-    std::vector<util::Fd> destroyWaiters_;
-    bool destroyRequested_ = false;
-    bool shutdownRequested_ = false;
     bool guestShutdown_ = false;  // SHUTDOWN event from the guest (poweroff, reset with -no-reboot)
     std::string shutdownCause_;
-    long shutdownDeadlineMs_ = -1;
-    ShutoffReason stopReason_ = kShutoffShutdown;
 };
 
 }  // namespace cvirt::qemu
