@@ -3,6 +3,7 @@
 
 #include "engine/command.h"
 #include "engine/session.h"
+#include "engine/virsh_error.h"
 
 namespace cvirt::shell {
 
@@ -16,6 +17,22 @@ inline void declareNothing(po::options_description&, po::positional_options_desc
 
 inline Domain lookupDomain(Session& s, const po::variables_map& args) {
     return s.connection().lookup(args["domain"].as<std::string>());
+}
+
+// One driver call; a failure reads as virsh's: `failure` ("Failed to define domain from F"),
+// then the cause in libvirt's words (see failedTo).
+template <class Call>
+auto failingAs(const std::string& failure, const std::string& object, Call&& call) {
+    try {
+        return call();
+    } catch (const Error& e) {
+        throw failedTo(failure, e, object);
+    }
+}
+// The same for a call on `d`: "Failed to start domain 'web'".
+template <class Call>
+void act(Domain& d, const char* failure, Call&& call) {
+    failingAs(std::string(failure) + " '" + d.name() + "'", "domain '" + d.name() + "'", call);
 }
 
 inline bool flag(const po::variables_map& args, const char* name) {

@@ -23,15 +23,16 @@ void declareFile(po::options_description& opts, po::positional_options_descripti
 int cmdDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     std::string xml = readFile(file);
-    Domain d = s.connection().define(xml, file);
-    s.out() << "Domain '" << d.name() << "' defined from " << file << "\n";
+    Domain d = failingAs("Failed to define domain from " + file, "",
+                         [&] { return s.connection().define(xml, file); });
+    s.info() << "Domain '" << d.name() << "' defined from " << file << "\n";
     return 0;
 }
 
 int cmdUndefine(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.undefine();
-    s.out() << "Domain '" << d.name() << "' has been undefined\n";
+    act(d, "Failed to undefine domain", [&] { d.undefine(); });
+    s.info() << "Domain '" << d.name() << "' has been undefined\n";
     return 0;
 }
 
@@ -73,12 +74,12 @@ int cmdEdit(Session& s, const po::variables_map& args) {
         runEditor(path);
         std::string edited = readFile(path);
         if (edited == original) {
-            s.out() << "Domain '" << d.name() << "' XML configuration not changed.\n";
+            s.info() << "Domain '" << d.name() << "' XML configuration not changed.\n";
             return 0;
         }
         try {
             Domain nd = s.connection().define(edited, path);
-            s.out() << "Domain '" << nd.name() << "' XML configuration edited.\n";
+            s.info() << "Domain '" << nd.name() << "' XML configuration edited.\n";
             return 0;
         } catch (const Error& e) {
             s.err() << "error: " << e.what() << "\n";
@@ -107,8 +108,8 @@ int cmdAutostart(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     bool disable = flag(args, "disable");
     d.setAutostart(!disable);
-    s.out() << "Domain '" << d.name() << "' " << (disable ? "unmarked" : "marked")
-            << " as autostarted\n";
+    s.info() << "Domain '" << d.name() << "' " << (disable ? "unmarked" : "marked")
+             << " as autostarted\n";
     return 0;
 }
 

@@ -14,7 +14,7 @@ namespace {
 using Json = nlohmann::json;
 
 int attachConsole(Session& s, Domain& d, bool force) {
-    return runConsole(d.openConsole(force), d.name(), s.out());
+    return runConsole(d.openConsole(force), d.name(), s.out(), s.escape);
 }
 
 void declareStart(po::options_description& opts, po::positional_options_description& pos) {
@@ -25,9 +25,9 @@ void declareStart(po::options_description& opts, po::positional_options_descript
 }
 int cmdStart(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.start();
+    act(d, "Failed to start domain", [&] { d.start(); });
     if (flag(args, "autodestroy")) s.autodestroy(d.name());
-    s.out() << "Domain '" << d.name() << "' started\n";
+    s.info() << "Domain '" << d.name() << "' started\n";
     if (flag(args, "console")) return attachConsole(s, d, false);
     return 0;
 }
@@ -41,8 +41,10 @@ void declareCreate(po::options_description& opts, po::positional_options_descrip
 }
 int cmdCreate(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
-    Domain d = s.connection().create(readFile(file), file);
-    s.out() << "Domain '" << d.name() << "' created from " << file << "\n";
+    std::string xml = readFile(file);
+    Domain d = failingAs("Failed to create domain from " + file, "",
+                         [&] { return s.connection().create(xml, file); });
+    s.info() << "Domain '" << d.name() << "' created from " << file << "\n";
     if (flag(args, "autodestroy")) s.autodestroy(d.name());
     if (flag(args, "console")) return attachConsole(s, d, false);
     return 0;
@@ -50,8 +52,8 @@ int cmdCreate(Session& s, const po::variables_map& args) {
 
 int cmdDestroy(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.destroy();
-    s.out() << "Domain '" << d.name() << "' destroyed\n";
+    act(d, "Failed to destroy domain", [&] { d.destroy(); });
+    s.info() << "Domain '" << d.name() << "' destroyed\n";
     return 0;
 }
 
@@ -65,29 +67,29 @@ int cmdShutdown(Session& s, const po::variables_map& args) {
             ErrorCode::ConfigUnsupported,
             "unsupported shutdown mode '" + args["mode"].as<std::string>() + "' (only 'signal')");
     Domain d = lookupDomain(s, args);
-    d.shutdown();
-    s.out() << "Domain '" << d.name() << "' is being shutdown\n";
+    act(d, "Failed to shutdown domain", [&] { d.shutdown(); });
+    s.info() << "Domain '" << d.name() << "' is being shutdown\n";
     return 0;
 }
 
 int cmdReboot(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.reboot();
-    s.out() << "Domain '" << d.name() << "' is being rebooted\n";
+    act(d, "Failed to reboot domain", [&] { d.reboot(); });
+    s.info() << "Domain '" << d.name() << "' is being rebooted\n";
     return 0;
 }
 
 int cmdSuspend(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.suspend();
-    s.out() << "Domain '" << d.name() << "' suspended\n";
+    act(d, "Failed to suspend domain", [&] { d.suspend(); });
+    s.info() << "Domain '" << d.name() << "' suspended\n";
     return 0;
 }
 
 int cmdResume(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    d.resume();
-    s.out() << "Domain '" << d.name() << "' resumed\n";
+    act(d, "Failed to resume domain", [&] { d.resume(); });
+    s.info() << "Domain '" << d.name() << "' resumed\n";
     return 0;
 }
 
@@ -105,16 +107,16 @@ void declareEnter(po::options_description& opts, po::positional_options_descript
         "noseclabel", "Do not change process security label")(
         "env", po::value<std::vector<std::string>>()->composing(),
         "NAME=VALUE added to the command's environment (repeatable); the caller's own "
-        "environment never passes")("args", po::value<std::vector<std::string>>()->required(),
+        "environment never passes")("cmd", po::value<std::vector<std::string>>()->required(),
                                     "command to run");
-    pos.add("domain", 1).add("args", -1);
+    pos.add("domain", 1).add("cmd", -1);
 }
 int cmdEnter(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     s.out().flush();
     std::vector<std::string> env;
     if (args.count("env")) env = args["env"].as<std::vector<std::string>>();
-    return d.exec(args["args"].as<std::vector<std::string>>(), env);
+    return d.exec(args["cmd"].as<std::vector<std::string>>(), env);
 }
 
 int cmdAutostartRun(Session& s, const po::variables_map&) {
@@ -123,12 +125,12 @@ int cmdAutostartRun(Session& s, const po::variables_map&) {
         std::cerr << "error: cannot autostart network '" << name << "': " << e.what() << "\n";
     });
     for (const auto& n : nets)
-        s.out() << "Network " << n << " started\n";
+        s.info() << "Network " << n << " started\n";
     auto started = s.connection().autostartAll([](const std::string& name, const Error& e) {
         std::cerr << "error: cannot autostart domain '" << name << "': " << e.what() << "\n";
     });
     for (const auto& n : started)
-        s.out() << "Domain '" << n << "' started\n";
+        s.info() << "Domain '" << n << "' started\n";
     return 0;
 }
 
@@ -193,8 +195,8 @@ std::vector<Command> lifecycleCommands() {
         {"resume", "domain", "resume a domain", "Thaw a suspended domain.", declareDomain,
          cmdResume, Complete::Domain},
         {"console", "domain", "connect to the guest console",
-         "Connect the terminal to the domain's console; Ctrl-] leaves.", declareConsole, cmdConsole,
-         Complete::Domain},
+         "Connect the terminal to the domain's console; Ctrl-] (or the character of -e) leaves.",
+         declareConsole, cmdConsole, Complete::Domain},
         {"lxc-enter-namespace", "domain", "LXC Guest Enter Namespace",
          "Run an arbitrary command in a lxc guest namespace; use at your own risk.", declareEnter,
          cmdEnter, Complete::Domain},

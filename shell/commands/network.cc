@@ -27,25 +27,25 @@ void declareNetFile(po::options_description& opts, po::positional_options_descri
 int cmdNetDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     Network n = s.connection().defineNetwork(readFile(file), file);
-    s.out() << "Network " << n.name() << " defined from " << file << "\n";
+    s.info() << "Network " << n.name() << " defined from " << file << "\n";
     return 0;
 }
 int cmdNetUndefine(Session& s, const po::variables_map& args) {
     Network n = lookupNetwork(s, args);
     n.undefine();
-    s.out() << "Network " << n.name() << " has been undefined\n";
+    s.info() << "Network " << n.name() << " has been undefined\n";
     return 0;
 }
 int cmdNetStart(Session& s, const po::variables_map& args) {
     Network n = lookupNetwork(s, args);
     n.start();
-    s.out() << "Network " << n.name() << " started\n";
+    s.info() << "Network " << n.name() << " started\n";
     return 0;
 }
 int cmdNetDestroy(Session& s, const po::variables_map& args) {
     Network n = lookupNetwork(s, args);
     n.destroy();
-    s.out() << "Network " << n.name() << " destroyed\n";
+    s.info() << "Network " << n.name() << " destroyed\n";
     return 0;
 }
 
@@ -105,7 +105,7 @@ int cmdNetAutostart(Session& s, const po::variables_map& args) {
     Network n = lookupNetwork(s, args);
     bool enable = !flag(args, "disable");
     n.setAutostart(enable);
-    s.out() << "Network " << n.name() << (enable ? " marked" : " unmarked") << " as autostarted\n";
+    s.info() << "Network " << n.name() << (enable ? " marked" : " unmarked") << " as autostarted\n";
     return 0;
 }
 

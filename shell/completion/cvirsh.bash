@@ -8,7 +8,9 @@ _cvirsh() {
     while [ "$i" -lt "$COMP_CWORD" ]; do
         case ${COMP_WORDS[i]} in
             -c|--connect) conn=(-c "${COMP_WORDS[i+1]}"); i=$((i + 2)) ;;
-            -q|--quiet) i=$((i + 1)) ;;
+            -d|--debug|-e|--escape|-k|--keepalive-interval|-K|--keepalive-count|-l|--log)
+                i=$((i + 2)) ;;
+            -?*) i=$((i + 1)) ;;
             *) break ;;
         esac
     done

@@ -6,14 +6,13 @@
 
 #include <cerrno>
 #include <ostream>
+#include <string>
 
 #include "cvirt/error.h"
 
 namespace cvirt::shell {
 
 namespace {
-
-constexpr char kEscape = 0x1d;  // Ctrl-]
 
 class RawTerminal {
 public:
@@ -53,14 +52,22 @@ bool writeAll(int fd, const char* p, size_t n) {
     return true;
 }
 
+// "^] (Ctrl + ])" for a control character, as virsh shows it; else the character itself.
+std::string escapeName(char c) {
+    if (c == 0x7f) return "^?";
+    if (static_cast<unsigned char>(c) >= 0x20) return std::string(1, c);
+    char key = static_cast<char>(c + '@');
+    return std::string("^") + key + " (Ctrl + " + key + ")";
+}
+
 }  // namespace
 
-int runConsole(int stream, std::string_view domain, std::ostream& out) {
+int runConsole(int stream, std::string_view domain, std::ostream& out, char escape) {
     CloseOnExit owner{stream};
     // Raw first (without flushing): keys typed while the banner prints are not lost.
     RawTerminal raw(STDIN_FILENO);
     out << "Connected to domain '" << domain << "'\r\n"
-        << "Escape character is ^] (Ctrl + ])\r\n";
+        << "Escape character is " << escapeName(escape) << "\r\n";
     out.flush();
     bool stdinOpen = true;
     char buf[8192];
@@ -84,7 +91,7 @@ int runConsole(int stream, std::string_view domain, std::ostream& out) {
             size_t len = static_cast<size_t>(n);
             bool leave = false;
             for (size_t i = 0; i < len; ++i)
-                if (buf[i] == kEscape) {
+                if (buf[i] == escape) {
                     len = i;
                     leave = true;
                     break;

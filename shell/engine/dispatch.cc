@@ -1,11 +1,14 @@
 #include "engine/dispatch.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iomanip>
-#include <limits>
 
 #include "cvirt/error.h"
 #include "engine/command.h"
+#include "engine/grammar.h"
+#include "engine/read_only.h"
 
 namespace cvirt::shell {
 
@@ -69,34 +72,44 @@ size_t editDistance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
+// How virsh's help spells an option (vshCmddefHelp): data are "<name>", the argument vector
+// "{[--name] <string>}..." when data come before it (else "<name>..."), others "[--name]".
+struct Spelling {
+    std::string synopsis, option;
+};
+Spelling spell(const po::option_description& o, const po::positional_options_description& pos) {
+    const std::vector<std::string> data = positionalNames(pos);
+    const std::string& n = o.long_name();
+    const bool required = o.semantic()->is_required();
+    const bool value = o.semantic()->max_tokens() > 0;
+    if (std::find(data.begin(), data.end(), n) == data.end())
+        return {value ? "[--" + n + " <" + n + ">]" : "[--" + n + "]",
+                "--" + n + (value ? " <string>" : "")};
+    if (takesArgv(pos) && n == data.back()) {
+        if (data.size() == 1)
+            return {required ? "<" + n + ">..." : "[<" + n + ">]...", "<" + n + ">"};
+        return {required ? "{[--" + n + "] <string>}..." : "[[--" + n + "] <string>]...",
+                "[--" + n + "] <string>"};
+    }
+    return {required ? "<" + n + ">" : "[--" + n + " <string>]", "[--" + n + "] <string>"};
+}
+
 }  // namespace
 
 std::string synopsis(const Command& cmd) {
     po::options_description opts;
     po::positional_options_description pos;
     cmd.declare(opts, pos);
-    std::string s(cmd.name);
-    for (unsigned i = 0; i < pos.max_total_count() && i < 8; ++i) {
-        std::string n = pos.name_for_position(i);
-        if (n == "args") {
-            s += " [--] <command>...";
-            break;
-        }
-        // the last positional takes every remaining word
-        bool rest = pos.max_total_count() == std::numeric_limits<unsigned>::max() &&
-                    n == pos.name_for_position(pos.max_total_count() - 1);
-        s += " <" + n + ">" + (rest ? "..." : "");
-        if (rest) break;
-    }
+    const std::vector<std::string> data = positionalNames(pos);
+    std::string s(cmd.name), argv;
     for (const auto& o : opts.options()) {
-        std::string n = o->long_name();
-        bool positional = false;
-        for (unsigned i = 0; i < pos.max_total_count() && i < 8; ++i)
-            positional |= pos.name_for_position(i) == n;
-        if (positional) continue;
-        s += " [--" + n + (o->semantic()->max_tokens() > 0 ? " <" + n + ">]" : "]");
+        std::string part = " " + spell(*o, pos).synopsis;
+        if (takesArgv(pos) && o->long_name() == data.back())
+            argv = part;  // virsh lists it last
+        else
+            s += part;
     }
-    return s;
+    return s + argv;
 }
 
 std::string suggestCommand(std::string_view typed) {
@@ -146,9 +159,8 @@ void printHelp(Session& s, std::string_view topic) {
     if (!opts.options().empty()) {
         out << "  OPTIONS\n";
         for (const auto& o : opts.options()) {
-            std::string flag = "--" + o->long_name();
-            if (o->semantic()->max_tokens() > 0) flag += " <string>";
-            out << "    " << std::left << std::setw(24) << flag << " " << o->description() << "\n";
+            std::string flag = spell(*o, pos).option;
+            out << "    " << std::left << std::setw(15) << flag << "  " << o->description() << "\n";
         }
         out << "\n";
     }
@@ -164,41 +176,29 @@ int runCommand(Session& s, const std::vector<std::string>& argv) {
             if (!near.empty()) msg += "\ndid you mean '" + near + "'?";
             throw Error(ErrorCode::InvalidArg, msg);
         }
-        po::options_description opts;
-        po::positional_options_description pos;
-        cmd->declare(opts, pos);
-        po::variables_map vm;
-        std::vector<std::string> rest(argv.begin() + 1, argv.end());
-        try {
-            po::store(po::command_line_parser(rest)
-                          .options(opts)
-                          .positional(pos)
-                          .style(po::command_line_style::default_style &
-                                 ~po::command_line_style::allow_guessing)
-                          .run(),
-                      vm);
-            po::notify(vm);
-        } catch (const po::unknown_option& e) {
-            throw Error(ErrorCode::InvalidArg, "command '" + std::string(cmd->name) +
-                                                   "' doesn't support option " +
-                                                   e.get_option_name());
-        } catch (const po::required_option& e) {
-            std::string n = e.get_option_name();
-            if (n.rfind("--", 0) == 0) n = n.substr(2);
-            throw Error(ErrorCode::InvalidArg,
-                        "command '" + std::string(cmd->name) + "' requires <" + n + "> option");
-        } catch (const po::too_many_positional_options_error&) {
-            throw Error(ErrorCode::InvalidArg, "command '" + std::string(cmd->name) +
-                                                   "': unexpected data '" + rest.back() + "'");
-        } catch (const po::error& e) {
-            throw Error(ErrorCode::InvalidArg,
-                        "command '" + std::string(cmd->name) + "': " + e.what());
+        ParsedCommand parsed = parseCommand(*cmd, {argv.begin() + 1, argv.end()});
+        if (parsed.help) {
+            printHelp(s, cmd->name);
+            return 0;
         }
-        return cmd->run(s, vm);
+        s.log(1, "commands: \"" + std::string(cmd->name) + "\"");
+        if (s.readonly && !onlyReads(*cmd, parsed.args))
+            throw Error(ErrorCode::OperationInvalid,
+                        "operation forbidden: read only access prevents " + std::string(cmd->name));
+        auto start = std::chrono::steady_clock::now();
+        int rc = cmd->run(s, parsed.args);
+        if (s.timing) {
+            std::chrono::duration<double, std::milli> ms = std::chrono::steady_clock::now() - start;
+            char line[64];
+            std::snprintf(line, sizeof line, "\n(Time: %.3f ms)\n\n", ms.count());
+            s.out() << line;
+        }
+        return rc;
     } catch (const Error& e) {
         s.out().flush();
         s.err() << "error: " << e.what() << "\n";
         s.err().flush();
+        s.log(4, e.what());
         return 1;
     }
 }

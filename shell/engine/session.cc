@@ -1,5 +1,11 @@
 #include "engine/session.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
 namespace cvirt::shell {
 
 namespace {
@@ -26,6 +32,31 @@ void Session::reconnect(const std::string& uri) {
     conn_ = std::move(c);
     uri_ = conn_->uri();
     if (interactive) reattach(*conn_, err_);
+}
+
+void Session::openLog(const std::string& path, int level) {
+    logLevel_ = level < 0 ? 4 : level;  // -l alone logs errors, as virsh's
+    if (path.empty()) return;
+    log_.open(path, std::ios::app);
+    if (!log_)
+        throw Error(ErrorCode::SystemError, "failed to open the log file '" + path + "'", errno);
+}
+
+void Session::log(int level, const std::string& message) {
+    if (logLevel_ < 0 || level < logLevel_) return;
+    static constexpr const char* kLevels[] = {"DEBUG", "INFO", "NOTICE", "WARNING", "ERROR"};
+    char stamp[32];
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::localtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y.%m.%d %H:%M:%S", &tm);
+    if (!log_.is_open()) {  // -d alone: the bare message on stderr
+        err_ << message << "\n";
+        return;
+    }
+    log_ << "[" << stamp << " cvirsh " << ::getpid() << "] " << kLevels[std::clamp(level, 0, 4)]
+         << " " << message << "\n";
+    log_.flush();
 }
 
 void Session::destroyAutodestroyed() noexcept {

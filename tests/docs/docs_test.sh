@@ -52,7 +52,7 @@ for e in errors:
     covered = [False] * len(line)
     # variable: quoted values, paths, numbers, file:line prefixes, element names, errno
     # texts, and what other programs said (libxml2's parser, qemu's QMP replies)
-    variable = (r"'[^']*'|/[\w./-]+|\b\d+\b|[\w.-]+\.xml(:\d+)?:|<[^>]*>|"
+    variable = (r"'[^']*'|/[\w./-]+|\b\d+\b|[\w.-]+\.xml(:\d+)?:?|<[^>]*>|"
                 r"malformed XML: .*|QMP.*|QEMU command .*|" + strerror.pattern)
     for m in re.finditer(variable, line):
         for i in range(m.start(), m.end()):

@@ -145,7 +145,9 @@ void worker(int id, const std::string& uri, const fs::path& scratch, const fs::p
         else if (op != "define")
             argv.insert(argv.end(), {op, name});
         RunResult r = run(argv);
-        std::string err = r.err.substr(0, r.err.find('\n'));
+        // the cause: the last error line (a failed call prints what failed, then why)
+        std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
+        err = err.substr(err.rfind('\n') == std::string::npos ? 0 : err.rfind('\n') + 1);
         out << op << '\t' << name << '\t' << tag << '\t' << r.status << '\t' << err << '\n';
         out.flush();
     }

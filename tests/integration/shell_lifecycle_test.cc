@@ -47,13 +47,17 @@ public:
             {"lxc-enter-namespace", "cvirt-test-sh", "--noseclabel", "--", "sh", "-c", "exit 7"});
         CPPUNIT_ASSERT_EQUAL(7, r.status);  // the command's status is cvirsh's
         CPPUNIT_ASSERT_EQUAL(1, sh({"start", "cvirt-test-sh"}).status);
-        CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is already active\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to start domain 'cvirt-test-sh'\n"
+                                         "error: Requested operation is not valid: domain is "
+                                         "already active\n"),
                              sh({"start", "cvirt-test-sh"}).err);
         r = sh({"destroy", "cvirt-test-sh"});
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' destroyed\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string("shut off (destroyed)\n\n"),
                              sh({"domstate", "--reason", "cvirt-test-sh"}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string("error: domain 'cvirt-test-sh' is not running\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to destroy domain 'cvirt-test-sh'\n"
+                                         "error: Requested operation is not valid: domain is not "
+                                         "running\n"),
                              sh({"destroy", "cvirt-test-sh"}).err);
     }
     void consoleUnderPty() {
@@ -139,7 +143,8 @@ public:
                                          "start", "cvirt-test-noctl"};
         RunResult r = run(argv, {}, {"CVIRT_LXC_CONTROLLER=/nonexistent/cvirt-lxc-controller"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("error: cannot execute the controller "
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to start domain 'cvirt-test-noctl'\n"
+                                         "error: cannot execute the controller "
                                          "'/nonexistent/cvirt-lxc-controller': No such file or "
                                          "directory\n"),
                              r.err);

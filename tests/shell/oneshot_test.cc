@@ -222,7 +222,9 @@ public:
                "  <os><type>exe</type></os>\n</domain>\n";
         RunResult r = sh({"define", bad});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
-        CPPUNIT_ASSERT_EQUAL("error: " + bad + ":3: <memory>: unknown unit 'QB'\n", r.err);
+        CPPUNIT_ASSERT_EQUAL("error: Failed to define domain from " + bad +
+                                 "\nerror: XML error: " + bad + ":3: <memory>: unknown unit 'QB'\n",
+                             r.err);
         CPPUNIT_ASSERT(sh({"list", "--all", "--name"}).out.empty());  // nothing was defined
     }
     void helpForEveryCommand() {

@@ -1,0 +1,49 @@
+#include "engine/virsh_error.h"
+
+namespace cvirt::shell {
+
+namespace {
+
+// libvirt's virErrorMsg for the codes cvirt shares with it.
+const char* prefix(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::XmlError:
+            return "XML error: ";
+        case ErrorCode::OperationInvalid:
+            return "Requested operation is not valid: ";
+        case ErrorCode::OperationFailed:
+            return "operation failed: ";
+        case ErrorCode::ConfigUnsupported:
+            return "unsupported configuration: ";
+        case ErrorCode::InvalidArg:
+            return "invalid argument: ";
+        case ErrorCode::Internal:
+            return "internal error: ";
+        default:
+            return "";
+    }
+}
+
+bool startsWith(const std::string& s, const std::string& p) {
+    return s.compare(0, p.size(), p) == 0;
+}
+
+}  // namespace
+
+std::string libvirtWords(const Error& cause, const std::string& object) {
+    std::string text = cause.what();
+    const std::string pre = prefix(cause.code());
+    if (!object.empty() && startsWith(text, object + " ")) {
+        // "domain 'web' is already active" -> "domain is already active"
+        text = object.substr(0, object.find(' ')) + text.substr(object.size());
+    }
+    if (!pre.empty() && !startsWith(text, pre)) text = pre + text;
+    return text;
+}
+
+Error failedTo(const std::string& failure, const Error& cause, const std::string& object) {
+    // errno 0: the cause's text already ends with its strerror
+    return Error(cause.code(), failure + "\nerror: " + libvirtWords(cause, object));
+}
+
+}  // namespace cvirt::shell

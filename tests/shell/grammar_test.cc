@@ -1,0 +1,269 @@
+// virsh's grammar: each case runs cvirsh one-shot against an embed root holding a domain
+// 'test', and the same words through virsh's test driver (`virsh -c test:///default`, whose
+// domain is also 'test') when virsh is installed: both must exit alike and print the same
+// stdout and stderr. The expected text is written here too, so the cases hold without virsh.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "support/test_util.h"
+
+using namespace cvirt::testenv;
+
+namespace {
+const char* kXml =
+    "<domain type='lxc'><name>test</name><title>日本 é</title><memory unit='MiB'>64</memory>"
+    "<vcpu>2</vcpu>"
+    "<os><type>exe</type><init>/bin/sh</init></os><devices><filesystem type='mount'>"
+    "<source dir='/tmp'/><target dir='/'/></filesystem></devices></domain>";
+const char* kVirsh = "/usr/bin/virsh";
+}  // namespace
+
+class GrammarTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(GrammarTest);
+    CPPUNIT_TEST(positionalsSkipNamedOptions);
+    CPPUNIT_TEST(optionEqualsValue);
+    CPPUNIT_TEST(commandHelp);
+    CPPUNIT_TEST(syntaxErrorsAsVirsh);
+    CPPUNIT_TEST(argumentVectorTakesDashWords);
+    CPPUNIT_TEST(quietDropsInformationalLines);
+    CPPUNIT_TEST(readOnlyRefusesChanges);
+    CPPUNIT_TEST(globalOptionsAsVirsh);
+    CPPUNIT_TEST(columnsByDisplayWidth);
+    CPPUNIT_TEST_SUITE_END();
+
+    TempDir* dir_ = nullptr;
+    std::string file_;
+
+    RunResult sh(std::vector<std::string> args) {
+        std::vector<std::string> argv = {(binDir() / "cvirsh").string(), "-c", dir_->embedUri()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv);
+    }
+    // The same words through virsh's test driver; nullopt without virsh.
+    std::optional<RunResult> virsh(std::vector<std::string> args) {
+        if (::access(kVirsh, X_OK) != 0) return std::nullopt;
+        std::vector<std::string> argv = {kVirsh, "-c", "test:///default"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv);
+    }
+    // cvirsh prints `out` and `err` and exits `status`; virsh, when here, does the same.
+    void same(const std::vector<std::string>& args, int status, const std::string& out,
+              const std::string& err) {
+        std::string words;
+        for (const auto& a : args)
+            words += " " + a;
+        RunResult c = sh(args);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words + ": " + c.err, status, c.status);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words, out, c.out);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words, err, c.err);
+        if (auto v = virsh(args)) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words + ": " + v->err, status, v->status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words, out, v->out);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words, err, v->err);
+        }
+    }
+
+public:
+    void setUp() override {
+        dir_ = new TempDir;
+        file_ = (dir_->path() / "test.xml").string();
+        std::ofstream(file_) << kXml;
+        RunResult r = sh({"define", file_});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+    }
+    void tearDown() override { delete dir_; }
+
+    void positionalsSkipNamedOptions() {
+        // virsh fills <size> with 40M, <vcpu> and <cpulist> with 0 0
+        for (std::vector<std::string> words :
+             {std::vector<std::string>{"setmem", "--domain", "test", "40M"},
+              {"vcpupin", "--domain", "test", "0", "0"},
+              {"vcpupin", "--vcpu", "1", "test", "1"}}) {
+            RunResult r = sh(words);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(words[0] + ": " + r.err, 0, r.status);
+            if (auto v = virsh(words)) CPPUNIT_ASSERT_EQUAL_MESSAGE(v->err, 0, v->status);
+        }
+        RunResult r = sh({"dominfo", "test"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "Used memory:    40960 KiB\n"));
+        // data fill the first option still free: here <domain>, which --domain then repeats
+        same({"setmem", "40M", "--domain", "test"}, 1, "", "error: option --domain already seen\n");
+        // virsh's test driver knows no cpu_shares: cvirsh alone here
+        r = sh({"schedinfo", "--domain", "test", "cpu_shares=600", "--config"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        r = sh({"schedinfo", "test", "--config"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "cpu_shares     : 600\n"));
+    }
+
+    void optionEqualsValue() {
+        RunResult a = sh({"dominfo", "--domain=test"}), b = sh({"dominfo", "test"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(a.err, 0, a.status);
+        CPPUNIT_ASSERT_EQUAL(b.out, a.out);
+        a = sh({"setmem", "test", "--size=32M", "--config"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(a.err, 0, a.status);
+        b = sh({"dominfo", "test"});
+        CPPUNIT_ASSERT_MESSAGE(b.out, has(b.out, "Used memory:    32768 KiB\n"));
+        // `--` ends the options: what follows is data
+        a = sh({"dominfo", "--", "test"});
+        CPPUNIT_ASSERT_EQUAL(b.out, a.out);
+        if (auto v = virsh({"dominfo", "--domain=test"})) CPPUNIT_ASSERT_EQUAL(0, v->status);
+    }
+
+    void commandHelp() {
+        RunResult help = sh({"help", "dominfo"});
+        CPPUNIT_ASSERT_EQUAL(0, help.status);
+        for (std::vector<std::string> words : {std::vector<std::string>{"dominfo", "--help"},
+                                               {"dominfo", "--help", "extra"},
+                                               {"dominfo", "--domain=test", "--help"},
+                                               {"help", "--command", "dominfo"}}) {
+            RunResult r = sh(words);
+            CPPUNIT_ASSERT_EQUAL(0, r.status);
+            CPPUNIT_ASSERT_EQUAL(help.out, r.out);
+            if (auto v = virsh(words)) CPPUNIT_ASSERT_EQUAL(0, v->status);
+        }
+        const std::string top =
+            "  NAME\n    dominfo - domain information\n\n  SYNOPSIS\n"
+            "    dominfo <domain>\n";
+        CPPUNIT_ASSERT_EQUAL(top, help.out.substr(0, top.size()));
+        CPPUNIT_ASSERT_MESSAGE(help.out,
+                               has(help.out, "    [--domain] <string>  domain name, id or uuid\n"));
+        if (auto v = virsh({"dominfo", "--help"})) {
+            CPPUNIT_ASSERT_EQUAL(top, v->out.substr(0, top.size()));
+            CPPUNIT_ASSERT(has(v->out, "    [--domain] <string>  domain name, id or uuid\n"));
+        }
+        // an argument vector shows as virsh shows it
+        RunResult r = sh({"lxc-enter-namespace", "--help"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "lxc-enter-namespace <domain> [--noseclabel]"));
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "{[--cmd] <string>}..."));
+    }
+
+    void syntaxErrorsAsVirsh() {
+        same({"dominfo", "--domain", "test", "--domain", "test"}, 1, "",
+             "error: option --domain already seen\n");
+        same({"dominfo", "--bogus", "test"}, 1, "",
+             "error: command 'dominfo' doesn't support option --bogus\n");
+        same({"dominfo", "--dom", "test"}, 1, "",
+             "error: command 'dominfo' doesn't support option --dom\n");
+        same({"dominfo", "test", "extra"}, 1, "", "error: unexpected data 'extra'\n");
+        same({"dominfo"}, 1, "", "error: command 'dominfo' requires <domain> option\n");
+        same({"dominfo", "--domain"}, 1, "", "error: expected syntax: --domain <string>\n");
+        same({"setmem", "test", "40M", "--live=yes"}, 1, "",
+             "error: invalid '=' after option --live\n");
+        same({"list", "--all", "--name=x"}, 1, "", "error: invalid '=' after option --name\n");
+        same({"lxc-enter-namespace", "test", "/bin/ls", "--color"}, 1, "",
+             "error: command 'lxc-enter-namespace' doesn't support option --color\n");
+    }
+
+    void argumentVectorTakesDashWords() {
+        // the domain is not running: the words parsed, the command ran and failed there
+        for (std::vector<std::string> words :
+             {std::vector<std::string>{"lxc-enter-namespace", "test", "--noseclabel", "/bin/sh",
+                                       "-c", "echo hi"},
+              {"lxc-enter-namespace", "test", "--", "/bin/ls", "--color"},
+              {"lxc-enter-namespace", "test", "--cmd", "/bin/ls", "--cmd", "-l"},
+              {"exec", "test", "/bin/sh", "-c", "echo hi"}}) {
+            RunResult r = sh(words);
+            CPPUNIT_ASSERT_EQUAL(1, r.status);
+            CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "not running"));
+            if (auto v = virsh(words); v && words[0] != "exec")
+                CPPUNIT_ASSERT_MESSAGE(v->err,
+                                       has(v->err, "not supported by the connection driver"));
+        }
+    }
+
+    void quietDropsInformationalLines() {
+        RunResult r = sh({"-q", "define", file_});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string(), r.out);
+        r = sh({"-q", "autostart", "test"});
+        CPPUNIT_ASSERT_EQUAL(std::string(), r.out);
+        r = sh({"autostart", "--disable", "test"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'test' unmarked as autostarted\n"), r.out);
+        // and the table headers
+        r = sh({"-q", "list", "--all"});
+        CPPUNIT_ASSERT_EQUAL(std::string(" -   test   shut off\n"), r.out.substr(0, 21));
+        if (auto v = virsh({"-q", "list"}))
+            CPPUNIT_ASSERT_EQUAL(std::string(" 1   test   running\n"), v->out);
+    }
+
+    void readOnlyRefusesChanges() {
+        const std::string refused = "error: operation forbidden: read only access prevents ";
+        for (std::vector<std::string> words :
+             {std::vector<std::string>{"-r", "destroy", "test"},
+              {"-r", "setmem", "test", "40M"},
+              {"-r", "schedinfo", "test", "--set", "cpu_shares=5"}}) {
+            RunResult r = sh(words);
+            CPPUNIT_ASSERT_EQUAL(1, r.status);
+            CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, refused));
+            if (auto v = virsh(words); v && words[1] != "schedinfo") {
+                CPPUNIT_ASSERT_EQUAL(1, v->status);
+                CPPUNIT_ASSERT_MESSAGE(v->err, has(v->err, refused));
+            }
+        }
+        RunResult r = sh({"-r", "undefine", "test"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(0, sh({"dominfo", "test"}).status);  // still there
+        for (std::vector<std::string> words : {std::vector<std::string>{"-r", "dominfo", "test"},
+                                               {"-r", "schedinfo", "test"},
+                                               {"-r", "list", "--all"}}) {
+            r = sh(words);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(words[1] + ": " + r.err, 0, r.status);
+        }
+    }
+
+    void globalOptionsAsVirsh() {
+        same({"-d", "x", "uri"}, 1, "", "error: option -d takes a numeric argument\n");
+        same({"-e", "xx", "uri"}, 1, "", "error: Invalid string 'xx' for escape sequence\n");
+        same({"-k", "x", "uri"}, 1, "", "error: Invalid value for option -k\n");
+        same({"--bogus", "uri"}, 1, "", "error: unsupported option '--bogus'. See --help.\n");
+        same({"-x", "uri"}, 1, "", "error: unsupported option '-x'. See --help.\n");
+        // accepted, and the command runs
+        for (std::vector<std::string> words : {std::vector<std::string>{"-e", "^A", "uri"},
+                                               {"-k", "5", "-K", "3", "uri"},
+                                               {"-d", "4", "uri"}}) {
+            RunResult r = sh(words);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+            CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "embed"));
+        }
+        RunResult r = sh({"-d", "9", "uri"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("error: ignoring debug level 9 out of range [0-4]\n"),
+                             r.err);
+        // -t: the time after the command's output
+        r = sh({"-t", "uri"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "\n(Time: ") && has(r.out, " ms)\n\n"));
+        if (auto v = virsh({"-t", "uri"})) CPPUNIT_ASSERT(has(v->out, "\n(Time: "));
+        // -l: errors logged to the file, with virsh's line shape
+        std::string log = (dir_->path() / "cvirsh.log").string();
+        r = sh({"-l", log, "dominfo nosuch"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        std::string logged = readText(log);
+        CPPUNIT_ASSERT_MESSAGE(logged, has(logged, " cvirsh ") && has(logged, "] ERROR "));
+        // -v and -V
+        r = sh({"-v"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT(!r.out.empty());
+        r = sh({"-V"});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "cvirsh command line tool of cvirt "));
+    }
+
+    void columnsByDisplayWidth() {
+        // "日本 é" is 8 bytes and 6 columns: the dashes count columns, as virsh's
+        RunResult r = sh({"list", "--all", "--title"});
+        CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State      Title\n" + std::string(32, '-') +
+                                         "\n -    test   shut off   日本 é\n\n"),
+                             r.out);
+        if (::access(kVirsh, X_OK) != 0) return;
+        RunResult v = run({kVirsh, "-c", "test:///default",
+                           "desc test --title --new-desc '日本 é'; list --title"},
+                          {}, {"LANG=C.UTF-8"});
+        CPPUNIT_ASSERT_MESSAGE(v.out, has(v.out, "\n" + std::string(31, '-') + "\n"));
+        CPPUNIT_ASSERT_MESSAGE(v.out, has(v.out, " 1    test   running   日本 é\n"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(GrammarTest);
