@@ -60,7 +60,7 @@ int cmdList(Session& s, const po::variables_map& args) {
         t.add(std::move(row));
     }
     t.print(out, !s.quiet);
-    out << "\n";
+    s.info() << "\n";
     return 0;
 }
 
@@ -90,7 +90,7 @@ int cmdDominfo(Session& s, const po::variables_map& args) {
     row(out, "Managed save:", "no");
     row(out, "Security model:", "none");
     row(out, "Security DOI:", "0");
-    out << "\n";
+    s.info() << "\n";
     return 0;
 }
 
@@ -102,7 +102,8 @@ int cmdDomstate(Session& s, const po::variables_map& args) {
     DomainSummary d = lookupDomain(s, args).summary();
     s.out() << stateName(d.state);
     if (flag(args, "reason")) s.out() << " (" << stateReasonName(d.state, d.reason) << ")";
-    s.out() << "\n\n";
+    s.out() << "\n";
+    s.info() << "\n";
     return 0;
 }
 

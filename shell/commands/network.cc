@@ -61,15 +61,15 @@ int cmdNetList(Session& s, const po::variables_map& args) {
     if (flag(args, "name") || flag(args, "uuid")) {
         for (const auto& n : nets)
             s.out() << (flag(args, "uuid") ? n.uuid : n.name) << "\n";
-        s.out() << "\n";
+        s.info() << "\n";
         return 0;
     }
     Table t({"Name", "State", "Autostart", "Persistent"});
     for (const auto& n : nets)
         t.add({n.name, n.active ? "active" : "inactive", n.autostart ? "yes" : "no",
                n.persistent ? "yes" : "no"});
-    t.print(s.out());
-    s.out() << "\n";
+    t.print(s.out(), !s.quiet);
+    s.info() << "\n";
     return 0;
 }
 
@@ -134,8 +134,8 @@ int cmdLeases(Session& s, const po::variables_map& args) {
         t.add({buf, l.mac, v6 ? "ipv6" : "ipv4", l.ip + "/" + std::to_string(l.prefix),
                l.hostname == "*" ? "-" : l.hostname, l.clientId == "*" ? "-" : l.clientId});
     }
-    t.print(s.out());
-    s.out() << "\n";
+    t.print(s.out(), !s.quiet);
+    s.info() << "\n";
     return 0;
 }
 

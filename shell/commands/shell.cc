@@ -18,7 +18,8 @@ int cmdHelp(Session& s, const po::variables_map& args) {
 }
 
 int cmdUri(Session& s, const po::variables_map&) {
-    s.out() << s.connection().uri() << "\n\n";
+    s.out() << s.connection().uri() << "\n";
+    s.info() << "\n";
     return 0;
 }
 
@@ -26,7 +27,8 @@ int cmdVersion(Session& s, const po::variables_map&) {
     s.out() << "Compiled against library: cvirt " << version() << "\n"
             << "Using library: cvirt " << version() << "\n"
             << "Using API: cvirt " << version() << "\n"
-            << "Running hypervisor: Linux containers (cvirt) " << version() << "\n\n";
+            << "Running hypervisor: Linux containers (cvirt) " << version() << "\n";
+    s.info() << "\n";
     return 0;
 }
 

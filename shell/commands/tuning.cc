@@ -5,6 +5,7 @@
 
 #include "commands/common.h"
 #include "cvirt/units.h"
+#include "engine/table.h"
 
 namespace cvirt::shell {
 
@@ -270,11 +271,11 @@ int cmdVcpupin(Session& s, const po::variables_map& args) {
         return 0;
     }
     std::string cpus = d.tuning(impact).cpuset.value_or(hostCpus());
-    s.out() << " VCPU   CPU Affinity\n----------------------\n";
+    Table table({"VCPU", "CPU Affinity"});
     for (unsigned i = 0; i < vcpus; ++i)
-        if (!vcpu || *vcpu == i)
-            s.out() << " " << std::left << std::setw(6) << i << " " << cpus << "\n";
-    s.out() << "\n";
+        if (!vcpu || *vcpu == i) table.add({std::to_string(i), cpus});
+    table.print(s.out(), !s.quiet);
+    s.info() << "\n";
     return 0;
 }
 
@@ -294,8 +295,10 @@ int cmdEmulatorpin(Session& s, const po::variables_map& args) {
         d.tune(t, impact);
         return 0;
     }
-    s.out() << "emulator: CPU Affinity\n----------------------------------\n       *: "
-            << d.tuning(impact).cpuset.value_or(hostCpus()) << "\n\n";
+    // virsh -q prints the affinity alone
+    s.info() << "emulator: CPU Affinity\n----------------------------------\n       *: ";
+    s.out() << d.tuning(impact).cpuset.value_or(hostCpus()) << "\n";
+    s.info() << "\n";
     return 0;
 }
 

@@ -183,9 +183,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'test' unmarked as autostarted\n"), r.out);
         // and the table headers
         r = sh({"-q", "list", "--all"});
-        CPPUNIT_ASSERT_EQUAL(std::string(" -   test   shut off\n"), r.out.substr(0, 21));
+        CPPUNIT_ASSERT_EQUAL(std::string(" -   test   shut off\n"), r.out);
         if (auto v = virsh({"-q", "list"}))
             CPPUNIT_ASSERT_EQUAL(std::string(" 1   test   running\n"), v->out);
+        // nor the blank line that ends a command's output
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off\n"), sh({"-q", "domstate", "test"}).out);
+        if (auto v = virsh({"-q", "domstate", "test"}))
+            CPPUNIT_ASSERT_EQUAL(std::string("running\n"), v->out);
+        for (std::vector<std::string> words : {std::vector<std::string>{"-q", "dominfo", "test"},
+                                               {"-q", "vcpupin", "test"},
+                                               {"-q", "emulatorpin", "test"},
+                                               {"-q", "nodeinfo"},
+                                               {"-q", "version"}}) {
+            r = sh(words);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+            CPPUNIT_ASSERT_MESSAGE(words[1] + ": " + r.out,
+                                   r.out.size() > 1 && r.out.back() == '\n' &&
+                                       r.out[r.out.size() - 2] != '\n' && !has(r.out, "---"));
+            if (auto v = virsh(words)) {
+                CPPUNIT_ASSERT_MESSAGE(words[1] + ": " + v->out,
+                                       v->out[v->out.size() - 2] != '\n' && !has(v->out, "---"));
+            }
+        }
+        r = sh({"vcpupin", "test"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, " VCPU   CPU Affinity\n----------------------\n"));
     }
 
     void readOnlyRefusesChanges() {
