@@ -21,7 +21,6 @@ int cmdNodeinfo(Session& s, const po::variables_map&) {
     row("Thread(s) per core:", std::to_string(n.threadsPerCore));
     row("NUMA cell(s):", std::to_string(n.numaNodes));
     row("Memory size:", std::to_string(n.memoryKiB) + " KiB");
-    s.info() << "\n";
     return 0;
 }
 

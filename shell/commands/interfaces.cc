@@ -23,7 +23,6 @@ int cmdDomiflist(Session& s, const po::variables_map& args) {
     for (const auto& i : d.interfaces(flag(args, "inactive")))
         t.add({orDash(i.hostDev), i.type, orDash(i.source), orDash(i.model), i.mac});
     t.print(s.out(), !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 
@@ -51,7 +50,6 @@ int cmdDomifaddr(Session& s, const po::variables_map& args) {
         last = a.name;
     }
     t.print(s.out(), !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 
@@ -71,7 +69,7 @@ int cmdSetlink(Session& s, const po::variables_map& args) {
     Impact impact;
     impact.config = flag(args, "config");
     d.setInterfaceLink(args["interface"].as<std::string>(), state == "up", impact);
-    s.info() << "Device updated successfully\n\n";
+    s.info() << "Device updated successfully\n";
     return 0;
 }
 
@@ -138,7 +136,7 @@ int cmdAttachInterface(Session& s, const po::variables_map& args) {
     if (!opt("model").empty()) xml += "<model type='" + opt("model") + "'/>";
     xml += "</interface>";
     d.attachInterface(xml, impactOf(args), "attach-interface");
-    s.info() << "Interface attached successfully\n\n";
+    s.info() << "Interface attached successfully\n";
     return 0;
 }
 
@@ -166,7 +164,7 @@ int cmdDetachInterface(Session& s, const po::variables_map& args) {
         mac = of[0].mac;
     }
     d.detachInterface(mac, impact);
-    s.info() << "Interface detached successfully\n\n";
+    s.info() << "Interface detached successfully\n";
     return 0;
 }
 
@@ -180,7 +178,7 @@ int cmdAttachDevice(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     std::string file = args["file"].as<std::string>();
     d.attachInterface(readFile(file), impactOf(args), file);
-    s.info() << "Device attached successfully\n\n";
+    s.info() << "Device attached successfully\n";
     return 0;
 }
 int cmdDetachDevice(Session& s, const po::variables_map& args) {
@@ -194,7 +192,7 @@ int cmdDetachDevice(Session& s, const po::variables_map& args) {
     char quote = xml[at + 13];
     size_t end = xml.find(quote, at + 14);
     d.detachInterface(xml.substr(at + 14, end - at - 14), impactOf(args));
-    s.info() << "Device detached successfully\n\n";
+    s.info() << "Device detached successfully\n";
     return 0;
 }
 

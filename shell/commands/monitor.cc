@@ -60,7 +60,6 @@ int cmdList(Session& s, const po::variables_map& args) {
         t.add(std::move(row));
     }
     t.print(out, !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 
@@ -90,7 +89,6 @@ int cmdDominfo(Session& s, const po::variables_map& args) {
     row(out, "Managed save:", "no");
     row(out, "Security model:", "none");
     row(out, "Security DOI:", "0");
-    s.info() << "\n";
     return 0;
 }
 
@@ -103,7 +101,6 @@ int cmdDomstate(Session& s, const po::variables_map& args) {
     s.out() << stateName(d.state);
     if (flag(args, "reason")) s.out() << " (" << stateReasonName(d.state, d.reason) << ")";
     s.out() << "\n";
-    s.info() << "\n";
     return 0;
 }
 

@@ -61,7 +61,6 @@ int cmdNetList(Session& s, const po::variables_map& args) {
     if (flag(args, "name") || flag(args, "uuid")) {
         for (const auto& n : nets)
             s.out() << (flag(args, "uuid") ? n.uuid : n.name) << "\n";
-        s.info() << "\n";
         return 0;
     }
     Table t({"Name", "State", "Autostart", "Persistent"});
@@ -69,7 +68,6 @@ int cmdNetList(Session& s, const po::variables_map& args) {
         t.add({n.name, n.active ? "active" : "inactive", n.autostart ? "yes" : "no",
                n.persistent ? "yes" : "no"});
     t.print(s.out(), !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 
@@ -135,7 +133,6 @@ int cmdLeases(Session& s, const po::variables_map& args) {
                l.hostname == "*" ? "-" : l.hostname, l.clientId == "*" ? "-" : l.clientId});
     }
     t.print(s.out(), !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 

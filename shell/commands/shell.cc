@@ -19,7 +19,6 @@ int cmdHelp(Session& s, const po::variables_map& args) {
 
 int cmdUri(Session& s, const po::variables_map&) {
     s.out() << s.connection().uri() << "\n";
-    s.info() << "\n";
     return 0;
 }
 
@@ -28,7 +27,6 @@ int cmdVersion(Session& s, const po::variables_map&) {
             << "Using library: cvirt " << version() << "\n"
             << "Using API: cvirt " << version() << "\n"
             << "Running hypervisor: Linux containers (cvirt) " << version() << "\n";
-    s.info() << "\n";
     return 0;
 }
 

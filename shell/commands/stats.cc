@@ -90,7 +90,6 @@ void printStats(Session& s, const DomainStats& st, const std::map<std::string, b
         o << "  pids.current=" << st.pids << "\n";
         if (st.pidsMax) o << "  pids.max=" << *st.pidsMax << "\n";
     }
-    o << "\n";
 }
 
 int cmdDomstats(Session& s, const po::variables_map& args) {
@@ -116,9 +115,13 @@ int cmdDomstats(Session& s, const po::variables_map& args) {
             names.push_back(d.name);
         }
     }
+    bool first = true;
     for (const auto& n : names) {
         try {
-            printStats(s, s.connection().lookup(n).stats(), want);
+            DomainStats st = s.connection().lookup(n).stats();
+            if (!first) s.out() << "\n";  // between records; the closing one is the shell's
+            first = false;
+            printStats(s, st, want);
         } catch (const Error& e) {
             if (e.code() != ErrorCode::NoDomain) throw;  // undefined meanwhile
         }

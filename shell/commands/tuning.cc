@@ -275,7 +275,6 @@ int cmdVcpupin(Session& s, const po::variables_map& args) {
     for (unsigned i = 0; i < vcpus; ++i)
         if (!vcpu || *vcpu == i) table.add({std::to_string(i), cpus});
     table.print(s.out(), !s.quiet);
-    s.info() << "\n";
     return 0;
 }
 
@@ -298,7 +297,6 @@ int cmdEmulatorpin(Session& s, const po::variables_map& args) {
     // virsh -q prints the affinity alone
     s.info() << "emulator: CPU Affinity\n----------------------------------\n       *: ";
     s.out() << d.tuning(impact).cpuset.value_or(hostCpus()) << "\n";
-    s.info() << "\n";
     return 0;
 }
 

@@ -142,7 +142,6 @@ void printHelp(Session& s, std::string_view topic) {
         for (const Command& c : commandTable())
             if (c.group == g.keyword)
                 out << "    " << std::left << std::setw(30) << c.name << " " << c.summary << "\n";
-        out << "\n";
         return;
     }
     const Command* cmd = findCommand(topic);
@@ -166,9 +165,30 @@ void printHelp(Session& s, std::string_view topic) {
     }
 }
 
+namespace {
+
+// What virsh prints after each command that ran, failed or not (vshCommandRun): a blank
+// line (not with -q), or with -t the time it took. The tools' hidden commands print only
+// their own output, exec (cvirt's) only the program's, so it pipes, and quit nothing.
+void endOfCommand(Session& s, const Command& cmd, std::chrono::steady_clock::time_point start) {
+    if (cmd.group == "hidden" || cmd.name == "exec" || s.quitRequested) return;
+    if (!s.timing) {
+        s.info() << "\n";
+        return;
+    }
+    std::chrono::duration<double, std::milli> ms = std::chrono::steady_clock::now() - start;
+    char line[64];
+    std::snprintf(line, sizeof line, "\n(Time: %.3f ms)\n\n", ms.count());
+    s.out() << line;
+}
+
+}  // namespace
+
 int runCommand(Session& s, const std::vector<std::string>& argv) {
     if (argv.empty()) return 0;
     const Command* cmd = findCommand(argv[0]);
+    const auto start = std::chrono::steady_clock::now();
+    bool ran = false;
     try {
         if (!cmd) {
             std::string msg = "unknown command: '" + argv[0] + "'";
@@ -177,28 +197,25 @@ int runCommand(Session& s, const std::vector<std::string>& argv) {
             throw Error(ErrorCode::InvalidArg, msg);
         }
         ParsedCommand parsed = parseCommand(*cmd, {argv.begin() + 1, argv.end()});
+        ran = true;
         if (parsed.help) {
             printHelp(s, cmd->name);
+            endOfCommand(s, *cmd, start);
             return 0;
         }
         s.log(1, "commands: \"" + std::string(cmd->name) + "\"");
         if (s.readonly && !onlyReads(*cmd, parsed.args))
             throw Error(ErrorCode::OperationInvalid,
                         "operation forbidden: read only access prevents " + std::string(cmd->name));
-        auto start = std::chrono::steady_clock::now();
         int rc = cmd->run(s, parsed.args);
-        if (s.timing) {
-            std::chrono::duration<double, std::milli> ms = std::chrono::steady_clock::now() - start;
-            char line[64];
-            std::snprintf(line, sizeof line, "\n(Time: %.3f ms)\n\n", ms.count());
-            s.out() << line;
-        }
+        endOfCommand(s, *cmd, start);
         return rc;
     } catch (const Error& e) {
         s.out().flush();
         s.err() << "error: " << e.what() << "\n";
         s.err().flush();
         s.log(4, e.what());
+        if (ran) endOfCommand(s, *cmd, start);
         return 1;
     }
 }

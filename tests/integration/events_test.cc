@@ -129,7 +129,7 @@ class EventsTest : public ContainerFixture {
         RunResult r = waiter.get();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("event 'lifecycle' for domain 'ev4': Started Booted\n"
-                                         "events received: 1\n"),
+                                         "events received: 1\n\n"),
                              r.out);
         // --loop with a timeout and a timestamp, an event made by another cvirsh
         auto loop = std::async(std::launch::async, [&] {
@@ -149,7 +149,7 @@ class EventsTest : public ContainerFixture {
         CPPUNIT_ASSERT(r.status != 0);
         CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: one of --list, --all, or --event"));
         r = testenv::run({cvirsh, "-c", dir_->embedUri(), "event", "--list"});
-        CPPUNIT_ASSERT_EQUAL(std::string("lifecycle\nreboot\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("lifecycle\nreboot\n\n"), r.out);
     }
 };
 

@@ -440,9 +440,9 @@ public:
                                    "<ip address='10.90.0.1' prefix='24'><dhcp><range "
                                    "start='10.90.0.100' end='10.90.0.100'/></dhcp></ip></network>";
         }
-        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet defined from " + file + "\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet defined from " + file + "\n\n"),
                              sh({"net-define", file}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet started\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet started\n\n"),
                              sh({"net-start", "cvirt-test-shnet"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string(" Name               State    Autostart   Persistent\n"
                                          "-----------------------------------------------------\n"
@@ -469,7 +469,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("error: network 'cvirt-test-shnet' is already active\n"),
                              r.err);
         d.destroy();
-        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet destroyed\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet destroyed\n\n"),
                              sh({"net-destroy", "cvirt-test-shnet"}).out);
         CPPUNIT_ASSERT(!linkExists("cvtbr4"));
         r = sh({"net-info", "cvirt-test-nosuch"});

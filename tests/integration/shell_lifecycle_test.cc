@@ -36,7 +36,8 @@ public:
     void startListExecDestroy() {
         define("cvirt-test-sh", {.initargs = {"-c", "sleep 1000"}});
         RunResult r = sh({"start", "cvirt-test-sh"});
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, std::string("Domain 'cvirt-test-sh' started\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, std::string("Domain 'cvirt-test-sh' started\n\n"),
+                                     r.out);
         r = sh({"list"});
         CPPUNIT_ASSERT_MESSAGE(r.out, r.out.find("cvirt-test-sh   running") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("running (booted)\n\n"),
@@ -52,7 +53,7 @@ public:
                                          "already active\n"),
                              sh({"start", "cvirt-test-sh"}).err);
         r = sh({"destroy", "cvirt-test-sh"});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' destroyed\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' destroyed\n\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string("shut off (destroyed)\n\n"),
                              sh({"domstate", "--reason", "cvirt-test-sh"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to destroy domain 'cvirt-test-sh'\n"
@@ -100,7 +101,7 @@ public:
     void autodestroy() {
         define("cvirt-test-auto", {.initargs = {"-c", "sleep 1000"}});
         RunResult r = sh({"start --autodestroy cvirt-test-auto; domstate cvirt-test-auto"});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-auto' started\nrunning\n\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-auto' started\n\nrunning\n\n"), r.out);
         // cvirsh has exited: the domain went with it
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-auto"}).out);
     }
@@ -131,9 +132,9 @@ public:
         define("cvirt-test-shc", {.initargs = {"-c", "sleep 1000"}});
         sh({"autostart", "cvirt-test-sh"});
         RunResult r = sh({"autostart-run"});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' started\n"), r.out);
-        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n"), sh({"list", "--name"}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string(""), sh({"autostart-run"}).out);  // already running
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-sh' started\n\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-sh\n\n"), sh({"list", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), sh({"autostart-run"}).out);  // already running
     }
     // A controller binary that cannot be executed: one error naming it and why, exit 1 (the
     // shell used to die of SIGPIPE writing the XML, silently, with 141), nothing left.

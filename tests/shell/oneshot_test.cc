@@ -56,7 +56,8 @@ public:
         std::string conf = (sourceDir() / "tests/data/lxc-native/legacy-veth.conf").string();
         RunResult r = sh({"domxml-from-native", "lxc-tools", conf});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
-        CPPUNIT_ASSERT_EQUAL(readText(sourceDir() / "tests/data/lxc-native/legacy-veth.xml"),
+        // the document, then virsh's blank line that ends a command's output
+        CPPUNIT_ASSERT_EQUAL(readText(sourceDir() / "tests/data/lxc-native/legacy-veth.xml") + "\n",
                              r.out);
         // unmapped keys: warnings on stderr, one per key, naming file and line
         CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "warning: " + conf + ":32: lxc.apparmor.profile"));
@@ -95,7 +96,7 @@ public:
         char host[256] = {};
         ::gethostname(host, sizeof host - 1);
         r = sh({"hostname"});
-        CPPUNIT_ASSERT_EQUAL(std::string(host) + "\n", r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string(host) + "\n\n", r.out);
         // one guest per driver of the connection; the host's cgroup layout and namespaces
         r = sh({"capabilities"});
         CPPUNIT_ASSERT_EQUAL(0, r.status);
@@ -134,21 +135,21 @@ public:
     void defineListUndefine() {
         RunResult r = sh({"define", file_});
         CPPUNIT_ASSERT_EQUAL(0, r.status);
-        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\n", r.out);
+        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\n\n", r.out);
         r = sh({"list", "--all"});
         CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State\n"
                                          "-----------------------\n"
                                          " -    web    shut off\n\n"),
                              r.out);
         r = sh({"undefine", "web"});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' has been undefined\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' has been undefined\n\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State\n--------------------\n\n"),
                              sh({"list", "--all"}).out);
     }
     void listFormats() {
         sh({"define", file_});
-        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"list", "--all", "--name"}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string(""), sh({"list", "--name"}).out);  // active only
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n\n"), sh({"list", "--all", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), sh({"list", "--name"}).out);  // active only
         std::string uuid = sh({"domuuid", "web"}).out;
         CPPUNIT_ASSERT_EQUAL(uuid, sh({"list", "--all", "--uuid"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string(" Id   Name   State      Title\n"
@@ -159,9 +160,9 @@ public:
     void lookupsAndState() {
         sh({"define", file_});
         std::string uuid = sh({"domuuid", "web"}).out;
-        CPPUNIT_ASSERT_EQUAL(size_t(37), uuid.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("web\n"), sh({"domname", uuid.substr(0, 36)}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string("-\n"), sh({"domid", "web"}).out);
+        CPPUNIT_ASSERT_EQUAL(size_t(38), uuid.size());  // and the blank line
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n\n"), sh({"domname", uuid.substr(0, 36)}).out);
+        CPPUNIT_ASSERT_EQUAL(std::string("-\n\n"), sh({"domid", "web"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "web"}).out);
         CPPUNIT_ASSERT_EQUAL(std::string("shut off (unknown)\n\n"),
                              sh({"domstate", "--reason", "web"}).out);
@@ -176,22 +177,22 @@ public:
     }
     void autostartToggle() {
         sh({"define", file_});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' marked as autostarted\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' marked as autostarted\n\n"),
                              sh({"autostart", "web"}).out);
         CPPUNIT_ASSERT(sh({"dominfo", "web"}).out.find("Autostart:      enable") !=
                        std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("web\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("web\n\n"),
                              sh({"list", "--all", "--autostart", "--name"}).out);
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' unmarked as autostarted\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' unmarked as autostarted\n\n"),
                              sh({"autostart", "--disable", "web"}).out);
     }
     void sequences() {
         RunResult r = sh({"define " + file_ + "; domstate web ; domid web"});
         CPPUNIT_ASSERT_EQUAL(0, r.status);
-        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\nshut off\n\n-\n", r.out);
+        CPPUNIT_ASSERT_EQUAL("Domain 'web' defined from " + file_ + "\n\nshut off\n\n-\n\n", r.out);
         r = sh({"domstate nope; domid web"});
-        CPPUNIT_ASSERT_EQUAL(1, r.status);  // a failure anywhere fails the run
-        CPPUNIT_ASSERT_EQUAL(std::string("-\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(1, r.status);                    // a failure anywhere fails the run
+        CPPUNIT_ASSERT_EQUAL(std::string("\n-\n\n"), r.out);  // a blank line after each
     }
     void errors() {
         RunResult r = sh({"strat", "web"});
@@ -225,7 +226,8 @@ public:
         CPPUNIT_ASSERT_EQUAL("error: Failed to define domain from " + bad +
                                  "\nerror: XML error: " + bad + ":3: <memory>: unknown unit 'QB'\n",
                              r.err);
-        CPPUNIT_ASSERT(sh({"list", "--all", "--name"}).out.empty());  // nothing was defined
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"),
+                             sh({"list", "--all", "--name"}).out);  // nothing defined
     }
     void helpForEveryCommand() {
         RunResult r = sh({"help"});
@@ -257,12 +259,12 @@ public:
         ::chmod(editor.c_str(), 0755);
         RunResult r = sh({"edit", "web"}, {}, {"EDITOR=" + editor, "VISUAL="});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration edited.\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration edited.\n\n"), r.out);
         CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") !=
                        std::string::npos);
         // an editor that changes nothing
         r = sh({"edit", "web"}, {}, {"EDITOR=true", "VISUAL="});
-        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration not changed.\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'web' XML configuration not changed.\n\n"), r.out);
         // an invalid edit, answered 'n': the old definition stays
         std::ofstream(editor)
             << "#!/bin/sh\nsed -i 's|<memory unit=.KiB.>|<memory unit=\"QB\">|' \"$1\"\n";
