@@ -228,10 +228,9 @@ int runLine(Session& s, std::string_view line) {
         s.err() << "error: " << e.what() << "\n";
         return 1;
     }
-    int status = 0;
+    int status = 0;  // virsh's: the last command's
     for (const auto& argv : cmds) {
-        int rc = runCommand(s, argv);
-        if (rc != 0) status = rc;
+        status = runCommand(s, argv);
         if (s.quitRequested) break;
     }
     return status;

@@ -17,7 +17,7 @@ std::vector<std::vector<std::string>> splitCommands(std::string_view line);
 // Runs one command (argv[0] is its name). Prints "error: …" for failures; returns the exit
 // status (0 ok, 1 error).
 int runCommand(Session& session, const std::vector<std::string>& argv);
-// Runs every ';'-separated command of `line`; the status of the last failure, else 0.
+// Runs every ';'-separated command of `line`; the status of the last one, as virsh's.
 int runLine(Session& session, std::string_view line);
 
 // The closest command name within a small edit distance, for "did you mean".

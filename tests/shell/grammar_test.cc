@@ -85,6 +85,11 @@ public:
         same({"-q", "setmem", "test", "40M"}, 0, "", "");
         // a failure that ran: the error, and the blank line still
         same({"dominfo", "nosuch"}, 1, "\n", "error: failed to get domain 'nosuch'\n");
+        // a sequence exits with its last command's status
+        same({"dominfo nosuch; setmem test 40M"}, 0, "\n\n",
+             "error: failed to get domain 'nosuch'\n");
+        same({"setmem test 40M; dominfo nosuch"}, 1, "\n\n",
+             "error: failed to get domain 'nosuch'\n");
         RunResult r = sh({"dominfo", "test"});
         CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "Used memory:    40960 KiB\n"));
         // data fill the first option still free: here <domain>, which --domain then repeats
