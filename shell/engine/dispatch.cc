@@ -169,9 +169,11 @@ namespace {
 
 // What virsh prints after each command that ran, failed or not (vshCommandRun): a blank
 // line (not with -q), or with -t the time it took. The tools' hidden commands print only
-// their own output, exec (cvirt's) only the program's, so it pipes, and quit nothing.
+// their own output, exec (cvirt's) only the program's, so it pipes, echo (as virsh's) only
+// its words, and quit nothing.
 void endOfCommand(Session& s, const Command& cmd, std::chrono::steady_clock::time_point start) {
-    if (cmd.group == "hidden" || cmd.name == "exec" || s.quitRequested) return;
+    if (cmd.group == "hidden" || cmd.name == "exec" || cmd.name == "echo" || s.quitRequested)
+        return;
     if (!s.timing) {
         s.info() << "\n";
         return;

@@ -43,7 +43,10 @@ constexpr std::string_view kReaders[] = {"dumpxml",
                                          "top",
                                          "complete",
                                          "manpage",
-                                         "quit"};
+                                         "quit",
+                                         "echo",
+                                         "pwd",
+                                         "cd"};
 
 // Commands that show their values without one, and set them with one.
 constexpr std::string_view kTuners[] = {"memtune", "schedinfo",   "blkiotune",

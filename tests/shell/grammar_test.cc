@@ -32,6 +32,7 @@ class GrammarTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(readOnlyRefusesChanges);
     CPPUNIT_TEST(globalOptionsAsVirsh);
     CPPUNIT_TEST(columnsByDisplayWidth);
+    CPPUNIT_TEST(echoPwdCd);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -288,6 +289,24 @@ public:
                           {}, {"LANG=C.UTF-8"});
         CPPUNIT_ASSERT_MESSAGE(v.out, has(v.out, "\n" + std::string(31, '-') + "\n"));
         CPPUNIT_ASSERT_MESSAGE(v.out, has(v.out, " 1    test   running   日本 é\n"));
+    }
+
+    void echoPwdCd() {
+        // echo: the words, escaped as asked, and no closing blank line
+        same({"echo", "a", "b"}, 0, "a b\n", "");
+        same({"echo", "--shell", "a b", "c'd", "x"}, 0, "'a b' 'c'\\''d' x\n", "");
+        same({"echo", "--xml", "<a&b>", "q\""}, 0, "&lt;a&amp;b&gt; q&quot;\n", "");
+        same({"echo", "--split", "a,b,,c d"}, 0, "a\nb,c d\n\n", "");
+        same({"echo", "--", "--all"}, 0, "--all\n", "");
+        same({"echo a; echo b"}, 0, "a\nb\n", "");
+        // cd only where a session goes on; pwd as the shell's
+        same({"cd", "/tmp"}, 1, "\n", "error: cd: command valid only in interactive mode\n");
+        RunResult r = run({(binDir() / "cvirsh").string(), "-c", dir_->embedUri()},
+                          "cd /nonexistent\ncd " + dir_->path().string() + "\npwd\n");
+        CPPUNIT_ASSERT_EQUAL(dir_->path().string() + "\n\n",
+                             r.out.substr(r.out.size() - dir_->path().string().size() - 2));
+        CPPUNIT_ASSERT_MESSAGE(r.err,
+                               has(r.err, "error: cd: No such file or directory: /nonexistent\n"));
     }
 };
 
