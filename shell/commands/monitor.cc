@@ -14,12 +14,40 @@ void declareList(po::options_description& opts, po::positional_options_descripti
         "inactive", "list inactive domains")("persistent", "list persistent domains")(
         "transient", "list transient domains")("autostart", "list domains with autostart enabled")(
         "no-autostart", "list domains with autostart disabled")("name", "list domain names only")(
-        "uuid", "list uuid's only")("id", "list domain IDs only")("title", "show domain title");
+        "uuid", "list uuid's only")("id", "list domain IDs only")("title", "show domain title")(
+        "table", "list table (default)")("state-running", "list domains in running state")(
+        "state-paused", "list domains in paused state")(
+        "state-shutoff", "list domains in shutoff state")("state-other",
+                                                          "list domains in other states")(
+        "managed-save", "mark inactive domains with managed save state (cvirt keeps none)");
+}
+
+// --state-*: none given keeps every state; any given also lists inactive domains (virsh).
+bool stateWanted(const po::variables_map& args, DomainState st) {
+    bool running = flag(args, "state-running"), paused = flag(args, "state-paused"),
+         shutoff = flag(args, "state-shutoff"), other = flag(args, "state-other");
+    if (!running && !paused && !shutoff && !other) return true;
+    switch (st) {
+        case DomainState::Running:
+            return running;
+        case DomainState::Paused:
+            return paused;
+        case DomainState::Shutoff:
+            return shutoff;
+        default:
+            return other;
+    }
 }
 
 int cmdList(Session& s, const po::variables_map& args) {
+    for (const char* only : {"name", "uuid", "id"})
+        if (flag(args, "table") && flag(args, only))
+            throw Error(ErrorCode::InvalidArg,
+                        std::string("Options --table and --") + only + " are mutually exclusive");
+    const bool byState = flag(args, "state-running") || flag(args, "state-paused") ||
+                         flag(args, "state-shutoff") || flag(args, "state-other");
     ListFilter f;
-    f.inactive = flag(args, "all") || flag(args, "inactive");
+    f.inactive = flag(args, "all") || flag(args, "inactive") || byState;
     f.active = !flag(args, "inactive");
     f.needUuid = flag(args, "uuid");
     f.needTitle = flag(args, "title");
@@ -31,6 +59,7 @@ int cmdList(Session& s, const po::variables_map& args) {
         if (flag(args, "transient") && d.persistent) continue;
         if (flag(args, "autostart") && !d.autostart) continue;
         if (flag(args, "no-autostart") && d.autostart) continue;
+        if (!stateWanted(args, d.state)) continue;
         shown.push_back(&d);
     }
     std::ostream& out = s.out();

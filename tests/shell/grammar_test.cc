@@ -33,6 +33,7 @@ class GrammarTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(globalOptionsAsVirsh);
     CPPUNIT_TEST(columnsByDisplayWidth);
     CPPUNIT_TEST(echoPwdCd);
+    CPPUNIT_TEST(listStateFilters);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -307,6 +308,19 @@ public:
                              r.out.substr(r.out.size() - dir_->path().string().size() - 2));
         CPPUNIT_ASSERT_MESSAGE(r.err,
                                has(r.err, "error: cd: No such file or directory: /nonexistent\n"));
+    }
+
+    void listStateFilters() {
+        // a state filter lists inactive domains too; --table is the default layout
+        RunResult r = sh({"list", "--state-shutoff", "--name"});
+        CPPUNIT_ASSERT_EQUAL(std::string("test\n\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), sh({"list", "--state-running", "--name"}).out);
+        CPPUNIT_ASSERT_EQUAL(sh({"list", "--all"}).out,
+                             sh({"list", "--table", "--all", "--managed-save"}).out);
+        if (auto v = virsh({"list", "--state-running", "--name"}))
+            CPPUNIT_ASSERT_EQUAL(std::string("test\n\n"), v->out);
+        same({"list", "--table", "--name"}, 1, "\n",
+             "error: Options --table and --name are mutually exclusive\n");
     }
 };
 
