@@ -36,9 +36,23 @@ int cmdUndefine(Session& s, const po::variables_map& args) {
     return 0;
 }
 
+// virsh's options for what cvirt does not keep (managed save images, storage pool volumes,
+// snapshots, checkpoints): accepted, there is nothing of theirs to remove.
+void declareUndefine(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("managed-save", "remove domain managed state file (cvirt keeps none)")(
+        "remove-all-storage",
+        "remove all associated storage volumes (cvirt manages no storage pool: none)")(
+        "snapshots-metadata", "remove all domain snapshot metadata (cvirt keeps none)")(
+        "checkpoints-metadata", "remove all domain checkpoint metadata (cvirt keeps none)");
+}
+
 void declareDumpxml(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
-    opts.add_options()("inactive", "show inactive defined XML");
+    opts.add_options()("inactive", "show inactive defined XML")(
+        "security-info",
+        "include security sensitive information in XML dump (cvirt's XML "
+        "holds none: the same document)");
 }
 int cmdDumpxml(Session& s, const po::variables_map& args) {
     s.out() << lookupDomain(s, args).xml(flag(args, "inactive"));
@@ -140,7 +154,7 @@ std::vector<Command> domainCommands() {
         {"define", "domain", "define (but don't start) a domain from an XML file",
          "Define a domain.", declareFile, cmdDefine},
         {"undefine", "domain", "undefine a domain",
-         "Undefine an inactive domain, or convert persistent to transient.", declareDomain,
+         "Undefine an inactive domain, or convert persistent to transient.", declareUndefine,
          cmdUndefine, Complete::Domain},
         {"dumpxml", "domain", "domain information in XML",
          "Output the domain information as an XML dump to stdout.", declareDumpxml, cmdDumpxml,

@@ -321,6 +321,13 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::string("test\n\n"), v->out);
         same({"list", "--table", "--name"}, 1, "\n",
              "error: Options --table and --name are mutually exclusive\n");
+        // options for what cvirt keeps none of: accepted
+        CPPUNIT_ASSERT_EQUAL(sh({"dumpxml", "test"}).out,
+                             sh({"dumpxml", "--security-info", "test"}).out);
+        r = sh({"undefine", "test", "--remove-all-storage", "--snapshots-metadata",
+                "--managed-save", "--checkpoints-metadata"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'test' has been undefined\n\n"), r.out);
     }
 };
 
