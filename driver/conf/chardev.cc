@@ -9,10 +9,18 @@ CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node) {
     chr.kind = parseEnum(ctx, node, kCharKindNames, node.name(), "character device");
     chr.type = parseEnum(ctx, node, kCharSourceTypeNames, attrOf(node, "type").value_or("pty"),
                          "character device type");
+    // libxml2 blames the first child for any wrong one in here (an <alias> was reported as a
+    // bad <target>): name the element that is wrong ourselves.
+    for (pugi::xml_node c : node.children()) {
+        std::string_view name = c.name();
+        if (c.type() == pugi::node_element && name != "target" && name != "alias")
+            ctx.fail(c, "unexpected element <" + std::string(name) + ">");
+    }
     if (pugi::xml_node t = node.child("target")) {
         chr.targetType = attrOf(t, "type").value_or("");
         if (auto p = attrOf(t, "port")) chr.targetPort = parseU32(ctx, t, *p, "port");
     }
+    chr.alias = parseAlias(ctx, node);
     return chr;
 }
 
@@ -24,6 +32,7 @@ void formatCharDevice(const CharDevice& chr, pugi::xml_node devices) {
         if (!chr.targetType.empty()) setAttr(t, "type", chr.targetType);
         if (chr.targetPort) setAttr(t, "port", *chr.targetPort);
     }
+    formatAlias(chr.alias, n);
 }
 
 }  // namespace cvirt::conf::detail

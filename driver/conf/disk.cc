@@ -28,6 +28,7 @@ Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
             disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
     }
     disk.readonly = bool(node.child("readonly"));
+    disk.alias = parseAlias(ctx, node);
     return disk;
 }
 
@@ -47,6 +48,7 @@ void formatDisk(const Disk& disk, pugi::xml_node devices) {
     setAttr(t, "dev", disk.targetDev);
     if (disk.targetBus) setAttr(t, "bus", kDiskBusNames.name(*disk.targetBus));
     if (disk.readonly) n.append_child("readonly");
+    formatAlias(disk.alias, n);
 }
 
 }  // namespace cvirt::conf::detail

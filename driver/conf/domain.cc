@@ -127,6 +127,7 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
     detail::parseResources(ctx, root, def);
     detail::parseOs(ctx, root, def);
     if (pugi::xml_node devices = root.child("devices")) parseDevices(ctx, devices, def);
+    detail::parseSeclabels(ctx, root, def);
     detail::parseLxcNamespace(ctx, root, def);
     detail::parseCvirtExtensions(ctx, root, def);
     return def;
@@ -147,6 +148,7 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
     detail::formatResources(def, root);
     detail::formatOs(def, root);
     formatDevices(def, root);
+    detail::formatSeclabels(def, root);
     detail::formatLxcNamespace(def, root);
     detail::formatCvirtExtensions(def, root);
 

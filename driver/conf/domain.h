@@ -37,6 +37,12 @@ std::string randomMac();
 // ConfigUnsupported) naming the rule and the offending value.
 void validate(const DomainDef& def, std::string_view filename = "domain XML");
 
+// What only start checks: the host must enforce what the definition asks for. cvirt applies
+// no security module, so any <seclabel> other than type='none' is refused with
+// Error(ConfigUnsupported) naming its model. Define keeps such labels (another host, or a
+// later cvirt, may enforce them); start never ignores them.
+void requireEnforceable(const DomainDef& def);
+
 // parseDomain + applyDefaults + validate: what `define` does with user input.
 DomainDef loadDomain(std::string_view xml, const ParseOptions& opts = {});
 

@@ -109,6 +109,9 @@ inline constexpr auto kBootDevNames = makeNames<BootDev>("hd", "cdrom", "network
 enum class SeccompProfile { Default, Unconfined };
 inline constexpr auto kSeccompProfileNames = makeNames<SeccompProfile>("default", "unconfined");
 
+enum class SeclabelType { Dynamic, Static, None };
+inline constexpr auto kSeclabelTypeNames = makeNames<SeclabelType>("dynamic", "static", "none");
+
 enum class NsShareType { Name, Pid, Netns };
 inline constexpr auto kNsShareTypeNames = makeNames<NsShareType>("name", "pid", "netns");
 
@@ -245,12 +248,14 @@ struct Filesystem {
     std::string target;
     bool readonly = false;
     std::optional<uint64_t> spaceHardLimitKiB, spaceSoftLimitKiB;
-    int line = 0;  // not compared
+    std::string alias;  // <alias name=…>; empty = none
+    int line = 0;       // not compared
     bool operator==(const Filesystem& o) const {
         return type == o.type && accessmode == o.accessmode && driverType == o.driverType &&
                driverFormat == o.driverFormat && source == o.source && usageKiB == o.usageKiB &&
                target == o.target && readonly == o.readonly &&
-               spaceHardLimitKiB == o.spaceHardLimitKiB && spaceSoftLimitKiB == o.spaceSoftLimitKiB;
+               spaceHardLimitKiB == o.spaceHardLimitKiB &&
+               spaceSoftLimitKiB == o.spaceSoftLimitKiB && alias == o.alias;
     }
 };
 
@@ -284,13 +289,15 @@ struct Interface {
     std::string model;
     std::optional<LinkState> link;
     std::optional<unsigned> mtu;
-    int line = 0;  // not compared
+    std::string alias;  // <alias name=…>; empty = none
+    int line = 0;       // not compared
     bool operator==(const Interface& o) const {
         return type == o.type && mac == o.mac && sourceBridge == o.sourceBridge &&
                sourceNetwork == o.sourceNetwork && sourceDev == o.sourceDev &&
                sourceMode == o.sourceMode && sourcePciAddress == o.sourcePciAddress &&
                ips == o.ips && routes == o.routes && targetDev == o.targetDev &&
-               guestDev == o.guestDev && model == o.model && link == o.link && mtu == o.mtu;
+               guestDev == o.guestDev && model == o.model && link == o.link && mtu == o.mtu &&
+               alias == o.alias;
     }
 };
 
@@ -299,12 +306,14 @@ struct CharDevice {
     CharSourceType type = CharSourceType::Pty;
     std::string targetType;  // console: lxc|serial|virtio; serial: isa-serial…
     std::optional<unsigned> targetPort;
+    std::string alias;  // <alias name=…>; empty = none
     auto operator<=>(const CharDevice&) const = default;
 };
 
 struct Hostdev {
     HostdevCapsType type = HostdevCapsType::Storage;
     std::string source;  // block path, char path, or interface name
+    std::string alias;   // <alias name=…>; empty = none
     auto operator<=>(const Hostdev&) const = default;
 };
 
@@ -317,6 +326,7 @@ struct Disk {
     std::string targetDev;
     std::optional<DiskBus> targetBus;
     bool readonly = false;
+    std::string alias;  // <alias name=…>; empty = none
     auto operator<=>(const Disk&) const = default;
 };
 
@@ -324,6 +334,20 @@ struct NsShare {
     NsShareType type = NsShareType::Name;
     std::string value;
     auto operator<=>(const NsShare&) const = default;
+};
+
+// <seclabel>: a security driver's label for the domain, one per model. Kept as written;
+// cvirt enforces no security model, so only type='none' may start (requireEnforceable).
+struct Seclabel {
+    std::optional<SeclabelType> type;  // absent: the host's default driver decides
+    std::string model;                 // selinux, apparmor, dac, none…; empty = default
+    std::optional<bool> relabel;
+    std::string label, imagelabel, baselabel;  // empty = absent
+    int line = 0;                              // not compared
+    bool operator==(const Seclabel& o) const {
+        return type == o.type && model == o.model && relabel == o.relabel && label == o.label &&
+               imagelabel == o.imagelabel && baselabel == o.baselabel;
+    }
 };
 
 // <lxc:namespace> (http://libvirt.org/schemas/domain/lxc/1.0)
@@ -387,6 +411,7 @@ struct DomainDef {
     std::vector<CharDevice> serials;
     std::vector<CharDevice> consoles;
     std::vector<Hostdev> hostdevs;
+    std::vector<Seclabel> seclabels;
 
     LxcNamespaces lxcNamespaces;
     CvirtResources cvirtResources;

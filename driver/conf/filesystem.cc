@@ -59,6 +59,7 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
         fs.spaceHardLimitKiB = parseScaledElementKiB(ctx, h);
     if (pugi::xml_node h = node.child("space_soft_limit"))
         fs.spaceSoftLimitKiB = parseScaledElementKiB(ctx, h);
+    fs.alias = parseAlias(ctx, node);
     return fs;
 }
 
@@ -92,6 +93,7 @@ void formatFilesystem(const Filesystem& fs, pugi::xml_node devices) {
     if (fs.readonly) n.append_child("readonly");
     if (fs.spaceHardLimitKiB) appendKiB(n, "space_hard_limit", *fs.spaceHardLimitKiB);
     if (fs.spaceSoftLimitKiB) appendKiB(n, "space_soft_limit", *fs.spaceSoftLimitKiB);
+    formatAlias(fs.alias, n);
 }
 
 }  // namespace cvirt::conf::detail

@@ -33,6 +33,7 @@ Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node) {
         (!dev.source.starts_with("/dev/") || dev.source.find("/../") != std::string::npos ||
          dev.source.ends_with("/..")))
         ctx.fail(node, "hostdev source '" + dev.source + "' is not a device under /dev");
+    dev.alias = parseAlias(ctx, node);
     return dev;
 }
 
@@ -41,6 +42,7 @@ void formatHostdev(const Hostdev& dev, pugi::xml_node devices) {
     setAttr(n, "mode", "capabilities");
     setAttr(n, "type", kHostdevCapsTypeNames.name(dev.type));
     appendText(n.append_child("source"), sourceElement(dev.type), dev.source);
+    formatAlias(dev.alias, n);
 }
 
 }  // namespace cvirt::conf::detail

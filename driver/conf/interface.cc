@@ -123,6 +123,7 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
             parseEnum(ctx, l, kLinkStateNames, attrOf(l, "state").value_or(""), "link state");
     if (pugi::xml_node m = node.child("mtu"))
         net.mtu = parseU32(ctx, m, attrOf(m, "size").value_or(""), "mtu");
+    net.alias = parseAlias(ctx, node);
     return net;
 }
 
@@ -180,6 +181,7 @@ void formatInterface(const Interface& net, pugi::xml_node devices) {
     if (!net.model.empty()) setAttr(n.append_child("model"), "type", net.model);
     if (net.link) setAttr(n.append_child("link"), "state", kLinkStateNames.name(*net.link));
     if (net.mtu) setAttr(n.append_child("mtu"), "size", *net.mtu);
+    formatAlias(net.alias, n);
 }
 
 }  // namespace cvirt::conf::detail

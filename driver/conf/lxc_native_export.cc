@@ -142,6 +142,10 @@ std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>&
     if (n == 0) put("lxc.net.0.type", def.features.privnet ? "empty" : "none");
     if (!def.lxcNamespaces.empty())
         warn("<lxc:namespace> sharing has no LXC config key (use lxc.namespace.share.* by hand)");
+    for (const Seclabel& sec : def.seclabels)
+        if (sec.type != SeclabelType::None)
+            warn("seclabel model '" + sec.model +
+                 "' is not converted (set lxc.apparmor.profile or lxc.selinux.context by hand)");
 
     put("lxc.tty.max", def.consoles.empty() ? "0" : "1");
 

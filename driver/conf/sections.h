@@ -35,6 +35,14 @@ void formatHostdev(const Hostdev& dev, pugi::xml_node devices);
 Disk parseDisk(const XmlContext& ctx, pugi::xml_node node);  // disk.cc
 void formatDisk(const Disk& disk, pugi::xml_node devices);
 
+// alias.cc: <alias name=…> inside any device element; "" when there is none.
+std::string parseAlias(const XmlContext& ctx, pugi::xml_node device);
+void formatAlias(const std::string& alias, pugi::xml_node device);
+
+// seclabel.cc: the <seclabel> elements of <domain>, after <devices>.
+void parseSeclabels(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatSeclabels(const DomainDef& def, pugi::xml_node domain);
+
 // lxc_namespace.cc: <PREFIX:namespace> where PREFIX is bound to kLxcNamespaceUri.
 void parseLxcNamespace(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
 void formatLxcNamespace(const DomainDef& def, pugi::xml_node domain);

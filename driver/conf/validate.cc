@@ -302,6 +302,35 @@ void checkTuning(const Checker& c, const DomainDef& d) {
     }
 }
 
+// libvirt's "non unique alias detected": an alias names one device of the domain.
+void checkAliases(const Checker& c, const DomainDef& d) {
+    std::map<std::string, std::string> seen;  // alias → the element that has it
+    auto add = [&](const std::string& alias, std::string element) {
+        if (alias.empty()) return;
+        auto [it, fresh] = seen.emplace(alias, element);
+        if (!fresh)
+            c.fail("alias '" + alias + "' names two devices (<" + it->second + "> and <" + element +
+                       ">)",
+                   0, "alias");
+    };
+    for (const auto& x : d.disks)
+        add(x.alias, "disk");
+    for (const auto& x : d.filesystems)
+        add(x.alias, "filesystem");
+    for (const auto& x : d.interfaces)
+        add(x.alias, "interface");
+    for (const auto& x : d.serials)
+        add(x.alias, "serial");
+    for (const auto& x : d.consoles) {
+        // a VM's serial console is the first <serial> again, alias included (as libvirt's)
+        if (x.targetType == "serial" && !d.serials.empty() && x.alias == d.serials[0].alias)
+            continue;
+        add(x.alias, "console");
+    }
+    for (const auto& x : d.hostdevs)
+        add(x.alias, "hostdev");
+}
+
 }  // namespace
 
 void validate(const DomainDef& def, std::string_view filename) {
@@ -349,6 +378,7 @@ void validate(const DomainDef& def, std::string_view filename) {
 
     checkFilesystems(c, def);
     checkInterfaces(c, def);
+    checkAliases(c, def);
     if (def.lxcNamespaces.sharenet && (!def.interfaces.empty() || def.features.privnet))
         c.fail(
             "a shared network namespace (sharenet) cannot be combined with interfaces or "

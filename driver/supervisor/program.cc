@@ -93,6 +93,7 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
                       {.maxSize = args.config.logMaxSize, .maxBackups = args.config.logMaxBackups});
 
         args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
+        conf::requireEnforceable(args.def);  // before anything of the domain exists
         return body(args, [&] {
             util::fault::point("start:ctl-ready");
             report(readyFd, "ok");
