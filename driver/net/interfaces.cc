@@ -51,6 +51,14 @@ unsigned defaultPrefix(const std::string& address) {
     return first < 128 ? 8 : first < 192 ? 16 : 24;
 }
 
+unsigned defaultRoutePrefix(const std::string& address) {
+    in_addr a4{};
+    if (::inet_pton(AF_INET, address.c_str(), &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 0) return 0;
+    in6_addr a6{};
+    if (::inet_pton(AF_INET6, address.c_str(), &a6) == 1 && IN6_IS_ADDR_UNSPECIFIED(&a6)) return 0;
+    return defaultPrefix(address);
+}
+
 DomainNetwork& DomainNetwork::operator=(DomainNetwork&& o) noexcept {
     if (this != &o) {
         this->~DomainNetwork();
@@ -131,11 +139,9 @@ DomainNetwork DomainNetwork::setUp(const conf::DomainDef& def,
         if (h.type == conf::HostdevCapsType::Net) in.changeLink(h.source, {.up = true});
     for (const auto& p : plan) {
         const conf::Interface& n = def.interfaces[p.index];
-        for (const auto& r : n.routes) {
-            bool v6 = r.address.find(':') != std::string::npos;
-            in.addRoute(p.guestName, r.address, r.prefix.value_or(v6 ? 128 : 32), r.gateway,
-                        r.metric);
-        }
+        for (const auto& r : n.routes)
+            in.addRoute(p.guestName, r.address, r.prefix.value_or(defaultRoutePrefix(r.address)),
+                        r.gateway, r.metric);
     }
     return made;
 }

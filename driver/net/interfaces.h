@@ -27,6 +27,9 @@ std::vector<InterfacePlan> planInterfaces(const conf::DomainDef& def, int id);
 // The default prefix of an address given without one: classful for IPv4 (libvirt's rule),
 // 64 for IPv6.
 unsigned defaultPrefix(const std::string& address);
+// The prefix of a <route> given without one, as libvirt's virSocketAddrGetIPPrefix: 0 for
+// 0.x.x.x and :: (0.0.0.0 is the default route, not a /32), else defaultPrefix().
+unsigned defaultRoutePrefix(const std::string& address);
 
 // What setUp made on the host. Until release(), the destructor deletes the host ends (a start
 // that fails leaves nothing behind, without waiting for the namespace to go).

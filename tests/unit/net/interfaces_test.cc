@@ -51,6 +51,7 @@ class InterfacesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(noInterfacesNoPlan);
     CPPUNIT_TEST(ipv4DefaultPrefixIsTheClasss);
     CPPUNIT_TEST(ipv6DefaultPrefixIs64);
+    CPPUNIT_TEST(routeDefaultPrefixIsLibvirts);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -146,6 +147,16 @@ public:
     void ipv6DefaultPrefixIs64() {
         for (const char* a : {"fd00::1", "2001:db8::42", "fe80::1", "::ffff:10.0.0.1"})
             CPPUNIT_ASSERT_EQUAL_MESSAGE(a, 64u, net::defaultPrefix(a));
+    }
+
+    // issue 17: <route address='0.0.0.0' gateway=…/> is the default route, not a /32
+    void routeDefaultPrefixIsLibvirts() {
+        for (const char* a : {"0.0.0.0", "::", "0:0::0"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(a, 0u, net::defaultRoutePrefix(a));
+        CPPUNIT_ASSERT_EQUAL(8u, net::defaultRoutePrefix("10.0.0.0"));
+        CPPUNIT_ASSERT_EQUAL(16u, net::defaultRoutePrefix("172.16.0.0"));
+        CPPUNIT_ASSERT_EQUAL(24u, net::defaultRoutePrefix("192.168.124.0"));
+        CPPUNIT_ASSERT_EQUAL(64u, net::defaultRoutePrefix("2001:db8:1::"));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(InterfacesTest);
