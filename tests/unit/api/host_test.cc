@@ -1,0 +1,72 @@
+// capabilities and domcapabilities (driver/api/host.cc) against the fake backends: each
+// driver's backend describes its guests, and the one that serves a virt type describes it.
+#include <pugixml.hpp>
+
+#include "api_fixture.h"
+
+using namespace cvirt;
+using namespace cvirt::fake;
+
+namespace {
+
+pugi::xml_document parse(const std::string& xml) {
+    pugi::xml_document doc;
+    CPPUNIT_ASSERT_MESSAGE(xml, doc.load_string(xml.c_str()));
+    return doc;
+}
+
+// "driver/type" of the <fake> element a fake's describeDomain wrote.
+std::string describedBy(const std::string& domcaps) {
+    pugi::xml_document doc = parse(domcaps);
+    pugi::xml_node fake = doc.child("domainCapabilities").child("fake");
+    return std::string(fake.attribute("driver").value()) + "/" + fake.attribute("type").value();
+}
+
+}  // namespace
+
+class HostTest : public ApiFixture {
+    CPPUNIT_TEST_SUITE(HostTest);
+    CPPUNIT_TEST(capabilitiesHaveAGuestPerBackend);
+    CPPUNIT_TEST(domainCapabilitiesComeFromTheServingBackend);
+    CPPUNIT_TEST(anUnservedOrUnknownTypeIsRefused);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void capabilitiesHaveAGuestPerBackend() {
+        pugi::xml_document doc = parse(open("cvirt").capabilities());
+        std::string guests;
+        for (pugi::xml_node g : doc.child("capabilities").children("guest"))
+            guests += std::string(g.attribute("fake").value()) + " ";
+        CPPUNIT_ASSERT_EQUAL(std::string("lxc qemu "), guests);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), host().count("describeGuest"));
+        CPPUNIT_ASSERT(doc.child("capabilities").child("host"));
+    }
+
+    void domainCapabilitiesComeFromTheServingBackend() {
+        Connection both = open("cvirt");
+        CPPUNIT_ASSERT_EQUAL(std::string("qemu/kvm"), describedBy(both.domainCapabilities("kvm")));
+        CPPUNIT_ASSERT_EQUAL(std::string("qemu/qemu"),
+                             describedBy(both.domainCapabilities("qemu")));
+        CPPUNIT_ASSERT_EQUAL(std::string("lxc/lxc"), describedBy(both.domainCapabilities("lxc")));
+        // none asked for: the first driver's
+        CPPUNIT_ASSERT_EQUAL(std::string("lxc/lxc"), describedBy(both.domainCapabilities()));
+        CPPUNIT_ASSERT_EQUAL(std::string("qemu/qemu"),
+                             describedBy(open("qemu").domainCapabilities()));
+        CPPUNIT_ASSERT_EQUAL(size_t(5), host().count("describeDomain"));
+    }
+
+    void anUnservedOrUnknownTypeIsRefused() {
+        Connection c = open();
+        ASSERT_ERROR(ErrorCode::ConfigUnsupported,
+                     "virttype 'kvm' is not supported by connection '" + c.uri() + "'",
+                     c.domainCapabilities("kvm"));
+        ASSERT_ERROR(ErrorCode::InvalidArg, "unknown virttype 'xen' (lxc, qemu, kvm)",
+                     c.domainCapabilities("xen"));
+        ASSERT_ERROR(ErrorCode::ConfigUnsupported,
+                     "domain type 'qemu' is not supported by connection '" + c.uri() + "'",
+                     c.define(vmXml("vm"), "vm.xml"));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), host().count("describeDomain"));
+        CPPUNIT_ASSERT(host().count("serves") > 0);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(HostTest);
