@@ -61,4 +61,19 @@ ImpactTargets DomainOp::targets(Impact impact) {
     return resolveImpact(impact, live().has_value(), driver_->store.exists(name_), name_);
 }
 
+StagedConfig::StagedConfig(state::ConfigStore& store, conf::DomainDef before,
+                           const conf::DomainDef& after)
+    : store_(store), before_(std::move(before)) {
+    store_.save(after);
+}
+
+StagedConfig::~StagedConfig() {
+    if (committed_) return;
+    try {
+        store_.save(before_);
+    } catch (const Error&) {
+        // the error that undid the change is the one to report
+    }
+}
+
 }  // namespace cvirt

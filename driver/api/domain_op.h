@@ -9,6 +9,7 @@
 
 #include "api/connection_impl.h"
 #include "conf/domain_def.h"
+#include "state/config_store.h"
 #include "state/domain_lock.h"
 #include "state/runtime_state.h"
 
@@ -52,6 +53,23 @@ private:
     std::optional<std::optional<state::LiveDomain>> live_;
     std::optional<conf::DomainDef> liveDef_;
     std::optional<std::optional<conf::DomainDef>> persistent_;
+};
+
+// A change of the stored definition made together with a live one: written at once (a full
+// disk stops the call before the domain changed), and written back as it was unless commit()
+// is called once the live change is done and recorded.
+class StagedConfig {
+public:
+    StagedConfig(state::ConfigStore& store, conf::DomainDef before, const conf::DomainDef& after);
+    StagedConfig(const StagedConfig&) = delete;
+    StagedConfig& operator=(const StagedConfig&) = delete;
+    ~StagedConfig();
+    void commit() noexcept { committed_ = true; }
+
+private:
+    state::ConfigStore& store_;
+    conf::DomainDef before_;
+    bool committed_ = false;
 };
 
 }  // namespace cvirt

@@ -30,28 +30,36 @@ void Domain::attachInterface(std::string_view xml, Impact impact, std::string_vi
     conf::Interface iface = parseInterface(xml, filename);
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     ImpactTargets t = op.targets(impact);
-    std::optional<conf::DomainDef>& persistent = op.persistent();
+    std::optional<conf::DomainDef> persistent = op.persistent();
     if (t.config) {
         persistent->interfaces.push_back(iface);
         conf::validate(*persistent, filename);  // duplicate MAC, guest name, target
     }
-    if (t.live) {
-        const state::LiveDomain& running = op.requireRunning();
-        conf::DomainDef& live = op.liveDef();
-        live.interfaces.push_back(iface);
-        conf::validate(live, filename);
-        op.backend().attachInterface(running, live);
-        try {
-            op.driver().runtime.replaceLiveXml(name_, conf::formatDomain(live, {.id = running.id}));
-        } catch (const Error&) {
-            try {  // what is not recorded does not stay
-                op.backend().detachInterface(running, live.interfaces.back());
-            } catch (const Error&) {
-            }
-            throw;
-        }
+    if (!t.live) {
+        op.driver().store.save(*persistent);
+        return;
     }
-    if (t.config) op.driver().store.save(*persistent);
+    const state::LiveDomain& running = op.requireRunning();
+    conf::DomainDef& live = op.liveDef();
+    live.interfaces.push_back(iface);
+    conf::validate(live, filename);
+    op.backend().attachInterface(running, live);
+    // Recorded (and the config written) only once the backend gave the interface its names;
+    // what cannot be recorded does not stay.
+    try {
+        util::StagedFile record =
+            op.driver().runtime.stageLiveXml(name_, conf::formatDomain(live, {.id = running.id}));
+        std::optional<StagedConfig> config;
+        if (t.config) config.emplace(op.driver().store, *op.persistent(), *persistent);
+        record.commit();
+        if (config) config->commit();
+    } catch (const Error&) {
+        try {
+            op.backend().detachInterface(running, live.interfaces.back());
+        } catch (const Error&) {
+        }
+        throw;
+    }
 }
 
 void Domain::detachInterface(std::string_view key, Impact impact) {
@@ -67,19 +75,24 @@ void Domain::detachInterface(std::string_view key, Impact impact) {
         throw Error(ErrorCode::InvalidArg,
                     "no interface '" + std::string(key) + "' in domain '" + name_ + "'");
     };
-    std::optional<conf::DomainDef>& persistent = op.persistent();
+    std::optional<conf::DomainDef> persistent = op.persistent();
     if (t.config) take(*persistent);
-    if (t.live) {
-        const state::LiveDomain& running = op.requireRunning();
-        conf::DomainDef& live = op.liveDef();
-        conf::Interface gone = take(live);
-        // The record ahead of the change (state/runtime_state.h): a full disk stops here.
-        util::StagedFile record =
-            op.driver().runtime.stageLiveXml(name_, conf::formatDomain(live, {.id = running.id}));
-        op.backend().detachInterface(running, gone);
-        record.commit();
+    if (!t.live) {
+        op.driver().store.save(*persistent);
+        return;
     }
-    if (t.config) op.driver().store.save(*persistent);
+    const state::LiveDomain& running = op.requireRunning();
+    conf::DomainDef& live = op.liveDef();
+    conf::Interface gone = take(live);
+    // The record and the config ahead of the change (a full disk stops here), the config put
+    // back if the change fails.
+    util::StagedFile record =
+        op.driver().runtime.stageLiveXml(name_, conf::formatDomain(live, {.id = running.id}));
+    std::optional<StagedConfig> config;
+    if (t.config) config.emplace(op.driver().store, *op.persistent(), *persistent);
+    op.backend().detachInterface(running, gone);
+    record.commit();
+    if (config) config->commit();
 }
 
 }  // namespace cvirt

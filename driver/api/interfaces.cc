@@ -52,28 +52,33 @@ void Domain::setInterfaceLink(std::string_view iface, bool up, Impact impact) {
         return Error(ErrorCode::InvalidArg,
                      "interface '" + std::string(iface) + "' not found in domain '" + name_ + "'");
     };
-    std::optional<conf::DomainDef>& persistent = op.persistent();
+    std::optional<conf::DomainDef> persistent = op.persistent();
     if (config) {
         conf::Interface* n = findInterface(*persistent, iface);
         if (!n) throw notFound();
         n->link = state;
     }
-    if (live) {
-        const state::LiveDomain& running = op.requireRunning();
-        conf::DomainDef& def = op.liveDef();
-        conf::Interface* n = findInterface(def, iface);
-        if (!n) throw notFound();
-        if (n->targetDev.empty())
-            throw Error(ErrorCode::ConfigUnsupported,
-                        "interface '" + std::string(iface) + "' has no host end to switch");
-        n->link = state;
-        // The record ahead of the change (state/runtime_state.h): a full disk stops here.
-        util::StagedFile record =
-            op.driver().runtime.stageLiveXml(name_, conf::formatDomain(def, {.id = running.id}));
-        op.backend().setInterfaceLink(running, *n, up);
-        record.commit();
+    if (!live) {
+        op.driver().store.save(*persistent);
+        return;
     }
-    if (config) op.driver().store.save(*persistent);
+    const state::LiveDomain& running = op.requireRunning();
+    conf::DomainDef& def = op.liveDef();
+    conf::Interface* n = findInterface(def, iface);
+    if (!n) throw notFound();
+    if (n->targetDev.empty())
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "interface '" + std::string(iface) + "' has no host end to switch");
+    n->link = state;
+    // The record and the config ahead of the change (a full disk stops here), the config put
+    // back if the change fails.
+    util::StagedFile record =
+        op.driver().runtime.stageLiveXml(name_, conf::formatDomain(def, {.id = running.id}));
+    std::optional<StagedConfig> staged;
+    if (config) staged.emplace(op.driver().store, *op.persistent(), *persistent);
+    op.backend().setInterfaceLink(running, *n, up);
+    record.commit();
+    if (staged) staged->commit();
 }
 
 }  // namespace cvirt

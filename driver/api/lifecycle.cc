@@ -130,7 +130,7 @@ void Domain::shutdown() {
         op.backend().shutdown(live);
     } catch (const Error&) {
         // A supervisor tearing the domain down closes the connection without a word.
-        if (state::waitProcessGone(live.initPid, kStoppedMs))
+        if (live.init.waitGone(kStoppedMs))
             throw Error(
                 ErrorCode::OperationInvalid,
                 "domain '" + name_ + "' is not running (it stopped while it was being shut down)");

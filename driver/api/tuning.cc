@@ -119,15 +119,17 @@ void Domain::tune(const Tuning& change, Impact impact) {
         d.store.save(*configAfter);
         return;
     }
-    // Both change or neither: the live record is written ahead (a full disk stops here, with
-    // nothing changed), then the kernel, then the config; a failure after the kernel changed
-    // puts it back before the error goes up, and the staged record is dropped.
+    // Both change or neither: the live record is staged and the config written ahead (a full
+    // disk stops here, with nothing changed), then the domain changes, then the record is
+    // committed; a failure puts back what changed (the domain, the config) before the error
+    // goes up, and the staged record is dropped.
     const state::LiveDomain& running = op.requireRunning();
     util::StagedFile record =
         d.runtime.stageLiveXml(name_, conf::formatDomain(*liveAfter, {.id = running.id}));
+    std::optional<StagedConfig> config;
+    if (t.config) config.emplace(d.store, *op.persistent(), *configAfter);
     op.backend().changeResources(running, *liveBefore, *liveAfter);
     try {
-        if (t.config) d.store.save(*configAfter);
         record.commit();
     } catch (const Error&) {
         try {
@@ -136,6 +138,7 @@ void Domain::tune(const Tuning& change, Impact impact) {
         }
         throw;
     }
+    if (config) config->commit();
 }
 
 }  // namespace cvirt

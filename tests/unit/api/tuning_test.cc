@@ -104,22 +104,25 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(""), strayFiles());
     }
 
-    // The stored config cannot be replaced once the backend changed the domain (a directory
-    // stands where it goes: refused to root as well): the change is put back, the staged live
-    // XML dropped.
+    // The live record cannot be replaced once the backend changed the domain (a directory
+    // stands where it goes: refused to root as well): the change is put back, the config
+    // written ahead is written back as it was, the staged live XML dropped.
     void aFailureAfterTheBackendPutsItBack() {
         Connection c = open();
         Domain d = startContainer(c, "web");
+        std::filesystem::path record = paths().runDir / "web.xml";
         std::string liveBefore = liveText("web");
         std::filesystem::path config = paths().configDir / "web.xml";
         std::string storedBefore = util::readFile(config);
         host().onNext("changeResources", [&] {
-            std::filesystem::rename(config, config.string() + ".aside");
-            std::filesystem::create_directories(config / "in-the-way");
+            // the config is written ahead of the change
+            CPPUNIT_ASSERT_EQUAL(uint64_t(32768), currentKiB(stored("web")));
+            std::filesystem::rename(record, record.string() + ".aside");
+            std::filesystem::create_directories(record / "in-the-way");
         });
         try {
             d.tune({.memoryKiB = 32768}, {.live = true, .config = true});
-            CPPUNIT_FAIL("the config was replaced by a directory, and the change went on");
+            CPPUNIT_FAIL("the live record was replaced by a directory, and the change went on");
         } catch (const Error& e) {
             CPPUNIT_ASSERT(e.code() == ErrorCode::SystemError);
             CPPUNIT_ASSERT_EQUAL(EISDIR, e.sysErrno());
@@ -128,10 +131,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), changes.size());
         CPPUNIT_ASSERT(changes[1].defs.at(0) == changes[0].defs.at(1));  // reversed
         CPPUNIT_ASSERT(changes[1].defs.at(1) == changes[0].defs.at(0));
-        CPPUNIT_ASSERT_EQUAL(liveBefore, liveText("web"));
-        std::filesystem::remove_all(config);
-        std::filesystem::rename(config.string() + ".aside", config);
         CPPUNIT_ASSERT_EQUAL(storedBefore, util::readFile(config));
+        std::filesystem::remove_all(record);
+        std::filesystem::rename(record.string() + ".aside", record);
+        CPPUNIT_ASSERT_EQUAL(liveBefore, liveText("web"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), strayFiles());
     }
 
