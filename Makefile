@@ -69,7 +69,7 @@ check-v2: deps build
 	cd $(BUILD) && ctest --output-on-failure -L vm
 
 # PREFIX (default /usr/local) and DESTDIR as usual: bin/cvirsh, bin/cvirt-host-validate,
-# libexec/ supervisors, share/cvirt/schemas, man page, bash completion.
+# libexec/ controllers, share/cvirt/schemas, man page, bash completion.
 PREFIX ?= /usr/local
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

@@ -32,7 +32,7 @@ inline double median(std::vector<double> v) {
 inline void waitControllerGone(const std::filesystem::path& runDir, const std::string& name) {
     std::ifstream in(runDir / (name + ".pid"));
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (auto pids = state::parsePidFile(text)) pids->supervisor.waitGone(10000);
+    if (auto pids = state::parsePidFile(text)) pids->controller.waitGone(10000);
 }
 
 // Proportional set size of a process (/proc/PID/smaps_rollup), -1 when it is gone.

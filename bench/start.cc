@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
         t["cvirt detached start, seccomp unconfined"].push_back(ms(Clock::now() - a));
         u.destroy();
     }
-    // Supervisor memory: PSS of each controller with 20 domains running (shared pages are
+    // Controller memory: PSS of each controller with 20 domains running (shared pages are
     // divided among the processes that map them, as they are on a host with many domains).
     const int kRunning = 20;
     std::vector<cvirt::Domain> running;

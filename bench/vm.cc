@@ -1,6 +1,6 @@
 // cvirt-bench-vm ROOTFS KERNEL INITRD [RUNS]: start-to-console-prompt of the tiny VM (Debian's
 // kernel, busybox initramfs, software emulation) against the same busybox shell in a
-// container, in one run, and the memory each running domain costs (PSS of supervisor + qemu
+// container, in one run, and the memory each running domain costs (PSS of controller + qemu
 // or init). A benchmark, not a test: it asserts nothing.
 #include <poll.h>
 #include <unistd.h>
@@ -57,9 +57,9 @@ Sample measure(Connection& conn, const std::string& name, const fs::path& runDir
     bool ok = (marker.empty() || waitConsole(fd, marker)) && waitConsole(fd, "# ", nudgeMs);
     Sample s{ok ? bench::ms(Clock::now() - t0) : -1, 0};
     std::ifstream pids(runDir / (name + ".pid"));
-    int supervisor = 0, guest = 0;
-    pids >> supervisor >> guest;
-    s.pssKiB = pssKiB(supervisor) + pssKiB(guest);
+    int controller = 0, guest = 0;
+    pids >> controller >> guest;
+    s.pssKiB = pssKiB(controller) + pssKiB(guest);
     ::close(fd);
     d.destroy();
     return s;
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     std::printf("%-44s %12.1f %12.2f   VM/container %.0fx\n", "start to console prompt, ms", vm, ct,
                 ct > 0 ? vm / ct : 0);
     std::printf("%-44s %12.0f %12.0f   VM/container %.0fx\n",
-                "memory while running (PSS supervisor+guest), KiB", median(vmPss), median(ctPss),
+                "memory while running (PSS controller+guest), KiB", median(vmPss), median(ctPss),
                 median(ctPss) > 0 ? median(vmPss) / median(ctPss) : 0);
     fs::remove_all(root);
     return 0;

@@ -20,12 +20,12 @@ int nextId(DriverState& d) {
     return d.runtime.allocateId();
 }
 
-// How long a start waits for a supervisor still tearing the domain down, and for one that
+// How long a start waits for a controller still tearing the domain down, and for one that
 // failed to exit before its leftovers are removed.
 constexpr int kSupervisorExitMs = 10000;
 
-// How long a destroy waits, once the supervisor heard it, for the teardown to finish before
-// it kills the supervisor: the stopped and release hooks may take hook_timeout each; without
+// How long a destroy waits, once the controller heard it, for the teardown to finish before
+// it kills the controller: the stopped and release hooks may take hook_timeout each; without
 // a hook limit, as long as the hooks take.
 long teardownLimitMs(const ConnectionImpl& conn) {
     state::DriverConfig config;
@@ -40,19 +40,19 @@ long teardownLimitMs(const ConnectionImpl& conn) {
 void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
     if (d.runtime.find(def.name))
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
-    // Not running, but its supervisor may still be tearing it down (after shutdown, or a
+    // Not running, but its controller may still be tearing it down (after shutdown, or a
     // destroy whose shell died), or have died: the cgroup and link names must be free for
     // the new one.
     if (!d.repair(def.name, kSupervisorExitMs))
         throw Error(ErrorCode::OperationInvalid,
                     "domain '" + def.name +
-                        "' is still shutting down (its supervisor has not "
+                        "' is still shutting down (its controller has not "
                         "exited within " +
                         std::to_string(kSupervisorExitMs / 1000) + " s)");
     try {
         d.backend->start(uri, def, nextId(d));
     } catch (const Error&) {
-        // A supervisor that reported its failure removed what it made; one that died did
+        // A controller that reported its failure removed what it made; one that died did
         // not: remove that now, still under the lock, so the next start finds nothing.
         d.repair(def.name, kSupervisorExitMs);
         throw;
@@ -60,7 +60,7 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
 }
 
 // How long a request that failed waits to learn whether the domain stopped meanwhile (its
-// supervisor reaps init within milliseconds of its death).
+// controller reaps init within milliseconds of its death).
 constexpr int kStoppedMs = 500;
 
 }  // namespace
@@ -108,12 +108,12 @@ void Domain::destroy() {
     util::fault::killPoint("stop:shell-answered");
     if (!done) {
         // Unresponsive (stopped, wedged): destroy is the forceful stop, as libvirt's is. The
-        // supervisor is killed (by start time, through a pidfd: never a process that took its
+        // controller is killed (by start time, through a pidfd: never a process that took its
         // pid); its container dies with it (death signal) and with its cgroup, which the
         // repair below removes with everything else it owned.
         live.controller.signal(SIGKILL);
     }
-    // The connection closes once the supervisor removed everything, or because it died
+    // The connection closes once the controller removed everything, or because it died
     // halfway; in that case what it left is removed here (under the domain lock), once it
     // has exited.
     live.controller.waitGone(kSupervisorExitMs);
@@ -129,7 +129,7 @@ void Domain::shutdown() {
     try {
         op.backend().shutdown(live);
     } catch (const Error&) {
-        // A supervisor tearing the domain down closes the connection without a word.
+        // A controller tearing the domain down closes the connection without a word.
         if (live.init.waitGone(kStoppedMs))
             throw Error(
                 ErrorCode::OperationInvalid,

@@ -109,7 +109,7 @@ public:
 };
 
 // The part both backends share: a domain is run by a controller process (cvirt-lxc-controller,
-// cvirt-qemu-controller) that answers the same requests on its socket (supervisor/client.h).
+// cvirt-qemu-controller) that answers the same requests on its socket (controller/client.h).
 class ControlledBackend : public Backend {
 public:
     explicit ControlledBackend(state::DriverPaths paths) : paths_(std::move(paths)) {}

@@ -424,7 +424,7 @@ void DomainCgroup::killAll() noexcept {
         }
         if (!any) return;
         // A frozen task keeps its SIGKILL pending until thawed (a paused domain whose
-        // supervisor died or was killed): the kills are sent, so thawing runs nothing more.
+        // controller died or was killed): the kills are sent, so thawing runs nothing more.
         if (round == 0) thawQuietly();
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

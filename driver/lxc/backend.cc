@@ -7,10 +7,10 @@
 
 #include "backend/capabilities.h"
 #include "conf/domain.h"
+#include "controller/client.h"
 #include "cvirt/error.h"
 #include "lxc/enter.h"
 #include "net/netlink.h"
-#include "supervisor/client.h"
 #include "util/file.h"
 #include "util/process.h"
 
@@ -32,7 +32,7 @@ cgroup::DomainCgroup LxcBackend::cgroupOf(const conf::DomainDef& live) const {
 }
 
 void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
-    supervisor::spawn(controllerPath(), uri, paths_, def, id);
+    controller::spawn(controllerPath(), uri, paths_, def, id);
 }
 
 int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,

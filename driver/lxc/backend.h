@@ -1,5 +1,5 @@
 // The LXC backend (backend/backend.h): containers, run by cvirt-lxc-controller. Starting one
-// is spawning its controller (talking to a running controller is supervisor/client.h); the
+// is spawning its controller (talking to a running controller is controller/client.h); the
 // live changes of a running container (freezer, limits, interfaces, usage) are its cgroup and
 // its network namespace, changed from here (lxc/live.cc).
 #pragma once

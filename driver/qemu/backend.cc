@@ -7,10 +7,10 @@
 
 #include "backend/capabilities.h"
 #include "backend/host_ends.h"
+#include "controller/client.h"
 #include "cvirt/error.h"
 #include "qemu/command_line.h"
 #include "qemu/kvm.h"
-#include "supervisor/client.h"
 #include "util/file.h"
 #include "util/process.h"
 
@@ -45,7 +45,7 @@ std::string qmpText(const state::DriverPaths& paths, const std::string& name,
     if (commandJson.find('\n') != std::string::npos)
         throw Error(ErrorCode::InvalidArg, "a monitor command must be one line of JSON");
     // A controller that cannot reach qemu answers with its error, which call() throws.
-    std::string answer = supervisor::call(paths, name, "qmp " + commandJson);
+    std::string answer = controller::call(paths, name, "qmp " + commandJson);
     if (answer.empty())
         throw Error(ErrorCode::OperationFailed,
                     "the controller of '" + name + "' closed the connection");
@@ -117,7 +117,7 @@ VmUsage vmUsage(const state::DriverPaths& paths, const std::string& name, pid_t 
 }  // namespace
 
 void QemuBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
-    supervisor::spawn(controllerPath(), uri, paths_, def, id);
+    controller::spawn(controllerPath(), uri, paths_, def, id);
 }
 
 void QemuBackend::suspend(const state::LiveDomain& d, const conf::DomainDef&) {

@@ -16,7 +16,7 @@ struct LaunchResources {
     std::vector<int> tapFds;  // one per <interface>, in order
 };
 
-// argv, argv[0] = <emulator>. The guest starts paused (-S): the supervisor continues it once
+// argv, argv[0] = <emulator>. The guest starts paused (-S): the controller continues it once
 // QMP is connected. No graphics, no default devices, no user networking, sandboxed.
 std::vector<std::string> commandLine(const conf::DomainDef& def, const LaunchResources& res);
 

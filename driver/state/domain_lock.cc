@@ -16,8 +16,8 @@ namespace cvirt::state {
 
 namespace {
 
-// The locks this process holds, by file: lets a reader that finds a dead supervisor clean up
-// under a lock its own caller already holds, and lets spawn hand the lock to a supervisor.
+// The locks this process holds, by file: lets a reader that finds a dead controller clean up
+// under a lock its own caller already holds, and lets spawn hand the lock to a controller.
 std::mutex heldMutex;
 std::map<std::string, int>& held() {
     static std::map<std::string, int> table;

@@ -1,7 +1,7 @@
 // Per-domain exclusive lock (flock on <lockDir>/<name>.lock). Mutating calls take it for the
 // whole lock → load → check → act → persist sequence; readers never lock. Released by the
-// destructor, and by the kernel once every process holding it died. A supervisor spawned
-// under the lock holds it too, until its start is complete or undone (supervisor/client.h).
+// destructor, and by the kernel once every process holding it died. A controller spawned
+// under the lock holds it too, until its start is complete or undone (controller/client.h).
 #pragma once
 
 #include <filesystem>

@@ -15,10 +15,10 @@ struct DriverConfig {
     // How long one hook script may run before its process group is killed and the operation
     // it guards fails; 0 = no limit.
     unsigned hookTimeoutSec = 30;
-    // How long a graceful shutdown may take before the supervisor kills the domain; 0 = it
+    // How long a graceful shutdown may take before the controller kills the domain; 0 = it
     // waits for the guest however long it takes.
     unsigned shutdownTimeoutSec = 30;
-    // The domain log (var/log/cvirt/DRIVER/NAME.log) of a supervisor: once it would pass
+    // The domain log (var/log/cvirt/DRIVER/NAME.log) of a controller: once it would pass
     // log_max_size bytes it is renamed NAME.log.1 (older backups shift up to
     // log_max_backups, the oldest dropped) and a new one started; 0 = never rotated.
     unsigned logMaxSize = 1024 * 1024;

@@ -1,6 +1,6 @@
 // Lifecycle events of a connection root: an append-only journal, <root>/run/cvirt/events, one
 // line per event ("<µs since epoch> <driver> <domain> <event> <detail>"), written by whoever
-// causes the change (define/undefine in the API, start/stop/reboot in the supervisors,
+// causes the change (define/undefine in the API, start/stop/reboot in the controllers,
 // suspend/resume where they happen, a crash by the reader that finds it) and followed by
 // `cvirsh event` in any shell. Kept to 1 MiB: past that the journal is renamed to events.1.
 #pragma once

@@ -6,8 +6,8 @@ namespace cvirt::state {
 
 std::string formatOwnerRecord(const OwnerRecord& r) {
     // The start time after the pid: a reader from before start times takes the pid alone.
-    std::string out = "supervisor " + std::to_string(r.supervisor);
-    if (r.supervisorStart != 0) out += " " + std::to_string(r.supervisorStart);
+    std::string out = "controller " + std::to_string(r.controller);
+    if (r.controllerStart != 0) out += " " + std::to_string(r.controllerStart);
     out += "\n";
     if (!r.cgroupLeaf.empty())
         out += "cgroup-partition " + r.cgroupPartition + "\ncgroup-leaf " + r.cgroupLeaf + "\n";
@@ -25,10 +25,10 @@ OwnerRecord parseOwnerRecord(std::string_view text) {
         size_t sp = line.find(' ');
         if (sp == std::string_view::npos) continue;
         std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
-        if (key == "supervisor") {
+        if (key == "controller" || key == "supervisor") {  // "supervisor": before 2026-12-07
             const char* end = value.data() + value.size();
-            const char* p = std::from_chars(value.data(), end, r.supervisor).ptr;
-            if (p < end && *p == ' ') std::from_chars(p + 1, end, r.supervisorStart);
+            const char* p = std::from_chars(value.data(), end, r.controller).ptr;
+            if (p < end && *p == ' ') std::from_chars(p + 1, end, r.controllerStart);
         } else if (key == "cgroup-partition")
             r.cgroupPartition = value;
         else if (key == "cgroup-leaf")

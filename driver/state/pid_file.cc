@@ -18,19 +18,19 @@ const char* readPair(const char* p, const char* end, T& a, T& b) {
 }  // namespace
 
 std::string formatPidFile(const PidFile& f) {
-    return std::to_string(f.supervisor.pid) + " " + std::to_string(f.guest.pid) + "\n" +
-           std::to_string(f.supervisor.startTime) + " " + std::to_string(f.guest.startTime) + "\n";
+    return std::to_string(f.controller.pid) + " " + std::to_string(f.guest.pid) + "\n" +
+           std::to_string(f.controller.startTime) + " " + std::to_string(f.guest.startTime) + "\n";
 }
 
 std::optional<PidFile> parsePidFile(std::string_view text) {
     PidFile f;
     const char* p = text.data();
     const char* end = p + text.size();
-    p = readPair(p, end, f.supervisor.pid, f.guest.pid);
-    if (f.supervisor.pid <= 0) return std::nullopt;
+    p = readPair(p, end, f.controller.pid, f.guest.pid);
+    if (f.controller.pid <= 0) return std::nullopt;
     while (p < end && *p != '\n')
         ++p;
-    if (p < end) readPair(p + 1, end, f.supervisor.startTime, f.guest.startTime);
+    if (p < end) readPair(p + 1, end, f.controller.startTime, f.guest.startTime);
     return f;
 }
 

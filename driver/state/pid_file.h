@@ -1,8 +1,8 @@
-// <runDir>/<name>.pid, written by a domain's supervisor once its guest (init, qemu) runs:
-//   "<supervisor pid> <guest pid>\n<supervisor start time> <guest start time>\n"
+// <runDir>/<name>.pid, written by a domain's controller once its guest (init, qemu) runs:
+//   "<controller pid> <guest pid>\n<controller start time> <guest start time>\n"
 // The start times (util/process_ref.h) tell a process that still runs from another one the
 // kernel gave the same pid after it ended. A file without the second line (an older
-// supervisor) names the processes by pid alone.
+// controller) names the processes by pid alone.
 #pragma once
 
 #include <optional>
@@ -14,11 +14,11 @@
 namespace cvirt::state {
 
 struct PidFile {
-    util::ProcessRef supervisor, guest;
+    util::ProcessRef controller, guest;
 };
 
 std::string formatPidFile(const PidFile& f);
-// nullopt when the first line holds no supervisor pid.
+// nullopt when the first line holds no controller pid.
 std::optional<PidFile> parsePidFile(std::string_view text);
 
 }  // namespace cvirt::state

@@ -41,7 +41,7 @@ bool waitProcessGone(pid_t pid, int timeoutMs) {
 }
 
 RuntimeState::Scan RuntimeState::scan() const {
-    // One pass: live XMLs, and records without one (a supervisor starting, stopping or dead).
+    // One pass: live XMLs, and records without one (a controller starting, stopping or dead).
     std::set<std::string> live, owned;
     if (DIR* dir = ::opendir(paths_.runDir.c_str())) {
         while (dirent* e = ::readdir(dir)) {
@@ -73,12 +73,12 @@ std::optional<std::string> RuntimeState::liveXml(std::string_view name) const {
 
 namespace {
 
-// The supervisor a domain's state files name: its record's (written before it makes
+// The controller a domain's state files name: its record's (written before it makes
 // anything), else its pid file's.
-util::ProcessRef supervisorOf(const std::optional<OwnerRecord>& owner,
+util::ProcessRef controllerOf(const std::optional<OwnerRecord>& owner,
                               const std::optional<PidFile>& pids) {
-    if (owner) return {owner->supervisor, owner->supervisorStart};
-    if (pids) return pids->supervisor;
+    if (owner) return {owner->controller, owner->controllerStart};
+    if (pids) return pids->controller;
     return {};
 }
 
@@ -92,11 +92,11 @@ bool RuntimeState::isStale(std::string_view name) const {
     if (auto text = util::readFileIfExists(file(".owner"))) owner = parseOwnerRecord(*text);
     bool running = ::access(file(".xml").c_str(), F_OK) == 0 && pids;
     // A start or a clean stop in progress has a record and no live XML; only a dead
-    // supervisor makes either stale. A process that got its pid since does not keep the
+    // controller makes either stale. A process that got its pid since does not keep the
     // domain: its start time differs.
     if (!running && !owner) return false;
-    util::ProcessRef supervisor = running ? pids->supervisor : supervisorOf(owner, pids);
-    return supervisor.pid > 0 && !supervisor.alive();
+    util::ProcessRef controller = running ? pids->controller : controllerOf(owner, pids);
+    return controller.pid > 0 && !controller.alive();
 }
 
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
@@ -104,18 +104,18 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     auto xml = util::readFileIfExists(entryPath(paths_.runDir, n, ".xml"));
     auto text = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
     auto pids = text ? parsePidFile(*text) : std::nullopt;
-    // The supervisor writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
-    // pid file, is a start or a clean stop in progress — or what a supervisor that died left
-    // (isStale). A dead supervisor's domain is not running either: its container died with
+    // The controller writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
+    // pid file, is a start or a clean stop in progress — or what a controller that died left
+    // (isStale). A dead controller's domain is not running either: its container died with
     // it (PDEATHSIG).
-    if (!xml || !pids || !pids->supervisor.alive()) return std::nullopt;
+    if (!xml || !pids || !pids->controller.alive()) return std::nullopt;
     LiveDomain live;
     live.name = n;
     live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
     if (live.paused) live.stateReason = 1;  // virDomainPausedReason: user
-    live.controller = pids->supervisor;
+    live.controller = pids->controller;
     live.init = pids->guest;
-    live.controllerPid = pids->supervisor.pid;
+    live.controllerPid = pids->controller.pid;
     live.initPid = pids->guest.pid;
     // The live XML starts "<domain type='…' id='N'"; read the id without a full parse.
     if (size_t p = xml->find("id='"); p != std::string::npos && p < 200) {
@@ -143,11 +143,11 @@ bool RuntimeState::reap(std::string_view name, const StaleCleanup& cleanup, int 
     auto pidText = util::readFileIfExists(file(".pid"));
     auto pids = pidText ? parsePidFile(*pidText) : std::nullopt;
     if (auto text = util::readFileIfExists(file(".owner"))) stale.owner = parseOwnerRecord(*text);
-    util::ProcessRef supervisor = supervisorOf(stale.owner, pids);
-    if (supervisor.pid <= 0) return true;  // nothing claimed: nothing to clean
+    util::ProcessRef controller = controllerOf(stale.owner, pids);
+    if (controller.pid <= 0) return true;  // nothing claimed: nothing to clean
     // A pid the kernel gave to another process since reads as gone (start time).
-    if (!supervisor.waitGone(waitMs)) return false;
-    // The guest died with its supervisor (death signal) unless something held it (a frozen
+    if (!controller.waitGone(waitMs)) return false;
+    // The guest died with its controller (death signal) unless something held it (a frozen
     // cgroup). Only a process that provably is the guest is killed here, by start time
     // through a pidfd; a container's processes go with its cgroup (cleanup), which holds
     // nothing but the domain's own.

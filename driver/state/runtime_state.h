@@ -1,7 +1,7 @@
 // Live state of running domains under <runDir>: <name>.xml is the live XML (with id), written
 // by whoever starts the domain; its presence is what "running" means to every reader.
-// <name>.owner (state/owner_record.h) names the supervisor and what it made, from before it
-// makes anything until it removed everything: a dead supervisor's leftovers are found there.
+// <name>.owner (state/owner_record.h) names the controller and what it made, from before it
+// makes anything until it removed everything: a dead controller's leftovers are found there.
 // Also keeps the per-root id counter and the last shut-off reason of each domain.
 #pragma once
 
@@ -30,13 +30,13 @@ struct LiveDomain {
     bool paused = false;
 };
 
-// What a supervisor that died (kill -9, crash) left of a domain.
+// What a controller that died (kill -9, crash) left of a domain.
 struct StaleDomain {
     std::optional<std::string> liveXml;  // it had started the domain
-    std::optional<OwnerRecord> owner;    // what it had claimed (absent from older supervisors)
+    std::optional<OwnerRecord> owner;    // what it had claimed (absent from older controllers)
 };
 
-// Whether `pid` runs; a zombie counts as dead (a killed supervisor may wait for its reaper).
+// Whether `pid` runs; a zombie counts as dead (a killed controller may wait for its reaper).
 // By pid alone: where the start time is known, util::ProcessRef tells a reused pid apart.
 bool processAlive(pid_t pid);
 // Polls processAlive for up to `timeoutMs`; true once `pid` is gone.
@@ -48,7 +48,7 @@ inline constexpr int kReasonCrashed = 3;
 
 class RuntimeState {
 public:
-    // Removes what a dead supervisor owned (cgroup, links), before its state files go: the
+    // Removes what a dead controller owned (cgroup, links), before its state files go: the
     // domain's backend (backend::Backend::cleanupAfterCrash).
     using StaleCleanup = std::function<void(const StaleDomain& stale)>;
 
@@ -56,30 +56,30 @@ public:
 
     // Reads only: none of these changes anything, on disk or on the host.
     //
-    // One readdir: the domains whose supervisor runs and has started them, and those a
-    // supervisor that died left state of (its record, or its live XML): what reap() cleans
-    // up. A supervisor still starting or tearing down is in neither.
+    // One readdir: the domains whose controller runs and has started them, and those a
+    // controller that died left state of (its record, or its live XML): what reap() cleans
+    // up. A controller still starting or tearing down is in neither.
     struct Scan {
         std::vector<std::string> running, stale;
     };
     Scan scan() const;
     std::vector<std::string> runningNames() const { return scan().running; }
     bool isStale(std::string_view name) const;
-    // A running domain (its supervisor alive and its live XML written), or nullopt.
+    // A running domain (its controller alive and its live XML written), or nullopt.
     std::optional<LiveDomain> find(std::string_view name) const;
     std::optional<std::string> liveXml(std::string_view name) const;
 
-    // Cleans up after the supervisor of `name` if it is dead, once it is, waiting up to
+    // Cleans up after the controller of `name` if it is dead, once it is, waiting up to
     // `waitMs` for it to exit: kills a surviving init, lets the backend remove what the
     // record and live XML name (`cleanup`), removes the state files (the record last) and,
     // if the domain had been running, records the shut-off reason and emits the event.
     // Runs under the domain lock: the one this process holds, else taken without waiting
     // (another holder is busy with the domain and finds the same). Returns false while a
-    // supervisor still runs without a live XML (starting, or tearing down), or the lock is
-    // held elsewhere; true once no supervisor is left. Processes are told apart by start
-    // time (state/pid_file.h): one that took a dead supervisor's or init's pid is neither
+    // controller still runs without a live XML (starting, or tearing down), or the lock is
+    // held elsewhere; true once no controller is left. Processes are told apart by start
+    // time (state/pid_file.h): one that took a dead controller's or init's pid is neither
     // waited for nor killed. `reasonIfRunning`: the shut-off reason recorded for a domain
-    // that was running (a destroy that had to kill its supervisor says destroyed).
+    // that was running (a destroy that had to kill its controller says destroyed).
     bool reap(std::string_view name, const StaleCleanup& cleanup, int waitMs = 0,
               int reasonIfRunning = kReasonCrashed);
 

@@ -107,7 +107,7 @@ void drain(Fd& fd, std::string& into, int maxReads) {
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void execChild(char* const* args, int in, int out, int err) {
     ::setpgid(0, 0);
-    // A supervisor ignores SIGPIPE and SIGHUP, and ignored signals survive exec: the program
+    // A controller ignores SIGPIPE and SIGHUP, and ignored signals survive exec: the program
     // starts with default dispositions and nothing blocked, as from a shell.
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;

@@ -1,4 +1,4 @@
-// UNIX stream sockets and whole writes: what a supervisor and its clients share.
+// UNIX stream sockets and whole writes: what a controller and its clients share.
 #pragma once
 
 #include <string>

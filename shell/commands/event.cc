@@ -1,4 +1,4 @@
-// event: lifecycle events of any domain, made by any shell or supervisor, as virsh prints
+// event: lifecycle events of any domain, made by any shell or controller, as virsh prints
 // them.
 #include <ctime>
 #include <iostream>
@@ -100,7 +100,7 @@ std::vector<Command> eventCommands() {
         {"event", "domain", "Domain Events",
          "List event types, or wait for domain events to occur: lifecycle (defined, undefined, "
          "started, suspended, resumed, stopped with the reason) and reboot, from any shell or "
-         "supervisor of the connection's root.",
+         "controller of the connection's root.",
          declareEvent, cmdEvent, Complete::Domain},
     };
 }

@@ -30,7 +30,7 @@ lits = []
 for text in code:
     for m in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', text):
         lit = m.group(1).replace('\\"', '"').replace("\\n", "\n")
-        # the supervisors' socket protocol prefixes errors with "error "
+        # the controllers' socket protocol prefixes errors with "error "
         lits.append(lit[len("error "):] if lit.startswith("error ") else lit)
 corpus = "\x00".join(lits)
 joined = "".join(lits)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # make install into a scratch DESTDIR, then use what was installed: cvirsh finds its schemas
-# and supervisors there, the man page lists every command `help` lists, and the bash
+# and controllers there, the man page lists every command `help` lists, and the bash
 # completion completes commands, options and domain names from the live connection.
 #   install_test.sh BUILD_DIR
 set -euo pipefail

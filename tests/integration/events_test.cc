@@ -1,5 +1,5 @@
 // Lifecycle events: what one process does, another sees — through Connection::events() and
-// `cvirsh event`, for changes made by the API, by supervisors and by a container ending.
+// `cvirsh event`, for changes made by the API, by controllers and by a container ending.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <signal.h>

@@ -296,7 +296,7 @@ public:
                 " ms",
             took >= std::chrono::milliseconds(900) && took < std::chrono::seconds(3));
         CPPUNIT_ASSERT(!pidAlive(init));
-        // "shut off" shows once the live XML is gone; the supervisor removes the rest next
+        // "shut off" shows once the live XML is gone; the controller removes the rest next
         CPPUNIT_ASSERT(waitUntil([&] { return !fs::exists(runDir() / (d.name() + ".pid")); }));
         assertNothingLeft(d);
     }

@@ -1,4 +1,4 @@
-// Wedges and lost control (issue 14, findings 8–11): what a dead, stopped or racing supervisor,
+// Wedges and lost control (issue 14, findings 8–11): what a dead, stopped or racing controller,
 // a pid the kernel reused, or a full state disk must not do — keep a domain "running" that is
 // not, kill a process that is not the domain's, hang a command forever, or leave the kernel
 // and the record disagreeing. Every command runs with a deadline, so a wedge fails the case

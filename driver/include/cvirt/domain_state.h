@@ -1,5 +1,5 @@
 // The domain-state vocabulary: libvirt's virDomainState and its reasons, with their names.
-// Defined once here for the API, the state files and both supervisors.
+// Defined once here for the API, the state files and both controllers.
 #pragma once
 
 #include <string_view>

@@ -168,7 +168,7 @@ void Controller::deleteHostLinks() noexcept {
 void Controller::prepare() {
     // Each object is named in the record before it is made (state/owner_record.h).
     cgroup::Placement place = cgroup::placementFor(def_, "lxc", opts_.root);
-    owner_.supervisor = ::getpid();
+    owner_.controller = ::getpid();
     owner_.cgroupPartition = place.partition;
     owner_.cgroupLeaf = place.leaf;
     loop_.files().writeOwner(owner_);
@@ -349,7 +349,7 @@ void Controller::askShutdown() {
     init_.signal(SIGPWR);
 }
 
-supervisor::Guest::Reboot Controller::askReboot() {
+controller::Guest::Reboot Controller::askReboot() {
     // No suspend from here until init runs again: it would freeze the dying init (which then
     // never exits) or the new one before exec. Suspend takes the domain lock.
     lockForRestart();
@@ -386,13 +386,13 @@ void Controller::lockForRestart() noexcept {
     }
 }
 
-supervisor::GuestExit Controller::classifyExit(int status, const supervisor::Asked& asked) {
+controller::GuestExit Controller::classifyExit(int status, const controller::Asked& asked) {
     // reboot(2) in a pid namespace ends init with SIGHUP, poweroff with SIGINT
     if (asked.reboot || (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP))
-        return supervisor::GuestExit::Reboot;
+        return controller::GuestExit::Reboot;
     if (WIFEXITED(status) || asked.shutdown || (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT))
-        return supervisor::GuestExit::Poweroff;
-    return supervisor::GuestExit::Crash;
+        return controller::GuestExit::Poweroff;
+    return controller::GuestExit::Crash;
 }
 
 }  // namespace cvirt::lxc

@@ -1,5 +1,5 @@
-// The container side of a domain's supervisor (cvirt-lxc-controller, one process per domain,
-// outliving the shell): the guest that supervisor/loop.h drives. Owns the container's init,
+// The container side of a domain's controller (cvirt-lxc-controller, one process per domain,
+// outliving the shell): the guest that controller/loop.h drives. Owns the container's init,
 // its cgroup and host network and the record of what it made; the loop owns the control
 // socket, the console, the hooks and the live state.
 #pragma once
@@ -10,12 +10,12 @@
 
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
+#include "controller/loop.h"
 #include "net/interfaces.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
 #include "state/owner_record.h"
 #include "state/uri.h"
-#include "supervisor/loop.h"
 #include "util/child.h"
 #include "util/fd.h"
 
@@ -30,7 +30,7 @@ struct ControllerOptions {
     state::DriverConfig config;  // cvirt.conf: hook and shutdown timeouts
 };
 
-class Controller final : private supervisor::Guest {
+class Controller final : private controller::Guest {
 public:
     Controller(ControllerOptions opts, conf::DomainDef def);
     ~Controller() override;
@@ -38,14 +38,14 @@ public:
     // Creates the cgroup, the console and the container (the start hook runs once its cgroup
     // and host network exist, before init is let go); returns once init runs. Throws the
     // reason (a hook's failure as the hook's HookFailed error); the destructor then removes
-    // whatever was made and runs the stopped and release hooks (supervisor::Loop::start).
+    // whatever was made and runs the stopped and release hooks (controller::Loop::start).
     void start() { loop_.start(); }
     // Serves console and control clients until the container is gone, then removes
     // everything; returns the exit code.
     int run() { return loop_.run(); }
 
 private:
-    // supervisor::Guest
+    // controller::Guest
     void prepare() override;  // owner record, cgroup and limits, console
     void launch() override;
     void relaunch() override;
@@ -53,7 +53,7 @@ private:
     void kill() noexcept override;  // SIGKILL, and thawed: a frozen init keeps it pending
     void askShutdown() override;    // SIGTERM and SIGPWR to init
     Reboot askReboot() override;    // a restart, under the domain lock
-    supervisor::GuestExit classifyExit(int status, const supervisor::Asked& asked) override;
+    controller::GuestExit classifyExit(int status, const controller::Asked& asked) override;
     void exitHandled(bool relaunched) noexcept override;
     // The cgroup (with its stragglers) and the network; in libvirt's order, after the
     // stopped hook.
@@ -70,7 +70,7 @@ private:
 
     ControllerOptions opts_;
     conf::DomainDef def_;
-    supervisor::Loop loop_;
+    controller::Loop loop_;
     state::OwnerRecord owner_;  // what a cleaner must remove if this process dies
     bool linksMade_ = false;    // owner_.links exist (setUp succeeded once)
     cgroup::HostLayout hostCgroups_;

@@ -1,14 +1,14 @@
-// cvirt-lxc-controller: the supervisor of one container (see controller.h), started detached
+// cvirt-lxc-controller: the controller of one container (see controller.h), started detached
 // by the driver with the domain XML on stdin; reports "ok" on the ready fd once init runs.
+#include "controller/program.h"
 #include "lxc/controller/controller.h"
-#include "supervisor/program.h"
 
 using namespace cvirt;
 
 int main(int argc, char** argv) {
-    return supervisor::programMain(
+    return controller::programMain(
         argc, argv, state::DriverKind::Lxc, "cvirt-lxc-controller",
-        [](supervisor::ProgramArgs& args, const std::function<void()>& ready) {
+        [](controller::ProgramArgs& args, const std::function<void()>& ready) {
             lxc::Controller controller(
                 {.paths = args.paths, .root = args.root, .id = args.id, .config = args.config},
                 std::move(args.def));

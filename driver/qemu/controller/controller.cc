@@ -15,11 +15,11 @@
 #include <utility>
 
 #include "conf/domain.h"
+#include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "net/virtual_network.h"
 #include "qemu/command_line.h"
 #include "qemu/kvm.h"
-#include "supervisor/protocol.h"
 #include "util/file.h"
 
 namespace cvirt::qemu {
@@ -89,7 +89,7 @@ void Controller::launch() {
     pid_t pid = ::fork();
     if (pid < 0) throwSystemError(errno, "cannot fork qemu");
     if (pid == 0) {
-        // qemu dies with its supervisor: a kill -9 of the controller leaves no VM behind.
+        // qemu dies with its controller: a kill -9 of the controller leaves no VM behind.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) _exit(1);
         for (int fd : inherit)
@@ -182,7 +182,7 @@ void Controller::askShutdown() {
     qmp().execute("system_powerdown");
 }
 
-supervisor::Guest::Reboot Controller::askReboot() {
+controller::Guest::Reboot Controller::askReboot() {
     qmp().execute("system_reset");
     return Reboot::InPlace;
 }
@@ -191,11 +191,11 @@ bool Controller::handleRequest(const std::string& line, util::Fd& client) {
     if (!line.starts_with("qmp ")) return false;
     std::string answer = qmp().executeText(line.substr(4));
     handleEvents();  // a stop/cont is visible before its caller hears back
-    supervisor::reply(client.get(), answer);
+    controller::reply(client.get(), answer);
     return true;
 }
 
-supervisor::GuestExit Controller::classifyExit(int status, const supervisor::Asked& asked) {
+controller::GuestExit Controller::classifyExit(int status, const controller::Asked& asked) {
     if (qmp_) {
         qmp_->readAvailable();  // the SHUTDOWN event may still be unread
         handleEvents();
@@ -206,8 +206,8 @@ supervisor::GuestExit Controller::classifyExit(int status, const supervisor::Ask
                     (WIFEXITED(status) && WEXITSTATUS(status) == 0);
     // -no-reboot turns a guest reset into a shutdown with reason guest-reset
     bool reset = std::exchange(shutdownCause_, {}) == "guest-reset";
-    if (!shutdown) return supervisor::GuestExit::Crash;
-    return reset ? supervisor::GuestExit::Reboot : supervisor::GuestExit::Poweroff;
+    if (!shutdown) return controller::GuestExit::Crash;
+    return reset ? controller::GuestExit::Reboot : controller::GuestExit::Poweroff;
 }
 
 }  // namespace cvirt::qemu

@@ -1,5 +1,5 @@
-// The VM side of a domain's supervisor (cvirt-qemu-controller, one process per domain,
-// outliving the shell): the guest that supervisor/loop.h drives. Owns qemu (its parent,
+// The VM side of a domain's controller (cvirt-qemu-controller, one process per domain,
+// outliving the shell): the guest that controller/loop.h drives. Owns qemu (its parent,
 // holding the QMP connection) and the tap devices; serves "qmp <json>" on the control socket
 // besides the loop's requests.
 #pragma once
@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "conf/domain_def.h"
+#include "controller/loop.h"
 #include "qemu/qmp.h"
 #include "qemu/tap.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
-#include "supervisor/loop.h"
 #include "util/child.h"
 #include "util/fd.h"
 
@@ -31,7 +31,7 @@ struct ControllerOptions {
     fs::path logPath;
 };
 
-class Controller final : private supervisor::Guest {
+class Controller final : private controller::Guest {
 public:
     Controller(ControllerOptions opts, conf::DomainDef def);
     ~Controller() override;
@@ -43,7 +43,7 @@ public:
     int run() { return loop_.run(); }
 
 private:
-    // supervisor::Guest
+    // controller::Guest
     void prepare() override;  // emulator and KVM checks, taps, console
     void launch() override;   // qemu process + QMP, guest running
     util::Child& process() override { return qemu_; }
@@ -51,7 +51,7 @@ private:
     void askShutdown() override;  // ACPI power button
     Reboot askReboot() override;  // a reset, in place
     // The SHUTDOWN event decides (read here if it is still unread).
-    supervisor::GuestExit classifyExit(int status, const supervisor::Asked& asked) override;
+    controller::GuestExit classifyExit(int status, const controller::Asked& asked) override;
     bool handleRequest(const std::string& line, util::Fd& client) override;  // qmp <json>
     void release() noexcept override;
 
@@ -62,7 +62,7 @@ private:
 
     ControllerOptions opts_;
     conf::DomainDef def_;
-    supervisor::Loop loop_;
+    controller::Loop loop_;
     std::vector<Tap> taps_;
     std::string ptyPath_;
     util::Child qemu_;

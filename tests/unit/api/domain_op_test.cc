@@ -107,7 +107,7 @@ public:
         Call cleanup = onlyCall("cleanupAfterCrash");
         CPPUNIT_ASSERT_EQUAL(std::string("web"), cleanup.domain);
         CPPUNIT_ASSERT_EQUAL(liveXml, cleanup.stale->liveXml.value_or(""));
-        CPPUNIT_ASSERT_EQUAL(controller, cleanup.stale->owner->supervisor);
+        CPPUNIT_ASSERT_EQUAL(controller, cleanup.stale->owner->controller);
         CPPUNIT_ASSERT(guest.waitGone(5000));  // the guest that outlived its controller is killed
         CPPUNIT_ASSERT_EQUAL(std::string("stopped/crashed"), eventsOf(events, "web"));
         d.info();

@@ -5,9 +5,9 @@
 #include <sys/socket.h>
 
 #include "api/connection_impl.h"
+#include "controller/live_files.h"
 #include "state/owner_record.h"
 #include "state/pid_file.h"
-#include "supervisor/live_files.h"
 #include "util/file.h"
 #include "util/process_ref.h"
 
@@ -116,7 +116,7 @@ void FakeBackend::enter(const state::LiveDomain& d, Call call) const {
 }
 
 void FakeBackend::stop(const std::string& name, ShutoffReason reason) {
-    supervisor::LiveFiles files(paths_, name);
+    controller::LiveFiles files(paths_, name);
     host_.killGuest(name);
     files.setStopReason(reason);
     files.remove();
@@ -136,13 +136,13 @@ void FakeBackend::start(const std::string& uri, const conf::DomainDef& def, int 
     // A controller's order (lxc/controller/controller.cc): its record before it makes
     // anything, the pid file once the guest runs, the live XML last.
     util::makeDirs(paths_.runDir, 0755);
-    supervisor::LiveFiles files(paths_, def.name);
+    controller::LiveFiles files(paths_, def.name);
     FakeHost::Processes& p = host_.processes_[def.name];
     p.controller = spawnSleeper();
     host_.domainOf_[p.controller.pid()] = def.name;
     util::ProcessRef controller = util::ProcessRef::of(p.controller.pid());
-    state::OwnerRecord owner{.supervisor = controller.pid,
-                             .supervisorStart = controller.startTime,
+    state::OwnerRecord owner{.controller = controller.pid,
+                             .controllerStart = controller.startTime,
                              .cgroupLeaf = def.name};
     for (const auto& n : def.interfaces)
         if (!n.targetDev.empty()) owner.links.push_back(n.targetDev);
@@ -170,13 +170,13 @@ void FakeBackend::shutdown(const state::LiveDomain& d) {
 
 void FakeBackend::reboot(const state::LiveDomain& d) {
     enter(d, {.method = "reboot"});
-    // A new guest under the same controller; the live XML stays (supervisor/live_files.h).
+    // A new guest under the same controller; the live XML stays (controller/live_files.h).
     FakeHost::Processes& p = host_.processes_[d.name];
     p.guest = spawnSleeper();
     state::PidFile pids{d.controller, util::ProcessRef::of(p.guest.pid())};
     util::writeFileReplace(state::entryPath(paths_.runDir, d.name, ".pid"),
                            state::formatPidFile(pids), 0644);
-    supervisor::LiveFiles(paths_, d.name).announce("reboot", "-");
+    controller::LiveFiles(paths_, d.name).announce("reboot", "-");
 }
 
 util::Fd FakeBackend::openConsole(const state::LiveDomain& d, bool force) {
@@ -190,14 +190,14 @@ util::Fd FakeBackend::openConsole(const state::LiveDomain& d, bool force) {
 
 void FakeBackend::suspend(const state::LiveDomain& d, const conf::DomainDef& live) {
     enter(d, {.method = "suspend", .defs = {live}});
-    supervisor::LiveFiles files(paths_, d.name);
+    controller::LiveFiles files(paths_, d.name);
     files.setPaused(true);
     files.announce("suspended", "paused");
 }
 
 void FakeBackend::resume(const state::LiveDomain& d, const conf::DomainDef& live) {
     enter(d, {.method = "resume", .defs = {live}});
-    supervisor::LiveFiles files(paths_, d.name);
+    controller::LiveFiles files(paths_, d.name);
     files.setPaused(false);
     files.announce("resumed", "unpaused");
 }
@@ -252,7 +252,7 @@ void FakeBackend::cleanupAfterCrash(const state::StaleDomain& stale) noexcept {
     try {
         std::string name;
         if (stale.owner)
-            if (auto it = host_.domainOf_.find(stale.owner->supervisor);
+            if (auto it = host_.domainOf_.find(stale.owner->controller);
                 it != host_.domainOf_.end())
                 name = it->second;
         host_.enter({.method = "cleanupAfterCrash", .domain = name, .stale = stale});

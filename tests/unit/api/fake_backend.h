@@ -2,7 +2,7 @@
 // VirtualFileSystem): it records every call, fails a call when told to, and runs a domain as
 // far as the state files go, the way a controller does: a `sleep` it spawned stands for the
 // controller and another for the guest, named in NAME.owner and NAME.pid, then NAME.xml is
-// written (supervisor/live_files.h). Killing the controller's process is a controller that
+// written (controller/live_files.h). Killing the controller's process is a controller that
 // died. No cgroup, netlink or namespace: it runs without root.
 #pragma once
 

@@ -17,15 +17,15 @@ public:
         std::string text = formatPidFile(f);
         CPPUNIT_ASSERT_EQUAL(std::string("4242 4250\n1234567 1234570\n"), text);
         auto back = parsePidFile(text);
-        CPPUNIT_ASSERT(back && back->supervisor == f.supervisor && back->guest == f.guest);
+        CPPUNIT_ASSERT(back && back->controller == f.controller && back->guest == f.guest);
     }
-    // A file from a supervisor before start times: the pids alone.
+    // A file from a controller before start times: the pids alone.
     void withoutStartTimes() {
         auto f = parsePidFile("12 34\n");
         CPPUNIT_ASSERT(f);
-        CPPUNIT_ASSERT_EQUAL(12, int(f->supervisor.pid));
+        CPPUNIT_ASSERT_EQUAL(12, int(f->controller.pid));
         CPPUNIT_ASSERT_EQUAL(34, int(f->guest.pid));
-        CPPUNIT_ASSERT_EQUAL(uint64_t(0), f->supervisor.startTime);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0), f->controller.startTime);
         CPPUNIT_ASSERT_EQUAL(uint64_t(0), f->guest.startTime);
     }
     void empty() {

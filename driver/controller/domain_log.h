@@ -1,4 +1,4 @@
-// The domain log of a supervisor (var/log/cvirt/DRIVER/NAME.log): the process's stdout and
+// The domain log of a controller (var/log/cvirt/DRIVER/NAME.log): the process's stdout and
 // stderr, and where console output goes with nobody attached. Bounded like virtlogd's files:
 // once NAME.log would pass `maxSize` bytes it becomes NAME.log.1 (NAME.log.1 becomes .2, …,
 // up to `maxBackups`; the oldest is dropped) and a fresh NAME.log takes stdout and stderr.
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string_view>
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 struct LogLimits {
     uint64_t maxSize = 0;  // bytes per file; 0 = no limit, never rotated
@@ -42,4 +42,4 @@ private:
     LogLimits limits_;
 };
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/loop.h"
+#include "controller/loop.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -9,14 +9,14 @@
 #include <algorithm>
 #include <iostream>
 
+#include "controller/protocol.h"
+#include "controller/pty.h"
 #include "cvirt/error.h"
-#include "supervisor/protocol.h"
-#include "supervisor/pty.h"
 #include "util/fault.h"
 #include "util/file.h"
 #include "util/stream.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 namespace {
 
@@ -60,7 +60,7 @@ void Loop::start() {
     util::fault::point("start:ctl-xml-written");
     files_.announce("started", "booted");
     hooks_.started(def_, id_);
-    ::malloc_trim(0);  // give back what setting up needed: one supervisor per running domain
+    ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
 
 void Loop::startHook() {
@@ -213,4 +213,4 @@ int Loop::run() {
     return 0;
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-// The state files a supervisor keeps for its running domain under <runDir>: NAME.sock (its
+// The state files a controller keeps for its running domain under <runDir>: NAME.sock (its
 // socket), NAME.pid (state/pid_file.h: pids and start times of itself and init or qemu),
 // NAME.paused, and NAME.xml, the live XML, written last: its presence is what "running" means to
 // every reader. NAME.owner (state/owner_record.h) is written before anything else and removed after
@@ -15,7 +15,7 @@
 #include "state/owner_record.h"
 #include "state/uri.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 class LiveFiles {
 public:
@@ -35,7 +35,7 @@ public:
     // Removes the live XML first, then the pid file, socket and pause marker.
     void remove() const noexcept;
 
-    // The record of what this supervisor owns: rewritten before each object it names is made,
+    // The record of what this controller owns: rewritten before each object it names is made,
     // removed once all of them are gone. writeOwner throws.
     void writeOwner(const state::OwnerRecord& record) const;
     void removeOwner() const noexcept;
@@ -45,4 +45,4 @@ private:
     std::string name_, sock_, pid_, xml_, paused_, owner_;
 };
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -6,7 +6,7 @@
 
 #include "util/fd.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 struct Pty {
     util::Fd master;
@@ -14,4 +14,4 @@ struct Pty {
     static Pty open();  // throws SystemError
 };
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

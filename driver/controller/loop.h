@@ -1,5 +1,5 @@
-// The one loop of a domain's supervisor process (cvirt-lxc-controller, cvirt-qemu-controller):
-// starts the guest, serves the control socket (supervisor/protocol.h) and the console, kills a
+// The one loop of a domain's controller process (cvirt-lxc-controller, cvirt-qemu-controller):
+// starts the guest, serves the control socket (controller/protocol.h) and the console, kills a
 // guest that ignores a shutdown past shutdown_timeout, applies on_poweroff, on_reboot and
 // on_crash when the guest ends, and removes everything the domain left once it is gone for
 // good. What differs between a container and a VM is behind Guest; a guest's own descriptors
@@ -12,16 +12,16 @@
 #include <vector>
 
 #include "conf/domain_def.h"
+#include "controller/console.h"
+#include "controller/domain_hooks.h"
+#include "controller/live_files.h"
 #include "cvirt/domain_state.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
-#include "supervisor/console.h"
-#include "supervisor/domain_hooks.h"
-#include "supervisor/live_files.h"
 #include "util/child.h"
 #include "util/fd.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 // How one run of a guest ended, as the guest tells it (a destroy the loop knows itself).
 enum class GuestExit { Poweroff, Reboot, Crash };
@@ -145,4 +145,4 @@ private:
     bool tornDown_ = false;
 };
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

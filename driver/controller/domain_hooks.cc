@@ -1,6 +1,6 @@
-#include "supervisor/domain_hooks.h"
+#include "controller/domain_hooks.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 using hooks::Op;
 using hooks::SubOp;
@@ -32,4 +32,4 @@ void DomainHooks::release(const conf::DomainDef& def) noexcept {
     owed_ = false;
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/live_files.h"
+#include "controller/live_files.h"
 
 #include <unistd.h>
 
@@ -15,7 +15,7 @@
 #include "util/file.h"
 #include "util/process_ref.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
     : paths_(std::move(paths)), name_(name) {
@@ -67,8 +67,8 @@ void LiveFiles::remove() const noexcept {
 
 void LiveFiles::writeOwner(const state::OwnerRecord& record) const {
     state::OwnerRecord r = record;
-    if (r.supervisor == ::getpid() && r.supervisorStart == 0)
-        r.supervisorStart = util::ProcessRef::self().startTime;
+    if (r.controller == ::getpid() && r.controllerStart == 0)
+        r.controllerStart = util::ProcessRef::self().startTime;
     util::writeFileReplace(owner_, state::formatOwnerRecord(r), 0644);
 }
 
@@ -76,4 +76,4 @@ void LiveFiles::removeOwner() const noexcept {
     ::unlink(owner_.c_str());
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

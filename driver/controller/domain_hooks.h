@@ -11,7 +11,7 @@
 #include "state/driver_config.h"
 #include "state/uri.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 class DomainHooks {
 public:
@@ -32,4 +32,4 @@ private:
     std::optional<int> id_;
 };
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

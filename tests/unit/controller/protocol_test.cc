@@ -1,15 +1,15 @@
-// The error line a supervisor answers on its socket and its ready pipe: what goes in comes
+// The error line a controller answers on its socket and its ready pipe: what goes in comes
 // back out (code, errno, text), on one line, whatever the message holds.
 #include <cppunit/extensions/HelperMacros.h>
 #include <errno.h>
 
 #include <cstring>
 
+#include "controller/protocol.h"
 #include "cvirt/error.h"
-#include "supervisor/protocol.h"
 
 using namespace cvirt;
-using namespace cvirt::supervisor;
+using namespace cvirt::controller;
 
 namespace {
 
@@ -93,7 +93,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(line, !decodeError(line));
     }
 
-    // A supervisor started by an older cvirt answers "error MESSAGE"; an unknown code is
+    // A controller started by an older cvirt answers "error MESSAGE"; an unknown code is
     // Internal.
     void olderAndOddLinesStillDecode() {
         auto old = decodeError("error unknown request 'frob'");

@@ -1,4 +1,4 @@
-#include "supervisor/client.h"
+#include "controller/client.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,16 +14,16 @@
 #include <cstring>
 
 #include "conf/domain.h"
+#include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "state/domain_lock.h"
 #include "state/uri.h"
-#include "supervisor/protocol.h"
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/inherit.h"
 #include "util/stream.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
            const conf::DomainDef& def, int id) {
@@ -33,9 +33,9 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         throwSystemError(errno, "cannot create pipes for the controller");
     util::Fd inRead(in[0]), inWrite(in[1]), readyRead(ready[0]), readyWrite(ready[1]);
     std::string idText = std::to_string(id);
-    // The caller's domain lock goes to the supervisor as well (flock belongs to the open
+    // The caller's domain lock goes to the controller as well (flock belongs to the open
     // file, which both then hold): a shell that dies from here on leaves the lock held until
-    // the supervisor has finished or undone the start, so no next command sees it halfway.
+    // the controller has finished or undone the start, so no next command sees it halfway.
     int lockFd = state::DomainLock::heldFd(paths.lockDir, def.name);
     ErrnoErrorLine execFailed = errnoErrorLine("cannot execute the controller '" + exe + "'");
 
@@ -134,14 +134,14 @@ std::string socketPath(const state::DriverPaths& paths, const std::string& name)
     return state::entryPath(paths.runDir, name, ".sock").string();
 }
 
-// A supervisor answers a request from its poll loop within milliseconds; one that does not
+// A controller answers a request from its poll loop within milliseconds; one that does not
 // within this long is stopped (SIGSTOP), wedged or gone.
 constexpr long kAnswerMs = 5000;
 // A reboot is answered once init runs again (the controller bounds its own waits on the new
 // init well below this).
 constexpr long kRebootMs = 60000;
 
-// The supervisor's socket, within `ms`: a stopped supervisor whose listen queue is full
+// The controller's socket, within `ms`: a stopped controller whose listen queue is full
 // would keep a blocking connect(2) waiting forever.
 util::Fd connectWithin(const std::string& path, long ms) {
     sockaddr_un addr{};
@@ -206,7 +206,7 @@ bool destroy(const state::DriverPaths& paths, const std::string& name, long fini
     sendRequest(fd.get(), "destroy");
     util::fault::killPoint("stop:shell-sent");
     // "ok" at once (the container is being killed), then EOF once all is gone — or EOF alone,
-    // when the supervisor finished first or died.
+    // when the controller finished first or died.
     if (!readableWithin(fd.get(), kAnswerMs)) return false;
     char buf[64];
     for (;;) {
@@ -245,4 +245,4 @@ util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, b
     return fd;
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,8 +1,8 @@
-// The console side of a supervisor: the master of the domain's console pty, proxied to one
+// The console side of a controller: the master of the domain's console pty, proxied to one
 // attached client at a time; with nobody attached, output goes to the domain log
-// (supervisor/domain_log.h, bounded and rotated).
+// (controller/domain_log.h, bounded and rotated).
 //
-// Nothing a guest or a client does can stall the supervisor: the master is non-blocking
+// Nothing a guest or a client does can stall the controller: the master is non-blocking
 // (input the guest does not read is dropped once the pty's buffer is full), a client that
 // stops reading for a second is let go (its output goes to the log), and the proxy holds the
 // pty's slave open itself, so a guest that closes its console leaves a master that is simply
@@ -13,7 +13,7 @@
 
 #include "util/fd.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 class ConsoleProxy {
 public:
@@ -41,4 +41,4 @@ inline bool isConsoleRequest(std::string_view line) {
     return line == "console" || line == "console force";
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/domain_log.h"
+#include "controller/domain_log.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include "cvirt/error.h"
 #include "util/stream.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 namespace {
 
@@ -81,4 +81,4 @@ void DomainLog::rotate() noexcept {
     openOnto(path_, limits_.maxBackups == 0);
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/console.h"
+#include "controller/console.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -9,12 +9,12 @@
 
 #include <cerrno>
 
+#include "controller/domain_log.h"
+#include "controller/protocol.h"
 #include "cvirt/error.h"
-#include "supervisor/domain_log.h"
-#include "supervisor/protocol.h"
 #include "util/stream.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 namespace {
 
@@ -89,4 +89,4 @@ void ConsoleProxy::drain() {
     }
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

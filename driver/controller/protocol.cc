@@ -1,4 +1,4 @@
-#include "supervisor/protocol.h"
+#include "controller/protocol.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include "cvirt/error.h"
 #include "util/stream.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 namespace {
 
@@ -136,7 +136,7 @@ std::optional<Error> decodeError(std::string_view line) {
     std::string_view rest = line;
     auto code = takeNumber(rest);
     auto err = code ? takeNumber(rest) : std::nullopt;
-    if (!err || *err < 0)  // an older supervisor's "error MESSAGE"
+    if (!err || *err < 0)  // an older controller's "error MESSAGE"
         return Error(ErrorCode::OperationFailed, unescapeLine(line));
     bool known = *code >= 0 && *code <= static_cast<int>(ErrorCode::HookFailed);
     return Error(known ? static_cast<ErrorCode>(*code) : ErrorCode::Internal, unescapeLine(rest),
@@ -147,4 +147,4 @@ ErrnoErrorLine errnoErrorLine(std::string_view message) {
     return {errorHead(ErrorCode::SystemError), " " + escapeLine(message)};
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-// The driver side of a domain's supervisor process (cvirt-lxc-controller for containers,
+// The driver side of a domain's controller process (cvirt-lxc-controller for containers,
 // cvirt-qemu-controller for VMs): spawn it detached, then talk to it over its socket.
 // Callers hold the domain lock for spawn.
 #pragma once
@@ -10,35 +10,35 @@
 #include "state/uri.h"
 #include "util/fd.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 // Spawns `exe` (detached: own session, double fork) with the canonical XML on stdin and
 // returns once it reports the domain running; throws its reason otherwise (it removed what
 // it made by then, unless it died: see state::RuntimeState::reap). The domain lock the caller
-// holds is shared with the supervisor, which keeps it until the domain runs or its start is
+// holds is shared with the controller, which keeps it until the domain runs or its start is
 // undone: if the caller dies after handing over the XML, the start still completes (or is
 // undone) before any other command gets the lock.
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
            const conf::DomainDef& def, int id);
 
-// Nothing below waits on the supervisor without a deadline: one that does not answer in
+// Nothing below waits on the controller without a deadline: one that does not answer in
 // time (stopped, wedged) makes the call throw OperationFailed "the controller of 'x' did not
 // answer …", or, for destroy, return false.
 
-// Kills the domain. True once the supervisor removed everything, or died (then the caller
+// Kills the domain. True once the controller removed everything, or died (then the caller
 // cleans up: state::RuntimeState::reap); false when it did not acknowledge the request
 // within a few seconds, or did not finish within `finishMs` after (< 0: no limit): the
 // caller then stops it by force.
 bool destroy(const state::DriverPaths& paths, const std::string& name, long finishMs);
-// Asks the guest to stop; the supervisor kills it after shutdown_timeout.
+// Asks the guest to stop; the controller kills it after shutdown_timeout.
 void shutdown(const state::DriverPaths& paths, const std::string& name);
 // Restarts the domain in place (same id); returns once it runs again.
 void reboot(const state::DriverPaths& paths, const std::string& name);
 // A connection to the console stream; throws if another client holds it and !force.
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
 // One request line, one reply line (e.g. "qmp {…}"); an error reply is thrown as the
-// supervisor's Error.
+// controller's Error.
 std::string call(const state::DriverPaths& paths, const std::string& name,
                  std::string_view request);
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

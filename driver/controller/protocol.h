@@ -1,17 +1,17 @@
-// The UNIX socket of a domain's supervisor (<runDir>/<name>.sock), the same for containers
+// The UNIX socket of a domain's controller (<runDir>/<name>.sock), the same for containers
 // (cvirt-lxc-controller) and VMs (cvirt-qemu-controller): a client sends one request line
 // and reads one reply line; after "console" the connection becomes the raw console stream.
 // A request that fails is answered with an error line (below) instead.
 //   console [force]  -> "ok", then raw bytes both ways
 //   destroy          -> "ok" at once, then the socket closes once the domain is gone and
 //                       cleaned up (a client that hears nothing within seconds kills the
-//                       supervisor: supervisor/client.h)
+//                       controller: controller/client.h)
 //   shutdown         -> "ok": the guest was asked to stop, killed after shutdown_timeout
 //   reboot           -> "ok" (a VM resets in place), or the close once the domain runs again
 //                       with the same id (a container's init is restarted)
 //   ping             -> "ok <pid of init or qemu>"
 //   qmp <json>       -> (VMs) one QMP command; the reply line is QMP's JSON answer
-// The same error line reports a failed start on the ready pipe (supervisor/program.h).
+// The same error line reports a failed start on the ready pipe (controller/program.h).
 #pragma once
 
 #include <optional>
@@ -21,11 +21,11 @@
 #include "cvirt/error.h"
 #include "util/fd.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 // Client side. connect() throws OperationFailed naming the socket.
 util::Fd connect(const std::string& socketPath);
-// Sends `request` + '\n'; returns the reply line (without '\n'), "" when the supervisor
+// Sends `request` + '\n'; returns the reply line (without '\n'), "" when the controller
 // closed the connection without one.
 std::string request(int fd, std::string_view request);
 // The two halves of request().
@@ -52,4 +52,4 @@ struct ErrnoErrorLine {
 };
 ErrnoErrorLine errnoErrorLine(std::string_view message);
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-// The supervisor loop without root: the lifecycle-action table, and the loop driving a fake
+// The controller loop without root: the lifecycle-action table, and the loop driving a fake
 // guest (a sleep) under a temp root, with a hook script that writes into the same journal as
 // the guest, so the order of every step is checked.
 #include <cppunit/extensions/HelperMacros.h>
@@ -14,15 +14,15 @@
 #include <thread>
 
 #include "conf/domain_def.h"
+#include "controller/loop.h"
+#include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "state/runtime_state.h"
 #include "state/uri.h"
-#include "supervisor/loop.h"
-#include "supervisor/protocol.h"
 #include "support/test_util.h"
 
 using namespace cvirt;
-using namespace cvirt::supervisor;
+using namespace cvirt::controller;
 using conf::LifecycleAction;
 namespace fs = std::filesystem;
 

@@ -1,7 +1,7 @@
-// What every supervisor program (cvirt-lxc-controller, cvirt-qemu-controller) does around
+// What every controller program (cvirt-lxc-controller, cvirt-qemu-controller) does around
 // its own work: read --uri/--name/--id/--ready-fd and the domain XML on stdin, put stdio on
-// the domain log (supervisor/domain_log.h, bounded per cvirt.conf), report "ok" or the error
-// line of supervisor/protocol.h on the ready fd.
+// the domain log (controller/domain_log.h, bounded per cvirt.conf), report "ok" or the error
+// line of controller/protocol.h on the ready fd.
 #pragma once
 
 #include <filesystem>
@@ -13,7 +13,7 @@
 #include "state/driver_config.h"
 #include "state/uri.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 struct ProgramArgs {
     state::DriverPaths paths;
@@ -31,4 +31,4 @@ struct ProgramArgs {
 int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
                 const std::function<int(ProgramArgs&, const std::function<void()>& ready)>& body);
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/program.h"
+#include "controller/program.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,17 +8,17 @@
 #include <iostream>
 
 #include "conf/domain.h"
+#include "controller/domain_log.h"
+#include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
-#include "supervisor/domain_log.h"
-#include "supervisor/protocol.h"
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/inherit.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 namespace {
 
@@ -69,7 +69,7 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     util::closeFdsFrom(3, {readyFd, lockFd});
     ::fcntl(readyFd, F_SETFD, FD_CLOEXEC);
     // The domain lock of the shell that spawned us, shared: held until the domain runs or
-    // the start is undone, even if that shell dies meanwhile (supervisor/client.h).
+    // the start is undone, even if that shell dies meanwhile (controller/client.h).
     util::Fd lock(lockFd);
     if (lock) ::fcntl(lock.get(), F_SETFD, FD_CLOEXEC);
     ::signal(SIGPIPE, SIG_IGN);
@@ -113,4 +113,4 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     }
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller

@@ -1,4 +1,4 @@
-#include "supervisor/pty.h"
+#include "controller/pty.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "cvirt/error.h"
 
-namespace cvirt::supervisor {
+namespace cvirt::controller {
 
 Pty Pty::open() {
     Pty p;
@@ -29,4 +29,4 @@ Pty Pty::open() {
     return p;
 }
 
-}  // namespace cvirt::supervisor
+}  // namespace cvirt::controller
