@@ -1,6 +1,11 @@
 // Shared by the benchmark programs: durations, medians, memory, temp roots.
 #pragma once
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>  // environ
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -25,6 +30,27 @@ inline double us(Clock::duration d) {
 inline double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Runs argv (looked up on PATH) with stdin and stdout on /dev/null and stderr into `errFile`;
+// its exit code, -1 when it did not exit normally or could not be spawned.
+inline int run(const std::vector<std::string>& argv, const std::string& errFile = "/dev/null") {
+    std::vector<char*> a;
+    for (const auto& s : argv)
+        a.push_back(const_cast<char*>(s.c_str()));
+    a.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return -1;
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 // Waits (up to 10 s) until the controller of the transient domain `name` has exited: it

@@ -35,35 +35,12 @@
 #include "bench/bench_util.h"
 #include "net/netlink.h"
 
-extern char** environ;
-
 namespace fs = std::filesystem;
 using namespace cvirt::bench;
 
 namespace {
 
 const std::string kBridge = "cvtbench0";
-
-// Runs argv with stdin and stdout on /dev/null and stderr into `errFile`; the exit code
-// (-1 when it did not exit normally or could not be spawned).
-int run(const std::vector<std::string>& argv, const std::string& errFile) {
-    std::vector<char*> a;
-    for (const auto& s : argv)
-        a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 std::string firstLine(const std::string& path) {
     std::ifstream in(path);

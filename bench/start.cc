@@ -25,8 +25,6 @@
 #include "bench/bench_util.h"
 #include "cvirt/connection.h"
 
-extern char** environ;
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -36,23 +34,6 @@ using cvirt::bench::ms;
 using cvirt::bench::pssKiB;
 using cvirt::bench::tempRoot;
 using cvirt::bench::waitControllerGone;
-
-int runCommand(const std::vector<std::string>& argv) {
-    std::vector<char*> a;
-    for (const auto& s : argv)
-        a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    if (posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ) != 0) return -1;
-    posix_spawn_file_actions_destroy(&fa);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 // `security`: <cvirt:security> children ("" = the defaults: seccomp profile, masks).
 std::string xml(const std::string& name, const std::string& rootfs, const std::string& init,
@@ -93,8 +74,8 @@ int main(int argc, char** argv) {
     std::vector<long> pss;
     for (int i = 0; i < runs; ++i) {
         auto a = Clock::now();
-        runCommand({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup",
-                    "--mount-proc", "chroot", rootfs, "/bin/true"});
+        cvirt::bench::run({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
+                           "--cgroup", "--mount-proc", "chroot", rootfs, "/bin/true"});
         t["floor (unshare+chroot) start-to-exit"].push_back(ms(Clock::now() - a));
 
         a = Clock::now();
