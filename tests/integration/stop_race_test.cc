@@ -40,9 +40,15 @@ public:
         Captured c;
         std::thread exec([&] { c = execCapture(d, {"sleep", "30"}); });
         // the command runs once a second process shows in the container
-        waitUntil([&] { return has(execCapture(d, {"ps"}).out, "sleep 30"); });
+        std::string seen;
+        bool running =
+            waitUntil([&] { return has(seen = execCapture(d, {"ps"}).out, "sleep 30"); });
         d.destroy();
         exec.join();
+        // (a CI run under load once saw neither: the last ps says what the container held)
+        CPPUNIT_ASSERT_MESSAGE("the command never showed in ps; last ps: " + seen + "; command: " +
+                                   c.out + " (status " + std::to_string(c.status) + ")",
+                               running);
         CPPUNIT_ASSERT_MESSAGE(c.out, c.status != 0);
         // 137 (killed) or 255 (its way in refused) before, without a word
         CPPUNIT_ASSERT_MESSAGE(c.out, c.out.starts_with("exec failed: domain 'cvirt-test-execrace' "
