@@ -8,6 +8,7 @@
 #include "api/connection_impl.h"
 #include "api/domain_op.h"
 #include "conf/domain.h"
+#include "conf/schema.h"
 #include "lxc/backend.h"
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
@@ -145,7 +146,17 @@ const std::string& Connection::uri() const {
     return impl_->uri().text;
 }
 
-Domain Connection::define(std::string_view xml, std::string_view filename) {
+Domain Connection::define(std::string_view xml, std::string_view filename, bool validate) {
+    if (validate) {
+        try {
+            conf::validateDomainSchema(xml, filename);
+        } catch (const Error& e) {
+            throw Error(ErrorCode::XmlError,
+                        "XML document failed to validate against schema: Unable to validate doc "
+                        "against " +
+                            (conf::schemaDir() / "domain.rng").string() + "\n" + e.what());
+        }
+    }
     conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
     const bool hadUuid = def.uuid.has_value();
     DriverState& drv = impl_->driverFor(def.type);

@@ -9,6 +9,7 @@
 #include "commands/common.h"
 #include "cvirt/error.h"
 #include "engine/file.h"
+#include "engine/xpath.h"
 
 namespace cvirt::shell {
 
@@ -20,11 +21,15 @@ void declareFile(po::options_description& opts, po::positional_options_descripti
     pos.add("file", 1);
 }
 
+void declareDefine(po::options_description& opts, po::positional_options_description& pos) {
+    declareFile(opts, pos);
+    opts.add_options()("validate", "validate the XML against the schema");
+}
 int cmdDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     std::string xml = readFile(file);
     Domain d = failingAs("Failed to define domain from " + file, "",
-                         [&] { return s.connection().define(xml, file); });
+                         [&] { return s.connection().define(xml, file, flag(args, "validate")); });
     s.info() << "Domain '" << d.name() << "' defined from " << file << "\n";
     return 0;
 }
@@ -52,10 +57,16 @@ void declareDumpxml(po::options_description& opts, po::positional_options_descri
     opts.add_options()("inactive", "show inactive defined XML")(
         "security-info",
         "include security sensitive information in XML dump (cvirt's XML "
-        "holds none: the same document)");
+        "holds none: the same document)")("xpath", po::value<std::string>(),
+                                          "xpath expression to filter the XML document")(
+        "wrap", "wrap xpath results in an common root element");
 }
 int cmdDumpxml(Session& s, const po::variables_map& args) {
-    s.out() << lookupDomain(s, args).xml(flag(args, "inactive"));
+    std::string xml = lookupDomain(s, args).xml(flag(args, "inactive"));
+    if (args.count("xpath"))
+        s.out() << selectXPath(xml, args["xpath"].as<std::string>(), flag(args, "wrap"));
+    else
+        s.out() << xml;
     return 0;
 }
 
@@ -152,7 +163,7 @@ int cmdDomid(Session& s, const po::variables_map& args) {
 std::vector<Command> domainCommands() {
     return {
         {"define", "domain", "define (but don't start) a domain from an XML file",
-         "Define a domain.", declareFile, cmdDefine},
+         "Define a domain.", declareDefine, cmdDefine},
         {"undefine", "domain", "undefine a domain",
          "Undefine an inactive domain, or convert persistent to transient.", declareUndefine,
          cmdUndefine, Complete::Domain},

@@ -34,7 +34,15 @@ void declareDomstats(po::options_description& opts, po::positional_options_descr
         "pids", "report the domain's task count and limit (cvirt)")(
         "list-active", "list only active domains")("list-inactive", "list only inactive domains")(
         "list-running", "list only running domains")("list-paused", "list only paused domains")(
-        "list-shutoff", "list only shutoff domains")(
+        "list-shutoff", "list only shutoff domains")("list-persistent",
+                                                     "list only persistent domains")(
+        "list-transient", "list only transient domains")("list-other",
+                                                         "list only domains in other states")(
+        "raw",
+        "do not pretty-print the fields (cvirt's are all plain numbers and names: the same)")(
+        "enforce", "enforce requested stats parameters")(
+        "backing", "add backing chain information to block stats (cvirt's drives have none)")(
+        "nowait", "report only stats that are accessible instantly (all of cvirt's are)")(
         "domain", po::value<std::vector<std::string>>(), "list of domains to get stats for");
     pos.add("domain", -1);
 }
@@ -105,13 +113,25 @@ int cmdDomstats(Session& s, const po::variables_map& args) {
         for (const auto& key : args["domain"].as<std::vector<std::string>>())
             names.push_back(s.connection().lookup(key).name());
     } else {
+        // virConnectGetAllDomainStats' filters: within each group (active/inactive,
+        // persistent/transient, the states) a domain passes one that is given, or any when
+        // none of the group is.
+        bool running = flag(args, "list-running"), paused = flag(args, "list-paused"),
+             shutoff = flag(args, "list-shutoff"), other = flag(args, "list-other");
+        bool persistent = flag(args, "list-persistent"), transient = flag(args, "list-transient");
         ListFilter f;
-        f.active = !flag(args, "list-inactive") && !flag(args, "list-shutoff");
-        f.inactive =
-            !flag(args, "list-active") && !flag(args, "list-running") && !flag(args, "list-paused");
+        f.active = !flag(args, "list-inactive") || flag(args, "list-active");
+        f.inactive = !flag(args, "list-active") || flag(args, "list-inactive");
         for (const auto& d : s.connection().list(f)) {
-            if (flag(args, "list-running") && d.state != DomainState::Running) continue;
-            if (flag(args, "list-paused") && d.state != DomainState::Paused) continue;
+            if (persistent != transient && d.persistent != persistent) continue;
+            if (running || paused || shutoff || other) {
+                bool known = d.state == DomainState::Running || d.state == DomainState::Paused ||
+                             d.state == DomainState::Shutoff;
+                if (!((running && d.state == DomainState::Running) ||
+                      (paused && d.state == DomainState::Paused) ||
+                      (shutoff && d.state == DomainState::Shutoff) || (other && !known)))
+                    continue;
+            }
             names.push_back(d.name);
         }
     }

@@ -37,7 +37,9 @@ std::string libvirtWords(const Error& cause, const std::string& object) {
         // "domain 'web' is already active" -> "domain is already active"
         text = object.substr(0, object.find(' ')) + text.substr(object.size());
     }
-    if (!pre.empty() && !startsWith(text, pre)) text = pre + text;
+    // libvirt's VIR_ERR_XML_INVALID_SCHEMA is worded in full by the driver (define --validate)
+    const bool worded = startsWith(text, "XML document failed to validate against schema: ");
+    if (!pre.empty() && !worded && !startsWith(text, pre)) text = pre + text;
     return text;
 }
 

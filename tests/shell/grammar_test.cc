@@ -34,6 +34,9 @@ class GrammarTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(columnsByDisplayWidth);
     CPPUNIT_TEST(echoPwdCd);
     CPPUNIT_TEST(listStateFilters);
+    CPPUNIT_TEST(dumpxmlXPath);
+    CPPUNIT_TEST(defineValidate);
+    CPPUNIT_TEST(domstatsFilters);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -328,6 +331,65 @@ public:
                 "--managed-save", "--checkpoints-metadata"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'test' has been undefined\n\n"), r.out);
+    }
+
+    void dumpxmlXPath() {
+        // each match on a line of its own, formatted as libxml2 does; --wrap under <nodes>
+        same({"dumpxml", "test", "--xpath", "//name"}, 0, "<name>test</name>\n\n", "");
+        same({"dumpxml", "test", "--xpath", "//vcpu/text()|//name"}, 0, "<name>test</name>\n2\n\n",
+             "");
+        same({"dumpxml", "test", "--xpath", "//nothing"}, 0, "\n", "");
+        same({"dumpxml", "test", "--xpath", "//nothing", "--wrap"}, 0, "<nodes/>\n\n", "");
+        same({"dumpxml", "test", "--xpath", "count(//vcpu)"}, 1, "\n",
+             "error: internal error: Incorrect xpath 'count(//vcpu)'\n");
+        RunResult r = sh({"dumpxml", "test", "--xpath", "//filesystem/target/@dir"});
+        CPPUNIT_ASSERT_EQUAL(std::string(" dir=\"/\"\n\n"), r.out);
+        r = sh({"dumpxml", "test", "--xpath", "//filesystem/target/@dir|//vcpu", "--wrap"});
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("<nodes dir=\"/\">\n  <vcpu placement=\"static\">2</vcpu>\n"
+                        "</nodes>\n\n"),
+            r.out);
+        // an expression that does not compile: libxml2's complaint, nothing selected
+        r = sh({"dumpxml", "test", "--xpath", "//["});
+        CPPUNIT_ASSERT_EQUAL(0, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "XPath error : Invalid expression"));
+    }
+
+    void defineValidate() {
+        std::string bad = (dir_->path() / "bad.xml").string();
+        std::ofstream(bad) << "<domain type='lxc'><name>v</name><memory>1024</memory><bogus/>"
+                              "<os><type>exe</type><init>/bin/sh</init></os></domain>";
+        RunResult r = sh({"define", "--validate", bad});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(
+            r.err, has(r.err, "error: Failed to define domain from " + bad +
+                                  "\nerror: XML document failed to validate against schema: "
+                                  "Unable to validate doc against ") &&
+                       has(r.err, "domain.rng\n" + bad + ":1: <bogus>"));
+        // without --validate cvirt refuses it too (nothing is dropped), in its own words
+        r = sh({"define", bad});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: XML error: " + bad + ":1: <bogus>"));
+        r = sh({"define", "--validate", file_});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        if (auto v = virsh({"define", "--validate", bad})) {
+            CPPUNIT_ASSERT_EQUAL(1, v->status);
+            CPPUNIT_ASSERT_MESSAGE(v->err, has(v->err, "failed to validate against schema"));
+        }
+    }
+
+    void domstatsFilters() {
+        const std::string state = "Domain: 'test'\n  state.state=5\n  state.reason=0\n\n";
+        CPPUNIT_ASSERT_EQUAL(state, sh({"domstats", "--state", "--list-persistent", "--raw"}).out);
+        CPPUNIT_ASSERT_EQUAL(state, sh({"domstats", "--state", "--list-shutoff"}).out);
+        CPPUNIT_ASSERT_EQUAL(state, sh({"domstats", "--state", "--list-inactive"}).out);
+        for (const char* none :
+             {"--list-transient", "--list-active", "--list-other", "--list-running"}) {
+            RunResult r = sh({"domstats", "--state", none});
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(none, std::string("\n"), r.out);
+        }
+        same({"domstats", "--list-transient"}, 0, "\n", "");
     }
 };
 

@@ -249,8 +249,12 @@ public:
     const std::string& uri() const;
 
     // Parses, validates and stores `xml` (atomic write, domain lock). A redefinition keeps
-    // the stored uuid. `filename` is named in error messages.
-    Domain define(std::string_view xml, std::string_view filename = "domain XML");
+    // the stored uuid. `filename` is named in error messages. `validate` (define --validate,
+    // VIR_DOMAIN_DEFINE_VALIDATE): a document the schema refuses fails with libvirt's words
+    // for that ("XML document failed to validate against schema: …"), the schema's detail
+    // after them.
+    Domain define(std::string_view xml, std::string_view filename = "domain XML",
+                  bool validate = false);
 
     // By name, uuid or id (virsh's lookup order: id, uuid, name). Throws NoDomain.
     Domain lookup(std::string_view key) const;
