@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "commands/common.h"
+#include "engine/completion.h"
 #include "engine/dispatch.h"
 #include "engine/global_options.h"
-#include "engine/interactive.h"
 
 namespace cvirt::shell {
 
@@ -21,7 +21,7 @@ int cmdComplete(Session& s, const po::variables_map& args) {
     std::vector<std::string> words;
     if (args.count("words")) words = args["words"].as<std::vector<std::string>>();
     if (words.empty()) words.emplace_back();
-    for (const auto& c : completions(s, words))
+    for (const auto& c : complete(s, words).words)
         s.out() << c << "\n";
     return 0;
 }
@@ -71,7 +71,8 @@ constexpr std::string_view kExit =
 constexpr std::string_view kFiles =
     "/etc/cvirt/DRIVER (definitions), /etc/cvirt/cvirt.conf (settings), /etc/cvirt/hooks/DRIVER "
     "(hook scripts), /run/cvirt (live state, events), /var/log/cvirt/DRIVER/NAME.log (domain "
-    "logs).";
+    "logs), ~/.cache/cvirsh/history (interactive history, $CVIRSH_HISTSIZE lines, 500 unless "
+    "set).";
 
 // One page, two spellings: the walk over the command table is shared, the markup is not.
 class PageFormat {

@@ -4,10 +4,14 @@
 #include <readline/readline.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
+#include "cvirt/error.h"
 #include "engine/command.h"
+#include "engine/completion.h"
 #include "engine/dispatch.h"
 
 namespace cvirt::shell {
@@ -17,10 +21,6 @@ namespace {
 Session* gSession = nullptr;
 std::vector<std::string> gMatches;
 
-bool startsWith(std::string_view s, std::string_view p) {
-    return s.substr(0, p.size()) == p;
-}
-
 char* nextMatch(const char*, int state) {
     static size_t i;
     if (state == 0) i = 0;
@@ -28,8 +28,7 @@ char* nextMatch(const char*, int state) {
     return ::strdup(gMatches[i++].c_str());
 }
 
-char** complete(const char* text, int start, int) {
-    ::rl_attempted_completion_over = 1;
+char** completeLine(const char* text, int start, int) {
     std::string before(::rl_line_buffer, static_cast<size_t>(start));
     size_t semi = before.rfind(';');
     if (semi != std::string::npos) before = before.substr(semi + 1);
@@ -40,56 +39,38 @@ char** complete(const char* text, int start, int) {
     } catch (...) {
     }
     words.push_back(text);
-    gMatches = completions(*gSession, words);
+    Completion c = complete(*gSession, words);
+    if (c.files && text[0] != '-') return nullptr;  // readline's own file names (quoting)
+    ::rl_attempted_completion_over = 1;
+    gMatches = std::move(c.words);
     return ::rl_completion_matches(text, nextMatch);
 }
 
-std::string historyPath() {
+// virsh's history: $XDG_CACHE_HOME/cvirsh/history (~/.cache/cvirsh/history), at most
+// $CVIRSH_HISTSIZE lines, 500 unless set, 0 to 500000.
+constexpr int kHistoryMax = 500000;
+
+int historySize() {
+    const char* env = std::getenv("CVIRSH_HISTSIZE");
+    if (!env) return 500;
+    int n = 0;
+    auto [end, ec] = std::from_chars(env, env + std::strlen(env), n);
+    if (ec != std::errc() || *end || !*env)
+        throw Error(ErrorCode::InvalidArg, "Bad $CVIRSH_HISTSIZE value.");
+    if (n < 0 || n > kHistoryMax)
+        throw Error(ErrorCode::InvalidArg, "$CVIRSH_HISTSIZE value should be between 0 and " +
+                                               std::to_string(kHistoryMax));
+    return n;
+}
+
+std::filesystem::path historyDir() {
+    const char* cache = std::getenv("XDG_CACHE_HOME");
+    if (cache && *cache) return std::filesystem::path(cache) / "cvirsh";
     const char* home = std::getenv("HOME");
-    return std::string(home && *home ? home : ".") + "/.cvirsh_history";
+    return std::filesystem::path(home && *home ? home : ".") / ".cache" / "cvirsh";
 }
 
 }  // namespace
-
-std::vector<std::string> completions(Session& s, const std::vector<std::string>& words) {
-    std::vector<std::string> out;
-    const std::string& partial = words.back();
-    if (words.size() == 1) {
-        for (const Command& c : commandTable())
-            if (c.group != "hidden" && startsWith(c.name, partial)) out.emplace_back(c.name);
-        return out;
-    }
-    const Command* cmd = findCommand(words[0]);
-    if (!cmd) return out;
-    if (startsWith(partial, "-")) {
-        po::options_description opts;
-        po::positional_options_description pos;
-        cmd->declare(opts, pos);
-        for (const auto& o : opts.options()) {
-            std::string flag = "--" + o->long_name();
-            if (startsWith(flag, partial)) out.push_back(flag);
-        }
-        return out;
-    }
-    if (cmd->complete == Complete::Domain) {
-        try {
-            for (const auto& n : s.connection().domainNames())
-                if (startsWith(n, partial)) out.push_back(n);
-        } catch (...) {
-        }
-    }
-    if (cmd->complete == Complete::Network) {
-        try {
-            for (const auto& n : s.connection().listNetworks(true, true))
-                if (startsWith(n.name, partial)) out.push_back(n.name);
-        } catch (...) {
-        }
-    }
-    if (cmd->name == "help")
-        for (const Command& c : commandTable())
-            if (startsWith(c.name, partial)) out.emplace_back(c.name);
-    return out;
-}
 
 int runInteractive(Session& s) {
     s.interactive = true;
@@ -105,9 +86,16 @@ int runInteractive(Session& s) {
     }
     gSession = &s;
     ::rl_readline_name = "cvirsh";
-    ::rl_attempted_completion_function = complete;
-    std::string hist = historyPath();
+    ::rl_attempted_completion_function = completeLine;
+    ::rl_completer_word_break_characters = const_cast<char*>(" \t\n;");  // `--file=x` is a word
     ::using_history();
+    try {
+        ::stifle_history(historySize());
+    } catch (const Error& e) {  // as virsh, which will not start
+        s.err() << "error: " << e.what() << "\n";
+        return 1;
+    }
+    std::filesystem::path dir = historyDir(), hist = dir / "history";
     ::read_history(hist.c_str());
     if (!s.quiet)
         s.out() << "Welcome to cvirsh, the cvirt interactive terminal.\n\n"
@@ -127,7 +115,9 @@ int runInteractive(Session& s) {
         runLine(s, line);
         s.out().flush();
     }
-    ::write_history(hist.c_str());  // an unwritable HOME is not an error
+    std::error_code ec;  // an unwritable cache directory is not an error, as for virsh
+    std::filesystem::create_directories(dir, ec);
+    ::write_history(hist.c_str());
     return 0;
 }
 

@@ -18,6 +18,8 @@ using namespace cvirt::testenv;
 class InteractiveTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(InteractiveTest);
     CPPUNIT_TEST(completionAndHistory);
+    CPPUNIT_TEST(historyCappedAsVirsh);
+    CPPUNIT_TEST(badHistorySize);
     CPPUNIT_TEST(pipedCommands);
     CPPUNIT_TEST_SUITE_END();
 
@@ -25,11 +27,14 @@ class InteractiveTest : public CppUnit::TestFixture {
     pid_t pid_ = -1;
     std::string seen_;
 
-    void spawn(const TempDir& dir) {
+    void spawn(const TempDir& dir, const char* histsize = nullptr) {
         pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
         if (pid_ == 0) {
             ::setenv("HOME", dir.path().c_str(), 1);
+            ::unsetenv("XDG_CACHE_HOME");
             ::setenv("TERM", "dumb", 1);
+            if (histsize) ::setenv("CVIRSH_HISTSIZE", histsize, 1);
+            if (::chdir(dir.path().c_str()) < 0) _exit(126);
             std::string bin = (binDir() / "cvirsh").string(), uri = dir.embedUri();
             ::execl(bin.c_str(), bin.c_str(), "-c", uri.c_str(), nullptr);
             _exit(127);
@@ -71,6 +76,11 @@ public:
         CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("webserver"));
         type("\n");
         CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("Name:           webserver"));
+        // a file name where the command reads a file, after the domain
+        seen_.clear();
+        type("attach-device webserver we\t");
+        CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("web.xml"));
+        type("\x15");  // ^U: the line is dropped
         // option completion
         seen_.clear();
         type("list --al\t");
@@ -87,9 +97,35 @@ public:
         ::waitpid(pid_, &st, 0);
         ::close(master_);
         CPPUNIT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        std::string history = readText(dir.path() / ".cvirsh_history");
+        std::string history = readText(dir.path() / ".cache/cvirsh/history");
         CPPUNIT_ASSERT_MESSAGE(history, history.find("dominfo webserver") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(history, history.find("list --all") != std::string::npos);
+    }
+    // At most $CVIRSH_HISTSIZE lines are kept, the newest.
+    void historyCappedAsVirsh() {
+        TempDir dir;
+        spawn(dir, "2");
+        CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("cvirsh # "));
+        for (const char* line : {"uri\n", "hostname\n", "version\n"}) {
+            seen_.clear();
+            type(line);
+            CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("cvirsh # "));
+        }
+        type("quit\n");
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        ::close(master_);
+        CPPUNIT_ASSERT_EQUAL(std::string("version\nquit\n"),
+                             readText(dir.path() / ".cache/cvirsh/history"));
+    }
+    void badHistorySize() {
+        TempDir dir;
+        spawn(dir, "lots");
+        CPPUNIT_ASSERT_MESSAGE(seen_, waitFor("error: Bad $CVIRSH_HISTSIZE value."));
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        ::close(master_);
+        CPPUNIT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 1);
     }
     void pipedCommands() {
         TempDir dir;
