@@ -6,6 +6,7 @@
 #include "api/domain_op.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
+#include "state/domain_ids.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
 #include "state/events.h"
@@ -14,11 +15,6 @@
 namespace cvirt {
 
 namespace {
-
-int nextId(DriverState& d) {
-    auto lock = state::DomainLock::acquireDriver(d.paths.lockDir, "id");
-    return d.runtime.allocateId();
-}
 
 // How long a start waits for a controller still tearing the domain down, and for one that
 // failed to exit before its leftovers are removed.
@@ -50,7 +46,7 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
                         "exited within " +
                         std::to_string(kSupervisorExitMs / 1000) + " s)");
     try {
-        d.backend->start(uri, def, nextId(d));
+        d.backend->start(uri, def, state::allocateDomainId(state::runBase(d.paths)));
     } catch (const Error&) {
         // A controller that reported its failure removed what it made; one that died did
         // not: remove that now, still under the lock, so the next start finds nothing.

@@ -201,15 +201,4 @@ void RuntimeState::clear(std::string_view name) {
     util::removeFile(entryPath(paths_.runDir, name, ".reason"));
 }
 
-int RuntimeState::allocateId() {
-    util::makeDirs(paths_.runDir, 0755);
-    fs::path path = paths_.runDir / "next-id";
-    auto text = util::readFileIfExists(path);
-    int id = 1;
-    if (text) std::from_chars(text->data(), text->data() + text->size(), id);
-    if (id < 1) id = 1;
-    util::writeFileReplace(path, std::to_string(id + 1) + "\n", 0644);
-    return id;
-}
-
 }  // namespace cvirt::state

@@ -2,7 +2,7 @@
 // by whoever starts the domain; its presence is what "running" means to every reader.
 // <name>.owner (state/owner_record.h) names the controller and what it made, from before it
 // makes anything until it removed everything: a dead controller's leftovers are found there.
-// Also keeps the per-root id counter and the last shut-off reason of each domain.
+// Also keeps the last shut-off reason of each domain (ids: state/domain_ids.h).
 #pragma once
 
 #include <sys/types.h>
@@ -101,9 +101,6 @@ public:
     // Forgets what is kept about an undefined domain. Lock files stay: removing one that
     // another process waits on would let two holders in.
     void clear(std::string_view name);
-
-    // Next domain id of this root (1, 2, …). Callers serialise through the id lock.
-    int allocateId();
 
 private:
     DriverPaths paths_;

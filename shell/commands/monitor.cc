@@ -19,7 +19,8 @@ void declareList(po::options_description& opts, po::positional_options_descripti
         "state-paused", "list domains in paused state")(
         "state-shutoff", "list domains in shutoff state")("state-other",
                                                           "list domains in other states")(
-        "managed-save", "mark inactive domains with managed save state (cvirt keeps none)");
+        "managed-save", "mark inactive domains with managed save state (cvirt keeps none)")(
+        "type", "show each domain's type (lxc, qemu, kvm) in a column after its name");
 }
 
 // --state-*: none given keeps every state; any given also lists inactive domains (virsh).
@@ -74,16 +75,16 @@ int cmdList(Session& s, const po::variables_map& args) {
         }
         return 0;
     }
-    // A connection to both backends (cvirt://) says which one holds each domain.
-    const bool mixed = s.connection().uri().rfind("cvirt:", 0) == 0;
+    // virsh's columns, which scripts parse; the kind of each domain only when asked for.
+    const bool withType = flag(args, "type");
     std::vector<std::string> header = {"Id", "Name"};
-    if (mixed) header.push_back("Type");
+    if (withType) header.push_back("Type");
     header.push_back("State");
     if (flag(args, "title")) header.push_back("Title");
     Table t(header);
     for (const auto* d : shown) {
         std::vector<std::string> row = {d->id ? std::to_string(*d->id) : "-", d->name};
-        if (mixed) row.push_back(d->type);
+        if (withType) row.push_back(d->type);
         row.push_back(std::string(stateName(d->state)));
         if (flag(args, "title")) row.push_back(d->title);
         t.add(std::move(row));

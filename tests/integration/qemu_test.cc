@@ -376,22 +376,48 @@ private:
             CPPUNIT_ASSERT_EQUAL(DomainState::Running, s.state);
             CPPUNIT_ASSERT_EQUAL(std::string(s.name == "ct1" ? "lxc" : "qemu"), s.type);
         }
-        RunResult r =
-            testenv::run({(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"), "list"});
-        CPPUNIT_ASSERT_MESSAGE(r.out,
-                               has(r.out, "Type") && has(r.out, "lxc") && has(r.out, "qemu"));
+        // one id per domain whatever its kind, and an id finds the domain that has it
+        std::optional<int> ctId = both.lookup("ct1").summary().id,
+                           vmId = both.lookup("vm10").summary().id;
+        CPPUNIT_ASSERT(ctId && vmId);
+        CPPUNIT_ASSERT(*ctId != *vmId);
+        CPPUNIT_ASSERT_EQUAL(std::string("ct1"), both.lookup(std::to_string(*ctId)).name());
+        CPPUNIT_ASSERT_EQUAL(std::string("vm10"), both.lookup(std::to_string(*vmId)).name());
+        auto cvirsh = [&](std::vector<std::string> args) {
+            args.insert(args.begin(),
+                        {(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt")});
+            return testenv::run(args);
+        };
+        // virsh's columns, which scripts parse; the kind only on request
+        RunResult r = cvirsh({"list"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, r.out.rfind(" Id   Name   State\n-----", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(r.out, !has(r.out, "Type") && !has(r.out, "qemu"));
+        r = cvirsh({"list", "--type"});
+        CPPUNIT_ASSERT_MESSAGE(r.out, r.out.rfind(" Id   Name   Type   State\n", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(
+            r.out, has(r.out, " ct1    lxc    running") && has(r.out, " vm10   qemu   running"));
+        r = cvirsh({"dominfo", std::to_string(*vmId)});
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "Name:           vm10\n"));
+        r = cvirsh({"domname", std::to_string(*ctId)});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, std::string("ct1\n\n"), r.out);
         // one kind per connection
         CPPUNIT_ASSERT_EQUAL(size_t(1), Connection::open(dir_->embedUri("lxc")).list({}).size());
         CPPUNIT_ASSERT_EQUAL(size_t(1), conn_->list({}).size());
         // every lifecycle command works on both, through the same shell
         for (const char* name : {"ct1", "vm10"}) {
-            for (const char* cmd : {"suspend", "resume", "destroy"}) {
-                r = testenv::run(
-                    {(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"), cmd, name});
+            for (const char* cmd : {"suspend", "resume"}) {
+                r = cvirsh({cmd, name});
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(cmd) + " " + name + ": " + r.err, 0,
                                              r.status);
             }
         }
+        // destroy by id stops that domain and no other
+        r = cvirsh({"destroy", std::to_string(*vmId)});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(DomainState::Shutoff, both.lookup("vm10").summary().state);
+        CPPUNIT_ASSERT_EQUAL(DomainState::Running, both.lookup("ct1").summary().state);
+        r = cvirsh({"destroy", std::to_string(*ctId)});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT_EQUAL(size_t(0), both.list({}).size());
     }
 
