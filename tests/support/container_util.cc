@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "cgroup/layout.h"
+#include "support/test_util.h"
 
 namespace cvirt::testenv {
 
@@ -31,7 +33,8 @@ std::optional<std::string> missingForContainersInOwnNetns() {
 }
 
 bool userNamespacesWork() {
-    pid_t p = ::fork();
+    pid_t p = forkChild();
+    if (p < 0) return false;
     if (p == 0) _exit(::unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
     int st = 0;
     ::waitpid(p, &st, 0);
@@ -80,8 +83,15 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
 
 Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0) return {};
-    pid_t p = ::fork();
+    if (::pipe2(fds, O_CLOEXEC) < 0)
+        return {-1, std::string("pipe failed: ") + std::strerror(errno)};
+    pid_t p = forkChild();
+    if (p < 0) {
+        int err = errno;
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return {-1, std::string("fork failed: ") + std::strerror(err)};
+    }
     if (p == 0) {
         ::dup2(fds[1], 1);
         ::dup2(fds[1], 2);

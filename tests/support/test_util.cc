@@ -89,6 +89,14 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
+pid_t forkChild() {
+    for (int attempt = 0;; ++attempt) {
+        pid_t p = ::fork();
+        if (p >= 0 || errno != EAGAIN || attempt == 200) return p;
+        ::usleep(10000);
+    }
+}
+
 std::string TempDir::embedUri(const std::string& driver) const {
     return driver + ":///embed?root=" + path_.string();
 }
@@ -98,7 +106,8 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input,
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
-    pid_t pid = ::fork();
+    pid_t pid = forkChild();
+    if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
         ::dup2(in[0], 0);
         ::dup2(out[1], 1);

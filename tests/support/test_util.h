@@ -1,6 +1,8 @@
 // Helpers shared by tests: source paths, temp dirs, running cvirsh, skipping with a reason.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,6 +20,10 @@ int skip(const std::string& reason);
 // the binary's closing line reports it as skipped rather than passed. The caller returns.
 void skipCase(const std::string& reason);
 int casesSkipped();
+
+// fork(), tried again while the kernel says EAGAIN (a machine short of pids for a moment);
+// -1 with errno set when it still fails. Never hand -1 to waitpid: that waits for any child.
+pid_t forkChild();
 
 fs::path sourceDir();  // repository root
 fs::path binDir();     // build/bin
