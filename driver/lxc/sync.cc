@@ -10,6 +10,25 @@
 
 namespace cvirt::lxc {
 
+namespace {
+
+// One frame with room for one descriptor (SCM_RIGHTS), for sendmsg or recvmsg.
+struct FrameMsg {
+    explicit FrameMsg(SyncFrame& f) : iov{&f, sizeof f} {
+        hdr.msg_iov = &iov;
+        hdr.msg_iovlen = 1;
+        hdr.msg_control = control;
+        hdr.msg_controllen = sizeof control;
+    }
+    FrameMsg(const FrameMsg&) = delete;
+    FrameMsg& operator=(const FrameMsg&) = delete;
+    iovec iov;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    msghdr hdr{};
+};
+
+}  // namespace
+
 std::pair<SyncChannel, SyncChannel> SyncChannel::pair() {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -22,6 +41,25 @@ void SyncChannel::send(SyncMsg msg) const {
     f.msg = msg;
     if (::send(fd_.get(), &f, sizeof f, MSG_NOSIGNAL) < 0)
         throwSystemError(errno, "cannot talk to the container controller");
+}
+
+void SyncChannel::sendFd(SyncMsg msg, int fd) const {
+    if (fd < 0) return send(msg);
+    SyncFrame f{};
+    f.msg = msg;
+    FrameMsg m(f);
+    cmsghdr* c = CMSG_FIRSTHDR(&m.hdr);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (::sendmsg(fd_.get(), &m.hdr, MSG_NOSIGNAL) < 0)
+        throwSystemError(errno, "cannot talk to the container controller");
+}
+
+void SyncChannel::serveWhileWaiting(int fd, std::function<bool()> ready) {
+    serveFd_ = fd;
+    serve_ = std::move(ready);
 }
 
 void SyncChannel::sendFailure(const Error& e) const noexcept {
@@ -39,15 +77,16 @@ void SyncChannel::setPatience(int timeoutMs, std::function<void()> idle) {
 }
 
 void SyncChannel::awaitFrame() const {
-    if (timeoutMs_ < 0) return;  // recv blocks as long as it takes
+    if (timeoutMs_ < 0 && serveFd_ < 0) return;  // recv blocks as long as it takes
     constexpr int kSliceMs = 100;
     auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs_);
     for (;;) {
-        pollfd p{fd_.get(), POLLIN, 0};
-        int rc = ::poll(&p, 1, kSliceMs);
-        if (rc > 0) return;
+        pollfd p[2] = {{fd_.get(), POLLIN, 0}, {serveFd_, POLLIN, 0}};
+        int rc = ::poll(p, serveFd_ >= 0 ? 2 : 1, kSliceMs);
+        if (rc > 0 && p[0].revents) return;
+        if (rc > 0 && !serve_()) serveFd_ = -1;  // that connection is gone
         if (rc < 0 && errno != EINTR) throwSystemError(errno, "cannot wait for the container");
-        if (std::chrono::steady_clock::now() >= end)
+        if (timeoutMs_ >= 0 && std::chrono::steady_clock::now() >= end)
             throw Error(ErrorCode::OperationFailed, "container init did not answer within " +
                                                         std::to_string(timeoutMs_ / 1000) +
                                                         " s (frozen or stuck)");
@@ -58,7 +97,16 @@ void SyncChannel::awaitFrame() const {
 bool SyncChannel::receive(SyncFrame& f) const {
     awaitFrame();
     for (;;) {
-        ssize_t n = ::recv(fd_.get(), &f, sizeof f, 0);
+        FrameMsg m(f);
+        ssize_t n = ::recvmsg(fd_.get(), &m.hdr, MSG_CMSG_CLOEXEC);
+        received_.reset();
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m.hdr); n > 0 && c; c = CMSG_NXTHDR(&m.hdr, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+                received_.reset(fd);
+            }
+        }
         if (n == static_cast<ssize_t>(sizeof f)) return true;
         if (n == 0) return false;
         if (n < 0 && errno == EINTR) continue;
@@ -72,6 +120,11 @@ void SyncChannel::expect(SyncMsg msg) const {
     if (!receive(f)) throw Error(ErrorCode::OperationFailed, "container init exited during setup");
     if (f.msg == SyncMsg::Failed) throw Error(f.code, f.text);
     if (f.msg != msg) throw Error(ErrorCode::Internal, "unexpected message from the container");
+}
+
+util::Fd SyncChannel::expectFd(SyncMsg msg) const {
+    expect(msg);
+    return std::move(received_);
 }
 
 void SyncChannel::waitExec() const {

@@ -11,7 +11,7 @@
 
 namespace cvirt::lxc {
 
-enum class SyncMsg : uint8_t { ChildReady, RootReady, Continue, Execing, Failed };
+enum class SyncMsg : uint8_t { ChildReady, ProcViews, RootReady, Continue, Execing, Failed };
 
 struct SyncFrame {
     SyncMsg msg;
@@ -33,11 +33,20 @@ public:
     // controller thaws the cgroup there). Until called: no limit.
     void setPatience(int timeoutMs, std::function<void()> idle = {});
 
+    // While a wait below blocks, `ready` runs each time `fd` turns readable (the controller
+    // answers the container's FUSE requests there: the child's next step needs them), until
+    // it returns false. -1: none.
+    void serveWhileWaiting(int fd, std::function<bool()> ready);
+
     void send(SyncMsg msg) const;
+    // `msg` with a descriptor (SCM_RIGHTS), or without one when `fd` is -1.
+    void sendFd(SyncMsg msg, int fd) const;
     void sendFailure(const Error& e) const noexcept;
     // Waits for `msg`; rethrows a Failed frame as the child's Error; EOF throws
     // OperationFailed "container init exited during setup".
     void expect(SyncMsg msg) const;
+    // expect(), and the descriptor the frame carried (none: an empty Fd).
+    util::Fd expectFd(SyncMsg msg) const;
     // After Execing: true when exec succeeded (EOF), or throws the child's failure.
     void waitExec() const;
     int fd() const { return fd_.get(); }
@@ -49,6 +58,9 @@ private:
     util::Fd fd_;
     int timeoutMs_ = -1;
     std::function<void()> idle_;
+    mutable int serveFd_ = -1;
+    std::function<bool()> serve_;
+    mutable util::Fd received_;  // the descriptor of the last frame
 };
 
 }  // namespace cvirt::lxc

@@ -8,6 +8,8 @@
 #include "cgroup/layout.h"
 #include "conf/domain_def.h"
 #include "lxc/sync.h"
+#include "util/fd.h"
+#include "util/mount.h"
 
 namespace cvirt::lxc {
 
@@ -22,6 +24,7 @@ struct ChildContext {
     bool privateNet = false;  // bring loopback up
     bool ownUts = true;       // false: shares another's (hostname kept)
     const cgroup::HostLayout* cgroups = nullptr;  // the host's hierarchies, for /sys/fs/cgroup
+    bool procViews = true;  // /proc/meminfo etc. from the controller (a ProcViews message)
 };
 
 // clone() entry point. Never returns: execs init or _exit(127).
@@ -38,5 +41,17 @@ void waitForCgroup(const ChildContext& ctx);
 // /sys/fs/cgroup inside: each host hierarchy rooted at the domain's cgroup, read-only
 // (cgroupfs.cc). Called once in the cgroup namespace.
 void mountCgroupFs(const cgroup::HostLayout& host);
+
+// One file of the controller's FUSE filesystem, cloned and not yet mounted anywhere.
+struct ProcView {
+    std::string name;  // "meminfo": goes over /proc/meminfo
+    util::Fd tree;     // open_tree(OPEN_TREE_CLONE)
+};
+// proc_views.cc, before /proc is mounted on `procDir`: mounts the FUSE filesystem there, sends
+// the connection to the controller (ProcViews, with no descriptor when the host has no FUSE),
+// clones each served file and unmounts it again. Throws.
+std::vector<ProcView> openProcViews(const ChildContext& ctx, const util::DirInRoot& procDir);
+// Once /proc is mounted at `proc`: each view over its file there.
+void placeProcViews(std::vector<ProcView>& views, const std::string& proc);
 
 }  // namespace cvirt::lxc

@@ -175,10 +175,13 @@ void readOnly(const std::string& path) {
 // proc:mixed), what shows the host's kernel memory, keys, log and timers masked (as crun's
 // and Docker's defaults). The kernel's own ownership checks stand behind both in a user
 // namespace; the default seccomp profile keeps a container without one from unmounting them.
-void setUpProc(const std::string& root) {
+void setUpProc(const ChildContext& ctx, const std::string& root) {
     util::DirInRoot dir = util::makeDirsInRoot(root, "/proc");
+    std::vector<ProcView> views;
+    if (ctx.procViews) views = openProcViews(ctx, dir);
     util::mountFs("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
     const std::string& proc = dir.path;
+    placeProcViews(views, proc);
     for (const char* p : kProcReadOnly)
         readOnly(proc + "/" + p);
     for (const char* p : kProcMasked)
@@ -234,7 +237,7 @@ void setUpRoot(const ChildContext& ctx) {
         made.note(fs.target);
         mountFilesystem(fs, root);
     }
-    setUpProc(root);
+    setUpProc(ctx, root);
     setUpSys(root, ctx.privateNet);
     setUpDev(ctx, root);
     made.keep();

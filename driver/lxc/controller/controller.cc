@@ -111,13 +111,19 @@ util::Fd openSharedNs(const conf::NsShare& share, const char* nsName,
 Controller::Controller(ControllerOptions opts, conf::DomainDef def)
     : opts_(std::move(opts)),
       def_(std::move(def)),
-      loop_(*this, def_, opts_.paths, opts_.id, opts_.config) {}
+      loop_(*this, def_, opts_.paths, opts_.id, opts_.config) {
+    loop_.watch([this] { return procFuse_ ? procFuse_->fd() : -1; },
+                [this](short) {
+                    if (!procFuse_->serve()) procFuse_.reset();  // the container's mounts went
+                });
+}
 
 Controller::~Controller() {
     loop_.tearDown();
 }
 
 void Controller::release() noexcept {
+    procFuse_.reset();  // before the cgroup it reads
     util::fault::killPoint("stop:ctl-cgroup");
     cgroup_.reset();  // kills stragglers, removes the directories
     util::fault::killPoint("stop:ctl-network");
@@ -312,6 +318,15 @@ void Controller::spawnInit() {
             }
         };
         if (ctx.userns) go();  // nothing happens inside before the id maps exist
+        // The child mounted the /proc views and waits for our answers to go on.
+        procFuse_.reset();
+        if (util::Fd dev = mine.expectFd(SyncMsg::ProcViews); dev && cgroup_) {
+            procFuse_ = std::make_unique<ProcFuse>(std::move(dev), hostCgroups_, *cgroup_, pid);
+            mine.serveWhileWaiting(procFuse_->fd(), [this] { return procFuse_->serve(); });
+        } else if (!dev) {
+            std::cerr << "cvirt-lxc-controller: no /dev/fuse on this host: /proc/meminfo of '"
+                      << def_.name << "' shows the host's figures" << std::endl;
+        }
         // The device filter comes once the root is built: setting it up opens devices the
         // container must not (loop-control, the block devices it mounts).
         mine.expect(SyncMsg::RootReady);
@@ -327,6 +342,7 @@ void Controller::spawnInit() {
     } catch (Error& e) {
         kill();
         init_.reset();
+        procFuse_.reset();
         if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
         throw std::move(e).withContext("container init");
     }

@@ -4,6 +4,7 @@
 // socket, the console, the hooks and the live state.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "controller/loop.h"
+#include "lxc/controller/proc_fuse.h"
 #include "net/interfaces.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
@@ -81,6 +83,7 @@ private:
     net::DomainNetwork network_;  // host ends, owned until the start succeeded
     std::string consolePath_;     // slave of the console pty: the container's /dev/console
     util::Child init_;
+    std::unique_ptr<ProcFuse> procFuse_;            // this run's /proc views, served from the loop
     std::optional<state::DomainLock> restartLock_;  // held from a reboot until init runs again
 };
 

@@ -1,0 +1,106 @@
+// A container's /proc/meminfo, cpuinfo, stat and uptime show its own limits (served by its
+// controller over FUSE, lxc/controller/proc_fuse.h), read from inside with busybox; nothing of
+// the FUSE filesystem is left on the host once the domain is gone.
+#include <cppunit/extensions/HelperMacros.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "support/container_fixture.h"
+#include "support/container_util.h"
+#include "support/test_util.h"
+
+using namespace cvirt;
+using namespace cvirt::testenv;
+
+std::optional<std::string> cvirt::testenv::missingPrerequisite() {
+    if (auto m = missingForContainers()) return m;
+    if (::access("/dev/fuse", R_OK | W_OK) != 0) return std::string("needs /dev/fuse");
+    return std::nullopt;
+}
+
+namespace {
+
+size_t count(const std::string& text, const std::string& prefix) {
+    std::istringstream in(text);
+    size_t n = 0;
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(prefix, 0) == 0) ++n;
+    return n;
+}
+
+bool hostHasProcViews() {
+    return readText("/proc/self/mountinfo").find("fuse.cvirt") != std::string::npos;
+}
+
+}  // namespace
+
+class ProcViewsTest : public ContainerFixture {
+    CPPUNIT_TEST_SUITE(ProcViewsTest);
+    CPPUNIT_TEST(memoryLimitInside);
+    CPPUNIT_TEST(memoryLimitInsideUserNamespace);
+    CPPUNIT_TEST(cpusetInside);
+    CPPUNIT_TEST(uptimeSinceStart);
+    CPPUNIT_TEST_SUITE_END();
+
+    void checkMemory(const std::string& name, const std::string& extra) {
+        Domain d = conn_->define(
+            containerXml(name, {.initargs = {"-c", "sleep 1000"}, .extra = extra, .memoryMiB = 64}),
+            name + ".xml");
+        d.start();
+        CPPUNIT_ASSERT_MESSAGE("the FUSE mount shows on the host", !hostHasProcViews());
+        // cat splices (sendfile): the file's size must cover what it holds
+        std::string meminfo = run(d, {"cat", "/proc/meminfo"});
+        CPPUNIT_ASSERT_MESSAGE(meminfo, meminfo.find("MemTotal:          65536 kB\n") == 0);
+        std::string mounts = run(d, {"cat", "/proc/self/mountinfo"});
+        CPPUNIT_ASSERT_MESSAGE(mounts,
+                               mounts.find("/meminfo /proc/meminfo ro,") != std::string::npos);
+        // read-only, whoever asks
+        Captured write = execCapture(d, {"sh", "-c", "echo x > /proc/meminfo"});
+        CPPUNIT_ASSERT_MESSAGE(write.out, write.status != 0);
+        d.destroy();
+        CPPUNIT_ASSERT_MESSAGE("a FUSE mount outlived the domain", !hostHasProcViews());
+    }
+
+public:
+    void memoryLimitInside() { checkMemory("cvirt-test-procmem", ""); }
+
+    void memoryLimitInsideUserNamespace() {
+        if (!userNamespacesWork()) {
+            std::cout << "SKIP: user namespaces do not work here" << std::endl;
+            return;
+        }
+        checkMemory("cvirt-test-procmem-userns", kTestIdmap);
+    }
+
+    void cpusetInside() {
+        if (::sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+            std::cout << "SKIP: needs 2 CPUs" << std::endl;
+            return;
+        }
+        Domain d = conn_->define(
+            containerXml("cvirt-test-proccpu",
+                         {.initargs = {"-c", "sleep 1000"}, .extra = "<vcpu cpuset='1'>1</vcpu>"}),
+            "cvirt-test-proccpu.xml");
+        d.start();
+        std::string cpuinfo = run(d, {"cat", "/proc/cpuinfo"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(cpuinfo, size_t(1), count(cpuinfo, "processor"));
+        std::string stat = run(d, {"cat", "/proc/stat"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(stat, size_t(1), count(stat, "cpu0 "));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(stat, size_t(2), count(stat, "cpu"));  // "cpu " and cpu0
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(stat, size_t(1), count(stat, "btime "));
+    }
+
+    void uptimeSinceStart() {
+        Domain d =
+            conn_->define(containerXml("cvirt-test-procup", {.initargs = {"-c", "sleep 1000"}}),
+                          "cvirt-test-procup.xml");
+        d.start();
+        std::string up = run(d, {"cat", "/proc/uptime"});
+        double seconds = std::stod(up);
+        double host = std::stod(readText("/proc/uptime"));
+        // the host has been up longer than the test runs; the container only since start
+        CPPUNIT_ASSERT_MESSAGE(up, seconds >= 0 && seconds < 60 && host > seconds);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(ProcViewsTest);
