@@ -58,6 +58,14 @@ class ProcViewsTest : public ContainerFixture {
         // read-only, whoever asks
         Captured write = execCapture(d, {"sh", "-c", "echo x > /proc/meminfo"});
         CPPUNIT_ASSERT_MESSAGE(write.out, write.status != 0);
+        // a restarted init gets the views again (the device filter is in place by then)
+        int init = d.initPid();
+        d.reboot();
+        CPPUNIT_ASSERT(waitUntil([&] { return d.initPid() != init && d.initPid() > 0; }));
+        CPPUNIT_ASSERT(waitUntil([&] {
+            return execCapture(d, {"cat", "/proc/meminfo"})
+                       .out.find("MemTotal:          65536 kB\n") == 0;
+        }));
         d.destroy();
         CPPUNIT_ASSERT_MESSAGE("a FUSE mount outlived the domain", !hostHasProcViews());
     }

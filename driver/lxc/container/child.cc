@@ -1,5 +1,6 @@
 #include "lxc/container/child.h"
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -35,6 +36,10 @@ void setUpContainer(ChildContext& ctx) {
     // ready pipe and the domain lock we inherited).
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (ctx.controllerEnd >= 0) ::close(ctx.controllerEnd);
+    if (ctx.procViews) {
+        ctx.fuseDev.reset(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
+        ctx.fuseErrno = errno;
+    }
     ctx.sync->send(SyncMsg::ChildReady);
     // With a user namespace nothing can be done before the id maps exist. Without one the
     // controller moves us into the domain cgroup while we build the root (a cgroup

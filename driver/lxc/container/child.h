@@ -25,13 +25,18 @@ struct ChildContext {
     bool ownUts = true;       // false: shares another's (hostname kept)
     const cgroup::HostLayout* cgroups = nullptr;  // the host's hierarchies, for /sys/fs/cgroup
     bool procViews = true;  // /proc/meminfo etc. from the controller (a ProcViews message)
+    // /dev/fuse, opened by the child first thing: before it sits in the domain cgroup (whose
+    // device filter a restart finds in place) and in its user namespace (the kernel wants the
+    // connection opened in the namespace that mounts it). Empty: fuseErrno says why.
+    util::Fd fuseDev;
+    int fuseErrno = 0;
 };
 
 // clone() entry point. Never returns: execs init or _exit(127).
 int childMain(void* arg) noexcept;
 
 // Steps, in order (each throws Error naming what failed):
-void setUpRoot(const ChildContext& ctx);  // rootfs.cc: mounts, /proc, /sys, pivot_root
+void setUpRoot(ChildContext& ctx);  // rootfs.cc: mounts, /proc, /sys, pivot_root
 void setUpDev(const ChildContext& ctx, const std::string& root);  // dev.cc: /dev before pivot
 [[noreturn]] void execInit(const ChildContext& ctx);              // init_exec.cc
 // Reports the root built, waits until the controller has placed us in the domain cgroup and
@@ -47,10 +52,11 @@ struct ProcView {
     std::string name;  // "meminfo": goes over /proc/meminfo
     util::Fd tree;     // open_tree(OPEN_TREE_CLONE)
 };
-// proc_views.cc, before /proc is mounted on `procDir`: mounts the FUSE filesystem there, sends
+// proc_views.cc, before /proc is mounted on `procDir`: mounts the FUSE filesystem (on
+// ctx.fuseDev, which it closes) there, sends
 // the connection to the controller (ProcViews, with no descriptor when the host has no FUSE),
 // clones each served file and unmounts it again. Throws.
-std::vector<ProcView> openProcViews(const ChildContext& ctx, const util::DirInRoot& procDir);
+std::vector<ProcView> openProcViews(ChildContext& ctx, const util::DirInRoot& procDir);
 // Once /proc is mounted at `proc`: each view over its file there.
 void placeProcViews(std::vector<ProcView>& views, const std::string& proc);
 

@@ -16,12 +16,13 @@
 
 namespace cvirt::lxc {
 
-std::vector<ProcView> openProcViews(const ChildContext& ctx, const util::DirInRoot& procDir) {
+std::vector<ProcView> openProcViews(ChildContext& ctx, const util::DirInRoot& procDir) {
     std::vector<ProcView> views;
-    util::Fd dev(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
+    util::Fd dev = std::move(ctx.fuseDev);
     if (!dev) {
-        if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
-            throwSystemError(errno, "cannot open '/dev/fuse' for the container's /proc");
+        int err = ctx.fuseErrno;
+        if (err != ENOENT && err != ENODEV && err != ENXIO)
+            throwSystemError(err, "cannot open '/dev/fuse' for the container's /proc");
         ctx.sync->sendFd(SyncMsg::ProcViews, -1);  // no FUSE on this host: the host's figures
         return views;
     }

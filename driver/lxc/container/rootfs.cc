@@ -175,7 +175,7 @@ void readOnly(const std::string& path) {
 // proc:mixed), what shows the host's kernel memory, keys, log and timers masked (as crun's
 // and Docker's defaults). The kernel's own ownership checks stand behind both in a user
 // namespace; the default seccomp profile keeps a container without one from unmounting them.
-void setUpProc(const ChildContext& ctx, const std::string& root) {
+void setUpProc(ChildContext& ctx, const std::string& root) {
     util::DirInRoot dir = util::makeDirsInRoot(root, "/proc");
     std::vector<ProcView> views;
     if (ctx.procViews) views = openProcViews(ctx, dir);
@@ -212,7 +212,7 @@ void pivotInto(const std::string& root) {
 
 }  // namespace
 
-void setUpRoot(const ChildContext& ctx) {
+void setUpRoot(ChildContext& ctx) {
     const conf::DomainDef& def = *ctx.def;
     // Nothing mounted here propagates back to the host.
     util::mountFs("", "/", nullptr, MS_REC | MS_SLAVE);

@@ -226,6 +226,7 @@ void Controller::exitHandled(bool relaunched) noexcept {
 }
 
 void Controller::spawnInit() {
+    procFuse_.reset();  // the last run's: its container is gone
     auto [mine, theirs] = SyncChannel::pair();
     // The child sits in the domain cgroup from ChildReady on: a freeze then (a suspend that
     // raced a restart, anyone writing the freezer) would stop it mid-setup. Silence is
@@ -319,7 +320,6 @@ void Controller::spawnInit() {
         };
         if (ctx.userns) go();  // nothing happens inside before the id maps exist
         // The child mounted the /proc views and waits for our answers to go on.
-        procFuse_.reset();
         if (util::Fd dev = mine.expectFd(SyncMsg::ProcViews); dev && cgroup_) {
             procFuse_ = std::make_unique<ProcFuse>(std::move(dev), hostCgroups_, *cgroup_, pid);
             mine.serveWhileWaiting(procFuse_->fd(), [this] { return procFuse_->serve(); });
