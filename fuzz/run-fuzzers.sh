@@ -21,10 +21,14 @@ budget=$2
 shift 2
 seed=${FUZZ_SEED:-1}
 src=$(cd "$(dirname "$0")" && pwd)
-[ $# -gt 0 ] || set -- domain_xml network_xml lxc_native
+[ $# -gt 0 ] || set -- domain_xml network_xml lxc_native rpc_message
 failed=0
 for t in "$@"; do
-    case $t in lxc_native) dict=$src/lxc.dict ;; *) dict=$src/xml.dict ;; esac
+    case $t in
+        lxc_native) dict=-dict=$src/lxc.dict ;;
+        rpc_message) dict= ;;  # binary: no tokens to suggest
+        *) dict=-dict=$src/xml.dict ;;
+    esac
     bin=$build/fuzz/fuzz-$t
     artifacts=$build/fuzz-artifacts/$t
     if [ $mode = check ]; then
@@ -47,7 +51,7 @@ for t in "$@"; do
     # Crashes, leaks, timeouts (25 s for one input) and out-of-memory (2 GiB) all fail.
     # shellcheck disable=SC2086
     "$bin" $limit -max_len=8192 -timeout=25 -rss_limit_mb=2048 \
-        -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+        $dict -artifact_prefix="$artifacts/" -print_final_stats=1 \
         "$corpus" $regressions >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
