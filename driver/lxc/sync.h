@@ -11,7 +11,15 @@
 
 namespace cvirt::lxc {
 
-enum class SyncMsg : uint8_t { ChildReady, ProcViews, RootReady, Continue, Execing, Failed };
+enum class SyncMsg : uint8_t {
+    ChildReady,
+    ProcViews,
+    RootReady,
+    Continue,
+    SysinfoTrap,
+    Execing,
+    Failed
+};
 
 struct SyncFrame {
     SyncMsg msg;

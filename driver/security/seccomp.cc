@@ -114,4 +114,19 @@ void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs) {
     check(seccomp_load(ctx.get()), "cannot load the filter");
 }
 
+util::Fd trapSysinfo() {
+    std::unique_ptr<void, CtxDeleter> ctx(seccomp_init(SCMP_ACT_ALLOW));
+    if (!ctx) throw Error(ErrorCode::Internal, "seccomp: cannot create a filter");
+    check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0), "cannot clear no_new_privs");
+    // The native ABI only: a compat caller's struct sysinfo has another layout.
+    check(seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, SCMP_SYS(sysinfo), 0),
+          "cannot add the sysinfo rule");
+    int rc = seccomp_load(ctx.get());
+    if (rc == -EINVAL || rc == -ENOSYS || rc == -EOPNOTSUPP) return util::Fd();
+    check(rc, "cannot load the sysinfo filter");
+    int fd = seccomp_notify_fd(ctx.get());
+    if (fd < 0) check(fd, "cannot get the sysinfo listener");
+    return util::Fd(fd);
+}
+
 }  // namespace cvirt::security

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conf/domain_def.h"
+#include "util/fd.h"
 
 namespace cvirt::security {
 
@@ -37,5 +38,11 @@ std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin);
 // allowed. `noNewPrivs` as the process will have it (without it, loading needs
 // CAP_SYS_ADMIN). Throws Error naming what failed.
 void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs);
+
+// Loads a filter that hands every native sysinfo(2) call of this process and its children to
+// whoever holds the returned listener (SECCOMP_RET_USER_NOTIF): the container's controller
+// answers with the container's figures. Needs CAP_SYS_ADMIN (in the process's user
+// namespace) or no_new_privs. An empty descriptor when the kernel cannot (before Linux 5.0).
+util::Fd trapSysinfo();
 
 }  // namespace cvirt::security

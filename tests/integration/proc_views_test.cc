@@ -1,6 +1,7 @@
 // A container's /proc/meminfo, cpuinfo, stat and uptime show its own limits (served by its
-// controller over FUSE, lxc/controller/proc_fuse.h), read from inside with busybox; nothing of
-// the FUSE filesystem is left on the host once the domain is gone.
+// controller over FUSE, lxc/controller/proc_fuse.h), and so does sysinfo(2) (busybox free:
+// lxc/controller/sysinfo_trap.h), read from inside with busybox; nothing of the FUSE
+// filesystem is left on the host once the domain is gone.
 #include <cppunit/extensions/HelperMacros.h>
 #include <unistd.h>
 
@@ -45,13 +46,22 @@ class ProcViewsTest : public ContainerFixture {
 
     void checkMemory(const std::string& name, const std::string& extra) {
         Domain d = conn_->define(
-            containerXml(name, {.initargs = {"-c", "sleep 1000"}, .extra = extra, .memoryMiB = 64}),
+            containerXml(name, {.initargs = {"-c", "free > /tmp/free; exec sleep 1000"},
+                                .extra = extra,
+                                .memoryMiB = 64}),
             name + ".xml");
         d.start();
         CPPUNIT_ASSERT_MESSAGE("the FUSE mount shows on the host", !hostHasProcViews());
         // cat splices (sendfile): the file's size must cover what it holds
         std::string meminfo = run(d, {"cat", "/proc/meminfo"});
         CPPUNIT_ASSERT_MESSAGE(meminfo, meminfo.find("MemTotal:          65536 kB\n") == 0);
+        // busybox free takes its totals from sysinfo(2), which the controller answers for init
+        // and what it starts (busybox's columns: total used free shared buff/cache available)
+        CPPUNIT_ASSERT(waitUntil([&] {
+            return execCapture(d, {"test", "-s", "/tmp/free"}).status == 0;
+        }));
+        std::string free = run(d, {"cat", "/tmp/free"});
+        CPPUNIT_ASSERT_MESSAGE(free, free.find("\nMem:          65536 ") != std::string::npos);
         std::string mounts = run(d, {"cat", "/proc/self/mountinfo"});
         CPPUNIT_ASSERT_MESSAGE(mounts,
                                mounts.find("/meminfo /proc/meminfo ro,") != std::string::npos);

@@ -14,6 +14,7 @@
 #include "lxc/environment.h"
 #include "security/caps.h"
 #include "security/confine.h"
+#include "security/seccomp.h"
 #include "util/fd.h"
 #include "util/inherit.h"
 
@@ -90,6 +91,11 @@ void execInit(const ChildContext& ctx) {
     if (::access(init.c_str(), X_OK) < 0)
         throwSystemError(errno, "cannot execute init '" + init + "'");
 
+    // Before confine drops CAP_SYS_ADMIN; init and all it starts inherit the filter.
+    if (ctx.procViews) {
+        util::Fd trap = security::trapSysinfo();
+        ctx.sync->sendFd(SyncMsg::SysinfoTrap, trap.get());
+    }
     security::confine(def, security::capsToDrop(def));
     switchUser(def.os);
 

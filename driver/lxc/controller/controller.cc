@@ -116,6 +116,10 @@ Controller::Controller(ControllerOptions opts, conf::DomainDef def)
                 [this](short) {
                     if (!procFuse_->serve()) procFuse_.reset();  // the container's mounts went
                 });
+    loop_.watch([this] { return sysinfoTrap_ ? sysinfoTrap_->fd() : -1; },
+                [this](short revents) {
+                    if (!sysinfoTrap_->serve(revents)) sysinfoTrap_.reset();
+                });
 }
 
 Controller::~Controller() {
@@ -124,6 +128,7 @@ Controller::~Controller() {
 
 void Controller::release() noexcept {
     procFuse_.reset();  // before the cgroup it reads
+    sysinfoTrap_.reset();
     util::fault::killPoint("stop:ctl-cgroup");
     cgroup_.reset();  // kills stragglers, removes the directories
     util::fault::killPoint("stop:ctl-network");
@@ -227,6 +232,7 @@ void Controller::exitHandled(bool relaunched) noexcept {
 
 void Controller::spawnInit() {
     procFuse_.reset();  // the last run's: its container is gone
+    sysinfoTrap_.reset();
     auto [mine, theirs] = SyncChannel::pair();
     // The child sits in the domain cgroup from ChildReady on: a freeze then (a suspend that
     // raced a restart, anyone writing the freezer) would stop it mid-setup. Silence is
@@ -336,6 +342,9 @@ void Controller::spawnInit() {
         }
         util::fault::point("start:ctl-root-ready");
         go();
+        if (util::Fd trap = mine.expectFd(SyncMsg::SysinfoTrap); trap && cgroup_)
+            sysinfoTrap_ =
+                std::make_unique<SysinfoTrap>(std::move(trap), hostCgroups_, *cgroup_, pid);
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
         util::fault::point("start:ctl-init-running");
@@ -343,6 +352,7 @@ void Controller::spawnInit() {
         kill();
         init_.reset();
         procFuse_.reset();
+        sysinfoTrap_.reset();
         if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
         throw std::move(e).withContext("container init");
     }

@@ -13,6 +13,7 @@
 #include "conf/domain_def.h"
 #include "controller/loop.h"
 #include "lxc/controller/proc_fuse.h"
+#include "lxc/controller/sysinfo_trap.h"
 #include "net/interfaces.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
@@ -84,6 +85,7 @@ private:
     std::string consolePath_;     // slave of the console pty: the container's /dev/console
     util::Child init_;
     std::unique_ptr<ProcFuse> procFuse_;            // this run's /proc views, served from the loop
+    std::unique_ptr<SysinfoTrap> sysinfoTrap_;      // this run's sysinfo(2) answers, likewise
     std::optional<state::DomainLock> restartLock_;  // held from a reboot until init runs again
 };
 

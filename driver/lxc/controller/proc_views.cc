@@ -166,4 +166,25 @@ std::string uptimeView(double upSeconds, double busySeconds, size_t cpus) {
     return buf;
 }
 
+struct sysinfo sysinfoView(const struct sysinfo& host, const MemoryCounters& mem, double upSeconds,
+                           uint64_t procs) {
+    struct sysinfo si = host;
+    uint64_t unit = host.mem_unit ? host.mem_unit : 1;
+    uint64_t hostTotal = uint64_t(host.totalram) * unit, hostSwap = uint64_t(host.totalswap) * unit;
+    uint64_t total = mem.limit && *mem.limit < hostTotal ? *mem.limit : hostTotal;
+    auto shmem = mem.stat.find("shmem");
+    si.totalram = total / unit;
+    si.freeram = (total - std::min(mem.usage, total)) / unit;
+    si.sharedram = shmem == mem.stat.end() ? 0 : shmem->second / unit;
+    si.bufferram = 0;
+    if (mem.swapUsage) {
+        uint64_t swap = mem.swapLimit && *mem.swapLimit < hostSwap ? *mem.swapLimit : hostSwap;
+        si.totalswap = swap / unit;
+        si.freeswap = (swap - std::min(*mem.swapUsage, swap)) / unit;
+    }
+    si.uptime = static_cast<long>(std::max(0.0, upSeconds));
+    if (procs) si.procs = static_cast<unsigned short>(std::min<uint64_t>(procs, 65535));
+    return si;
+}
+
 }  // namespace cvirt::lxc

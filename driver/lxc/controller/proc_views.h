@@ -4,6 +4,8 @@
 // Pure: the host's text and the container's counters in, the container's text out.
 #pragma once
 
+#include <sys/sysinfo.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -45,5 +47,11 @@ std::string statView(std::string_view host, const std::vector<unsigned>& cpus);
 // "UP IDLE\n": seconds since the container's init started, and the idle time of its CPUs
 // over that span (`cpus` of them, less the `busySeconds` the container used).
 std::string uptimeView(double upSeconds, double busySeconds, size_t cpus);
+
+// What sysinfo(2) answers inside (busybox free takes its totals there, not from meminfo): the
+// host's `host` with memory, swap, uptime and the process count of the container, the same
+// figures as meminfoView's.
+struct sysinfo sysinfoView(const struct sysinfo& host, const MemoryCounters& mem, double upSeconds,
+                           uint64_t procs);
 
 }  // namespace cvirt::lxc

@@ -41,6 +41,7 @@ class ProcViewsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(cpuinfoKeepsAllowedCpusRenumbered);
     CPPUNIT_TEST(statSumsAllowedCpus);
     CPPUNIT_TEST(uptimeIdle);
+    CPPUNIT_TEST(sysinfoShowsTheLimit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -97,6 +98,37 @@ public:
     void uptimeIdle() {
         CPPUNIT_ASSERT_EQUAL(std::string("10.00 19.50\n"), uptimeView(10, 0.5, 2));
         CPPUNIT_ASSERT_EQUAL(std::string("1.00 0.00\n"), uptimeView(1, 5, 1));
+    }
+
+    void sysinfoShowsTheLimit() {
+        struct sysinfo host {};
+        host.totalram = 16000;
+        host.freeram = 8000;
+        host.bufferram = 100;
+        host.totalswap = 4000;
+        host.freeswap = 4000;
+        host.procs = 300;
+        host.uptime = 99999;
+        host.mem_unit = 1024;
+        MemoryCounters m;
+        m.limit = 4096 * 1024;
+        m.usage = 1024 * 1024;
+        m.stat = {{"shmem", 10 * 1024}};
+        m.swapUsage = 1024 * 1024;
+        struct sysinfo si = sysinfoView(host, m, 12.7, 3);
+        CPPUNIT_ASSERT_EQUAL(4096ul, si.totalram);
+        CPPUNIT_ASSERT_EQUAL(3072ul, si.freeram);
+        CPPUNIT_ASSERT_EQUAL(10ul, si.sharedram);
+        CPPUNIT_ASSERT_EQUAL(0ul, si.bufferram);
+        CPPUNIT_ASSERT_EQUAL(4000ul, si.totalswap);  // no swap limit: the host's swap
+        CPPUNIT_ASSERT_EQUAL(2976ul, si.freeswap);
+        CPPUNIT_ASSERT_EQUAL(12l, si.uptime);
+        CPPUNIT_ASSERT_EQUAL(static_cast<unsigned short>(3), si.procs);
+        CPPUNIT_ASSERT_EQUAL(1024u, si.mem_unit);
+        // above the host's memory: the host's
+        m.limit = 1ull << 40;
+        CPPUNIT_ASSERT_EQUAL(16000ul, sysinfoView(host, m, 1, 0).totalram);
+        CPPUNIT_ASSERT_EQUAL(static_cast<unsigned short>(300), sysinfoView(host, m, 1, 0).procs);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ProcViewsTest);
