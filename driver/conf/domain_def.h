@@ -283,8 +283,11 @@ struct Interface {
     std::string sourceBridge, sourceNetwork, sourceDev;
     std::optional<MacvlanMode> sourceMode;  // direct
     std::string sourcePciAddress;           // hostdev: "0000:03:00.0"
-    std::vector<IpAddress> ips;
+    std::vector<IpAddress> ips;             // the guest side (<ip>, <route> of <interface>)
     std::vector<Route> routes;
+    // type='ethernet': the host end's (<source><ip>, <source><route>), libvirt's hostIP
+    std::vector<IpAddress> hostIps;
+    std::vector<Route> hostRoutes;
     std::string targetDev, guestDev;
     std::string model;
     std::optional<LinkState> link;
@@ -295,9 +298,9 @@ struct Interface {
         return type == o.type && mac == o.mac && sourceBridge == o.sourceBridge &&
                sourceNetwork == o.sourceNetwork && sourceDev == o.sourceDev &&
                sourceMode == o.sourceMode && sourcePciAddress == o.sourcePciAddress &&
-               ips == o.ips && routes == o.routes && targetDev == o.targetDev &&
-               guestDev == o.guestDev && model == o.model && link == o.link && mtu == o.mtu &&
-               alias == o.alias;
+               ips == o.ips && routes == o.routes && hostIps == o.hostIps &&
+               hostRoutes == o.hostRoutes && targetDev == o.targetDev && guestDev == o.guestDev &&
+               model == o.model && link == o.link && mtu == o.mtu && alias == o.alias;
     }
 };
 
@@ -313,7 +316,10 @@ struct CharDevice {
 struct Hostdev {
     HostdevCapsType type = HostdevCapsType::Storage;
     std::string source;  // block path, char path, or interface name
-    std::string alias;   // <alias name=…>; empty = none
+    // type='net': set on the device once it is inside the container
+    std::vector<IpAddress> ips;
+    std::vector<Route> routes;
+    std::string alias;  // <alias name=…>; empty = none
     auto operator<=>(const Hostdev&) const = default;
 };
 

@@ -1,4 +1,4 @@
-// <hostdev mode='capabilities' type='storage|misc|net'>
+// <hostdev mode='capabilities' type='storage|misc|net'>; a net one may carry <ip> and <route>
 #include "conf/sections.h"
 #include "cvirt/error.h"
 
@@ -33,6 +33,7 @@ Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node) {
         (!dev.source.starts_with("/dev/") || dev.source.find("/../") != std::string::npos ||
          dev.source.ends_with("/..")))
         ctx.fail(node, "hostdev source '" + dev.source + "' is not a device under /dev");
+    if (dev.type == HostdevCapsType::Net) parseIpConfig(ctx, node, dev.ips, dev.routes);
     dev.alias = parseAlias(ctx, node);
     return dev;
 }
@@ -42,6 +43,7 @@ void formatHostdev(const Hostdev& dev, pugi::xml_node devices) {
     setAttr(n, "mode", "capabilities");
     setAttr(n, "type", kHostdevCapsTypeNames.name(dev.type));
     appendText(n.append_child("source"), sourceElement(dev.type), dev.source);
+    formatIpConfig(dev.ips, dev.routes, n);
     formatAlias(dev.alias, n);
 }
 

@@ -46,6 +46,46 @@ unsigned hexField(const XmlContext& ctx, pugi::xml_node n, const char* name) {
 
 }  // namespace
 
+void parseIpConfig(const XmlContext& ctx, pugi::xml_node node, std::vector<IpAddress>& ips,
+                   std::vector<Route>& routes) {
+    for (pugi::xml_node ip : node.children("ip")) {
+        IpAddress a;
+        a.family = familyOf(ctx, ip);
+        a.address = attrOf(ip, "address").value_or("");
+        if (auto p = attrOf(ip, "prefix")) a.prefix = parseU32(ctx, ip, *p, "prefix");
+        a.peer = attrOf(ip, "peer").value_or("");
+        ips.push_back(std::move(a));
+    }
+    for (pugi::xml_node r : node.children("route")) {
+        Route route;
+        route.family = familyOf(ctx, r);
+        route.address = attrOf(r, "address").value_or("");
+        if (auto p = attrOf(r, "prefix")) route.prefix = parseU32(ctx, r, *p, "prefix");
+        route.gateway = attrOf(r, "gateway").value_or("");
+        if (auto m = attrOf(r, "metric")) route.metric = parseU32(ctx, r, *m, "metric");
+        routes.push_back(std::move(route));
+    }
+}
+
+void formatIpConfig(const std::vector<IpAddress>& ips, const std::vector<Route>& routes,
+                    pugi::xml_node node) {
+    for (const auto& ip : ips) {
+        pugi::xml_node a = node.append_child("ip");
+        setAttr(a, "address", ip.address);
+        if (ip.family) setAttr(a, "family", kIpFamilyNames.name(*ip.family));
+        if (ip.prefix) setAttr(a, "prefix", *ip.prefix);
+        if (!ip.peer.empty()) setAttr(a, "peer", ip.peer);
+    }
+    for (const auto& r : routes) {
+        pugi::xml_node a = node.append_child("route");
+        if (r.family) setAttr(a, "family", kIpFamilyNames.name(*r.family));
+        setAttr(a, "address", r.address);
+        if (r.prefix) setAttr(a, "prefix", *r.prefix);
+        if (!r.gateway.empty()) setAttr(a, "gateway", r.gateway);
+        if (r.metric) setAttr(a, "metric", *r.metric);
+    }
+}
+
 Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     Interface net;
     net.line = ctx.lineOf(node);
@@ -55,8 +95,8 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
         net.mac = normalizeMac(ctx, m, attrOf(m, "address").value_or(""));
     if (pugi::xml_node s = node.child("source")) {
         // each type keeps what it uses, the rest is refused (formatInterface writes just that)
-        const std::initializer_list<std::string_view> kAll = {"bridge", "network", "dev", "mode",
-                                                              "<address>"};
+        const std::initializer_list<std::string_view> kAll = {
+            "bridge", "network", "dev", "mode", "<address>", "<ip>", "<route>"};
         std::string kind = "interface type '" + std::string(kNetTypeNames.name(net.type)) + "'";
         switch (net.type) {
             case NetType::Bridge:
@@ -72,7 +112,7 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
                 refuseForeignFields(ctx, s, kind, kAll, {"<address>"});
                 break;
             case NetType::Ethernet:
-                refuseForeignFields(ctx, s, kind, kAll, {"dev"});
+                refuseForeignFields(ctx, s, kind, kAll, {"dev", "<ip>", "<route>"});
                 break;
         }
         net.sourceBridge = attrOf(s, "bridge").value_or("");
@@ -87,24 +127,9 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
                           hexField(ctx, a, "function"));
             net.sourcePciAddress = buf;
         }
+        parseIpConfig(ctx, s, net.hostIps, net.hostRoutes);  // only ethernet gets this far with any
     }
-    for (pugi::xml_node ip : node.children("ip")) {
-        IpAddress a;
-        a.family = familyOf(ctx, ip);
-        a.address = attrOf(ip, "address").value_or("");
-        if (auto p = attrOf(ip, "prefix")) a.prefix = parseU32(ctx, ip, *p, "prefix");
-        a.peer = attrOf(ip, "peer").value_or("");
-        net.ips.push_back(std::move(a));
-    }
-    for (pugi::xml_node r : node.children("route")) {
-        Route route;
-        route.family = familyOf(ctx, r);
-        route.address = attrOf(r, "address").value_or("");
-        if (auto p = attrOf(r, "prefix")) route.prefix = parseU32(ctx, r, *p, "prefix");
-        route.gateway = attrOf(r, "gateway").value_or("");
-        if (auto m = attrOf(r, "metric")) route.metric = parseU32(ctx, r, *m, "metric");
-        net.routes.push_back(std::move(route));
-    }
+    parseIpConfig(ctx, node, net.ips, net.routes);
     if (pugi::xml_node t = node.child("target")) net.targetDev = attrOf(t, "dev").value_or("");
     // device names that reach netlink and /sys/class/net
     auto checkName = [&](const std::string& name, const char* what) {
@@ -158,24 +183,14 @@ void formatInterface(const Interface& net, pugi::xml_node devices) {
             }
             break;
         case NetType::Ethernet:
-            if (!net.sourceDev.empty()) setAttr(n.append_child("source"), "dev", net.sourceDev);
+            if (!net.sourceDev.empty() || !net.hostIps.empty() || !net.hostRoutes.empty()) {
+                pugi::xml_node s = n.append_child("source");
+                if (!net.sourceDev.empty()) setAttr(s, "dev", net.sourceDev);
+                formatIpConfig(net.hostIps, net.hostRoutes, s);
+            }
             break;
     }
-    for (const auto& ip : net.ips) {
-        pugi::xml_node a = n.append_child("ip");
-        setAttr(a, "address", ip.address);
-        if (ip.family) setAttr(a, "family", kIpFamilyNames.name(*ip.family));
-        if (ip.prefix) setAttr(a, "prefix", *ip.prefix);
-        if (!ip.peer.empty()) setAttr(a, "peer", ip.peer);
-    }
-    for (const auto& r : net.routes) {
-        pugi::xml_node a = n.append_child("route");
-        if (r.family) setAttr(a, "family", kIpFamilyNames.name(*r.family));
-        setAttr(a, "address", r.address);
-        if (r.prefix) setAttr(a, "prefix", *r.prefix);
-        if (!r.gateway.empty()) setAttr(a, "gateway", r.gateway);
-        if (r.metric) setAttr(a, "metric", *r.metric);
-    }
+    formatIpConfig(net.ips, net.routes, n);
     if (!net.targetDev.empty()) setAttr(n.append_child("target"), "dev", net.targetDev);
     if (!net.guestDev.empty()) setAttr(n.append_child("guest"), "dev", net.guestDev);
     if (!net.model.empty()) setAttr(n.append_child("model"), "type", net.model);

@@ -80,6 +80,26 @@ std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>&
         }
     }
 
+    // lxc.net.N.ipv4.address / ipv6.address and the default gateways: all LXC can say
+    auto putIpConfig = [&](const std::string& p, const std::vector<IpAddress>& ips,
+                           const std::vector<Route>& routes, const std::string& dev) {
+        for (const auto& ip : ips) {
+            bool v6 = ip.family ? *ip.family == IpFamily::Ipv6
+                                : ip.address.find(':') != std::string::npos;
+            put(p + (v6 ? "ipv6.address" : "ipv4.address"),
+                ip.address + (ip.prefix ? "/" + std::to_string(*ip.prefix) : ""));
+        }
+        for (const auto& r : routes) {
+            bool v6 = r.address.find(':') != std::string::npos;
+            // without a prefix, 0.0.0.0 and :: are the default route (libvirt's rule)
+            bool isDefault =
+                (r.address == "0.0.0.0" || r.address == "::") && r.prefix.value_or(0) == 0;
+            if (isDefault && !r.gateway.empty())
+                put(p + (v6 ? "ipv6.gateway" : "ipv4.gateway"), r.gateway);
+            else
+                warn("route to " + r.address + " on " + dev + ": LXC sets only a default gateway");
+        }
+    };
     int n = 0;
     for (const auto& i : def.interfaces) {
         std::string p = "lxc.net." + std::to_string(n) + ".";
@@ -112,20 +132,10 @@ std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>&
         if (!i.guestDev.empty()) put(p + "name", i.guestDev);
         if (i.link != LinkState::Down) put(p + "flags", "up");
         if (i.mtu) put(p + "mtu", std::to_string(*i.mtu));
-        for (const auto& ip : i.ips) {
-            bool v6 = ip.family ? *ip.family == IpFamily::Ipv6
-                                : ip.address.find(':') != std::string::npos;
-            put(p + (v6 ? "ipv6.address" : "ipv4.address"),
-                ip.address + (ip.prefix ? "/" + std::to_string(*ip.prefix) : ""));
-        }
-        for (const auto& r : i.routes) {
-            bool v6 = r.address.find(':') != std::string::npos;
-            if (r.prefix.value_or(0) == 0 && !r.gateway.empty())
-                put(p + (v6 ? "ipv6.gateway" : "ipv4.gateway"), r.gateway);
-            else
-                warn("route to " + r.address + " on " + i.guestDev +
-                     ": LXC sets only a default gateway");
-        }
+        putIpConfig(p, i.ips, i.routes, i.guestDev);
+        if (!i.hostIps.empty() || !i.hostRoutes.empty())
+            warn("interface " + i.guestDev +
+                 ": addresses and routes of the host end (<source><ip>) have no LXC key");
         ++n;
     }
     for (const auto& h : def.hostdevs) {
@@ -138,6 +148,7 @@ std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>&
         put(p + "type", "phys");
         put(p + "link", h.source);
         put(p + "flags", "up");
+        putIpConfig(p, h.ips, h.routes, h.source);
     }
     if (n == 0) put("lxc.net.0.type", def.features.privnet ? "empty" : "none");
     if (!def.lxcNamespaces.empty())
@@ -147,7 +158,7 @@ std::string toLxcConfig(const DomainDef& def, bool v2, std::vector<std::string>&
             warn("seclabel model '" + sec.model +
                  "' is not converted (set lxc.apparmor.profile or lxc.selinux.context by hand)");
 
-    put("lxc.tty.max", def.consoles.empty() ? "0" : "1");
+    put("lxc.tty.max", std::to_string(def.consoles.size()));
 
     if (def.features.capsPolicy == CapPolicy::Deny) {
         std::string keep;

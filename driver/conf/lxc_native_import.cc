@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "conf/cpuset.h"
@@ -192,6 +193,9 @@ bool isBasicMount(const std::string& dst) {
     return false;
 }
 
+// /dev/tty1 … /dev/tty64, as many as a host's vt driver has (MAX_NR_CONSOLES)
+constexpr uint64_t kMaxConsoles = 63;
+
 class Converter {
 public:
     Converter(const std::string& filename, const NativeReader& read)
@@ -202,7 +206,6 @@ public:
         def_.os.type = OsType::Exe;
         def_.os.init = "/sbin/init";
         def_.memory.kib = 64 * 1024;  // libvirt's default for an LXC config without a limit
-        def_.consoles.push_back({CharKind::Console});
         for (const Entry& e : entries)
             apply(e);
         if (def_.name.empty())
@@ -214,6 +217,7 @@ public:
         def_.filesystems.insert(def_.filesystems.begin(), *rootfs_);
         finishNetwork();
         finishCaps();
+        finishIdmap();
         return {std::move(def_), std::move(warnings_)};
     }
 
@@ -268,8 +272,11 @@ private:
             auto w = words(v);
             if (w.size() != 4 || (w[0] != "u" && w[0] != "g"))
                 throw bad(e, "expected 'u|g START TARGET COUNT'");
+            // LXC's order: CONTAINER_START HOST_START COUNT (libvirt's converter reads the
+            // two starts the other way round; docs/OPERATIONS.md)
             IdmapRange r{number(e, w[1]), number(e, w[2]), number(e, w[3]), e.line};
             (w[0] == "u" ? def_.idmap.uid : def_.idmap.gid).push_back(r);
+            if (!firstIdmap_[w[0] == "g"]) firstIdmap_[w[0] == "g"] = &e;
         } else if (k == "lxc.mount.entry") {
             mountEntry(e, v);
         } else if (k == "lxc.mount.fstab") {
@@ -291,19 +298,29 @@ private:
         } else if (k == "lxc.autodev") {
             if (v != "1") warn(e, "cvirt always gives the container a private /dev");
         } else if (k == "lxc.tty.max") {
-            unsigned n = static_cast<unsigned>(number(e, v));
-            if (n == 0) def_.consoles.clear();
-            if (n > 1) warn(e, "cvirt gives a container one console (the first)");
+            // libvirt's converter: N ttys are N consoles (the first is also /dev/console);
+            // none without the key, and define then gives the container its one console
+            uint64_t n = number(e, v);
+            if (n > kMaxConsoles)
+                throw bad(e, "more than " + std::to_string(kMaxConsoles) + " consoles");
+            def_.consoles.clear();
+            for (unsigned i = 0; i < n; ++i)
+                def_.consoles.push_back(
+                    {.kind = CharKind::Console, .targetType = "lxc", .targetPort = i});
         } else if (k == "lxc.console.path") {
-            if (v == "none") def_.consoles.clear();
+            if (v == "none") warn(e, "cvirt gives every container a console, as libvirt does");
         } else if (k.rfind("lxc.console.", 0) == 0) {
             warn(e, "console output goes to the domain log (var/log/cvirt/lxc/NAME.log)");
         } else if (k == "lxc.cap.drop") {
+            if (v.empty()) capsDrop_.clear();  // LXC: an empty value clears the list
             for (const auto& c : words(v))
                 capsDrop_.push_back({c, &e});
         } else if (k == "lxc.cap.keep") {
             for (const auto& c : words(v))
-                capsKeep_.push_back({c, &e});
+                if (c == "none")  // LXC: forget what was kept so far
+                    capsKeep_.clear();
+                else
+                    capsKeep_.push_back({c, &e});
         } else if (k.rfind("lxc.cgroup2.", 0) == 0) {
             cgroupV2(e, k.substr(12), v);
         } else if (k.rfind("lxc.cgroup.", 0) == 0) {
@@ -411,7 +428,10 @@ private:
         } else if (file == "cpu.max") {
             auto w = words(v);
             if (w.empty() || w.size() > 2) throw bad(e, "expected 'QUOTA|max [PERIOD]'");
-            if (w[0] != "max") def_.cputune.quota = static_cast<int64_t>(number(e, w[0]));
+            if (w[0] != "max")
+                def_.cputune.quota = static_cast<int64_t>(number(e, w[0]));
+            else if (w.size() == 2)
+                def_.cputune.quota = -1;  // libvirt's "no quota" beside a period
             if (w.size() == 2) def_.cputune.period = number(e, w[1]);
         } else if (file == "io.weight") {
             auto w = words(v);
@@ -469,13 +489,15 @@ private:
     }
 
     void cpuset(const Entry& e, const std::string& v) {
-        if (!parseCpuset(v)) throw bad(e, "invalid cpu list");
-        def_.vcpu.cpuset = v;
+        auto cpus = parseCpuset(v);
+        if (!cpus) throw bad(e, "invalid cpu list");
+        def_.vcpu.cpuset = formatCpuList(*cpus);  // as libvirt writes it: 1,2,5-7 is 1-2,5-7
         def_.vcpu.placement = VcpuPlacement::Static;
     }
     void nodeset(const Entry& e, const std::string& v) {
-        if (!parseCpuset(v)) throw bad(e, "invalid node list");
-        def_.numatune.nodeset = v;
+        auto nodes = parseCpuset(v);
+        if (!nodes) throw bad(e, "invalid node list");
+        def_.numatune.nodeset = formatCpuList(*nodes);
         def_.numatune.mode = NumaMode::Strict;
     }
     BlkioDevice& device(const std::string& majMin) {
@@ -497,6 +519,7 @@ private:
         if (std::from_chars(idx.data(), idx.data() + idx.size(), index).ec != std::errc())
             return ignored(e);
         std::string key = rest.substr(dot + 1);
+        if (key == "ipv4" || key == "ipv6") key += ".address";  // the pre-3.0 name, still read
         Nic& n = nics_[index];
         if (!n.first) n.first = &e;
         const std::string& v = e.value;
@@ -539,8 +562,7 @@ private:
                 Route r;
                 r.family = f;
                 r.address = f == IpFamily::Ipv4 ? "0.0.0.0" : "::";
-                r.prefix = 0;
-                r.gateway = gw;
+                r.gateway = gw;  // no prefix, as libvirt writes it: 0.0.0.0 and :: mean /0
                 routes.push_back(r);
             };
             gateway(n.gw4, IpFamily::Ipv4);
@@ -555,10 +577,16 @@ private:
                 if (n.link.empty()) throw bad(e, "missing 'link' for a " + n.type + " NIC");
                 Hostdev h{HostdevCapsType::Net,
                           n.type == "vlan" && !n.vlanId.empty() ? n.link + "." + n.vlanId : n.link};
-                if (!n.ips.empty() || !routes.empty())
+                h.ips = n.ips;
+                h.routes = routes;
+                if (!n.name.empty() && n.name != h.source)
                     warnings_.push_back(e.where() + ": lxc.net." + std::to_string(index) +
-                                        ": addresses of a moved host device are not set by "
-                                        "cvirt (ignored)");
+                                        ".name = " + n.name +
+                                        ": a moved host device keeps its "
+                                        "name '" +
+                                        h.source +
+                                        "' inside (libvirt's <hostdev> "
+                                        "has no guest name; ignored)");
                 def_.hostdevs.push_back(h);
                 continue;
             }
@@ -595,28 +623,49 @@ private:
         if (swapV2_) {  // v2 counts swap alone, libvirt's swap_hard_limit memory + swap
             def_.memtune.swapHardLimitKiB = def_.memory.kib + *swapV2_;
         }
-        auto add = [&](const std::pair<std::string, const Entry*>& c, Toggle t) {
+        if (!capsKeep_.empty() && !capsDrop_.empty())
+            throw bad(*capsDrop_.front().second,
+                      "lxc.cap.keep is given too (line " +
+                          std::to_string(capsKeep_.front().second->line) +
+                          "): LXC refuses a container with both");
+        // LXC keeps every capability but those lxc.cap.drop names: libvirt's converter writes
+        // policy='allow' with each dropped one 'off', in libvirt's order, and the policy also
+        // when nothing is dropped (cvirt's default policy would drop more than LXC does).
+        // lxc.cap.keep, which libvirt's converter ignores, keeps LXC's meaning: only those.
+        bool keep = !capsKeep_.empty();
+        def_.features.capsPolicy = keep ? CapPolicy::Deny : CapPolicy::Allow;
+        std::set<std::string> named;
+        for (const auto& c : keep ? capsKeep_ : capsDrop_) {
             std::string name = c.first;
             std::transform(name.begin(), name.end(), name.begin(), ::tolower);
             if (name.rfind("cap_", 0) == 0) name = name.substr(4);
             if (std::find(kCapabilityNames.begin(), kCapabilityNames.end(), name) ==
-                kCapabilityNames.end()) {
+                kCapabilityNames.end())
                 warn(*c.second, "unknown capability '" + c.first + "' (ignored)");
-                return;
-            }
-            def_.features.caps.push_back({name, t});
-        };
-        if (!capsKeep_.empty()) {
-            def_.features.capsPolicy = CapPolicy::Deny;
-            for (const auto& c : capsKeep_)
-                add(c, Toggle::On);
-        } else if (!capsDrop_.empty()) {
-            def_.features.capsPolicy = CapPolicy::Default;
-            for (const auto& c : capsDrop_)
-                add(c, Toggle::Off);
+            else
+                named.insert(name);
         }
-        if (!capsKeep_.empty() && !capsDrop_.empty())
-            warn(*capsDrop_.front().second, "lxc.cap.keep is given: lxc.cap.drop is ignored");
+        for (const auto& name : kCapabilityNames)
+            if (named.count(name))
+                def_.features.caps.push_back({name, keep ? Toggle::On : Toggle::Off});
+    }
+
+    // A map that leaves the container's root out would be refused by define: say why in
+    // LXC's words, on the line that is wrong.
+    void finishIdmap() {
+        for (int g = 0; g < 2; ++g) {
+            const auto& list = g ? def_.idmap.gid : def_.idmap.uid;
+            if (list.empty() ||
+                std::any_of(list.begin(), list.end(), [](auto& r) { return r.start == 0; }))
+                continue;
+            const IdmapRange& r = list.front();
+            throw bad(*firstIdmap_[g],
+                      "maps container ids " + std::to_string(r.start) + "-" +
+                          std::to_string(r.start + r.count - 1) + " to host ids " +
+                          std::to_string(r.target) + "-" + std::to_string(r.target + r.count - 1) +
+                          " (LXC's order: CONTAINER_START HOST_START COUNT), and no line maps "
+                          "the container's root (0)");
+        }
     }
 
     std::string filename_;
@@ -628,6 +677,7 @@ private:
     std::map<int, Nic> nics_;
     std::vector<std::pair<std::string, const Entry*>> capsDrop_, capsKeep_;
     std::optional<uint64_t> swapV2_;
+    const Entry* firstIdmap_[2] = {nullptr, nullptr};  // the first u and g lines
 };
 
 }  // namespace

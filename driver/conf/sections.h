@@ -27,6 +27,12 @@ void formatOs(const DomainDef& def, pugi::xml_node domain);
 Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node);  // filesystem.cc
 void formatFilesystem(const Filesystem& fs, pugi::xml_node devices);
 Interface parseInterface(const XmlContext& ctx, pugi::xml_node node);  // interface.cc
+// The <ip> and <route> children of an <interface>, of its <source> (the host end of an
+// ethernet one) and of a <hostdev type='net'>.
+void parseIpConfig(const XmlContext& ctx, pugi::xml_node node, std::vector<IpAddress>& ips,
+                   std::vector<Route>& routes);
+void formatIpConfig(const std::vector<IpAddress>& ips, const std::vector<Route>& routes,
+                    pugi::xml_node node);
 void formatInterface(const Interface& net, pugi::xml_node devices);
 CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node);  // chardev.cc
 void formatCharDevice(const CharDevice& chr, pugi::xml_node devices);

@@ -219,6 +219,43 @@ void checkVirtualMachine(const Checker& c, const DomainDef& d) {
         c.fail("<cvirt:rlimit> is only for lxc domains", 0, "rlimit");
 }
 
+// <ip> and <route>: the guest side of an interface, the host end of an ethernet one, a moved
+// host device.
+void checkIpConfig(const Checker& c, const std::vector<IpAddress>& ips,
+                   const std::vector<Route>& routes, int line, const char* element) {
+    for (const auto& ip : ips) {
+        IpFamily fam;
+        if (!validAddress(ip.address, std::nullopt, &fam))
+            c.fail("invalid IP address '" + ip.address + "'", line, element);
+        if (ip.family && *ip.family != fam)
+            c.fail("IP address '" + ip.address + "' is not an " +
+                       std::string(kIpFamilyNames.name(*ip.family)) + " address",
+                   line, element);
+        unsigned max = fam == IpFamily::Ipv4 ? 32 : 128;
+        if (ip.prefix && *ip.prefix > max)
+            c.fail("prefix " + std::to_string(*ip.prefix) + " of '" + ip.address +
+                       "' is larger than " + std::to_string(max),
+                   line, element);
+        IpFamily peerFam;
+        if (!ip.peer.empty() && (!validAddress(ip.peer, std::nullopt, &peerFam) || peerFam != fam))
+            c.fail("peer '" + ip.peer + "' of '" + ip.address + "' is not an " +
+                       std::string(kIpFamilyNames.name(fam)) + " address",
+                   line, element);
+    }
+    for (const auto& r : routes) {
+        IpFamily fam;
+        if (!validAddress(r.address, r.family, &fam))
+            c.fail("invalid route address '" + r.address + "'", line, element);
+        if (!r.gateway.empty() && !validAddress(r.gateway, fam, &fam))
+            c.fail("invalid route gateway '" + r.gateway + "'", line, element);
+        unsigned max = fam == IpFamily::Ipv4 ? 32 : 128;
+        if (r.prefix && *r.prefix > max)
+            c.fail("prefix " + std::to_string(*r.prefix) + " of route '" + r.address +
+                       "' is larger than " + std::to_string(max),
+                   line, element);
+    }
+}
+
 void checkInterfaces(const Checker& c, const DomainDef& d) {
     std::map<std::string, int> macs, guests, targets;
     for (const auto& n : d.interfaces) {
@@ -239,30 +276,13 @@ void checkInterfaces(const Checker& c, const DomainDef& d) {
             c.fail("interface of type 'network' needs <source network='…'/>", n.line, "interface");
         if (n.type == NetType::Direct && n.sourceDev.empty())
             c.fail("interface of type 'direct' needs <source dev='…'/>", n.line, "interface");
-        for (const auto& ip : n.ips) {
-            IpFamily fam;
-            if (!validAddress(ip.address, std::nullopt, &fam))
-                c.fail("invalid IP address '" + ip.address + "'", n.line, "interface");
-            if (ip.family && *ip.family != fam)
-                c.fail("IP address '" + ip.address + "' is not an " +
-                           std::string(kIpFamilyNames.name(*ip.family)) + " address",
-                       n.line, "interface");
-            unsigned max = fam == IpFamily::Ipv4 ? 32 : 128;
-            if (ip.prefix && *ip.prefix > max)
-                c.fail("prefix " + std::to_string(*ip.prefix) + " of '" + ip.address +
-                           "' is larger than " + std::to_string(max),
-                       n.line, "interface");
-        }
-        for (const auto& r : n.routes) {
-            IpFamily fam;
-            if (!validAddress(r.address, r.family, &fam))
-                c.fail("invalid route address '" + r.address + "'", n.line, "interface");
-            if (!r.gateway.empty() && !validAddress(r.gateway, fam, &fam))
-                c.fail("invalid route gateway '" + r.gateway + "'", n.line, "interface");
-        }
+        checkIpConfig(c, n.ips, n.routes, n.line, "interface");
+        checkIpConfig(c, n.hostIps, n.hostRoutes, n.line, "interface");
         if (n.mtu && (*n.mtu < 68 || *n.mtu > 65535))
             c.fail("mtu " + std::to_string(*n.mtu) + " is outside 68..65535", n.line, "interface");
     }
+    for (const auto& h : d.hostdevs)
+        checkIpConfig(c, h.ips, h.routes, 0, "hostdev");
 }
 
 // libvirt's ranges for what the kernel takes (cpu.shares, cfs_period_us, cfs_quota_us, weights).

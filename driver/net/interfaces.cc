@@ -59,6 +59,27 @@ unsigned defaultRoutePrefix(const std::string& address) {
     return defaultPrefix(address);
 }
 
+namespace {
+
+void addAddresses(Netlink& nl, const std::string& dev, const std::vector<conf::IpAddress>& ips) {
+    for (const auto& ip : ips)
+        nl.addAddress(dev, ip.address, ip.prefix.value_or(defaultPrefix(ip.address)), ip.peer);
+}
+
+void addRoutes(Netlink& nl, const std::string& dev, const std::vector<conf::Route>& routes) {
+    for (const auto& r : routes)
+        nl.addRoute(dev, r.address, r.prefix.value_or(defaultRoutePrefix(r.address)), r.gateway,
+                    r.metric);
+}
+
+}  // namespace
+
+void addHostSide(Netlink& host, const std::string& dev, const conf::Interface& n) {
+    if (n.type != NetType::Ethernet) return;
+    addAddresses(host, dev, n.hostIps);
+    addRoutes(host, dev, n.hostRoutes);
+}
+
 DomainNetwork& DomainNetwork::operator=(DomainNetwork&& o) noexcept {
     if (this != &o) {
         this->~DomainNetwork();
@@ -131,18 +152,20 @@ DomainNetwork DomainNetwork::setUp(const conf::DomainDef& def,
         const conf::Interface& n = def.interfaces[p.index];
         bool up = n.link.value_or(conf::LinkState::Up) == conf::LinkState::Up;
         in.changeLink(p.guestName, {.mac = n.mac, .mtu = n.mtu, .up = up});
-        for (const auto& ip : n.ips)
-            in.addAddress(p.guestName, ip.address, ip.prefix.value_or(defaultPrefix(ip.address)),
-                          ip.peer);
+        addAddresses(in, p.guestName, n.ips);
     }
     for (const auto& h : def.hostdevs)
-        if (h.type == conf::HostdevCapsType::Net) in.changeLink(h.source, {.up = true});
-    for (const auto& p : plan) {
-        const conf::Interface& n = def.interfaces[p.index];
-        for (const auto& r : n.routes)
-            in.addRoute(p.guestName, r.address, r.prefix.value_or(defaultRoutePrefix(r.address)),
-                        r.gateway, r.metric);
-    }
+        if (h.type == conf::HostdevCapsType::Net) {
+            in.changeLink(h.source, {.up = true});
+            addAddresses(in, h.source, h.ips);
+        }
+    for (const auto& p : plan)
+        addRoutes(in, p.guestName, def.interfaces[p.index].routes);
+    for (const auto& h : def.hostdevs)
+        if (h.type == conf::HostdevCapsType::Net) addRoutes(in, h.source, h.routes);
+    // The host ends of ethernet ones last, once their peers are up (libvirt's hostIP).
+    for (const auto& p : plan)
+        addHostSide(host, p.hostName, def.interfaces[p.index]);
     return made;
 }
 

@@ -31,6 +31,13 @@ unsigned defaultPrefix(const std::string& address);
 // 0.x.x.x and :: (0.0.0.0 is the default route, not a /32), else defaultPrefix().
 unsigned defaultRoutePrefix(const std::string& address);
 
+class Netlink;
+
+// The host end `dev` of an ethernet interface gets its <source> addresses (with their peers)
+// and routes, as libvirt's virNetDevIPInfoAddToDev does for the host side; nothing for other
+// types. Throws naming the address or route that failed.
+void addHostSide(Netlink& host, const std::string& dev, const conf::Interface& n);
+
 // What setUp made on the host. Until release(), the destructor deletes the host ends (a start
 // that fails leaves nothing behind, without waiting for the namespace to go).
 class DomainNetwork {

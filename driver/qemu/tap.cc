@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cvirt/error.h"
+#include "net/interfaces.h"
 #include "net/netlink.h"
 
 namespace cvirt::qemu {
@@ -48,6 +49,7 @@ std::vector<Tap> createTaps(const conf::DomainDef& def, int id,
                                                                 : std::string();
         if (!bridge.empty()) nl.enslave(name, bridge);
         nl.changeLink(name, {.up = n.link != conf::LinkState::Down});
+        net::addHostSide(nl, name, n);  // an ethernet tap's <source> addresses and routes
     }
     return taps;
 }

@@ -41,6 +41,8 @@ class NetworkTest : public ContainerFixture {
     CPPUNIT_TEST(addressesAndRoutesInsideMatchTheXml);
     CPPUNIT_TEST(macvlanOnADummyParent);
     CPPUNIT_TEST(movedDeviceComesBack);
+    CPPUNIT_TEST(ethernetHostEndGetsItsSourceAddressesAndRoutes);
+    CPPUNIT_TEST(movedDeviceGetsItsAddressesAndRoutes);
     CPPUNIT_TEST(linkDownCutsTheCarrier);
     CPPUNIT_TEST(controllerKillLeavesNoVeth);
     CPPUNIT_TEST(badInputCreatesNothing);
@@ -228,6 +230,69 @@ public:
         CPPUNIT_ASSERT_MESSAGE(link, has(link, "cvtmove0"));
         d.destroy();
         CPPUNIT_ASSERT(linkExists("cvtmove0"));  // handed back before the namespace went
+    }
+
+    // libvirt's host side of an ethernet interface (<source><ip peer=…>, <source><route>):
+    // the host end gets the address with its peer and the routes; everything lives in the
+    // test's namespace and goes with the veth.
+    void ethernetHostEndGetsItsSourceAddressesAndRoutes() {
+        Domain d =
+            define("cvirt-test-hostip",
+                   "<interface type='ethernet'><source>"
+                   "<ip address='192.0.2.1' family='ipv4' prefix='32' peer='192.0.2.21'/>"
+                   "<ip address='2001:db8:21::1' prefix='64'/>"
+                   "<route family='ipv4' address='198.51.100.0' prefix='24' gateway='192.0.2.21'/>"
+                   "</source><ip address='192.0.2.21' prefix='32' peer='192.0.2.1'/>"
+                   "<ip address='2001:db8:21::21' prefix='64'/>"
+                   "<route address='0.0.0.0' gateway='192.0.2.1'/>"
+                   "<target dev='cvtveth21'/></interface>");
+        d.start();
+        RunResult addr = testenv::run({"/usr/sbin/ip", "addr", "show", "dev", "cvtveth21"});
+        CPPUNIT_ASSERT_MESSAGE(addr.out, has(addr.out, "inet 192.0.2.1 peer 192.0.2.21/32"));
+        CPPUNIT_ASSERT_MESSAGE(addr.out, has(addr.out, "inet6 2001:db8:21::1/64"));
+        RunResult routes = testenv::run({"/usr/sbin/ip", "route", "show", "dev", "cvtveth21"});
+        CPPUNIT_ASSERT_MESSAGE(routes.out, has(routes.out, "192.0.2.21 proto kernel"));
+        CPPUNIT_ASSERT_MESSAGE(routes.out, has(routes.out, "198.51.100.0/24 via 192.0.2.21"));
+        // both ways over the point-to-point pair
+        std::string out = run(d, {"ping", "-c", "1", "-W", "5", "192.0.2.1"});
+        CPPUNIT_ASSERT_MESSAGE(out, has(out, "1 packets received"));
+        RunResult ping = testenv::run({"/usr/bin/ping", "-c", "1", "-W", "5", "192.0.2.21"});
+        CPPUNIT_ASSERT_MESSAGE(ping.out + ping.err, ping.status == 0);
+        // the XML keeps the host side as written
+        std::string xml = d.xml(false);
+        CPPUNIT_ASSERT_MESSAGE(xml, has(xml,
+                                        "<ip address='192.0.2.1' family='ipv4' prefix='32' "
+                                        "peer='192.0.2.21'/>"));
+        d.destroy();
+        CPPUNIT_ASSERT(waitUntil([&] { return !linkExists("cvtveth21"); }));
+        routes = testenv::run({"/usr/sbin/ip", "route", "show"});
+        CPPUNIT_ASSERT_MESSAGE(routes.out, !has(routes.out, "198.51.100.0"));
+    }
+
+    // <ip>/<route> on a <hostdev type='net'>: set on the device once it is inside.
+    void movedDeviceGetsItsAddressesAndRoutes() {
+        makeDevice("cvtmove1");
+        Domain d = define("cvirt-test-moveip",
+                          "<hostdev mode='capabilities' type='net'><source>"
+                          "<interface>cvtmove1</interface></source>"
+                          "<ip address='192.0.2.50' family='ipv4' prefix='24'/>"
+                          "<ip address='2001:db8:50::50' family='ipv6' prefix='64'/>"
+                          "<route family='ipv4' address='203.0.113.0' prefix='24' "
+                          "gateway='192.0.2.254'/>"
+                          "<route family='ipv6' address='::' gateway='2001:db8:50::1'/>"
+                          "</hostdev>");
+        d.start();
+        std::string addr = run(d, {"ip", "addr", "show", "cvtmove1"});
+        CPPUNIT_ASSERT_MESSAGE(addr, has(addr, "inet 192.0.2.50/24"));
+        CPPUNIT_ASSERT_MESSAGE(addr, has(addr, "inet6 2001:db8:50::50/64"));
+        std::string routes = run(d, {"ip", "route"});
+        CPPUNIT_ASSERT_MESSAGE(routes, has(routes, "203.0.113.0/24 via 192.0.2.254 dev cvtmove1"));
+        routes = run(d, {"ip", "-6", "route"});
+        CPPUNIT_ASSERT_MESSAGE(routes, has(routes, "default via 2001:db8:50::1 dev cvtmove1"));
+        d.destroy();
+        CPPUNIT_ASSERT(linkExists("cvtmove1"));  // back on the host, its addresses gone with it
+        RunResult back = testenv::run({"/usr/sbin/ip", "addr", "show", "dev", "cvtmove1"});
+        CPPUNIT_ASSERT_MESSAGE(back.out, !has(back.out, "192.0.2.50"));
     }
 
     void linkDownCutsTheCarrier() {

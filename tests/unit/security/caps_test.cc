@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "conf/domain_def.h"
+#include "conf/lxc_native.h"
 #include "security/caps.h"
 
 using namespace cvirt;
@@ -26,6 +27,7 @@ class CapsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(libvirtsDefaultDropSet);
     CPPUNIT_TEST(hostNetworkLosesNetAdminAndNetRaw);
     CPPUNIT_TEST(explicitChoicesWin);
+    CPPUNIT_TEST(convertedLxcConfigKeepsWhatLxcGave);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -63,6 +65,27 @@ public:
         conf::DomainDef deny;
         deny.features.capsPolicy = conf::CapPolicy::Deny;
         CPPUNIT_ASSERT(drops(deny, "net_admin") && drops(deny, "sys_admin"));
+    }
+
+    // domxml-from-native writes libvirt's policy='allow' with LXC's drops off: started, the
+    // container loses exactly what lxc.cap.drop named, as under LXC; lxc.cap.keep keeps
+    // exactly what it names.
+    void convertedLxcConfigKeepsWhatLxcGave() {
+        auto noFiles = [](const std::string&) -> std::optional<std::string> { return {}; };
+        const std::string head = "lxc.uts.name = c\nlxc.rootfs.path = /r\n";
+        std::vector<std::string> all = conf::kCapabilityNames;
+        conf::DomainDef dropped =
+            conf::fromLxcConfig(head + "lxc.cap.drop = sys_module mknod\n", "c.conf", noFiles).def;
+        CPPUNIT_ASSERT(security::capsToDrop(dropped, all) ==
+                       std::vector<std::string>({"mknod", "sys_module"}));
+        conf::DomainDef none = conf::fromLxcConfig(head, "c.conf", noFiles).def;
+        CPPUNIT_ASSERT(security::capsToDrop(none, all).empty());
+        conf::DomainDef kept =
+            conf::fromLxcConfig(head + "lxc.cap.keep = chown kill\n", "c.conf", noFiles).def;
+        auto d = security::capsToDrop(kept, all);
+        CPPUNIT_ASSERT_EQUAL(all.size() - 2, d.size());
+        CPPUNIT_ASSERT(std::find(d.begin(), d.end(), "chown") == d.end());
+        CPPUNIT_ASSERT(std::find(d.begin(), d.end(), "kill") == d.end());
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(CapsTest);
