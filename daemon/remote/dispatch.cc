@@ -1,0 +1,112 @@
+#include "remote/dispatch.h"
+
+#include "remote/protocol.h"
+
+namespace cvirt::remote {
+
+namespace {
+
+using rpc::XdrReader;
+using rpc::XdrWriter;
+
+rpc::RemoteError noSupport(const std::string& what) {
+    return {.code = static_cast<int32_t>(VirError::NoSupport),
+            .domain = static_cast<int32_t>(VirErrorDomain::Remote),
+            .message = "this function is not supported by the connection driver: " + what,
+            .str1 = std::string("this function is not supported by the connection driver: %s"),
+            .str2 = what};
+}
+
+}  // namespace
+
+std::string uriScheme(const std::string& uri) {
+    size_t colon = uri.find(':');
+    return colon == std::string::npos ? std::string() : uri.substr(0, colon);
+}
+
+std::string uriFor(const std::string& servedUri, const std::string& clientName) {
+    std::string kind = clientName.empty() ? uriScheme(servedUri) : uriScheme(clientName);
+    if (kind != "lxc" && kind != "qemu" && kind != "cvirt")
+        throw Error(ErrorCode::InvalidArg,
+                    "cvirtd serves lxc, qemu and cvirt connections, not '" + clientName + "'");
+    std::string path = clientName.empty() ? "///system" : clientName.substr(kind.size() + 1);
+    if (path != "///system" && path != "///session" && path != "///" && path != "///system/")
+        throw Error(ErrorCode::InvalidArg,
+                    "cvirtd serves '" + kind + ":///system', not '" + clientName + "'");
+    size_t rest = servedUri.find(":///");
+    if (rest == std::string::npos)
+        throw Error(ErrorCode::InvalidArg, "bad served URI '" + servedUri + "'");
+    return kind + servedUri.substr(rest);
+}
+
+rpc::RemoteError toRemoteError(const Error& e) {
+    VirError code = VirError::InternalError;
+    switch (e.code()) {
+        case ErrorCode::InvalidArg:
+            code = VirError::InvalidArg;
+            break;
+        case ErrorCode::XmlError:
+            code = VirError::XmlError;
+            break;
+        case ErrorCode::ConfigUnsupported:
+            code = VirError::ConfigUnsupported;
+            break;
+        case ErrorCode::NoDomain:
+            code = VirError::NoDomain;
+            break;
+        case ErrorCode::DomainExists:
+            code = VirError::DomExist;
+            break;
+        case ErrorCode::OperationInvalid:
+            code = VirError::OperationInvalid;
+            break;
+        case ErrorCode::OperationFailed:
+            code = VirError::OperationFailed;
+            break;
+        case ErrorCode::SystemError:
+            code = VirError::SystemError;
+            break;
+        case ErrorCode::HookFailed:
+            code = VirError::HookScriptFailed;
+            break;
+        default:
+            break;
+    }
+    return {.code = static_cast<int32_t>(code),
+            .domain = static_cast<int32_t>(VirErrorDomain::None),
+            .message = std::string(e.what())};
+}
+
+Connection& Session::connection() {
+    if (!conn) throw Error(ErrorCode::InvalidArg, "connection not open");
+    return *conn;
+}
+
+Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
+    static const ProcedureTable table = [] {
+        ProcedureTable t;
+        addConnectProcedures(t);
+        addDomainProcedures(t);
+        return t;
+    }();
+    auto it = table.find(procedure);
+    if (it == table.end()) return noSupport("procedure " + std::to_string(procedure));
+    const Procedure& p = it->second;
+    if (p.changes && s.readOnly)
+        return rpc::RemoteError{
+            .code = static_cast<int32_t>(VirError::OperationDenied),
+            .domain = static_cast<int32_t>(VirErrorDomain::None),
+            .message = std::string("operation forbidden: read only access prevents ") + p.api,
+            .str1 = std::string("operation forbidden: %s"),
+            .str2 = std::string("read only access prevents ") + p.api};
+    XdrReader args(argBytes);
+    XdrWriter ret;
+    try {
+        p.run(s, args, ret);
+    } catch (const Error& e) {
+        return toRemoteError(e);
+    }
+    return ret.take();
+}
+
+}  // namespace cvirt::remote

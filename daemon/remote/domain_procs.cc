@@ -1,0 +1,245 @@
+// Domains: lookup, listing, definition, lifecycle, state, info and XML — each one call of the
+// public API on the client's connection. A domain travels as remote_nonnull_domain (name,
+// 16-byte uuid, id or -1); it is found again by name, as libvirt's daemon does.
+#include <array>
+#include <cstdio>
+
+#include "remote/dispatch.h"
+#include "remote/protocol.h"
+
+namespace cvirt::remote {
+
+namespace {
+
+using rpc::XdrReader;
+using rpc::XdrWriter;
+using Uuid = std::array<uint8_t, 16>;
+
+constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
+
+Uuid uuidBytes(const std::string& text) {
+    Uuid u{};
+    size_t i = 0;
+    for (size_t p = 0; p + 1 < text.size() && i < u.size();) {
+        if (text[p] == '-') {
+            ++p;
+            continue;
+        }
+        unsigned byte = 0;
+        std::sscanf(text.c_str() + p, "%2x", &byte);
+        u[i++] = static_cast<uint8_t>(byte);
+        p += 2;
+    }
+    return u;
+}
+
+std::string uuidText(const Uuid& u) {
+    char buf[37];
+    std::snprintf(buf, sizeof buf,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+                  u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+                  u[14], u[15]);
+    return buf;
+}
+
+void writeDomain(XdrWriter& w, const DomainSummary& d) {
+    w.string(d.name);
+    w.fixedOpaque(uuidBytes(d.uuid));
+    w.i32(d.id ? *d.id : -1);
+}
+
+void writeDomain(XdrWriter& w, const Domain& d) {
+    writeDomain(w, d.summary());
+}
+
+// The domain a call names: by its name, which the client got from this server.
+Domain readDomain(Session& s, XdrReader& r) {
+    std::string name = r.string("domain name");
+    Uuid uuid{};
+    r.fixedOpaque(uuid, "domain uuid");
+    r.i32("domain id");
+    return s.connection().lookup(name);
+}
+
+// virConnectListAllDomains' flags (VIR_CONNECT_LIST_DOMAINS_*), the groups libvirt filters by.
+bool wanted(uint32_t flags, const DomainSummary& d) {
+    auto group = [&](uint32_t a, bool isA, uint32_t b) {
+        return !(flags & (a | b)) || ((flags & a) && isA) || ((flags & b) && !isA);
+    };
+    bool active = d.state != DomainState::Shutoff;
+    if (!group(1, active, 2)) return false;             // ACTIVE / INACTIVE
+    if (!group(4, d.persistent, 8)) return false;       // PERSISTENT / TRANSIENT
+    if (!group(1024, d.autostart, 2048)) return false;  // AUTOSTART / NO_AUTOSTART
+    if (flags & (16 | 32 | 64 | 128)) {                 // RUNNING / PAUSED / SHUTOFF / OTHER
+        bool running = d.state == DomainState::Running, paused = d.state == DomainState::Paused,
+             off = d.state == DomainState::Shutoff;
+        if (!((flags & 16 && running) || (flags & 32 && paused) || (flags & 64 && off) ||
+              (flags & 128 && !running && !paused && !off)))
+            return false;
+    }
+    if ((flags & 4096) || (flags & 16384)) return false;  // HAS_SNAPSHOT / HAS_CHECKPOINT: none
+    return true;
+}
+
+void put(ProcedureTable& t, Proc p, Procedure proc) {
+    t.emplace(static_cast<int32_t>(p), std::move(proc));
+}
+
+// A call on one domain with nothing to return.
+Procedure onDomain(const char* api, bool changes, void (*action)(Domain&), bool flags) {
+    return {api, changes, [action, flags](Session& s, XdrReader& r, XdrWriter&) {
+                Domain d = readDomain(s, r);
+                if (flags) r.u32("flags");
+                action(d);
+            }};
+}
+
+}  // namespace
+
+void addDomainProcedures(ProcedureTable& t) {
+    put(t, Proc::ConnectListAllDomains,
+        {"virConnectListAllDomains", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             int32_t needResults = r.i32("need_results");
+             uint32_t flags = r.u32("flags");
+             std::vector<DomainSummary> all = s.connection().list(
+                 {.active = true, .inactive = true, .needUuid = true, .needAutostart = true});
+             std::vector<DomainSummary> picked;
+             for (auto& d : all)
+                 if (wanted(flags, d)) picked.push_back(std::move(d));
+             if (picked.size() > kDomainListMax)
+                 throw Error(ErrorCode::OperationFailed, "too many domains to list");
+             w.u32(needResults ? static_cast<uint32_t>(picked.size()) : 0);
+             if (needResults)
+                 for (const auto& d : picked)
+                     writeDomain(w, d);
+             w.u32(static_cast<uint32_t>(picked.size()));
+         }});
+    put(t, Proc::DomainLookupByName,
+        {"virDomainLookupByName", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             std::string name = r.string("name");
+             auto d = s.connection().find(name);
+             if (!d)
+                 throw Error(ErrorCode::NoDomain,
+                             "Domain not found: no domain with matching name '" + name + "'");
+             writeDomain(w, *d);
+         }});
+    put(t, Proc::DomainLookupById,
+        {"virDomainLookupByID", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             int32_t id = r.i32("id");
+             for (const auto& d : s.connection().list({}))
+                 if (d.id && *d.id == id) {
+                     writeDomain(w, s.connection().lookup(d.name));
+                     return;
+                 }
+             throw Error(ErrorCode::NoDomain,
+                         "Domain not found: no domain with matching id " + std::to_string(id));
+         }});
+    put(t, Proc::DomainLookupByUuid,
+        {"virDomainLookupByUUID", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             Uuid u{};
+             r.fixedOpaque(u, "uuid");
+             writeDomain(w, s.connection().lookup(uuidText(u)));
+         }});
+    put(t, Proc::DomainGetState,
+        {"virDomainGetState", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             Domain d = readDomain(s, r);
+             r.u32("flags");
+             DomainSummary sum = d.summary();
+             w.i32(static_cast<int32_t>(sum.state));
+             w.i32(sum.reason);
+         }});
+    put(t, Proc::DomainGetInfo,
+        {"virDomainGetInfo", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             DomainInfo i = readDomain(s, r).info();
+             w.u32(static_cast<uint32_t>(i.summary.state));  // unsigned char
+             w.u64(i.maxMemKiB);
+             w.u64(i.usedMemKiB);
+             w.u32(i.vcpus);  // unsigned short
+             w.u64(i.cpuTimeNs);
+         }});
+    put(t, Proc::DomainGetOsType,
+        {"virDomainGetOSType", false,
+         [](Session& s, XdrReader& r, XdrWriter& w) { w.string(readDomain(s, r).info().osType); }});
+    put(t, Proc::DomainGetXmlDesc,
+        {"virDomainGetXMLDesc", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             Domain d = readDomain(s, r);
+             uint32_t flags = r.u32("flags");
+             w.string(d.xml((flags & 2) != 0));  // VIR_DOMAIN_XML_INACTIVE
+         }});
+    put(t, Proc::DomainGetAutostart,
+        {"virDomainGetAutostart", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             w.i32(readDomain(s, r).autostart() ? 1 : 0);
+         }});
+    put(t, Proc::DomainSetAutostart,
+        {"virDomainSetAutostart", true, [](Session& s, XdrReader& r, XdrWriter&) {
+             Domain d = readDomain(s, r);
+             d.setAutostart(r.i32("autostart") != 0);
+         }});
+    put(t, Proc::DomainIsActive,
+        {"virDomainIsActive", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             w.i32(readDomain(s, r).summary().state != DomainState::Shutoff);
+         }});
+    put(t, Proc::DomainIsPersistent,
+        {"virDomainIsPersistent", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             w.i32(readDomain(s, r).summary().persistent);
+         }});
+    put(t, Proc::DomainIsUpdated,
+        {"virDomainIsUpdated", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             readDomain(s, r);
+             w.i32(0);
+         }});
+    auto define = [](bool flags) {
+        return [flags](Session& s, XdrReader& r, XdrWriter& w) {
+            std::string xml = r.string("xml");
+            uint32_t f = flags ? r.u32("flags") : 0;
+            writeDomain(w, s.connection().define(xml, "domain XML", (f & 1) != 0));  // VALIDATE
+        };
+    };
+    put(t, Proc::DomainDefineXml, {"virDomainDefineXML", true, define(false)});
+    put(t, Proc::DomainDefineXmlFlags, {"virDomainDefineXMLFlags", true, define(true)});
+    put(t, Proc::DomainCreateXml,
+        {"virDomainCreateXML", true, [](Session& s, XdrReader& r, XdrWriter& w) {
+             std::string xml = r.string("xml");
+             r.u32("flags");
+             writeDomain(w, s.connection().create(xml));
+         }});
+    put(t, Proc::DomainCreate,
+        onDomain(
+            "virDomainCreate", true, [](Domain& d) { d.start(); }, false));
+    put(t, Proc::DomainCreateWithFlags,
+        {"virDomainCreateWithFlags", true, [](Session& s, XdrReader& r, XdrWriter& w) {
+             Domain d = readDomain(s, r);
+             r.u32("flags");
+             d.start();
+             writeDomain(w, d);
+         }});
+    put(t, Proc::DomainDestroy,
+        onDomain(
+            "virDomainDestroy", true, [](Domain& d) { d.destroy(); }, false));
+    put(t, Proc::DomainDestroyFlags,
+        onDomain(
+            "virDomainDestroyFlags", true, [](Domain& d) { d.destroy(); }, true));
+    put(t, Proc::DomainShutdown,
+        onDomain(
+            "virDomainShutdown", true, [](Domain& d) { d.shutdown(); }, false));
+    put(t, Proc::DomainShutdownFlags,
+        onDomain(
+            "virDomainShutdownFlags", true, [](Domain& d) { d.shutdown(); }, true));
+    put(t, Proc::DomainReboot,
+        onDomain(
+            "virDomainReboot", true, [](Domain& d) { d.reboot(); }, true));
+    put(t, Proc::DomainSuspend,
+        onDomain(
+            "virDomainSuspend", true, [](Domain& d) { d.suspend(); }, false));
+    put(t, Proc::DomainResume,
+        onDomain(
+            "virDomainResume", true, [](Domain& d) { d.resume(); }, false));
+    put(t, Proc::DomainUndefine,
+        onDomain(
+            "virDomainUndefine", true, [](Domain& d) { d.undefine(); }, false));
+    put(t, Proc::DomainUndefineFlags,
+        onDomain(
+            "virDomainUndefineFlags", true, [](Domain& d) { d.undefine(); }, true));
+}
+
+}  // namespace cvirt::remote

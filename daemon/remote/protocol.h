@@ -1,0 +1,86 @@
+// The numbers libvirt's clients and servers agree on (src/remote/remote_protocol.x,
+// src/rpc/virkeepaliveprotocol.x, include/libvirt/virterror.h, src/driver.h): programs,
+// procedures, connection features and error codes. Interoperability facts, nothing more.
+#pragma once
+
+#include <cstdint>
+
+namespace cvirt::remote {
+
+inline constexpr uint32_t kRemoteProgram = 0x20008086;  // REMOTE_PROGRAM
+inline constexpr uint32_t kRemoteVersion = 1;
+inline constexpr uint32_t kKeepaliveProgram = 0x6b656570;  // "keep"
+inline constexpr uint32_t kKeepaliveVersion = 1;
+
+enum class Keepalive : int32_t { Ping = 1, Pong = 2 };
+
+// REMOTE_PROC_*: the ones cvirtd answers; any other gets VIR_ERR_NO_SUPPORT.
+enum class Proc : int32_t {
+    ConnectOpen = 1,
+    ConnectClose = 2,
+    ConnectGetType = 3,
+    ConnectGetVersion = 4,
+    NodeGetInfo = 6,
+    ConnectGetCapabilities = 7,
+    DomainCreate = 9,
+    DomainCreateXml = 10,
+    DomainDefineXml = 11,
+    DomainDestroy = 12,
+    DomainGetXmlDesc = 14,
+    DomainGetAutostart = 15,
+    DomainGetInfo = 16,
+    DomainGetOsType = 19,
+    DomainLookupById = 22,
+    DomainLookupByName = 23,
+    DomainLookupByUuid = 24,
+    DomainReboot = 27,
+    DomainResume = 28,
+    DomainSetAutostart = 29,
+    DomainShutdown = 33,
+    DomainSuspend = 34,
+    DomainUndefine = 35,
+    ConnectGetHostname = 59,
+    ConnectSupportsFeature = 60,
+    AuthList = 66,
+    ConnectGetUri = 110,
+    ConnectIsSecure = 149,
+    DomainIsActive = 150,
+    DomainIsPersistent = 151,
+    ConnectGetLibVersion = 157,
+    DomainCreateWithFlags = 196,
+    DomainIsUpdated = 202,
+    DomainGetState = 212,
+    DomainUndefineFlags = 231,
+    DomainDestroyFlags = 234,
+    DomainShutdownFlags = 258,
+    ConnectListAllDomains = 273,
+    DomainDefineXmlFlags = 350,
+};
+
+// virDrvFeature (src/driver.h): what remoteConnectSupportsFeature asks a server.
+enum class Feature : int32_t {
+    ProgramKeepalive = 10,
+    RemoteEventCallback = 14,
+    RemoteCloseCallback = 15,
+};
+
+// virErrorNumber and virErrorDomain (include/libvirt/virterror.h).
+enum class VirError : int32_t {
+    InternalError = 1,
+    NoSupport = 3,
+    NoConnect = 5,
+    InvalidArg = 8,
+    OperationFailed = 9,
+    XmlError = 27,
+    DomExist = 28,
+    OperationDenied = 29,  // "operation forbidden": a change asked on the read-only socket
+    SystemError = 38,
+    Rpc = 39,
+    NoDomain = 42,
+    OperationInvalid = 55,
+    ConfigUnsupported = 67,
+    HookScriptFailed = 70,
+};
+enum class VirErrorDomain : int32_t { None = 0, Rpc = 7, Remote = 13, Lxc = 17, Qemu = 10 };
+
+}  // namespace cvirt::remote
