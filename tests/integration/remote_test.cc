@@ -21,12 +21,15 @@ namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
     if (!fs::exists("/usr/bin/virsh")) return "needs Debian's virsh (libvirt-clients)";
+    if (testenv::run({"/usr/bin/python3", "-c", "import libvirt"}).status != 0)
+        return "needs python3-libvirt";
     return missingForContainers();
 }
 
 class RemoteTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(RemoteTest);
     CPPUNIT_TEST(virshDrivesAContainer);
+    CPPUNIT_TEST(pythonLibvirtDrivesAContainer);
     CPPUNIT_TEST(readOnlySocketRefusesChanges);
     CPPUNIT_TEST(unsupportedCallIsRefusedNotDropped);
     CPPUNIT_TEST(garbageDropsOnlyThatClient);
@@ -108,6 +111,21 @@ public:
         r = virsh({"dominfo", "nope"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("error: failed to get domain 'nope'\n"), r.err);
+    }
+
+    // python3-libvirt's calls: define, list (with flags), lookups by name, uuid and id,
+    // create, info, XML, destroy, state, undefine, and the error code of a lookup that fails.
+    void pythonLibvirtDrivesAContainer() {
+        fs::path xml = dir_->path() / "py.xml";
+        std::ofstream(xml) << containerXml("cvirt-test-remote-py",
+                                           {.initargs = {"-c", "sleep 1000"}});
+        RunResult r =
+            testenv::run({"/usr/bin/python3",
+                          (sourceDir() / "tests/integration/remote/python_client.py").string(),
+                          sock().string(), xml.string(), "cvirt-test-remote-py"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("python-libvirt: OK\n"), r.out);
+        CPPUNIT_ASSERT(!conn_->find("cvirt-test-remote-py"));
     }
 
     void readOnlySocketRefusesChanges() {
