@@ -74,6 +74,7 @@ void Domain::start() {
 
 Domain Connection::create(std::string_view xml, std::string_view filename) {
     conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
+    conf::dropLiveState(def);  // the running domain gets its own
     DriverState& d = impl_->driverFor(def.type);
     auto lock = state::DomainLock::acquire(d.paths.lockDir, def.name);
     if (auto existing = d.store.load(def.name)) {

@@ -1,4 +1,4 @@
-// <console> and <serial>, type='pty'.
+// <console> and <serial>, type='pty'; in a live XML with the host pty (tty, <source path>).
 #include "conf/sections.h"
 #include "cvirt/error.h"
 
@@ -13,13 +13,16 @@ CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node) {
     // bad <target>): name the element that is wrong ourselves.
     for (pugi::xml_node c : node.children()) {
         std::string_view name = c.name();
-        if (c.type() == pugi::node_element && name != "target" && name != "alias")
+        if (c.type() == pugi::node_element && name != "source" && name != "target" &&
+            name != "alias")
             ctx.fail(c, "unexpected element <" + std::string(name) + ">");
     }
     if (pugi::xml_node t = node.child("target")) {
         chr.targetType = attrOf(t, "type").value_or("");
         if (auto p = attrOf(t, "port")) chr.targetPort = parseU32(ctx, t, *p, "port");
     }
+    // The host pty of a running domain (its live XML); tty='…' says the same.
+    chr.ptyPath = attrOf(node.child("source"), "path").value_or(attrOf(node, "tty").value_or(""));
     chr.alias = parseAlias(ctx, node);
     return chr;
 }
@@ -27,6 +30,10 @@ CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node) {
 void formatCharDevice(const CharDevice& chr, pugi::xml_node devices) {
     pugi::xml_node n = devices.append_child(std::string(kCharKindNames.name(chr.kind)).c_str());
     setAttr(n, "type", kCharSourceTypeNames.name(chr.type));
+    if (!chr.ptyPath.empty()) {
+        setAttr(n, "tty", chr.ptyPath);
+        setAttr(n.append_child("source"), "path", chr.ptyPath);
+    }
     if (!chr.targetType.empty() || chr.targetPort) {
         pugi::xml_node t = n.append_child("target");
         if (!chr.targetType.empty()) setAttr(t, "type", chr.targetType);

@@ -76,6 +76,7 @@ void checkStructure(const XmlContext& ctx, pugi::xml_node root) {
 }
 
 DomainDef parseValidated(std::string_view xml, const ParseOptions& opts);
+std::string formatDocument(const DomainDef& def, const FormatFlags& flags);
 
 }  // namespace
 
@@ -136,6 +137,17 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
 }  // namespace
 
 std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
+    if (flags.id) {
+        DomainDef live = def;
+        assignLiveAliases(live);
+        return formatDocument(live, flags);
+    }
+    return formatDocument(def, flags);
+}
+
+namespace {
+
+std::string formatDocument(const DomainDef& def, const FormatFlags& flags) {
     pugi::xml_document doc;
     pugi::xml_node root = doc.append_child("domain");
     setAttr(root, "type", kDomainTypeNames.name(def.type));
@@ -154,6 +166,8 @@ std::string formatDomain(const DomainDef& def, const FormatFlags& flags) {
 
     return saveDocument(doc);
 }
+
+}  // namespace
 
 DomainDef loadDomain(std::string_view xml, const ParseOptions& opts) {
     DomainDef def = parseDomain(xml, opts);

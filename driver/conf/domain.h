@@ -22,7 +22,8 @@ struct ParseOptions {
 DomainDef parseDomain(std::string_view xml, const ParseOptions& opts = {});
 
 struct FormatFlags {
-    std::optional<int> id;  // live XML carries <domain id='N'>
+    // Live XML: <domain id='N'>, and every device has an alias (assignLiveAliases).
+    std::optional<int> id;
 };
 std::string formatDomain(const DomainDef& def, const FormatFlags& flags = {});
 
@@ -42,6 +43,26 @@ void validate(const DomainDef& def, std::string_view filename = "domain XML");
 // Error(ConfigUnsupported) naming its model. Define keeps such labels (another host, or a
 // later cvirt, may enforce them); start never ignores them.
 void requireEnforceable(const DomainDef& def);
+
+// What the XML of a running domain has that its definition does not (conf/live_state.cc).
+// Device aliases as libvirt's drivers give them, to every device without one: fs0…, net0…,
+// hostdev0… (with type='hostdev' interfaces), console0… for a container's consoles,
+// serial0… for a VM's serial ports (its serial console repeats the first port's), disks
+// diskAlias(). Aliases already there (user aliases ua-…) are kept and their names not reused.
+void assignLiveAliases(DomainDef& def);
+// The host pty of the domain's console: a container's first <console>; a VM's first
+// <serial> and the consoles that repeat it. Written as tty='…' and <source path='…'/>.
+void recordConsolePty(DomainDef& def, const std::string& path);
+// Removes what only a running domain has (aliases other than ua-…, pty paths), as libvirt's
+// inactive parse ignores them: a stored definition never has them.
+void dropLiveState(DomainDef& def);
+// The bus of a VM disk: its <target bus>, else ide for hd*, virtio for the others.
+DiskBus diskBus(const Disk& disk);
+// hda → 0, hdb → 1, …, vda → 0: the letter after the prefix.
+unsigned diskIndex(std::string_view target);
+// libvirt's alias of a VM disk, which is its qemu device id too: virtio-disk<N>,
+// ide0-<bus>-<unit>.
+std::string diskAlias(const Disk& disk);
 
 // parseDomain + applyDefaults + validate: what `define` does with user input.
 DomainDef loadDomain(std::string_view xml, const ParseOptions& opts = {});

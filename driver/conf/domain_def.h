@@ -309,7 +309,8 @@ struct CharDevice {
     CharSourceType type = CharSourceType::Pty;
     std::string targetType;  // console: lxc|serial|virtio; serial: isa-serial…
     std::optional<unsigned> targetPort;
-    std::string alias;  // <alias name=…>; empty = none
+    std::string alias;    // <alias name=…>; empty = none
+    std::string ptyPath;  // live XML: the host pty (tty='…', <source path>); empty = none
     auto operator<=>(const CharDevice&) const = default;
 };
 

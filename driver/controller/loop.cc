@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "conf/domain.h"
 #include "controller/protocol.h"
 #include "controller/pty.h"
 #include "cvirt/error.h"
@@ -56,10 +57,13 @@ void Loop::start() {
     guest_.launch();
     files_.writePids(guest_.process().pid());
     util::fault::point("start:ctl-pid-written");
-    files_.writeXml(def_, id_);
+    // libvirt's live XML: the console's host pty and the devices' aliases (formatDomain)
+    conf::DomainDef live = def_;
+    if (!consolePath_.empty()) conf::recordConsolePty(live, consolePath_);
+    files_.writeXml(live, id_);
     util::fault::point("start:ctl-xml-written");
     files_.announce("started", "booted");
-    hooks_.started(def_, id_);
+    hooks_.started(live, id_);
     ::malloc_trim(0);  // give back what setting up needed: one controller per running domain
 }
 
@@ -70,6 +74,7 @@ void Loop::startHook() {
 std::string Loop::openConsole() {
     Pty pty = Pty::open();
     console_ = ConsoleProxy(std::move(pty.master));
+    consolePath_ = pty.slavePath;
     return pty.slavePath;
 }
 

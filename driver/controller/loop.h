@@ -135,6 +135,7 @@ private:
     DomainHooks hooks_;  // running() once the guest ran: later launches are restarts
     LiveFiles files_;
     ConsoleProxy console_;
+    std::string consolePath_;  // the console pty's slave, named in the live XML
     util::Fd listen_;
     std::vector<Handler> watched_;
     std::vector<util::Fd> waiters_;  // destroy and reboot callers, answered by the close

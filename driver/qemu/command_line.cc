@@ -1,5 +1,6 @@
 #include "qemu/command_line.h"
 
+#include "conf/domain.h"
 #include "cvirt/error.h"
 #include "util/uuid.h"
 
@@ -30,27 +31,14 @@ std::string nicDevice(const std::string& model) {
     return model;
 }
 
-// hda → 0, hdb → 1, …; vda → 0 (only the letter after the prefix counts).
-unsigned diskIndex(const std::string& target) {
-    if (target.size() < 3) return 0;
-    char c = target.back();
-    return c >= 'a' && c <= 'z' ? static_cast<unsigned>(c - 'a') : 0;
-}
-
-conf::DiskBus busOf(const conf::Disk& d) {
-    return d.targetBus.value_or(d.targetDev.rfind("hd", 0) == 0 ? conf::DiskBus::Ide
-                                                                : conf::DiskBus::Virtio);
-}
-
-// "virtio-disk0", "ide-disk2": the device id; its drive is "drive-" + it.
+// libvirt's alias: "virtio-disk0", "ide0-1-0"; its drive is "drive-" + it.
 std::string deviceId(const conf::Disk& d) {
-    return std::string(conf::kDiskBusNames.name(busOf(d))) + "-disk" +
-           std::to_string(diskIndex(d.targetDev));
+    return conf::diskAlias(d);
 }
 
 void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
     for (const auto& d : def.disks) {
-        conf::DiskBus bus = busOf(d);
+        conf::DiskBus bus = conf::diskBus(d);
         std::string id = deviceId(d);
         bool cdrom = d.device == conf::DiskDevice::Cdrom;
         std::string drive = "file=" + escapeOptionValue(d.source) + ",format=" +
@@ -64,7 +52,7 @@ void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
         if (bus == conf::DiskBus::Virtio) {
             device = "virtio-blk-pci";
         } else {
-            unsigned idx = diskIndex(d.targetDev);
+            unsigned idx = conf::diskIndex(d.targetDev);
             device = std::string(cdrom ? "ide-cd" : "ide-hd") + ",bus=ide." +
                      std::to_string(idx / 2) + ",unit=" + std::to_string(idx % 2);
         }

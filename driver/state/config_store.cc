@@ -83,7 +83,10 @@ void replaceSymlink(const fs::path& link, const std::string& target) {
 }
 }  // namespace
 
-void ConfigStore::save(const conf::DomainDef& def) {
+void ConfigStore::save(const conf::DomainDef& given) {
+    // A definition never keeps what only a running domain has (a live XML given to define).
+    conf::DomainDef def = given;
+    conf::dropLiveState(def);
     if (!def.uuid) throw Error(ErrorCode::Internal, "domain '" + def.name + "' has no uuid");
     // Start listens on NAME.sock in the run directory: a name that makes the path longer
     // than a socket address holds would define, then never start.

@@ -30,7 +30,8 @@ public:
 
     // Writes the canonical XML atomically and indexes its uuid. A crash leaves the old or
     // the new file, and a dangling index entry at worst (ignored by nameForUuid). Throws
-    // Error(XmlError), writing nothing, when the XML would not load() back as `def`.
+    // Error(XmlError), writing nothing, when the XML would not load() back as `def`. What
+    // only a running domain has (generated aliases, pty paths: conf::dropLiveState) is left out.
     void save(const conf::DomainDef& def);
     // Removes config, uuid index entry and autostart link; also when the config no longer
     // parses (then every index entry naming `name` goes).

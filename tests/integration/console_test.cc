@@ -5,6 +5,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,9 +14,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
+#include "conf/domain.h"
 #include "cvirt/connection.h"
 #include "support/container_fixture.h"
 #include "support/container_util.h"
@@ -80,6 +84,7 @@ class ConsoleTest : public ContainerFixture {
     CPPUNIT_TEST(clientsLeavingMidStream);
     CPPUNIT_TEST(floodWithNobodyAttachedIsBoundedAndRotated);
     CPPUNIT_TEST(containerClosingItsConsole);
+    CPPUNIT_TEST(liveXmlNamesThePtyAndAliases);
     CPPUNIT_TEST_SUITE_END();
 
     fs::path logOf(const std::string& name) const {
@@ -102,6 +107,49 @@ class ConsoleTest : public ContainerFixture {
     }
 
 public:
+    // libvirt's live XML (issue 17): the console's host pty as tty='…' and <source path>,
+    // which virt-manager and OpenStack read, and an alias on every device; the live XML parses
+    // back to itself, and the stored definition has none of it.
+    void liveXmlNamesThePtyAndAliases() {
+        Domain d = conn_->define(
+            containerXml("cvirt-test-live", {.initargs = {"-c", "exec sleep 1000"}}), "live.xml");
+        d.start();
+        pid_t ctl = controllerOf("cvirt-test-live");
+        std::string live = d.xml();
+        std::smatch m;
+        CPPUNIT_ASSERT_MESSAGE(
+            live, std::regex_search(live, m,
+                                    std::regex("<console type='pty' tty='(/dev/pts/[0-9]+)'>\n"
+                                               " *<source path='(/dev/pts/[0-9]+)'/>\n"
+                                               " *<target type='lxc' port='0'/>\n"
+                                               " *<alias name='console0'/>\n"
+                                               " *</console>")));
+        std::string tty = m[1].str();
+        CPPUNIT_ASSERT_EQUAL(tty, m[2].str());
+        struct stat st {};
+        CPPUNIT_ASSERT_EQUAL(0, ::stat(tty.c_str(), &st));
+        CPPUNIT_ASSERT(S_ISCHR(st.st_mode));
+        CPPUNIT_ASSERT_MESSAGE(tty, major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143);
+        // the controller holds that pty: the slave it opened is that very device
+        bool held = false;
+        for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(ctl) + "/fd")) {
+            struct stat fst {};
+            if (::stat(e.path().c_str(), &fst) == 0 && fst.st_rdev == st.st_rdev) held = true;
+        }
+        CPPUNIT_ASSERT_MESSAGE(tty, held);
+        CPPUNIT_ASSERT_MESSAGE(live, has(live, "<target dir='/'/>\n      <alias name='fs0'/>"));
+        CPPUNIT_ASSERT_MESSAGE(live, has(live, "<target dir='/tmp'/>\n      <alias name='fs1'/>"));
+        // parse(format(live)) is the live XML again
+        conf::DomainDef def = conf::parseDomain(live, {.filename = "live"});
+        CPPUNIT_ASSERT_EQUAL(live, conf::formatDomain(def, {.id = d.summary().id}));
+        std::string inactive = d.xml(true);
+        CPPUNIT_ASSERT_MESSAGE(inactive, !has(inactive, "<alias") && !has(inactive, "tty="));
+        // the live XML defines back as the same definition (libvirt ignores its runtime parts)
+        conn_->define(live, "again.xml");
+        CPPUNIT_ASSERT_EQUAL(inactive, d.xml(true));
+        d.destroy();
+    }
+
     // 200 clients attach while the container prints as fast as it can and go away mid-stream:
     // some after reading a little, some at once with output unread, some half-closing first.
     // The controller stays, and the next client reads output and reaches the shell.

@@ -383,6 +383,21 @@ private:
         CPPUNIT_ASSERT(*ctId != *vmId);
         CPPUNIT_ASSERT_EQUAL(std::string("ct1"), both.lookup(std::to_string(*ctId)).name());
         CPPUNIT_ASSERT_EQUAL(std::string("vm10"), both.lookup(std::to_string(*vmId)).name());
+        // the VM's live XML: its serial pty where libvirt writes it, and the aliases of
+        // libvirt's qemu driver (the console is the first serial port again)
+        std::string live = both.lookup("vm10").xml();
+        size_t at = live.find("<serial type='pty' tty='/dev/pts/");
+        CPPUNIT_ASSERT_MESSAGE(live, at != std::string::npos);
+        std::string tty = live.substr(at + 24, live.find('\'', at + 24) - at - 24);
+        CPPUNIT_ASSERT_MESSAGE(tty, fs::is_character_file(tty));
+        CPPUNIT_ASSERT_MESSAGE(live, has(live, "<console type='pty' tty='" + tty +
+                                                   "'>\n      "
+                                                   "<source path='" +
+                                                   tty +
+                                                   "'/>\n      "
+                                                   "<target type='serial' port='0'/>\n      "
+                                                   "<alias name='serial0'/>"));
+        CPPUNIT_ASSERT_MESSAGE(live, !has(both.lookup("vm10").xml(true), "tty="));
         auto cvirsh = [&](std::vector<std::string> args) {
             args.insert(args.begin(),
                         {(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt")});

@@ -97,10 +97,10 @@ class CommandLineTest : public CppUnit::TestFixture {
                                        "virtio-blk-pci,drive=drive-virtio-disk0,id=virtio-disk0"));
         CPPUNIT_ASSERT_MESSAGE(cl, has(cl,
                                        "-drive file=/img/cd.iso,format=raw,if=none,"
-                                       "id=drive-ide-disk2,readonly=on,media=cdrom -device "
-                                       "ide-cd,bus=ide.1,unit=0,drive=drive-ide-disk2"));
+                                       "id=drive-ide0-1-0,readonly=on,media=cdrom -device "
+                                       "ide-cd,bus=ide.1,unit=0,drive=drive-ide0-1-0"));
         CPPUNIT_ASSERT_MESSAGE(cl,
-                               has(cl, "-device ide-hd,bus=ide.0,unit=1,drive=drive-ide-disk1"));
+                               has(cl, "-device ide-hd,bus=ide.0,unit=1,drive=drive-ide0-0-1"));
     }
 
     void interfacesGetTheirTapFds() {
