@@ -10,6 +10,7 @@ std::string parseAlias(const XmlContext& ctx, pugi::xml_node device) {
     if (pugi::xml_node second = a.next_sibling("alias"))
         ctx.fail(second,
                  "element appears twice (first at line " + std::to_string(ctx.lineOf(a)) + ")");
+    refuseUnknownParts(ctx, a, {}, {"name"});
     std::string name(attrOf(a, "name").value_or(""));
     // libvirt's aliasName: it becomes part of qemu's device ids
     if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"

@@ -10,13 +10,10 @@ CharDevice parseCharDevice(const XmlContext& ctx, pugi::xml_node node) {
     chr.type = parseEnum(ctx, node, kCharSourceTypeNames, attrOf(node, "type").value_or("pty"),
                          "character device type");
     // libxml2 blames the first child for any wrong one in here (an <alias> was reported as a
-    // bad <target>): name the element that is wrong ourselves.
-    for (pugi::xml_node c : node.children()) {
-        std::string_view name = c.name();
-        if (c.type() == pugi::node_element && name != "source" && name != "target" &&
-            name != "alias")
-            ctx.fail(c, "unexpected element <" + std::string(name) + ">");
-    }
+    // bad <target>): name the element or attribute that is wrong ourselves.
+    refuseUnknownParts(ctx, node, {"source", "target", "alias"}, {"type", "tty"});
+    if (pugi::xml_node src = node.child("source")) refuseUnknownParts(ctx, src, {}, {"path"});
+    if (pugi::xml_node t = node.child("target")) refuseUnknownParts(ctx, t, {}, {"type", "port"});
     if (pugi::xml_node t = node.child("target")) {
         chr.targetType = attrOf(t, "type").value_or("");
         if (auto p = attrOf(t, "port")) chr.targetPort = parseU32(ctx, t, *p, "port");

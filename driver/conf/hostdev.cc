@@ -22,6 +22,7 @@ Hostdev parseHostdev(const XmlContext& ctx, pugi::xml_node node) {
     std::string mode(attrOf(node, "mode").value_or(""));
     if (mode != "capabilities")
         ctx.fail(node, "hostdev mode '" + mode + "' is not supported (only 'capabilities')");
+    refuseUnknownParts(ctx, node, {"source", "alias", "ip*", "route*"}, {"mode", "type"});
     Hostdev dev;
     dev.type = parseEnum(ctx, node, kHostdevCapsTypeNames, attrOf(node, "type").value_or(""),
                          "hostdev type");

@@ -68,6 +68,29 @@ void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::stri
     }
 }
 
+void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
+                        std::initializer_list<std::string_view> children,
+                        std::initializer_list<std::string_view> attributes) {
+    for (pugi::xml_attribute a : node.attributes()) {
+        std::string_view name = a.name();
+        if (name.starts_with("xmlns")) continue;
+        if (std::find(attributes.begin(), attributes.end(), name) == attributes.end())
+            ctx.fail(node, "unknown attribute '" + std::string(name) + "'");
+    }
+    for (pugi::xml_node c : node.children()) {
+        if (c.type() != pugi::node_element) continue;
+        std::string_view name = c.name();
+        bool once = std::find(children.begin(), children.end(), name) != children.end();
+        bool many =
+            std::find(children.begin(), children.end(), std::string(name) + "*") != children.end();
+        if (!once && !many) ctx.fail(c, "unexpected element <" + std::string(name) + ">");
+        pugi::xml_node first = node.child(c.name());
+        if (once && first != c)
+            ctx.fail(c, "element appears twice (first at line " +
+                            std::to_string(ctx.lineOf(first)) + ")");
+    }
+}
+
 std::optional<std::string> containerPathProblem(std::string_view path) {
     constexpr size_t kPathMax = 4095, kNameMax = 255;  // PATH_MAX, NAME_MAX less the NUL
     if (path.empty() || path[0] != '/') return "must be an absolute path";

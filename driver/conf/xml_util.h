@@ -51,6 +51,15 @@ void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::stri
                          std::initializer_list<std::string_view> all,
                          std::initializer_list<std::string_view> used);
 
+// The shape of `node` where the schema's zeroOrMore/choice patterns leave libxml2 blaming
+// another element (an <alias> in <console> was reported as a bad <target>): each element
+// child must be one of `children` and appear once ("NAME*": any number of times), each
+// attribute one of `attributes`.
+// The error names the child or attribute at fault.
+void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
+                        std::initializer_list<std::string_view> children,
+                        std::initializer_list<std::string_view> attributes);
+
 // Refuses, naming file, line, element and attribute, any attribute value or text below
 // `root` that textProblem() finds fault with. Elements named in `freeText` (and everything
 // inside them) are TextKind::FreeText; in the others, white space around a text is layout
