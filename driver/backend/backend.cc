@@ -1,6 +1,7 @@
 #include "backend/backend.h"
 
 #include "controller/client.h"
+#include "cvirt/error.h"
 
 namespace cvirt::backend {
 
@@ -18,6 +19,15 @@ void ControlledBackend::reboot(const state::LiveDomain& d) {
 
 util::Fd ControlledBackend::openConsole(const state::LiveDomain& d, bool force) {
     return controller::openConsole(paths_, d.name, force);
+}
+
+}  // namespace cvirt::backend
+
+namespace cvirt::backend {
+
+std::string Backend::hostname(const state::LiveDomain&) {
+    throw Error(ErrorCode::ConfigUnsupported,
+                "argument unsupported: QEMU guest agent is not configured");
 }
 
 }  // namespace cvirt::backend

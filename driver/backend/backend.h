@@ -94,6 +94,9 @@ public:
                      const std::vector<std::string>& argv, const std::vector<std::string>& env) = 0;
     // One QMP command (JSON text) to a running VM; qemu's answer. No lock.
     virtual std::string monitor(const state::LiveDomain& d, std::string_view commandJson) = 0;
+    // domhostname: the name the running guest has now. No lock. By default libvirt's refusal
+    // for a VM without a guest agent (cvirt's VMs have none).
+    virtual std::string hostname(const state::LiveDomain& d);
 
     // Removes what a controller that died (kill -9, crash) left behind, as its record and
     // live XML name them. Never throws. Called by state::RuntimeState::reap, which holds the

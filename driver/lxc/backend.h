@@ -36,6 +36,7 @@ public:
     int exec(const state::LiveDomain& d, const conf::DomainDef& live,
              const std::vector<std::string>& argv, const std::vector<std::string>& env) override;
     std::string monitor(const state::LiveDomain& d, std::string_view commandJson) override;
+    std::string hostname(const state::LiveDomain& d) override;
     void cleanupAfterCrash(const state::StaleDomain& stale) noexcept override;
     void describeGuest(pugi::xml_node caps) const override;
     void describeDomain(pugi::xml_node caps, std::string_view virtType) const override;

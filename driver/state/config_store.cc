@@ -143,6 +143,13 @@ void ConfigStore::remove(std::string_view name) {
     removeEntry(name, uuid);
 }
 
+void ConfigStore::rename(const conf::DomainDef& renamed, std::string_view oldName) {
+    bool marked = autostart(oldName);
+    save(renamed);
+    if (marked) setAutostart(renamed.name, true);
+    removeEntry(oldName, "");  // the index entry already names the new one
+}
+
 std::vector<std::string> ConfigStore::uuidsNaming(std::string_view name) const {
     std::vector<std::string> out;
     std::error_code ec;

@@ -36,6 +36,10 @@ public:
     // Removes config, uuid index entry and autostart link; also when the config no longer
     // parses (then every index entry naming `name` goes).
     void remove(std::string_view name);
+    // domrename: `renamed` (the definition of `oldName` under its new name, same uuid) is
+    // saved, which points the uuid index at it, the autostart mark moves, then the old config
+    // goes. A crash between leaves both files, the index naming the new one.
+    void rename(const conf::DomainDef& renamed, std::string_view oldName);
 
     // The same for any document kept this way (virtual networks): XML as given, uuid text.
     void saveXml(const std::string& name, const std::string& uuid, const std::string& xml);

@@ -35,6 +35,17 @@ void act(Domain& d, const char* failure, Call&& call) {
     failingAs(std::string(failure) + " '" + d.name() + "'", "domain '" + d.name() + "'", call);
 }
 
+// A call whose failure virsh reports in libvirt's words alone, with no "Failed to …" line
+// before them (domrename, setvcpus, metadata).
+template <class Call>
+auto inLibvirtWords(const Domain& d, Call&& call) {
+    try {
+        return call();
+    } catch (const Error& e) {
+        throw Error(e.code(), libvirtWords(e, "domain '" + d.name() + "'"));
+    }
+}
+
 inline bool flag(const po::variables_map& args, const char* name) {
     return args.count(name) > 0;
 }

@@ -51,5 +51,7 @@ std::vector<Command> hostCommands();
 std::vector<Command> nativeCommands();
 std::vector<Command> eventCommands();
 std::vector<Command> toolingCommands();
+std::vector<Command> metadataCommands();
+std::vector<Command> guestCommands();
 
 }  // namespace cvirt::shell

@@ -46,11 +46,14 @@ constexpr std::string_view kReaders[] = {"dumpxml",
                                          "quit",
                                          "echo",
                                          "pwd",
-                                         "cd"};
+                                         "cd",
+                                         "domblklist",
+                                         "domhostname"};
 
 // Commands that show their values without one, and set them with one.
 constexpr std::string_view kTuners[] = {"memtune", "schedinfo",   "blkiotune",
-                                        "vcpupin", "emulatorpin", "pidstune"};
+                                        "vcpupin", "emulatorpin", "pidstune",
+                                        "desc",    "metadata",    "domtime"};
 
 }  // namespace
 
@@ -62,7 +65,8 @@ bool onlyReads(const Command& cmd, const po::variables_map& args) {
     if (!in(kTuners)) return false;
     for (const auto& [name, value] : args) {
         if (name == "domain" || name == "config" || name == "live" || name == "current" ||
-            name == "vcpu" || value.defaulted())
+            name == "vcpu" || name == "uri" || name == "title" || name == "pretty" ||
+            value.defaulted())
             continue;
         return false;
     }

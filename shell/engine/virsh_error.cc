@@ -37,8 +37,12 @@ std::string libvirtWords(const Error& cause, const std::string& object) {
         // "domain 'web' is already active" -> "domain is already active"
         text = object.substr(0, object.find(' ')) + text.substr(object.size());
     }
-    // libvirt's VIR_ERR_XML_INVALID_SCHEMA is worded in full by the driver (define --validate)
-    const bool worded = startsWith(text, "XML document failed to validate against schema: ");
+    // libvirt's words of codes cvirt has no code of its own for come in full from the driver
+    bool worded = false;
+    for (const char* full :
+         {"XML document failed to validate against schema: ", "argument unsupported: ",
+          "Operation not supported: ", "this function is not supported by the connection driver: "})
+        worded |= startsWith(text, full);
     if (!pre.empty() && !worded && !startsWith(text, pre)) text = pre + text;
     return text;
 }

@@ -29,16 +29,45 @@ std::string dump(xmlDoc* doc, xmlNode* node) {
                        xmlBufferLength(buf.get()));
 }
 
-}  // namespace
+Object eval(xmlXPathContext* ctx, const std::string& expr) {
+    return Object(xmlXPathEval(reinterpret_cast<const xmlChar*>(expr.c_str()), ctx));
+}
 
-std::string selectXPath(std::string_view xml, const std::string& expr, bool wrap) {
+Doc parse(std::string_view xml) {
     // Blank text dropped, so a selected element is indented afresh (libvirt parses so).
     Doc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "domain.xml", nullptr,
                           XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOWARNING));
     if (!doc) throw Error(ErrorCode::XmlError, "cannot parse the domain XML");
+    return doc;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> selectFields(std::string_view xml, const std::string& expr,
+                                                   const std::vector<std::string>& fields) {
+    Doc doc = parse(xml);
     Context ctx(xmlXPathNewContext(doc.get()));
     ctx->node = xmlDocGetRootElement(doc.get());
-    Object result(xmlXPathEval(reinterpret_cast<const xmlChar*>(expr.c_str()), ctx.get()));
+    Object nodes = eval(ctx.get(), expr);
+    std::vector<std::vector<std::string>> rows;
+    if (!nodes || nodes->type != XPATH_NODESET || !nodes->nodesetval) return rows;
+    for (int i = 0; i < nodes->nodesetval->nodeNr; ++i) {
+        ctx->node = nodes->nodesetval->nodeTab[i];
+        std::vector<std::string> row;
+        for (const auto& f : fields) {
+            Object v = eval(ctx.get(), "string(" + f + ")");
+            row.emplace_back(v && v->stringval ? reinterpret_cast<const char*>(v->stringval) : "");
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::string selectXPath(std::string_view xml, const std::string& expr, bool wrap) {
+    Doc doc = parse(xml);
+    Context ctx(xmlXPathNewContext(doc.get()));
+    ctx->node = xmlDocGetRootElement(doc.get());
+    Object result = eval(ctx.get(), expr);
     if (result && result->type != XPATH_NODESET)
         throw Error(ErrorCode::Internal, "internal error: Incorrect xpath '" + expr + "'");
     xmlNodeSet* set = result ? result->nodesetval : nullptr;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cvirt::shell {
 
@@ -12,5 +13,10 @@ namespace cvirt::shell {
 // a node set (count(), a string) throws "Incorrect xpath 'EXPR'"; one that does not compile
 // selects nothing, libxml2 having printed its own complaint to stderr, as virsh does.
 std::string selectXPath(std::string_view xml, const std::string& expr, bool wrap);
+
+// For each node `expr` selects, the string value of each of `fields` (XPath expressions
+// evaluated at that node): how virsh reads devices out of the XML (domblklist).
+std::vector<std::vector<std::string>> selectFields(std::string_view xml, const std::string& expr,
+                                                   const std::vector<std::string>& fields);
 
 }  // namespace cvirt::shell

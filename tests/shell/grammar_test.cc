@@ -37,6 +37,8 @@ class GrammarTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(dumpxmlXPath);
     CPPUNIT_TEST(defineValidate);
     CPPUNIT_TEST(domstatsFilters);
+    CPPUNIT_TEST(descAndMetadata);
+    CPPUNIT_TEST(guestCommandsOfAContainer);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -390,6 +392,63 @@ public:
             CPPUNIT_ASSERT_EQUAL_MESSAGE(none, std::string("\n"), r.out);
         }
         same({"domstats", "--list-transient"}, 0, "\n", "");
+    }
+
+    void descAndMetadata() {
+        same({"desc", "test"}, 0, "No description for domain: test\n", "");
+        same({"desc test --new-desc 'a b'; desc test"}, 0,
+             "Domain description updated successfully\na b\n", "");
+        same({"desc --title test x y; desc test --title"}, 0,
+             "Domain title updated successfully\nx y\n", "");
+        same({"metadata", "test", "http://x"}, 1, "\n",
+             "error: metadata not found: Requested metadata element is not present\n");
+        same({"metadata", "test", "http://x", "--set", "<a/>"}, 1, "\n",
+             "error: namespace key is required when modifying metadata\n");
+        same({"metadata test http://ex.org/a --key ex --set '<foo bar=\"1\"><baz/></foo>'; "
+              "metadata test http://ex.org/a"},
+             0, "Metadata modified\n\n<foo bar=\"1\">\n  <baz/>\n</foo>\n\n", "");
+        // stored: the domain's own copy, in the namespace under the key
+        RunResult r =
+            sh({"metadata test http://ex.org/a --key ex --set '<foo bar=\"1\"/>' "
+                "--config; dumpxml test --xpath //metadata/*"});
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(
+                "Metadata modified\n\n<ex:foo xmlns:ex=\"http://ex.org/a\" bar=\"1\"/>\n\n"),
+            r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("<foo bar=\"1\"/>\n\n"),
+                             sh({"-r", "metadata", "test", "http://ex.org/a"}).out);
+        r = sh({"-r", "desc", "test", "--new-desc", "x"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        r = sh({"desc", "test", "--title", "--new-desc", "a\nb"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to set new domain title\nerror: invalid "
+                                         "argument: title can't contain newlines\n"),
+                             r.err);
+    }
+
+    void guestCommandsOfAContainer() {
+        // what libvirt-lxc has no call for, in libvirt's words
+        same({"setvcpus", "test", "0", "--config"}, 1, "\n",
+             "error: Can't set 0 processors for a VM\n");
+        RunResult r = sh({"setvcpus", "test", "1", "--config"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: this function is not supported by the connection "
+                                         "driver: virDomainSetVcpusFlags\n"),
+                             r.err);
+        same({"setvcpus", "test", "1", "--maximum", "--live"}, 1, "\n",
+             "error: Option --config is required by option --maximum\n");
+        // a container's filesystems are no <disk>
+        CPPUNIT_ASSERT_EQUAL(std::string(" Target   Source\n------------------\n\n"),
+                             sh({"domblklist", "test"}).out);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(" Type   Device   Target   Source\n" + std::string(34, '-') + "\n\n"),
+            sh({"domblklist", "test", "--details", "--inactive"}).out);
+        r = sh({"domrename", "test", "test"});  // virsh's test domain runs: cvirsh alone
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Requested operation is not valid: Can't rename domain to itself\n"),
+            r.err);
+        r = sh({"domrename", "test", ""});
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Failed to get option 'new-name': Option argument is empty\n"),
+            r.err);
     }
 };
 

@@ -103,6 +103,10 @@ struct ListFilter {
     bool needAutostart = false;
 };
 
+// What virDomainGetMetadata / virDomainSetMetadata address: <description>, <title>, or
+// the element of one namespace inside <metadata>.
+enum class MetadataKind { Description, Title, Element };
+
 class Connection;
 
 // A lifecycle event (cvirsh event): libvirt's names, lower case — event "defined" (detail
@@ -209,6 +213,17 @@ public:
 
     DomainStats stats() const;
 
+    // desc, metadata: the live (running) or persistent definition's <description>, <title>
+    // or <metadata> element of namespace `uri` (without its prefix); nullopt when it has
+    // none. Both --live and --config is an error.
+    std::optional<std::string> metadata(MetadataKind kind, std::string_view uri = {},
+                                        Impact impact = {}) const;
+    // Sets it (nullopt or "": removes it) per `impact`; an element goes in namespace `uri`
+    // under the prefix `key`, every other namespace's element kept. A title holds no line
+    // break.
+    void setMetadata(MetadataKind kind, const std::optional<std::string>& value,
+                     std::string_view key = {}, std::string_view uri = {}, Impact impact = {});
+
     // Interfaces of the live (or, inactive / not running, the persistent) definition.
     std::vector<InterfaceSummary> interfaces(bool inactive = false) const;
     // Addresses configured inside a running container (read in its network namespace),
@@ -221,6 +236,20 @@ public:
     void detachInterface(std::string_view macOrDevice, Impact impact = {});
     // domif-setlink: `iface` is the host device or the MAC; up or down, per `impact`.
     void setInterfaceLink(std::string_view iface, bool up, Impact impact = {});
+
+    // domrename: a persistent, inactive domain takes `newName` (its uuid, autostart mark and
+    // definition kept); afterwards this object still names the old one.
+    void rename(std::string_view newName);
+    // domhostname: the hostname a running container has now (its UTS namespace). A VM's
+    // comes from a guest agent, which cvirt's VMs have none of: refused.
+    std::string hostname() const;
+    // domtime: libvirt reads and sets a guest's clock through the qemu guest agent only;
+    // refused for a container (libvirt-lxc has no such call) and for a VM (no agent).
+    void guestTime() const;
+    // setvcpus: a VM's vcpu count (<vcpu current>) or, with `maximum`, its <vcpu> maximum
+    // in the persistent definition; a running VM's count is not changed live (refused).
+    // A container has no vcpus to set (libvirt-lxc has no such call): refused.
+    void setVcpus(unsigned count, bool maximum, Impact impact = {});
 
     // Pid of the container's init (of qemu for a VM), as seen from the host.
     int initPid() const;
