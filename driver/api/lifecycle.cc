@@ -3,6 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstring>
+
 #include "api/domain_op.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
@@ -61,7 +64,7 @@ constexpr int kStoppedMs = 500;
 
 }  // namespace
 
-void Domain::start() {
+void Domain::start(bool paused) {
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     if (!op.persistent()) {
         if (op.live())
@@ -70,6 +73,11 @@ void Domain::start() {
     }
     util::fault::point("start:shell-locked");
     startLocked(conn_->uri().text, op.driver(), *op.persistent());
+    if (paused) {
+        // still under the lock: no other call sees it running before it is frozen
+        DomainOp started(*conn_, name_);
+        started.backend().suspend(started.requireRunning(), started.liveDef());
+    }
 }
 
 Domain Connection::create(std::string_view xml, std::string_view filename) {
@@ -89,11 +97,27 @@ Domain Connection::create(std::string_view xml, std::string_view filename) {
     return Domain(impl_, def.name);
 }
 
-void Domain::destroy() {
+// How long destroy --graceful waits for init to end after SIGTERM (libvirt's
+// virProcessKillPainfully waits 10 s before it would escalate).
+constexpr int kGracefulMs = 10000;
+
+void Domain::destroy(bool graceful) {
     DomainOp op(*conn_, name_);
     DriverState& d = op.driver();
     state::LiveDomain live = op.requireRunning();
     util::fault::point("stop:shell-checked");
+    if (graceful) {
+        // SIGTERM alone; the controller tears down after init as after any exit of it
+        live.init.signal(SIGTERM);
+        if (!live.init.waitGone(kGracefulMs))
+            throw Error(ErrorCode::SystemError,
+                        "Failed to terminate process " + std::to_string(live.initPid) +
+                            " with SIGTERM: " + std::strerror(EBUSY),
+                        0);
+        live.controller.waitGone(kSupervisorExitMs);
+        if (d.runtime.isStale(name_)) d.repair(name_);
+        return;
+    }
     bool done = false;
     try {
         done = op.backend().destroy(live, teardownLimitMs(*conn_));
@@ -120,8 +144,32 @@ void Domain::destroy() {
         d.repair(name_);
 }
 
-void Domain::shutdown() {
+namespace {
+
+// virCheckFlags of libvirt's driver for the modes asked, then whether cvirt honours them.
+void checkModes(const backend::Backend& b, unsigned modes, bool reboot) {
+    const bool lxc = b.kind() == state::DriverKind::Lxc;
+    const unsigned supported = lxc ? Domain::kModeInitctl | Domain::kModeSignal
+                                   : Domain::kModeAcpi | Domain::kModeAgent | Domain::kModeParavirt;
+    if (unsigned extra = modes & ~supported) {
+        char text[128];
+        std::snprintf(text, sizeof text, "unsupported flags (0x%x) in function %s%s", extra,
+                      lxc ? "lxcDomain" : "qemuDomain", reboot ? "Reboot" : "ShutdownFlags");
+        throw Error(ErrorCode::InvalidArg, text);
+    }
+    if (lxc && modes == Domain::kModeInitctl)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "Operation not supported: Container does not provide an initctl pipe");
+    if (!lxc && modes == Domain::kModeAgent)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "argument unsupported: QEMU guest agent is not configured");
+}
+
+}  // namespace
+
+void Domain::shutdown(unsigned modes) {
     DomainOp op(*conn_, name_);
+    checkModes(op.backend(), modes, false);
     state::LiveDomain live = op.requireRunning();
     try {
         op.backend().shutdown(live);
@@ -135,8 +183,9 @@ void Domain::shutdown() {
     }
 }
 
-void Domain::reboot() {
+void Domain::reboot(unsigned modes) {
     DomainOp op(*conn_, name_);
+    checkModes(op.backend(), modes, true);
     op.backend().reboot(op.requireRunning());
 }
 

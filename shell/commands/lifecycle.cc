@@ -2,6 +2,8 @@
 // exec, autostart-run.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "commands/common.h"
 #include "cvirt/error.h"
 #include "engine/console_client.h"
@@ -20,12 +22,13 @@ int attachConsole(Session& s, Domain& d, bool force) {
 void declareStart(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("console", "attach to console after creation")(
+        "paused", "leave the guest paused after creation")(
         "autodestroy", "automatically destroy the guest when cvirsh exits")(
         "force-boot", "force fresh boot by discarding any managed save");
 }
 int cmdStart(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to start domain", [&] { d.start(); });
+    act(d, "Failed to start domain", [&] { d.start(flag(args, "paused")); });
     if (flag(args, "autodestroy")) s.autodestroy(d.name());
     s.info() << "Domain '" << d.name() << "' started\n";
     if (flag(args, "console")) return attachConsole(s, d, false);
@@ -50,31 +53,60 @@ int cmdCreate(Session& s, const po::variables_map& args) {
     return 0;
 }
 
+void declareDestroy(po::options_description& opts, po::positional_options_description& pos) {
+    declareDomain(opts, pos);
+    opts.add_options()("graceful", "terminate gracefully");
+}
 int cmdDestroy(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to destroy domain", [&] { d.destroy(); });
+    act(d, "Failed to destroy domain", [&] { d.destroy(flag(args, "graceful")); });
     s.info() << "Domain '" << d.name() << "' destroyed\n";
     return 0;
 }
 
 void declareShutdown(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
-    opts.add_options()("mode", po::value<std::string>(), "shutdown mode: signal");
+    opts.add_options()("mode", po::value<std::string>(),
+                       "shutdown mode: acpi|agent|initctl|signal|paravirt");
+}
+// virsh's --mode: a comma separated list of virDomainShutdownFlagValues names.
+unsigned modesOf(const po::variables_map& args) {
+    if (!args.count("mode")) return 0;
+    static const std::pair<const char*, unsigned> kModes[] = {{"acpi", Domain::kModeAcpi},
+                                                              {"agent", Domain::kModeAgent},
+                                                              {"initctl", Domain::kModeInitctl},
+                                                              {"signal", Domain::kModeSignal},
+                                                              {"paravirt", Domain::kModeParavirt}};
+    unsigned modes = 0;
+    std::string list = args["mode"].as<std::string>();
+    for (size_t at = 0; at <= list.size();) {
+        size_t comma = std::min(list.find(',', at), list.size());
+        std::string word = list.substr(at, comma - at);
+        unsigned bit = 0;
+        for (const auto& [name, value] : kModes)
+            if (word == name) bit = value;
+        if (!bit)
+            throw Error(
+                ErrorCode::InvalidArg,
+                "Unknown mode " + word +
+                    " value, expecting 'acpi', 'agent', 'initctl', 'signal', or 'paravirt'");
+        modes |= bit;
+        at = comma + 1;
+    }
+    return modes;
 }
 int cmdShutdown(Session& s, const po::variables_map& args) {
-    if (args.count("mode") && args["mode"].as<std::string>() != "signal")
-        throw Error(
-            ErrorCode::ConfigUnsupported,
-            "unsupported shutdown mode '" + args["mode"].as<std::string>() + "' (only 'signal')");
+    unsigned modes = modesOf(args);
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to shutdown domain", [&] { d.shutdown(); });
+    act(d, "Failed to shutdown domain", [&] { d.shutdown(modes); });
     s.info() << "Domain '" << d.name() << "' is being shutdown\n";
     return 0;
 }
 
 int cmdReboot(Session& s, const po::variables_map& args) {
+    unsigned modes = modesOf(args);
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to reboot domain", [&] { d.reboot(); });
+    act(d, "Failed to reboot domain", [&] { d.reboot(modes); });
     s.info() << "Domain '" << d.name() << "' is being rebooted\n";
     return 0;
 }
@@ -175,20 +207,24 @@ int cmdMonitor(Session& s, const po::variables_map& args) {
 std::vector<Command> lifecycleCommands() {
     return {
         {"start", "domain", "start a (previously defined) inactive domain",
-         "Start a (previously defined) inactive domain.", declareStart, cmdStart, Complete::Domain},
+         "Start a (previously defined) inactive domain; --paused freezes it (cgroup freezer, a "
+         "VM's CPUs) before the command returns.",
+         declareStart, cmdStart, Complete::Domain},
         {"create", "domain", "create a domain from an XML file",
          "Create a domain (transient: it has no persistent config).", declareCreate, cmdCreate},
         {"destroy", "domain", "destroy (stop) a domain",
          "Forcefully stop a given domain: every process of a container, or the VM's qemu, is "
-         "killed.",
-         declareDomain, cmdDestroy, Complete::Domain},
+         "killed. --graceful sends init (qemu) SIGTERM only and fails if it has not ended "
+         "within 10 s.",
+         declareDestroy, cmdDestroy, Complete::Domain},
         {"shutdown", "domain", "gracefully shutdown a domain",
          "Ask the domain to stop: a container's init gets SIGTERM and SIGPWR, a VM the ACPI power "
-         "button; it is killed after shutdown_timeout.",
+         "button; it is killed after shutdown_timeout. --mode: a container honours signal "
+         "(initctl only with signal), a VM acpi or paravirt; others get libvirt's refusal.",
          declareShutdown, cmdShutdown, Complete::Domain},
         {"reboot", "domain", "reboot a domain",
-         "Restart a running domain in place (same id; a VM is reset).", declareDomain, cmdReboot,
-         Complete::Domain},
+         "Restart a running domain in place (same id; a VM is reset); --mode as shutdown's.",
+         declareShutdown, cmdReboot, Complete::Domain},
         {"suspend", "domain", "suspend a domain",
          "Freeze every process of a running container (cgroup freezer) or a VM's CPUs.",
          declareDomain, cmdSuspend, Complete::Domain},

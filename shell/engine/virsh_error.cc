@@ -41,7 +41,8 @@ std::string libvirtWords(const Error& cause, const std::string& object) {
     bool worded = false;
     for (const char* full :
          {"XML document failed to validate against schema: ", "argument unsupported: ",
-          "Operation not supported: ", "this function is not supported by the connection driver: "})
+          "Operation not supported: ", "this function is not supported by the connection driver: ",
+          "unsupported flags ("})
         worded |= startsWith(text, full);
     if (!pre.empty() && !worded && !startsWith(text, pre)) text = pre + text;
     return text;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cvirt/connection.h"
 #include "support/shell_fixture.h"
 
 using namespace cvirt;
@@ -19,7 +20,32 @@ class ShellGuestTest : public ShellFixture {
     CPPUNIT_TEST(hostnameIsTheContainers);
     CPPUNIT_TEST(metadataLiveAndPersistent);
     CPPUNIT_TEST(renameInactiveOnly);
+    CPPUNIT_TEST(startPausedIsFrozen);
+    CPPUNIT_TEST(gracefulDestroy);
     CPPUNIT_TEST_SUITE_END();
+
+    // The freezer state of the cgroup init is in: v2 cgroup.events, v1 freezer.state.
+    static std::string freezerOf(int pid) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+        for (std::string line; std::getline(in, line);) {
+            size_t a = line.find(':'), b = line.find(':', a + 1);
+            std::string ctrl = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+            if (ctrl.empty()) {
+                std::ifstream ev("/sys/fs/cgroup" + path + "/cgroup.events");
+                for (std::string e; std::getline(ev, e);)
+                    if (e.rfind("frozen ", 0) == 0) return e == "frozen 1" ? "FROZEN" : "THAWED";
+            }
+            if (ctrl == "freezer") {
+                std::string state;
+                std::ifstream("/sys/fs/cgroup/freezer" + path + "/freezer.state") >> state;
+                return state;
+            }
+        }
+        return "?";
+    }
+    int initPid(const std::string& name) {
+        return Connection::open(dir_->embedUri()).lookup(name).initPid();
+    }
 
 public:
     void hostnameIsTheContainers() {
@@ -76,8 +102,8 @@ public:
         ok({"desc", "cvirt-test-meta", "--title", "--config", "--new-desc", "Web"});
         ok({"destroy", "cvirt-test-meta"});
         ok({"start", "cvirt-test-meta"});
-        CPPUNIT_ASSERT_EQUAL(std::string("web server\n\n"), ok({"desc", "cvirt-test-meta"}));
-        CPPUNIT_ASSERT_EQUAL(std::string("Web\n\n"), ok({"desc", "cvirt-test-meta", "--title"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("web server\n"), ok({"desc", "cvirt-test-meta"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("Web\n"), ok({"desc", "cvirt-test-meta", "--title"}));
         r = sh({"metadata", "cvirt-test-meta", "http://example.org/ops"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_EQUAL(element,
@@ -119,6 +145,61 @@ public:
         ok({"start", "cvirt-test-new"});
         CPPUNIT_ASSERT_EQUAL(std::string("cvirt-test-new\n\n"),
                              ok({"exec", "cvirt-test-new", "--", "hostname"}) + "\n");
+    }
+
+    void startPausedIsFrozen() {
+        // init counts into a file: frozen, the count stands still
+        std::string keep = (dir_->path() / "keep").string();
+        std::filesystem::create_directories(keep);
+        define("cvirt-test-paused",
+               {.initargs = {"-c", "i=0; while :; do i=$((i+1)); echo $i > /keep/n; done"},
+                .devices = "<filesystem type='mount'><source dir='" + keep +
+                           "'/><target dir='/keep'/></filesystem>"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-paused' started\n\n"),
+                             ok({"start", "--paused", "cvirt-test-paused"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("paused (user)\n\n"),
+                             ok({"domstate", "--reason", "cvirt-test-paused"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("FROZEN"), freezerOf(initPid("cvirt-test-paused")));
+        // a read between the shell's truncate and write sees nothing: read again
+        auto count = [&] {
+            std::string n;
+            for (int i = 0; i < 50 && n.empty(); ++i) {
+                std::ifstream(keep + "/n") >> n;
+                if (n.empty()) ::usleep(10 * 1000);
+            }
+            return n;
+        };
+        std::string before = count();
+        ::usleep(300 * 1000);
+        CPPUNIT_ASSERT_EQUAL(before, count());
+        ok({"resume", "cvirt-test-paused"});
+        CPPUNIT_ASSERT_EQUAL(std::string("THAWED"), freezerOf(initPid("cvirt-test-paused")));
+        for (int i = 0; i < 500 && count() == before; ++i)
+            ::usleep(20 * 1000);
+        CPPUNIT_ASSERT(count() != before);
+    }
+
+    void gracefulDestroy() {
+        // an init that ends on SIGTERM: gone, and nothing left running
+        define("cvirt-test-term",
+               {.initargs = {"-c", "trap 'exit 0' TERM; while :; do sleep 1; done"}});
+        ok({"start", "cvirt-test-term"});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-term' destroyed\n\n"),
+                             ok({"destroy", "--graceful", "cvirt-test-term"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), ok({"domstate", "cvirt-test-term"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), ok({"list", "--name"}));
+        // one that ignores it (pid 1 without a handler): refused, still running, no SIGKILL
+        define("cvirt-test-deaf", {.initargs = {"-c", "exec sleep 1000"}});
+        ok({"start", "cvirt-test-deaf"});
+        int pid = initPid("cvirt-test-deaf");
+        RunResult r = sh({"destroy", "--graceful", "cvirt-test-deaf"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Failed to destroy domain 'cvirt-test-deaf'\n"
+                        "error: Failed to terminate process " +
+                        std::to_string(pid) + " with SIGTERM: Device or resource busy\n"),
+            r.err);
+        CPPUNIT_ASSERT_EQUAL(std::string("running\n\n"), ok({"domstate", "cvirt-test-deaf"}));
     }
 };
 

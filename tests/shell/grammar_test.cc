@@ -39,6 +39,7 @@ class GrammarTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(domstatsFilters);
     CPPUNIT_TEST(descAndMetadata);
     CPPUNIT_TEST(guestCommandsOfAContainer);
+    CPPUNIT_TEST(shutdownModes);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir* dir_ = nullptr;
@@ -449,6 +450,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("error: Failed to get option 'new-name': Option argument is empty\n"),
             r.err);
+    }
+
+    void shutdownModes() {
+        same({"shutdown", "test", "--mode", "bogus"}, 1, "\n",
+             "error: Unknown mode bogus value, expecting 'acpi', 'agent', 'initctl', 'signal', "
+             "or 'paravirt'\n");
+        // libvirt-lxc's flags check comes before the state check
+        RunResult r = sh({"shutdown", "test", "--mode", "acpi,initctl"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to shutdown domain 'test'\nerror: "
+                                         "unsupported flags (0x1) in function "
+                                         "lxcDomainShutdownFlags\n"),
+                             r.err);
+        r = sh({"reboot", "test", "--mode", "agent"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to reboot domain 'test'\nerror: "
+                                         "unsupported flags (0x2) in function lxcDomainReboot\n"),
+                             r.err);
+        r = sh({"shutdown", "test", "--mode", "initctl"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Failed to shutdown domain 'test'\nerror: "
+                                         "Operation not supported: Container does not provide "
+                                         "an initctl pipe\n"),
+                             r.err);
+        r = sh({"shutdown", "test", "--mode", "signal,initctl"});
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "domain is not running"));
     }
 };
 

@@ -194,10 +194,19 @@ public:
     // Lifecycle. start() returns once init runs (or throws the reason, leaving nothing
     // behind); destroy() once every process is gone and cleaned up; shutdown() once init
     // was asked to stop; reboot() once the domain runs again with the same id.
-    void start();
-    void destroy();
-    void shutdown();
-    void reboot();
+    //
+    // start(paused): the domain is frozen (cgroup freezer; a VM's CPUs stopped) before
+    // start returns, as `start --paused`. destroy(graceful): init (a VM's qemu) gets SIGTERM
+    // only, never SIGKILL; throws when it has not ended within 10 s. shutdown/reboot `modes`:
+    // virDomainShutdownFlagValues bits (kModeAcpi …); a container honours signal (and
+    // initctl only as signal's fallback), a VM acpi (paravirt alike); others are refused with
+    // libvirt's error. 0 is the driver's default.
+    void start(bool paused = false);
+    void destroy(bool graceful = false);
+    void shutdown(unsigned modes = 0);
+    void reboot(unsigned modes = 0);
+    static constexpr unsigned kModeAcpi = 1, kModeAgent = 2, kModeInitctl = 4, kModeSignal = 8,
+                              kModeParavirt = 16;
     // Freeze / thaw every process of the domain (cgroup freezer); return once the kernel
     // reports the new state.
     void suspend();
