@@ -8,6 +8,7 @@
 #include "cvirt/error.h"
 #include "engine/console_client.h"
 #include "engine/file.h"
+#include "engine/xpath.h"
 
 namespace cvirt::shell {
 
@@ -127,10 +128,28 @@ int cmdResume(Session& s, const po::variables_map& args) {
 
 void declareConsole(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
-    opts.add_options()("force", "force console connection (disconnect already connected sessions)");
+    opts.add_options()("devname", po::value<std::string>(), "character device name")(
+        "force", "force console connection (disconnect already connected sessions)")(
+        "safe", "only connect if safe console handling is supported");
 }
 int cmdConsole(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
+    if (args.count("devname")) {
+        // cvirt's domains have one console: the device of that alias (console0, serial0)
+        std::string name = args["devname"].as<std::string>();
+        auto aliases = selectFields(d.xml(), "/domain/devices/console|/domain/devices/serial",
+                                    {"alias/@name"});
+        bool found = false;
+        for (const auto& a : aliases)
+            found |= a[0] == name;
+        if (!found)
+            throw Error(ErrorCode::Internal,
+                        "internal error: cannot find console device '" + name + "'");
+    }
+    // libvirt-lxc takes no flags; qemu's pty console is safe to share (one client at a time)
+    if (flag(args, "safe") && d.summary().type == "lxc")
+        throw Error(ErrorCode::InvalidArg,
+                    "unsupported flags (0x2) in function lxcDomainOpenConsole");
     return attachConsole(s, d, flag(args, "force"));
 }
 

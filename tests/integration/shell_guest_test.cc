@@ -62,6 +62,15 @@ public:
         ok({"exec", "cvirt-test-host", "--", "hostname", "renamed-inside"});
         CPPUNIT_ASSERT_EQUAL(std::string("renamed-inside\n\n"),
                              ok({"domhostname", "cvirt-test-host"}));
+        // one console, named by its alias
+        r = sh({"console", "cvirt-test-host", "--devname", "console1"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: internal error: cannot find console device 'console1'\n"), r.err);
+        r = sh({"console", "cvirt-test-host", "--devname", "console0", "--safe"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: unsupported flags (0x2) in function "
+                                         "lxcDomainOpenConsole\n"),
+                             r.err);
         r = sh({"domtime", "cvirt-test-host"});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("error: this function is not supported by the "
