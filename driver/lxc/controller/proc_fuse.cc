@@ -32,9 +32,11 @@ ProcFuse& self(fuse_req_t req) {
     return *static_cast<ProcFuse*>(fuse_req_userdata(req));
 }
 
-// A file's size is its length now (not /proc's 0): the kernel splices a FUSE file (sendfile,
-// busybox cat) only up to its size.
-struct stat attrOf(fuse_req_t req, fuse_ino_t ino) {
+// A file's size is its length now (`sized`; not /proc's 0): the kernel splices a FUSE file
+// (sendfile, busybox cat) only up to its size. A lookup needs none (the attributes expire at
+// once, and open stores the text, which sets the size): the child's four lookups at start
+// render nothing.
+struct stat attrOf(fuse_req_t req, fuse_ino_t ino, bool sized) {
     struct stat st {};
     st.st_ino = ino;
     st.st_nlink = 1;
@@ -44,8 +46,9 @@ struct stat attrOf(fuse_req_t req, fuse_ino_t ino) {
         return st;
     }
     try {
-        st.st_size =
-            static_cast<off_t>(self(req).render(kProcViewFiles[ino - kFirstFileIno]).size());
+        if (sized)
+            st.st_size =
+                static_cast<off_t>(self(req).render(kProcViewFiles[ino - kFirstFileIno]).size());
     } catch (const std::exception&) {
     }
     return st;
@@ -60,7 +63,7 @@ void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
         if (std::strcmp(name, kProcViewFiles[i]) != 0) continue;
         fuse_entry_param e{};
         e.ino = kFirstFileIno + i;
-        e.attr = attrOf(req, e.ino);
+        e.attr = attrOf(req, e.ino, false);
         e.entry_timeout = kEntryTimeout;
         fuse_reply_entry(req, &e);
         return;
@@ -73,7 +76,7 @@ void getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
         fuse_reply_err(req, ENOENT);
         return;
     }
-    struct stat st = attrOf(req, ino);
+    struct stat st = attrOf(req, ino, true);
     fuse_reply_attr(req, &st, 0);
 }
 
