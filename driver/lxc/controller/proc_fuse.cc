@@ -32,25 +32,19 @@ ProcFuse& self(fuse_req_t req) {
     return *static_cast<ProcFuse*>(fuse_req_userdata(req));
 }
 
-// A file's size is its length now (`sized`; not /proc's 0): the kernel splices a FUSE file
-// (sendfile, busybox cat) only up to its size. A lookup needs none (the attributes expire at
-// once, and open stores the text, which sets the size): the child's four lookups at start
-// render nothing.
-struct stat attrOf(fuse_req_t req, fuse_ino_t ino, bool sized) {
+// The size a file claims: more than any of them holds. read() ignores it (direct_io), but the
+// kernel splices a FUSE file (sendfile: busybox cat) only up to its size, through the page
+// cache, and a short read there sets the size to where the text ended. Storing the text into
+// the cache at open instead would deadlock: the store waits on a page that a reader holds
+// locked while it waits for us.
+constexpr off_t kClaimedSize = 1 << 20;
+
+struct stat attrOf(fuse_ino_t ino) {
     struct stat st {};
     st.st_ino = ino;
-    st.st_nlink = 1;
+    st.st_nlink = ino == FUSE_ROOT_ID ? 2 : 1;
     st.st_mode = ino == FUSE_ROOT_ID ? S_IFDIR | 0555 : S_IFREG | 0444;
-    if (ino == FUSE_ROOT_ID) {
-        st.st_nlink = 2;
-        return st;
-    }
-    try {
-        if (sized)
-            st.st_size =
-                static_cast<off_t>(self(req).render(kProcViewFiles[ino - kFirstFileIno]).size());
-    } catch (const std::exception&) {
-    }
+    if (ino != FUSE_ROOT_ID) st.st_size = kClaimedSize;
     return st;
 }
 
@@ -63,7 +57,7 @@ void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
         if (std::strcmp(name, kProcViewFiles[i]) != 0) continue;
         fuse_entry_param e{};
         e.ino = kFirstFileIno + i;
-        e.attr = attrOf(req, e.ino, false);
+        e.attr = attrOf(e.ino);
         e.entry_timeout = kEntryTimeout;
         fuse_reply_entry(req, &e);
         return;
@@ -76,7 +70,7 @@ void getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
         fuse_reply_err(req, ENOENT);
         return;
     }
-    struct stat st = attrOf(req, ino, true);
+    struct stat st = attrOf(ino);
     fuse_reply_attr(req, &st, 0);
 }
 
@@ -94,8 +88,7 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
         auto text =
             std::make_unique<std::string>(self(req).render(kProcViewFiles[ino - kFirstFileIno]));
         fi->fh = reinterpret_cast<uint64_t>(text.get());
-        fi->direct_io = 1;            // read() goes by what the text holds, whatever the size says
-        self(req).store(ino, *text);  // sendfile goes by the size
+        fi->direct_io = 1;  // read() goes by what the text holds, whatever the size says
         if (fuse_reply_open(req, fi) == 0) text.release();
     } catch (const std::exception& e) {
         std::cerr << "cvirt-lxc-controller: /proc/" << kProcViewFiles[ino - kFirstFileIno] << ": "
@@ -149,12 +142,6 @@ ProcFuse::ProcFuse(util::Fd dev, const cgroup::HostLayout& host, const cgroup::D
 ProcFuse::~ProcFuse() {
     fuse_session_destroy(session_);  // closes the connection
     std::free(buf_);
-}
-
-void ProcFuse::store(uint64_t ino, const std::string& text) noexcept {
-    fuse_bufvec buf = FUSE_BUFVEC_INIT(text.size());
-    buf.buf[0].mem = const_cast<char*>(text.data());
-    fuse_lowlevel_notify_store(session_, ino, 0, &buf, FUSE_BUF_SPLICE_NONBLOCK);
 }
 
 int ProcFuse::fd() const {

@@ -34,9 +34,6 @@ public:
     bool serve() noexcept;
     // The text of kProcViewFiles[i] now. Throws when the cgroup cannot be read.
     std::string render(std::string_view name) const;
-    // Puts `text` in the kernel's cache of inode `ino`, so that the file's size covers it:
-    // sendfile and splice (busybox cat) read a FUSE file only up to its size.
-    void store(uint64_t ino, const std::string& text) noexcept;
 
 private:
     const cgroup::HostLayout& host_;
