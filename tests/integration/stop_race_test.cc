@@ -4,6 +4,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -32,26 +33,60 @@ class StopRaceTest : public ContainerFixture {
         return text.find(part) != std::string::npos;
     }
 
+    // Host processes whose command line holds `part`, each with its pid namespace (a
+    // diagnostic for the case below).
+    static std::string hostProcessesWith(const std::string& part) {
+        std::string out;
+        for (const auto& e : fs::directory_iterator("/proc")) {
+            std::string pid = e.path().filename();
+            if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+            std::string cmd = procText(e.path() / "cmdline");
+            std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+            if (cmd.find(part) == std::string::npos) continue;
+            std::error_code ec;
+            out += pid + " [" + cmd + "] pidns " +
+                   fs::read_symlink(e.path() / "ns/pid", ec).string() + "; ";
+        }
+        return out;
+    }
+
 public:
     void execStoppedByDestroySaysWhy() {
         Domain d = conn_->define(
             containerXml("cvirt-test-execrace", {.initargs = {"-c", "sleep 1000"}}), "x.xml");
         d.start();
+        std::string initNs = fs::read_symlink("/proc/" + std::to_string(d.initPid()) + "/ns/pid");
         Captured c;
-        std::thread exec([&] { c = execCapture(d, {"sleep", "30"}); });
+        auto began = std::chrono::steady_clock::now();
+        std::chrono::steady_clock::time_point ended;
+        std::thread exec([&] {
+            c = execCapture(d, {"sleep", "30"});
+            ended = std::chrono::steady_clock::now();
+        });
         // the command runs once a second process shows in the container
         std::string seen;
         bool running =
             waitUntil([&] { return has(seen = execCapture(d, {"ps"}).out, "sleep 30"); });
+        std::string before = hostProcessesWith("sleep 30");
         d.destroy();
+        std::string after = hostProcessesWith("sleep 30");
+        auto destroyed = std::chrono::steady_clock::now();
         exec.join();
-        // (a CI run under load once saw neither: the last ps says what the container held)
-        CPPUNIT_ASSERT_MESSAGE("the command never showed in ps; last ps: " + seen + "; command: " +
-                                   c.out + " (status " + std::to_string(c.status) + ")",
-                               running);
-        CPPUNIT_ASSERT_MESSAGE(c.out, c.status != 0);
+        auto ms = [&](auto t) {
+            return std::to_string(
+                std::chrono::duration_cast<std::chrono::milliseconds>(t - began).count());
+        };
+        std::string story = "init's pid ns " + initNs + "; ps in the container: " + seen +
+                            "; on the host before destroy: " + before + "; after: " + after +
+                            "; destroy returned at " + ms(destroyed) + " ms, the command at " +
+                            ms(ended) + " ms: " + c.out + " (status " + std::to_string(c.status) +
+                            ")";
+        // (loaded runs saw neither, then a command that outlived the destroy: the story says
+        // what the container and the host held)
+        CPPUNIT_ASSERT_MESSAGE("the command never showed in ps; " + story, running);
+        CPPUNIT_ASSERT_MESSAGE(story, c.status != 0);
         // 137 (killed) or 255 (its way in refused) before, without a word
-        CPPUNIT_ASSERT_MESSAGE(c.out, c.out.starts_with("exec failed: domain 'cvirt-test-execrace' "
+        CPPUNIT_ASSERT_MESSAGE(story, c.out.starts_with("exec failed: domain 'cvirt-test-execrace' "
                                                         "stopped while the command ran (it "
                                                         "ended with status "));
     }
