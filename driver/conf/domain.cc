@@ -29,6 +29,21 @@ void parseDevices(const XmlContext& ctx, pugi::xml_node devices, DomainDef& def)
             def.serials.push_back(detail::parseCharDevice(ctx, n));
         else if (name == "hostdev")
             def.hostdevs.push_back(detail::parseHostdev(ctx, n));
+        else if (name == "controller")
+            def.controllers.push_back(detail::parseController(ctx, n));
+        else if (name == "channel")
+            def.channels.push_back(detail::parseChannel(ctx, n));
+        else if (name == "memballoon") {
+            if (def.memballoon) ctx.fail(n, "only one <memballoon> is allowed");
+            def.memballoon = detail::parseMemballoon(ctx, n);
+        } else if (name == "video")
+            def.videos.push_back(detail::parseVideo(ctx, n));
+        else if (name == "graphics")
+            def.graphics.push_back(detail::parseGraphics(ctx, n));
+        else if (name == "input")
+            def.inputs.push_back(detail::parseInput(ctx, n));
+        else if (name == "rng")
+            def.rngs.push_back(detail::parseRng(ctx, n));
         else
             ctx.fail(n, "unsupported device");
     }
@@ -39,16 +54,29 @@ void formatDevices(const DomainDef& def, pugi::xml_node domain) {
     if (!def.emulator.empty()) appendText(devices, "emulator", def.emulator);
     for (const auto& d : def.disks)
         detail::formatDisk(d, devices);
+    for (const auto& c : def.controllers)
+        detail::formatController(c, devices);
     for (const auto& f : def.filesystems)
         detail::formatFilesystem(f, devices);
     for (const auto& i : def.interfaces)
         detail::formatInterface(i, devices);
+    for (const auto& i : def.inputs)
+        detail::formatInput(i, devices);
+    for (const auto& g : def.graphics)
+        detail::formatGraphics(g, devices);
+    for (const auto& v : def.videos)
+        detail::formatVideo(v, devices);
     for (const auto& s : def.serials)
         detail::formatCharDevice(s, devices);
     for (const auto& c : def.consoles)
         detail::formatCharDevice(c, devices);
+    for (const auto& c : def.channels)
+        detail::formatChannel(c, devices);
     for (const auto& h : def.hostdevs)
         detail::formatHostdev(h, devices);
+    if (def.memballoon) detail::formatMemballoon(*def.memballoon, devices);
+    for (const auto& r : def.rngs)
+        detail::formatRng(r, devices);
 }
 
 // Elements of <domain> that appear at most once, and those that must appear.
@@ -56,7 +84,7 @@ constexpr std::string_view kSingletons[] = {
     "name",        "uuid",          "title",     "description", "metadata", "maxMemory",
     "memory",      "currentMemory", "blkiotune", "memtune",     "vcpu",     "cputune",
     "numatune",    "resource",      "os",        "idmap",       "features", "clock",
-    "on_poweroff", "on_reboot",     "on_crash",  "devices"};
+    "on_poweroff", "on_reboot",     "on_crash",  "devices",     "cpu",      "pm"};
 constexpr std::string_view kRequired[] = {"name", "memory", "os"};
 
 void checkStructure(const XmlContext& ctx, pugi::xml_node root) {
@@ -127,6 +155,7 @@ DomainDef parseValidated(std::string_view xml, const ParseOptions& opts) {
     detail::parseGeneral(ctx, root, def);
     detail::parseResources(ctx, root, def);
     detail::parseOs(ctx, root, def);
+    detail::parseCpuAndPm(ctx, root, def);
     if (pugi::xml_node devices = root.child("devices")) parseDevices(ctx, devices, def);
     detail::parseSeclabels(ctx, root, def);
     detail::parseLxcNamespace(ctx, root, def);

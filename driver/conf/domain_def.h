@@ -115,6 +115,52 @@ inline constexpr auto kSeclabelTypeNames = makeNames<SeclabelType>("dynamic", "s
 enum class NsShareType { Name, Pid, Netns };
 inline constexpr auto kNsShareTypeNames = makeNames<NsShareType>("name", "pid", "netns");
 
+// --- VM devices and CPU (virt-install's and virt-manager's XML) ---------------------------
+enum class CpuMode { Custom, HostModel, HostPassthrough, Maximum };
+inline constexpr auto kCpuModeNames =
+    makeNames<CpuMode>("custom", "host-model", "host-passthrough", "maximum");
+
+enum class CpuMatch { Minimum, Exact, Strict };
+inline constexpr auto kCpuMatchNames = makeNames<CpuMatch>("minimum", "exact", "strict");
+
+enum class CpuCheck { None, Partial, Full };
+inline constexpr auto kCpuCheckNames = makeNames<CpuCheck>("none", "partial", "full");
+
+enum class CpuFeaturePolicy { Force, Require, Optional, Disable, Forbid };
+inline constexpr auto kCpuFeaturePolicyNames =
+    makeNames<CpuFeaturePolicy>("force", "require", "optional", "disable", "forbid");
+
+enum class ControllerType { Usb, Pci, VirtioSerial, Scsi, Ide, Sata };
+inline constexpr auto kControllerTypeNames =
+    makeNames<ControllerType>("usb", "pci", "virtio-serial", "scsi", "ide", "sata");
+
+enum class MemballoonModel { Virtio, None };
+inline constexpr auto kMemballoonModelNames = makeNames<MemballoonModel>("virtio", "none");
+
+enum class VideoModel { Vga, Cirrus, Virtio, Qxl, Bochs, None };
+inline constexpr auto kVideoModelNames =
+    makeNames<VideoModel>("vga", "cirrus", "virtio", "qxl", "bochs", "none");
+
+enum class GraphicsListenType { Address, Socket, None };
+inline constexpr auto kGraphicsListenTypeNames =
+    makeNames<GraphicsListenType>("address", "socket", "none");
+
+enum class InputType { Mouse, Tablet, Keyboard };
+inline constexpr auto kInputTypeNames = makeNames<InputType>("mouse", "tablet", "keyboard");
+
+enum class InputBus { Ps2, Usb, Virtio };
+inline constexpr auto kInputBusNames = makeNames<InputBus>("ps2", "usb", "virtio");
+
+// The x86 machine a VM's <type machine=…> names: "pc", "pc-i440fx-7.2" (i440fx + PIIX4);
+// "q35", "pc-q35-7.2" (Q35 + ICH9); anything else (microvm, isapc…) is Other.
+enum class MachineFamily { I440fx, Q35, Other };
+inline MachineFamily machineFamily(const std::string& machine) {
+    if (machine == "q35" || machine.rfind("pc-q35", 0) == 0) return MachineFamily::Q35;
+    if (machine == "pc" || machine.rfind("pc-i440fx", 0) == 0 || machine.rfind("pc-", 0) == 0)
+        return MachineFamily::I440fx;
+    return MachineFamily::Other;
+}
+
 // The capability names libvirt knows for <features><capabilities>, in the kernel's order.
 extern const std::vector<std::string> kCapabilityNames;
 
@@ -337,6 +383,90 @@ struct Disk {
     auto operator<=>(const Disk&) const = default;
 };
 
+// <cpu>: the guest CPU. mode absent means custom (libvirt's default when <model> is given).
+struct CpuFeature {
+    CpuFeaturePolicy policy = CpuFeaturePolicy::Require;
+    std::string name;
+    auto operator<=>(const CpuFeature&) const = default;
+};
+
+struct Cpu {
+    std::optional<CpuMode> mode;
+    std::optional<CpuMatch> match;
+    std::optional<CpuCheck> check;
+    std::optional<Toggle> migratable;
+    std::string model;  // custom: a qemu CPU model name; empty = none
+    std::vector<CpuFeature> features;
+    auto operator<=>(const Cpu&) const = default;
+};
+
+// <pm>: whether the guest may suspend to RAM (S3) and to disk (S4); absent = qemu's default.
+struct Pm {
+    std::optional<bool> suspendToMem, suspendToDisk;
+    bool empty() const { return *this == Pm{}; }
+    auto operator<=>(const Pm&) const = default;
+};
+
+struct Controller {
+    ControllerType type = ControllerType::Usb;
+    std::optional<unsigned> index;  // applyDefaults numbers them per type
+    std::string model;  // per type: piix3-uhci, qemu-xhci, pcie-root-port, virtio-scsi…
+    std::optional<unsigned> masterStartport;      // usb companion controllers (ich9-uhciN)
+    std::optional<unsigned> ports, vectors;       // virtio-serial
+    std::optional<unsigned> chassis, targetPort;  // pcie-root-port <target chassis= port=>
+    std::string alias;
+    auto operator<=>(const Controller&) const = default;
+};
+
+// <channel type='unix'>: a virtio serial port on a UNIX socket qemu listens on (guest agent).
+struct Channel {
+    std::string sourcePath;  // empty = generated under the run dir at start (live XML shows it)
+    std::string targetName;  // org.qemu.guest_agent.0
+    std::string alias;
+    auto operator<=>(const Channel&) const = default;
+};
+
+struct Memballoon {
+    MemballoonModel model = MemballoonModel::Virtio;
+    std::string alias;
+    auto operator<=>(const Memballoon&) const = default;
+};
+
+struct Video {
+    VideoModel model = VideoModel::Vga;
+    std::optional<unsigned> vramKiB;  // vga, cirrus, bochs: the framebuffer
+    std::optional<unsigned> heads;    // virtio: max_outputs; others 1
+    std::optional<bool> primary;
+    std::string alias;
+    auto operator<=>(const Video&) const = default;
+};
+
+// <graphics type='vnc'>: one listen, on a loopback address, a UNIX socket or none.
+struct Graphics {
+    std::optional<int> port;  // -1 = allocated at start from 5900 (autoport)
+    std::optional<bool> autoport;
+    std::optional<GraphicsListenType> listenType;
+    std::string listenAddress;  // listen type address (also the listen attribute)
+    std::string socket;         // listen type socket; empty = generated at start
+    std::string alias;
+    auto operator<=>(const Graphics&) const = default;
+};
+
+struct Input {
+    InputType type = InputType::Mouse;
+    std::optional<InputBus> bus;  // defaults: mouse, keyboard ps2; tablet usb
+    std::string alias;
+    auto operator<=>(const Input&) const = default;
+};
+
+// <rng model='virtio'><backend model='random'>PATH</backend>: virtio-rng from a host device.
+struct Rng {
+    std::string source;  // /dev/urandom (default), /dev/random, /dev/hwrng
+    std::optional<unsigned> rateBytes, ratePeriodMs;
+    std::string alias;
+    auto operator<=>(const Rng&) const = default;
+};
+
 struct NsShare {
     NsShareType type = NsShareType::Name;
     std::string value;
@@ -409,7 +539,9 @@ struct DomainDef {
     Idmap idmap;
     Features features;
     std::optional<Clock> clock;
+    std::optional<Cpu> cpu;
     std::optional<LifecycleAction> onPoweroff, onReboot, onCrash;
+    Pm pm;
 
     std::string emulator;
     std::vector<Disk> disks;
@@ -418,6 +550,13 @@ struct DomainDef {
     std::vector<CharDevice> serials;
     std::vector<CharDevice> consoles;
     std::vector<Hostdev> hostdevs;
+    std::vector<Controller> controllers;
+    std::vector<Channel> channels;
+    std::optional<Memballoon> memballoon;
+    std::vector<Video> videos;
+    std::vector<Graphics> graphics;
+    std::vector<Input> inputs;
+    std::vector<Rng> rngs;
     std::vector<Seclabel> seclabels;
 
     LxcNamespaces lxcNamespaces;

@@ -156,6 +156,7 @@ void formatOs(const DomainDef& def, pugi::xml_node domain) {
                 setAttr(caps.append_child(c.name.c_str()), "state", kToggleNames.name(c.state));
         }
     }
+    formatCpu(def, domain);
     if (def.clock) {
         pugi::xml_node c = domain.append_child("clock");
         setAttr(c, "offset", kClockOffsetNames.name(def.clock->offset));
@@ -166,6 +167,7 @@ void formatOs(const DomainDef& def, pugi::xml_node domain) {
         appendText(domain, "on_poweroff", kLifecycleActionNames.name(*def.onPoweroff));
     if (def.onReboot) appendText(domain, "on_reboot", kLifecycleActionNames.name(*def.onReboot));
     if (def.onCrash) appendText(domain, "on_crash", kLifecycleActionNames.name(*def.onCrash));
+    formatPm(def, domain);
 }
 
 }  // namespace detail

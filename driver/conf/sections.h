@@ -41,6 +41,29 @@ void formatHostdev(const Hostdev& dev, pugi::xml_node devices);
 Disk parseDisk(const XmlContext& ctx, pugi::xml_node node);  // disk.cc
 void formatDisk(const Disk& disk, pugi::xml_node devices);
 
+// cpu.cc: <cpu> and <pm> (VMs); formatOs writes them in libvirt's order.
+void parseCpuAndPm(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def);
+void formatCpu(const DomainDef& def, pugi::xml_node domain);
+void formatPm(const DomainDef& def, pugi::xml_node domain);
+
+// vm_devices.cc: <controller>, <channel>, <memballoon>, <rng> (VMs).
+Controller parseController(const XmlContext& ctx, pugi::xml_node node);
+void formatController(const Controller& c, pugi::xml_node devices);
+Channel parseChannel(const XmlContext& ctx, pugi::xml_node node);
+void formatChannel(const Channel& c, pugi::xml_node devices);
+Memballoon parseMemballoon(const XmlContext& ctx, pugi::xml_node node);
+void formatMemballoon(const Memballoon& m, pugi::xml_node devices);
+Rng parseRng(const XmlContext& ctx, pugi::xml_node node);
+void formatRng(const Rng& r, pugi::xml_node devices);
+
+// display.cc: <video>, <graphics>, <input> (VMs).
+Video parseVideo(const XmlContext& ctx, pugi::xml_node node);
+void formatVideo(const Video& v, pugi::xml_node devices);
+Graphics parseGraphics(const XmlContext& ctx, pugi::xml_node node);
+void formatGraphics(const Graphics& g, pugi::xml_node devices);
+Input parseInput(const XmlContext& ctx, pugi::xml_node node);
+void formatInput(const Input& i, pugi::xml_node devices);
+
 // alias.cc: <alias name=…> inside any device element; "" when there is none.
 std::string parseAlias(const XmlContext& ctx, pugi::xml_node device);
 void formatAlias(const std::string& alias, pugi::xml_node device);

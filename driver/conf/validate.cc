@@ -7,6 +7,7 @@
 #include "conf/cpuset.h"
 #include "conf/domain.h"
 #include "conf/text_check.h"
+#include "conf/validate_vm.h"
 #include "conf/xml_util.h"
 #include "cvirt/error.h"
 
@@ -349,6 +350,19 @@ void checkAliases(const Checker& c, const DomainDef& d) {
     }
     for (const auto& x : d.hostdevs)
         add(x.alias, "hostdev");
+    for (const auto& x : d.controllers)
+        add(x.alias, "controller");
+    for (const auto& x : d.channels)
+        add(x.alias, "channel");
+    if (d.memballoon) add(d.memballoon->alias, "memballoon");
+    for (const auto& x : d.videos)
+        add(x.alias, "video");
+    for (const auto& x : d.graphics)
+        add(x.alias, "graphics");
+    for (const auto& x : d.inputs)
+        add(x.alias, "input");
+    for (const auto& x : d.rngs)
+        add(x.alias, "rng");
 }
 
 }  // namespace
@@ -374,6 +388,7 @@ void validate(const DomainDef& def, std::string_view filename) {
             c.fail("init path '" + def.os.init + "' must be absolute", 0, "init");
         checkInitId(c, def.os.inituser, "inituser", "user");
         checkInitId(c, def.os.initgroup, "initgroup", "group");
+        detail::refuseVmOnlyElements(def, filename);
     } else {
         if (def.os.type != OsType::Hvm)
             c.fail("os type '" + std::string(kOsTypeNames.name(def.os.type)) +
@@ -383,6 +398,7 @@ void validate(const DomainDef& def, std::string_view filename) {
         if (def.os.kernel.empty() && def.disks.empty())
             c.fail("a virtual machine needs <kernel> or a <disk> to boot from", 0, "os");
         checkVirtualMachine(c, def);
+        detail::validateVmDevices(def, filename);
     }
 
     if (!def.idmap.uid.empty() || !def.idmap.gid.empty()) {

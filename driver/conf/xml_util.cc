@@ -194,6 +194,32 @@ unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view t
     return static_cast<unsigned>(v);
 }
 
+void refuseOtherChildren(const XmlContext& ctx, pugi::xml_node node,
+                         std::initializer_list<std::string_view> allowed) {
+    for (pugi::xml_node c : node.children()) {
+        if (c.type() != pugi::node_element) continue;
+        std::string_view name = c.name();
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+            ctx.fail(c, "unexpected element <" + std::string(name) + "> in <" +
+                            std::string(node.name()) + ">");
+        if (pugi::xml_node first = node.child(c.name()); first != c)
+            ctx.fail(c, "element appears twice (first at line " +
+                            std::to_string(ctx.lineOf(first)) + ")");
+    }
+}
+
+unsigned parseU32OrHex(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                       std::string_view what) {
+    std::string t = trimmed(text);
+    if (t.size() <= 2 || (t.rfind("0x", 0) != 0 && t.rfind("0X", 0) != 0))
+        return parseU32(ctx, node, t, what);
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(t.data() + 2, t.data() + t.size(), v, 16);
+    if (ec != std::errc{} || p != t.data() + t.size())
+        ctx.fail(node, "invalid " + std::string(what) + " '" + t + "'");
+    return v;
+}
+
 uint64_t parseScaledKiB(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                         std::string_view unit, std::string_view defaultUnit) {
     if (unit.empty()) unit = defaultUnit;

@@ -68,6 +68,14 @@ void refuseBadText(const XmlContext& ctx, pugi::xml_node root,
                    std::initializer_list<std::string_view> freeText,
                    std::initializer_list<std::string_view> verbatim);
 
+// Refuses the first child element of `node` not named in `allowed`, or named twice, naming
+// it: libxml2 blames the first child for any wrong one, so the element parsers say which.
+void refuseOtherChildren(const XmlContext& ctx, pugi::xml_node node,
+                         std::initializer_list<std::string_view> allowed);
+// "16", "0x10": libvirt writes some numbers (PCI ports) in hexadecimal.
+unsigned parseU32OrHex(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
+                       std::string_view what);
+
 uint64_t parseU64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
                   std::string_view what);
 int64_t parseI64(const XmlContext& ctx, pugi::xml_node node, std::string_view text,

@@ -2,6 +2,7 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "qemu/devices.h"
 #include "util/uuid.h"
 
 namespace cvirt::qemu {
@@ -81,10 +82,13 @@ std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources
     auto add = [&](std::initializer_list<std::string> a) { argv.insert(argv.end(), a); };
     add({"-name", "guest=" + escapeOptionValue(def.name) + ",debug-threads=on"});
     if (def.uuid) add({"-uuid", util::formatUuid(*def.uuid)});
-    add({"-S", "-no-user-config", "-nodefaults", "-display", "none"});
+    add({"-S", "-no-user-config", "-nodefaults"});
+    if (def.graphics.empty()) add({"-display", "none"});
     add({"-machine", (def.os.machine.empty() ? std::string("pc") : def.os.machine) +
-                         ",accel=" + (res.kvm ? "kvm" : "tcg") + ",usb=off,dump-guest-core=off"});
-    if (res.kvm) add({"-cpu", "host"});
+                         ",accel=" + (res.kvm ? "kvm" : "tcg") + ",usb=off,dump-guest-core=off" +
+                         machineAcpi(def)});
+    for (auto& a : cpuArgs(def, res.kvm))
+        argv.push_back(a);
     add({"-m", "size=" + std::to_string(def.memory.kib) + "k"});
     unsigned online = def.vcpu.current.value_or(def.vcpu.count);
     add({"-smp", std::to_string(online) + ",maxcpus=" + std::to_string(def.vcpu.count)});
@@ -129,7 +133,8 @@ std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources
         add({"-chardev", "serial,id=charserial0,path=" + escapeOptionValue(res.serialPty)});
         add({"-device", "isa-serial,chardev=charserial0,id=serial0"});
     }
-    add({"-device", "virtio-balloon-pci,id=balloon0"});
+    for (auto& a : deviceArgs(def))
+        argv.push_back(a);
     return argv;
 }
 

@@ -157,6 +157,8 @@ bool RuntimeState::reap(std::string_view name, const StaleCleanup& cleanup, int 
     bool wasRunning = ::unlink(file(".xml").c_str()) == 0;
     for (const char* ext : {".pid", ".sock", ".paused", ".owner"})
         ::unlink(file(ext).c_str());
+    std::error_code ec;
+    fs::remove_all(file(".d"), ec);  // a VM's sockets (qemu/endpoints.h)
     if (wasRunning) {
         try {
             setShutoffReason(name, reasonIfRunning);

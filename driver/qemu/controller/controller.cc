@@ -19,6 +19,7 @@
 #include "cvirt/error.h"
 #include "net/virtual_network.h"
 #include "qemu/command_line.h"
+#include "qemu/endpoints.h"
 #include "qemu/kvm.h"
 #include "util/file.h"
 
@@ -38,6 +39,9 @@ Controller::~Controller() {
 void Controller::release() noexcept {
     qmp_.reset();
     taps_.clear();  // the taps go with their last fd
+    portLock_.reset();
+    std::error_code ec;
+    fs::remove_all(endpointDir(opts_.paths.runDir, def_.name), ec);
 }
 
 void Controller::prepare() {
@@ -57,6 +61,8 @@ void Controller::prepare() {
         def_.interfaces[i].targetDev = taps_[i].name;  // the live XML names them
     // The console proxy holds the slave open: its master never sees a hang-up between runs.
     if (!def_.serials.empty()) ptyPath_ = loop_.openConsole();
+    // socket paths and the VNC port; the live XML shows them
+    portLock_ = chooseEndpoints(def_, opts_.paths.runDir);
 }
 
 void Controller::launch() {
@@ -109,6 +115,7 @@ void Controller::launch() {
         for (size_t i = 0; i < def_.interfaces.size(); ++i)
             if (def_.interfaces[i].link == conf::LinkState::Down)
                 qmp_->execute("set_link", {{"name", "net" + std::to_string(i)}, {"up", false}});
+        portLock_.reset();  // qemu listens on its VNC port now
         qmp_->execute("cont");
         qmp_->events().clear();
     } catch (const Error& e) {

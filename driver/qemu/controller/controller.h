@@ -65,6 +65,7 @@ private:
     controller::Loop loop_;
     std::vector<Tap> taps_;
     std::string ptyPath_;
+    util::Fd portLock_;  // held from choosing a VNC port until qemu listens on it
     util::Child qemu_;
     std::optional<Qmp> qmp_;
     bool guestShutdown_ = false;  // SHUTDOWN event from the guest (poweroff, reset with -no-reboot)
