@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
         "<domain type='qemu'><name>benchvm</name><memory unit='MiB'>128</memory>"
         "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" +
             kernel + "</kernel><initrd>" + initrd +
-            "</initrd><cmdline>console=ttyS0 quiet</cmdline></os><devices>"
+            "</initrd><cmdline>console=ttyS0 quiet</cmdline></os><features><acpi/></features>"
+            "<devices>"
             "<serial type='pty'/><console type='pty'/></devices></domain>",
         "benchvm.xml");
     conn.define(

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the initramfs of the test VM at DEST (gzip'd newc cpio, atomically): busybox, and an
-# /init that loads the virtio drivers (disk, net, balloon), prints "cvirt-guest-ready",
+# /init that loads the virtio drivers (disk, net, balloon, serial ports, rng), prints "cvirt-guest-ready",
 # powers off on the ACPI power button (busybox acpid with evdev and button) — modules of
 # KERNEL_VERSION, when /lib/modules has them — and runs a shell on the serial console. Used by the qemu tests, the benchmarks and `make demo`.
 #   make-guest-initramfs.sh DEST [KERNEL_VERSION]
@@ -20,13 +20,15 @@ cd "$tmp/root"
 mkdir -p bin proc sys dev tmp var/log var/run etc/acpi/PWRF lib/modules
 cp "$busybox" bin/busybox
 for a in $("$busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "bin/$a"; done
-# In load order (dependencies first; there is no modprobe): virtio for disks, NICs and the
-# balloon, then evdev and button for the ACPI power button.
+# In load order (dependencies first; there is no modprobe): virtio for disks, NICs, the
+# balloon, serial ports (guest agent channel) and rng, then evdev and button for the ACPI
+# power button.
 n=10
 for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
     drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk \
     net/core/failover drivers/net/net_failover drivers/net/virtio_net \
-    drivers/virtio/virtio_balloon drivers/input/evdev drivers/acpi/button; do
+    drivers/virtio/virtio_balloon drivers/char/virtio_console drivers/char/hw_random/virtio-rng \
+    drivers/input/evdev drivers/acpi/button; do
     f=/lib/modules/$kver/kernel/$m.ko
     if [ -r "$f" ]; then cp "$f" "lib/modules/$n-$(basename "$f")"; n=$((n + 1)); fi
 done

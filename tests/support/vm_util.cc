@@ -47,7 +47,9 @@ std::string vmXml(const std::string& name, const VmOptions& o) {
            std::to_string(o.memoryMiB) +
            "</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" +
            (o.kernel.empty() ? guestKernel() : o.kernel) + "</kernel><initrd>" + guestInitrd() +
-           "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>" + o.extra +
+           "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
+           "<features><acpi/><apic/></features>" +
+           o.extra +
            "<devices><serial type='pty'><target port='0'/></serial>"
            "<console type='pty'><target type='serial' port='0'/></console>" +
            o.devices + "</devices></domain>";

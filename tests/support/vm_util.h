@@ -18,7 +18,7 @@ struct VmOptions {
     std::string type = "qemu";
     unsigned memoryMiB = 128;
     std::string devices;  // inside <devices>, after the serial console
-    std::string extra;    // inside <domain>, after <os>
+    std::string extra;    // inside <domain>, after <os> and <features><acpi/><apic/></features>
     std::string kernel;   // default guestKernel()
 };
 std::string vmXml(const std::string& name, const VmOptions& opts = {});
