@@ -203,9 +203,9 @@ void Domain::resume() {
     op.backend().resume(op.requireRunning(), op.liveDef());
 }
 
-int Domain::openConsole(bool force) {
+int Domain::openConsole(bool force, const std::string& devname) {
     DomainOp op(*conn_, name_);
-    return op.backend().openConsole(op.requireRunning(), force).release();
+    return op.backend().openConsole(op.requireRunning(), force, devname).release();
 }
 
 int Domain::initPid() const {

@@ -17,8 +17,9 @@ void ControlledBackend::reboot(const state::LiveDomain& d) {
     controller::reboot(paths_, d.name);
 }
 
-util::Fd ControlledBackend::openConsole(const state::LiveDomain& d, bool force) {
-    return controller::openConsole(paths_, d.name, force);
+util::Fd ControlledBackend::openConsole(const state::LiveDomain& d, bool force,
+                                        const std::string& devname) {
+    return controller::openConsole(paths_, d.name, force, devname);
 }
 
 }  // namespace cvirt::backend

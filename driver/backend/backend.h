@@ -60,8 +60,10 @@ public:
     virtual void shutdown(const state::LiveDomain& d) = 0;
     // Restarts the guest in place (same id); returns once it runs again.
     virtual void reboot(const state::LiveDomain& d) = 0;
-    // A stream connected to the console; throws if another client has it and !force.
-    virtual util::Fd openConsole(const state::LiveDomain& d, bool force) = 0;
+    // A stream connected to console `devname` ("": the first); throws if another client has
+    // it and !force.
+    virtual util::Fd openConsole(const state::LiveDomain& d, bool force,
+                                 const std::string& devname) = 0;
 
     // Pauses or continues every process of the domain, with the record and the event. The
     // caller checked the domain is running and not (or, for resume, is) paused.
@@ -119,7 +121,8 @@ public:
     bool destroy(const state::LiveDomain& d, long teardownMs) override;
     void shutdown(const state::LiveDomain& d) override;
     void reboot(const state::LiveDomain& d) override;
-    util::Fd openConsole(const state::LiveDomain& d, bool force) override;
+    util::Fd openConsole(const state::LiveDomain& d, bool force,
+                         const std::string& devname) override;
 
 protected:
     state::DriverPaths paths_;

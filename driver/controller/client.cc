@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "conf/domain.h"
+#include "controller/console.h"
 #include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "state/domain_lock.h"
@@ -235,10 +236,10 @@ std::string call(const state::DriverPaths& paths, const std::string& name, std::
     return reply;
 }
 
-util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force) {
+util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force,
+                     const std::string& devname) {
     util::Fd fd;
-    std::string reply =
-        requestWithin(paths, name, force ? "console force" : "console", kAnswerMs, &fd);
+    std::string reply = requestWithin(paths, name, consoleRequest(force, devname), kAnswerMs, &fd);
     std::string context = "cannot open the console of '" + name + "'";
     if (auto e = decodeError(reply)) throw std::move(*e).withContext(context);
     if (reply != "ok") throw Error(ErrorCode::OperationInvalid, context + ": " + reply);

@@ -34,8 +34,10 @@ bool destroy(const state::DriverPaths& paths, const std::string& name, long fini
 void shutdown(const state::DriverPaths& paths, const std::string& name);
 // Restarts the domain in place (same id); returns once it runs again.
 void reboot(const state::DriverPaths& paths, const std::string& name);
-// A connection to the console stream; throws if another client holds it and !force.
-util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force);
+// A connection to the stream of console `devname` (its alias; "": the first); throws if
+// another client holds it and !force.
+util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force,
+                     const std::string& devname = {});
 // One request line, one reply line (e.g. "qmp {…}"); an error reply is thrown as the
 // controller's Error.
 std::string call(const state::DriverPaths& paths, const std::string& name,

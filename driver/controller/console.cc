@@ -41,8 +41,26 @@ ConsoleProxy::ConsoleProxy(util::Fd master) : master_(std::move(master)) {
         throwSystemError(errno, "cannot make the console pty non-blocking");
 }
 
-void ConsoleProxy::handleRequest(util::Fd client, std::string_view request) {
-    if (client_ && request != "console force") {
+std::optional<ConsoleRequest> parseConsoleRequest(std::string_view line) {
+    if (line != "console" && !line.starts_with("console ")) return std::nullopt;
+    ConsoleRequest r;
+    line.remove_prefix(7);
+    if (line == " force" || line.starts_with(" force ")) {
+        r.force = true;
+        line.remove_prefix(6);
+    }
+    if (!line.empty()) r.devname = std::string(line.substr(1));
+    return r;
+}
+
+std::string consoleRequest(bool force, std::string_view devname) {
+    std::string line = force ? "console force" : "console";
+    if (!devname.empty()) line += " " + std::string(devname);
+    return line;
+}
+
+void ConsoleProxy::handleRequest(util::Fd client, bool force) {
+    if (client_ && !force) {
         reply(client.get(),
               encodeError(Error(ErrorCode::OperationInvalid,
                                 "the console is in use by another client (use --force)")));

@@ -9,6 +9,8 @@
 // quiet, not one that reports a hang-up on every poll.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "util/fd.h"
@@ -24,9 +26,9 @@ public:
     int masterFd() const { return master_.get(); }
     int clientFd() const { return client_.get(); }  // -1 when nobody is attached
 
-    // A "console" / "console force" request on `client`: answers it and takes the client,
-    // or refuses it while another one is attached and !force.
-    void handleRequest(util::Fd client, std::string_view request);
+    // A console request on `client`: answers it and takes the client, or refuses it while
+    // another one is attached and !force.
+    void handleRequest(util::Fd client, bool force);
     void onOutput();  // the master is readable
     void onInput();   // the client is readable (or hung up)
     void drain();     // what the guest printed last, into the log
@@ -37,8 +39,13 @@ private:
     util::Fd client_;
 };
 
-inline bool isConsoleRequest(std::string_view line) {
-    return line == "console" || line == "console force";
-}
+// "console [force] [DEVNAME]": DEVNAME is a console's alias (console0, console1, ua-…) or
+// the VM's serial0; none is the first console.
+struct ConsoleRequest {
+    bool force = false;
+    std::string devname;
+};
+std::optional<ConsoleRequest> parseConsoleRequest(std::string_view line);
+std::string consoleRequest(bool force, std::string_view devname);
 
 }  // namespace cvirt::controller

@@ -73,9 +73,23 @@ void Loop::startHook() {
 
 std::string Loop::openConsole() {
     Pty pty = Pty::open();
-    console_ = ConsoleProxy(std::move(pty.master));
-    consolePath_ = pty.slavePath;
+    if (consoles_.empty()) consolePath_ = pty.slavePath;  // the first, named in the live XML
+    consoles_.emplace_back(std::move(pty.master));
     return pty.slavePath;
+}
+
+ConsoleProxy& Loop::console(const std::string& devname) {
+    if (consoles_.empty())
+        throw Error(ErrorCode::OperationInvalid, "the domain has no serial console");
+    if (devname.empty()) return consoles_[0];
+    // libvirt's names: the alias (the live XML's console0, console1, … or a user's ua-…), and
+    // a VM's serial console under its serial's
+    for (size_t i = 0; i < def_.consoles.size() && i < consoles_.size(); ++i)
+        if (devname == def_.consoles[i].alias || devname == "console" + std::to_string(i))
+            return consoles_[i];
+    if (!def_.serials.empty() && (devname == def_.serials[0].alias || devname == "serial0"))
+        return consoles_[0];
+    throw Error(ErrorCode::OperationInvalid, "cannot find character device '" + devname + "'");
 }
 
 void Loop::watch(std::function<int()> fd, std::function<void(short)> ready) {
@@ -87,7 +101,8 @@ void Loop::tearDown(bool ran) noexcept {
     tornDown_ = true;
     guest_.kill();
     guest_.process().reset();
-    console_.drain();  // what the guest printed last, into the log
+    for (auto& c : consoles_)
+        c.drain();  // what the guest printed last, into the log
     hooks_.stopped(def_);
     guest_.release();
     util::fault::killPoint("stop:ctl-files");
@@ -131,10 +146,8 @@ void Loop::handleRequest(const std::string& line, util::Fd& client) {
         asked_.reboot = true;
         guest_.kill();
         waiters_.push_back(std::move(client));  // answered once the guest runs again
-    } else if (isConsoleRequest(line)) {
-        if (console_.masterFd() < 0)
-            throw Error(ErrorCode::OperationInvalid, "the domain has no serial console");
-        console_.handleRequest(std::move(client), line);
+    } else if (auto req = parseConsoleRequest(line)) {
+        console(req->devname).handleRequest(std::move(client), req->force);
     } else if (line == "ping") {
         reply(client.get(), "ok " + std::to_string(guest_.process().pid()));
     } else if (!guest_.handleRequest(line, client)) {
@@ -171,14 +184,16 @@ int Loop::run() {
     // Each round polls the console, the guest's own descriptors, the socket and the guest's
     // process, and handles what is ready in that order.
     std::vector<Handler> handlers;
-    handlers.push_back({[this] { return console_.masterFd(); },
-                        [this](short ev) {
-                            if (ev & POLLIN) console_.onOutput();
-                        }});
-    handlers.push_back({[this] { return console_.clientFd(); },
-                        [this](short ev) {
-                            if (ev & (POLLIN | POLLHUP | POLLERR)) console_.onInput();
-                        }});
+    for (ConsoleProxy& c : consoles_) {  // opened before run(), never again
+        handlers.push_back({[&c] { return c.masterFd(); },
+                            [&c](short ev) {
+                                if (ev & POLLIN) c.onOutput();
+                            }});
+        handlers.push_back({[&c] { return c.clientFd(); },
+                            [&c](short ev) {
+                                if (ev & (POLLIN | POLLHUP | POLLERR)) c.onInput();
+                            }});
+    }
     handlers.insert(handlers.end(), watched_.begin(), watched_.end());
     handlers.push_back({[this] { return listen_.get(); },
                         [this](short ev) {

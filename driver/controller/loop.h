@@ -107,7 +107,8 @@ public:
 
     // For the guest. The start hook, the first time only (a relaunch is no start).
     void startHook();
-    // The console: a pty whose master the loop serves; returns the slave's path.
+    // A console: a pty whose master the loop serves; returns the slave's path. The first is
+    // the domain's console (console0), the next ones console1, … (a container's ttys).
     std::string openConsole();
     // The guest ran its started hook: it is running, later launches are restarts.
     bool started() const { return hooks_.running(); }
@@ -125,7 +126,8 @@ private:
     void tearDown(bool ran) noexcept;
     void handleConnection();
     void handleRequest(const std::string& line, util::Fd& client);
-    bool onGuestExit(int status);  // false: the domain stops
+    bool onGuestExit(int status);                       // false: the domain stops
+    ConsoleProxy& console(const std::string& devname);  // throws if there is no such one
 
     Guest& guest_;
     const conf::DomainDef& def_;
@@ -134,8 +136,8 @@ private:
     const state::DriverConfig& config_;
     DomainHooks hooks_;  // running() once the guest ran: later launches are restarts
     LiveFiles files_;
-    ConsoleProxy console_;
-    std::string consolePath_;  // the console pty's slave, named in the live XML
+    std::vector<ConsoleProxy> consoles_;
+    std::string consolePath_;  // the first console pty's slave, named in the live XML
     util::Fd listen_;
     std::vector<Handler> watched_;
     std::vector<util::Fd> waiters_;  // destroy and reboot callers, answered by the close

@@ -16,8 +16,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-int attachConsole(Session& s, Domain& d, bool force) {
-    return runConsole(d.openConsole(force), d.name(), s.out(), s.escape);
+int attachConsole(Session& s, Domain& d, bool force, const std::string& devname = {}) {
+    return runConsole(d.openConsole(force, devname), d.name(), s.out(), s.escape);
 }
 
 void declareStart(po::options_description& opts, po::positional_options_description& pos) {
@@ -128,14 +128,15 @@ int cmdResume(Session& s, const po::variables_map& args) {
 
 void declareConsole(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
-    opts.add_options()("devname", po::value<std::string>(), "character device name")(
+    opts.add_options()("devname", po::value<std::string>(),
+                       "character device name (console0, console1: a container's ttys)")(
         "force", "force console connection (disconnect already connected sessions)")(
         "safe", "only connect if safe console handling is supported");
 }
 int cmdConsole(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
     if (args.count("devname")) {
-        // cvirt's domains have one console: the device of that alias (console0, serial0)
+        // the console of that alias (console0, console1… of a container, serial0 of a VM)
         std::string name = args["devname"].as<std::string>();
         auto aliases = selectFields(d.xml(), "/domain/devices/console|/domain/devices/serial",
                                     {"alias/@name"});
@@ -150,7 +151,8 @@ int cmdConsole(Session& s, const po::variables_map& args) {
     if (flag(args, "safe") && d.summary().type == "lxc")
         throw Error(ErrorCode::InvalidArg,
                     "unsupported flags (0x2) in function lxcDomainOpenConsole");
-    return attachConsole(s, d, flag(args, "force"));
+    std::string devname = args.count("devname") ? args["devname"].as<std::string>() : "";
+    return attachConsole(s, d, flag(args, "force"), devname);
 }
 
 void declareEnter(po::options_description& opts, po::positional_options_description& pos) {

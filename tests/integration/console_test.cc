@@ -85,6 +85,7 @@ class ConsoleTest : public ContainerFixture {
     CPPUNIT_TEST(floodWithNobodyAttachedIsBoundedAndRotated);
     CPPUNIT_TEST(containerClosingItsConsole);
     CPPUNIT_TEST(liveXmlNamesThePtyAndAliases);
+    CPPUNIT_TEST(ttysAreMoreConsoles);
     CPPUNIT_TEST_SUITE_END();
 
     fs::path logOf(const std::string& name) const {
@@ -265,6 +266,48 @@ public:
         ::close(fd);
         CPPUNIT_ASSERT(pidAlive(ctl));
         destroyAndCheckGone(d, ctl);
+    }
+
+    // lxc.tty.max = 3 as libvirt converts it: three <console>s. Console I is /dev/ttyI+1
+    // inside (the first also /dev/console), each its own pty, reached by its name.
+    void ttysAreMoreConsoles() {
+        Domain d =
+            conn_->define(containerXml("cvirt-test-ttys", {.initargs = {"-c", "exec sleep 1000"},
+                                                           .devices = "<console type='pty'/>"
+                                                                      "<console type='pty'/>"}),
+                          "ttys.xml");
+        d.start();
+        int first = d.openConsole();
+        int second = d.openConsole(false, "console1");
+        int third = d.openConsole(false, "console2");
+        run(d, {"sh", "-c",
+                "echo on-tty2 > /dev/tty2; echo on-tty3 > /dev/tty3; echo on-tty1 > /dev/tty1; "
+                "echo on-console > /dev/console"});
+        std::string got1 = readFor(first, 5000, 4096, "on-console");
+        std::string got2 = readFor(second, 5000, 4096, "on-tty2");
+        std::string got3 = readFor(third, 5000, 4096, "on-tty3");
+        CPPUNIT_ASSERT_MESSAGE(got1, has(got1, "on-tty1") && has(got1, "on-console"));
+        CPPUNIT_ASSERT_MESSAGE(got1, !has(got1, "on-tty2") && !has(got1, "on-tty3"));
+        CPPUNIT_ASSERT_MESSAGE(got2, has(got2, "on-tty2") && !has(got2, "on-tty3"));
+        CPPUNIT_ASSERT_MESSAGE(got3, has(got3, "on-tty3") && !has(got3, "on-tty2"));
+        // one client per console: a second one on console1 is refused, console2's is not
+        // affected; a console that is not there is named
+        try {
+            ::close(d.openConsole(false, "console1"));
+            CPPUNIT_FAIL("a second client attached to console1");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "in use"));
+        }
+        try {
+            ::close(d.openConsole(false, "console3"));
+            CPPUNIT_FAIL("console3 opened");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(),
+                                   has(e.what(), "cannot find character device 'console3'"));
+        }
+        for (int fd : {first, second, third})
+            ::close(fd);
+        destroyAndCheckGone(d, controllerOf("cvirt-test-ttys"));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ConsoleTest);

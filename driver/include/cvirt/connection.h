@@ -211,9 +211,10 @@ public:
     // reports the new state.
     void suspend();
     void resume();
-    // A stream connected to the console (caller owns the fd). Throws if another client is
-    // attached and !force.
-    int openConsole(bool force = false);
+    // A stream connected to the console (caller owns the fd); `devname` names another one by
+    // its alias (console1: a container's second console, its /dev/tty2). Throws if another
+    // client is attached and !force, or if there is no such console.
+    int openConsole(bool force = false, const std::string& devname = {});
     // Resource settings of the live (running) or persistent definition, per `impact`.
     Tuning tuning(Impact impact = {}) const;
     // Applies `change`: live changes reach the kernel (cgroup) at once, config changes the

@@ -19,7 +19,9 @@ struct ChildContext {
     // The controller's end of `sync`, inherited through clone(): closed first thing, so that
     // the child sees EOF (and gives up) once the controller is gone.
     int controllerEnd = -1;
-    std::string consolePath;  // host path of the console pty slave (/dev/pts/N)
+    // host paths of the consoles' pty slaves (/dev/pts/N): the first is /dev/console and
+    // /dev/tty1, console I /dev/ttyI+1 (libvirt's lxcContainerSetupDevices)
+    std::vector<std::string> consolePaths;
     bool userns = false;      // uid/gid maps are written by the controller first
     bool privateNet = false;  // bring loopback up
     bool ownUts = true;       // false: shares another's (hostname kept)

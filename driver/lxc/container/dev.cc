@@ -56,7 +56,9 @@ void installNode(const ChildContext& ctx, const util::Fd& host, const std::strin
 void setUpDev(const ChildContext& ctx, const std::string& root) {
     util::DirInRoot devDir = util::makeDirsInRoot(root, "/dev");
     const std::string& dev = devDir.path;
-    util::Fd console = holdPath(ctx.consolePath);
+    std::vector<util::Fd> consoles;
+    for (const auto& path : ctx.consolePaths)
+        consoles.push_back(holdPath(path));
     // Held before the new /dev covers the host's (the root may be the host's own).
     std::vector<std::pair<std::string, util::Fd>> nodes;
     for (const char* name : kNodes) {
@@ -80,9 +82,14 @@ void setUpDev(const ChildContext& ctx, const std::string& root) {
                   "newinstance,ptmxmode=0666,mode=0620");
     symlinkOrThrow("pts/ptmx", dev + "/ptmx");
 
+    for (size_t i = 0; i < consoles.size(); ++i) {
+        std::string tty = dev + "/tty" + std::to_string(i + 1);
+        util::touchFile(tty, 0600);
+        util::bindMount(util::procPath(consoles[i]), tty, false);
+    }
     std::string consolePath = dev + "/console";
     util::touchFile(consolePath, 0600);
-    util::bindMount(util::procPath(console), consolePath, false);
+    util::bindMount(util::procPath(consoles.at(0)), consolePath, false);
 
     std::string shm = dev + "/shm";
     if (::mkdir(shm.c_str(), 01777) < 0) throwSystemError(errno, "cannot create '" + shm + "'");

@@ -195,7 +195,8 @@ void Controller::prepare() {
         throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
     }
     util::fault::point("start:ctl-limits-applied");
-    consolePath_ = loop_.openConsole();
+    for (size_t i = 0; i < std::max<size_t>(1, def_.consoles.size()); ++i)
+        consolePaths_.push_back(loop_.openConsole());
     if (!def_.idmap.empty()) {
         // The container's root must be able to open its console.
         auto rootOf = [](const std::vector<conf::IdmapRange>& ranges) -> int {
@@ -203,9 +204,9 @@ void Controller::prepare() {
                 if (r.start == 0) return static_cast<int>(r.target);
             return -1;
         };
-        if (::chown(consolePath_.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
-            throwSystemError(errno,
-                             "cannot hand the console '" + consolePath_ + "' to the container");
+        for (const auto& path : consolePaths_)
+            if (::chown(path.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
+                throwSystemError(errno, "cannot hand the console '" + path + "' to the container");
     }
 }
 
@@ -242,7 +243,7 @@ void Controller::spawnInit() {
     ctx.def = &def_;
     ctx.sync = &theirs;
     ctx.controllerEnd = mine.fd();
-    ctx.consolePath = consolePath_;
+    ctx.consolePaths = consolePaths_;
     ctx.userns = !def_.idmap.empty();
     if (cgroup_) ctx.cgroups = &hostCgroups_;
     bool movesDevices = std::any_of(def_.hostdevs.begin(), def_.hostdevs.end(),

@@ -82,7 +82,8 @@ private:
     std::optional<cgroup::DomainCgroup> cgroup_;
     util::Fd hostNetns_, containerNetns_;
     net::DomainNetwork network_;  // host ends, owned until the start succeeded
-    std::string consolePath_;     // slave of the console pty: the container's /dev/console
+    // slaves of the consoles' ptys: the container's /dev/console (the first) and /dev/ttyN
+    std::vector<std::string> consolePaths_;
     util::Child init_;
     std::unique_ptr<ProcFuse> procFuse_;            // this run's /proc views, served from the loop
     std::unique_ptr<SysinfoTrap> sysinfoTrap_;      // this run's sysinfo(2) answers, likewise

@@ -179,8 +179,9 @@ void FakeBackend::reboot(const state::LiveDomain& d) {
     controller::LiveFiles(paths_, d.name).announce("reboot", "-");
 }
 
-util::Fd FakeBackend::openConsole(const state::LiveDomain& d, bool force) {
-    enter(d, {.method = "openConsole", .flag = force});
+util::Fd FakeBackend::openConsole(const state::LiveDomain& d, bool force,
+                                  const std::string& devname) {
+    enter(d, {.method = "openConsole", .flag = force, .text = devname});
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0)
         throwSystemError(errno, "cannot make a console stream");

@@ -115,7 +115,8 @@ public:
     bool destroy(const state::LiveDomain& d, long teardownMs) override;
     void shutdown(const state::LiveDomain& d) override;
     void reboot(const state::LiveDomain& d) override;
-    util::Fd openConsole(const state::LiveDomain& d, bool force) override;
+    util::Fd openConsole(const state::LiveDomain& d, bool force,
+                         const std::string& devname) override;
     void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
