@@ -50,6 +50,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(secondConnectionSeesRunning);
     CPPUNIT_TEST(consoleOutputGoesToTheLog);
     CPPUNIT_TEST(denyPolicyKeepsOnlyWhatIsOn);
+    CPPUNIT_TEST(convertedLxcConfigKeepsLxcsCapabilities);
     CPPUNIT_TEST(suspendStopsAndResumeRestarts);
     CPPUNIT_TEST(destroyWhileSuspended);
     CPPUNIT_TEST(infoShowsWhatItUses);
@@ -319,6 +320,26 @@ public:
         CPPUNIT_ASSERT_MESSAGE(status, status.find("NoNewPrivs:\t1") != std::string::npos);
         Captured c = execCapture(d, {"hostname", "other"});
         CPPUNIT_ASSERT(c.status != 0);  // no sys_admin
+    }
+    // An LXC config through domxml-from-native, defined and started: init's bounding set is
+    // the host's less what lxc.cap.drop named, as under LXC (libvirt's policy='allow'); cvirt's
+    // default policy would have dropped sys_time, audit_control and mac_admin too.
+    void convertedLxcConfigKeepsLxcsCapabilities() {
+        std::string config = "lxc.uts.name = cvirt-test-lxccaps\nlxc.rootfs.path = " + rootfsDir() +
+                             "\nlxc.init.cmd = /bin/sh -c 'sleep 1000'\nlxc.net.0.type = "
+                             "empty\nlxc.cap.drop = mknod sys_module\n";
+        Domain d =
+            conn_->define(conn_->domainXmlFromNative("lxc-tools", config, "caps.conf"), "caps.xml");
+        d.start();
+        auto capBnd = [](const std::string& status) {
+            size_t at = status.find("CapBnd:\t");
+            return std::stoull(status.substr(at + 8, 16), nullptr, 16);
+        };
+        uint64_t host = capBnd(readText("/proc/self/status"));
+        uint64_t inside = capBnd(readText("/proc/" + std::to_string(d.initPid()) + "/status"));
+        const uint64_t mknod = 1ULL << 27, sysModule = 1ULL << 16, sysTime = 1ULL << 25;
+        CPPUNIT_ASSERT_EQUAL(host & ~(mknod | sysModule), inside);
+        CPPUNIT_ASSERT(inside & sysTime);
     }
     void suspendStopsAndResumeRestarts() {
         // The counter is read from the host through /proc/PID/root: an exec into a frozen
