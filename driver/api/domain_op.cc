@@ -1,6 +1,7 @@
 #include "api/domain_op.h"
 
 #include "conf/domain.h"
+#include "util/file.h"
 
 namespace cvirt {
 
@@ -59,6 +60,30 @@ conf::DomainDef& DomainOp::current(bool inactive) {
 
 ImpactTargets DomainOp::targets(Impact impact) {
     return resolveImpact(impact, live().has_value(), driver_->store.exists(name_), name_);
+}
+
+void DomainOp::recordAhead(const conf::DomainDef& live, const conf::DomainDef* config,
+                           const std::function<void()>& change) {
+    util::StagedFile record =
+        driver_->runtime.stageLiveXml(name_, conf::formatDomain(live, {.id = requireRunning().id}));
+    std::optional<StagedConfig> staged;
+    if (config) staged.emplace(driver_->store, *persistent(), *config);
+    change();
+    record.commit();
+    if (staged) staged->commit();
+}
+
+void DomainOp::recordAfter(const conf::DomainDef& live, const conf::DomainDef* config,
+                           const std::function<void()>& undo) {
+    try {
+        recordAhead(live, config, [] {});
+    } catch (const Error&) {
+        try {
+            undo();
+        } catch (const Error&) {
+        }
+        throw;
+    }
 }
 
 StagedConfig::StagedConfig(state::ConfigStore& store, conf::DomainDef before,

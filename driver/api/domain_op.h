@@ -4,6 +4,7 @@
 // definition, parsed once per call.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,16 @@ public:
     conf::DomainDef& current(bool inactive = false);
     // Which definitions a change with `impact` goes to (resolveImpact, connection_impl.h).
     ImpactTargets targets(Impact impact);
+
+    // A live change of the running domain recorded all or nothing, `config` (when given)
+    // becoming the stored definition with it. recordAhead: the record and the config are
+    // written before `change` runs (a full disk stops the call first), the config put back if
+    // it throws. recordAfter: the change was made; when the record or the config cannot be
+    // written, `undo` takes it back before the error goes on.
+    void recordAhead(const conf::DomainDef& live, const conf::DomainDef* config,
+                     const std::function<void()>& change);
+    void recordAfter(const conf::DomainDef& live, const conf::DomainDef* config,
+                     const std::function<void()>& undo);
 
 private:
     DriverState* driver_;

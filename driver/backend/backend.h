@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "conf/domain_def.h"
@@ -38,6 +39,9 @@ struct Usage {
     std::vector<BlockStats> blocks;          // named as domblkstat shows them
     std::vector<InterfaceStats> interfaces;  // host ends
 };
+
+// A device hot-plugged other than an interface (attach-device, attach-disk, detach-device).
+using Device = std::variant<conf::Filesystem, conf::Hostdev, conf::Disk>;
 
 // How much usage() reads: dominfo needs the cheap part, domstats all of it.
 enum class UsageDetail { Summary, Devices };
@@ -84,6 +88,17 @@ public:
     // domif-setlink on an interface's host end.
     virtual void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
                                   bool up) = 0;
+    // Makes `dev`, already appended to `live` (validated), appear in the running domain;
+    // throws, having changed nothing, what it cannot attach (libvirt's "device type 'X'
+    // cannot be attached"). `dev` may get names it was given (a VM disk's alias).
+    virtual void attachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                              Device& dev) = 0;
+    // Removes a running device, already taken out of `live`.
+    virtual void detachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                              const Device& gone) = 0;
+    // A VM's cdrom gets `after`'s medium (no source: ejected) in place of `before`'s.
+    virtual void changeMedia(const state::LiveDomain& d, const conf::Disk& before,
+                             const conf::Disk& after) = 0;
     // Addresses the guest has configured (domifaddr); no lock needed.
     virtual std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const = 0;
 

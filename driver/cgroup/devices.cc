@@ -113,9 +113,7 @@ long bpf(int cmd, bpf_attr* attr) {
     return ::syscall(SYS_bpf, cmd, attr, sizeof *attr);
 }
 
-}  // namespace
-
-void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
+util::Fd loadProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
     std::vector<bpf_insn> prog = buildProgram(rules);
     auto load = [&](char* log, uint32_t logSize) {
         bpf_attr attr{};
@@ -138,8 +136,16 @@ void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceR
         throwSystemError(err, "cannot load the device filter for '" + cgroupDir + "'" +
                                   (log.empty() ? "" : " (verifier: " + log + ")"));
     }
+    return progFd;
+}
+
+util::Fd openCgroupDir(const std::string& cgroupDir) {
     util::Fd dir(::open(cgroupDir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) throwSystemError(errno, "cannot open cgroup '" + cgroupDir + "'");
+    return dir;
+}
+
+void attachProgram(const util::Fd& dir, const util::Fd& progFd, const std::string& cgroupDir) {
     bpf_attr attach{};
     attach.target_fd = static_cast<uint32_t>(dir.get());
     attach.attach_bpf_fd = static_cast<uint32_t>(progFd.get());
@@ -147,6 +153,40 @@ void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceR
     attach.attach_flags = BPF_F_ALLOW_MULTI;
     if (bpf(BPF_PROG_ATTACH, &attach) < 0)
         throwSystemError(errno, "cannot attach the device filter to '" + cgroupDir + "'");
+}
+
+}  // namespace
+
+void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
+    util::Fd progFd = loadProgram(cgroupDir, rules);
+    attachProgram(openCgroupDir(cgroupDir), progFd, cgroupDir);
+}
+
+void replaceDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
+    util::Fd progFd = loadProgram(cgroupDir, rules);
+    util::Fd dir = openCgroupDir(cgroupDir);
+    // The programs attached directly here (not those inherited from parents).
+    std::vector<uint32_t> ids(64);
+    bpf_attr query{};
+    query.query.target_fd = static_cast<uint32_t>(dir.get());
+    query.query.attach_type = BPF_CGROUP_DEVICE;
+    query.query.prog_ids = reinterpret_cast<uint64_t>(ids.data());
+    query.query.prog_cnt = static_cast<uint32_t>(ids.size());
+    if (bpf(BPF_PROG_QUERY, &query) < 0)
+        throwSystemError(errno, "cannot list the device filters of '" + cgroupDir + "'");
+    ids.resize(query.query.prog_cnt);
+    attachProgram(dir, progFd, cgroupDir);
+    for (uint32_t id : ids) {
+        bpf_attr byId{};
+        byId.prog_id = id;
+        util::Fd old(static_cast<int>(bpf(BPF_PROG_GET_FD_BY_ID, &byId)));
+        bpf_attr detach{};
+        detach.target_fd = static_cast<uint32_t>(dir.get());
+        detach.attach_bpf_fd = static_cast<uint32_t>(old.get());
+        detach.attach_type = BPF_CGROUP_DEVICE;
+        if (!old || bpf(BPF_PROG_DETACH, &detach) < 0)
+            throwSystemError(errno, "cannot detach the old device filter of '" + cgroupDir + "'");
+    }
 }
 
 }  // namespace cvirt::cgroup

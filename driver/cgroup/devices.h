@@ -30,4 +30,9 @@ std::string v1Line(const DeviceRule& rule);
 // (a cgroup2 directory). The kernel keeps it attached until the cgroup is removed.
 void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules);
 
+// The filter of a running cgroup replaced by one of `rules` (attach-device, detach-device):
+// the new program is attached before those attached there until now are detached, so at no
+// moment is a device allowed that neither set allows.
+void replaceDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules);
+
 }  // namespace cvirt::cgroup

@@ -264,6 +264,27 @@ void DomainCgroup::setDevices(const std::vector<DeviceRule>& rules) {
     }
 }
 
+void DomainCgroup::changeDevices(const std::vector<DeviceRule>& before,
+                                 const std::vector<DeviceRule>& after) {
+    auto missing = [](const std::vector<DeviceRule>& from, const std::vector<DeviceRule>& in) {
+        std::vector<DeviceRule> out;
+        for (const DeviceRule& r : from)
+            if (std::find(in.begin(), in.end(), r) == in.end()) out.push_back(r);
+        return out;
+    };
+    for (const Dir& d : dirs_) {
+        if (d.hierarchy->unified) {
+            replaceDeviceProgram(d.path.string(), after);
+        } else if (std::find(d.hierarchy->controllers.begin(), d.hierarchy->controllers.end(),
+                             "devices") != d.hierarchy->controllers.end()) {
+            for (const DeviceRule& r : missing(before, after))
+                writeValue(d.path / "devices.deny", v1Line(r));
+            for (const DeviceRule& r : missing(after, before))
+                writeValue(d.path / "devices.allow", v1Line(r));
+        }
+    }
+}
+
 void DomainCgroup::freeze(bool frozen) {
     const Hierarchy* h = host_->forController("freezer");
     if (!h) throw Error(ErrorCode::ConfigUnsupported, "the host has no freezer cgroup");

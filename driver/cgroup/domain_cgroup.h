@@ -55,6 +55,9 @@ public:
     // Deny every device but `rules`: v1 devices.deny/allow, and on a cgroup2 hierarchy an
     // eBPF device program (on hybrid hosts both apply).
     void setDevices(const std::vector<DeviceRule>& rules);
+    // A running domain's whitelist goes from `before` to `after` (a device attached or
+    // detached): v1 allows what is new and denies what is gone, cgroup2 swaps the program.
+    void changeDevices(const std::vector<DeviceRule>& before, const std::vector<DeviceRule>& after);
 
     struct IoStats {
         std::string device;  // "MAJ:MIN"

@@ -1,7 +1,8 @@
 // The LXC backend (backend/backend.h): containers, run by cvirt-lxc-controller. Starting one
 // is spawning its controller (talking to a running controller is controller/client.h); the
 // live changes of a running container (freezer, limits, interfaces, usage) are its cgroup and
-// its network namespace, changed from here (lxc/live.cc).
+// its network namespace, changed from here (lxc/live.cc), and its mount namespace and device
+// whitelist for hot-plugged filesystems and host devices (lxc/hotplug.cc).
 #pragma once
 
 #include <filesystem>
@@ -30,6 +31,12 @@ public:
     void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) override;
     void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
                           bool up) override;
+    void attachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      backend::Device& dev) override;
+    void detachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      const backend::Device& gone) override;
+    void changeMedia(const state::LiveDomain& d, const conf::Disk& before,
+                     const conf::Disk& after) override;
     std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const override;
     backend::Usage usage(const state::LiveDomain& d, const conf::DomainDef& live,
                          backend::UsageDetail detail) const override;

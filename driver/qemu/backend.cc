@@ -11,6 +11,7 @@
 #include "cvirt/error.h"
 #include "qemu/command_line.h"
 #include "qemu/kvm.h"
+#include "qemu/qmp_call.h"
 #include "util/file.h"
 #include "util/process.h"
 
@@ -39,7 +40,8 @@ struct VmUsage {
     std::vector<Drive> drives;  // query-blockstats
 };
 
-// qemu-monitor-command: a QMP command as JSON text in, qemu's answer as JSON text out.
+}  // namespace
+
 std::string qmpText(const state::DriverPaths& paths, const std::string& name,
                     const std::string& commandJson) {
     if (commandJson.find('\n') != std::string::npos)
@@ -52,9 +54,8 @@ std::string qmpText(const state::DriverPaths& paths, const std::string& name,
     return answer;
 }
 
-// One QMP command; its "return" value. Throws OperationFailed with qemu's description.
 Json qmpCall(const state::DriverPaths& paths, const std::string& name, const std::string& command,
-             const Json& arguments = Json::object()) {
+             const Json& arguments) {
     Json cmd = {{"execute", command}};
     if (!arguments.empty()) cmd["arguments"] = arguments;
     Json answer = Json::parse(qmpText(paths, name, cmd.dump()), nullptr, false);
@@ -66,6 +67,8 @@ Json qmpCall(const state::DriverPaths& paths, const std::string& name, const std
                         answer["error"].value("desc", std::string("failed")));
     return answer["return"];
 }
+
+namespace {
 
 VmUsage vmUsage(const state::DriverPaths& paths, const std::string& name, pid_t qemuPid) {
     VmUsage u;

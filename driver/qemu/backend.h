@@ -28,6 +28,12 @@ public:
                          const conf::DomainDef& after) override;
     void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) override;
     void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) override;
+    void attachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      backend::Device& dev) override;
+    void detachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      const backend::Device& gone) override;
+    void changeMedia(const state::LiveDomain& d, const conf::Disk& before,
+                     const conf::Disk& after) override;
     void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
                           bool up) override;
     std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const override;

@@ -42,10 +42,12 @@ void addDisks(const DomainDef& def, std::vector<std::string>& argv) {
         conf::DiskBus bus = conf::diskBus(d);
         std::string id = deviceId(d);
         bool cdrom = d.device == conf::DiskDevice::Cdrom;
-        std::string drive = "file=" + escapeOptionValue(d.source) + ",format=" +
-                            std::string(conf::kDiskFormatNames.name(
-                                d.driverFormat.value_or(conf::DiskFormat::Raw))) +
-                            ",if=none,id=drive-" + id;
+        std::string drive = "if=none,id=drive-" + id;
+        if (!d.source.empty())  // an empty cdrom drive has neither
+            drive = "file=" + escapeOptionValue(d.source) + ",format=" +
+                    std::string(conf::kDiskFormatNames.name(
+                        d.driverFormat.value_or(conf::DiskFormat::Raw))) +
+                    "," + drive;
         if (d.readonly || cdrom) drive += ",readonly=on";
         if (cdrom) drive += ",media=cdrom";
         argv.insert(argv.end(), {"-drive", drive});

@@ -66,4 +66,20 @@ inline Impact impactOf(const po::variables_map& args) {
     return i;
 }
 
+// A value for a single-quoted XML attribute (the XML attach-interface and attach-disk build).
+inline std::string escapeAttr(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\'')
+            out += "&apos;";
+        else if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
 }  // namespace cvirt::shell

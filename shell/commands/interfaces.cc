@@ -1,8 +1,7 @@
 // A domain's network interfaces (not virtual networks: network.cc): domiflist, domifaddr,
-// domif-setlink, domif-getlink, attach-interface, detach-interface, and attach-device /
-// detach-device of an <interface>.
+// domif-setlink, domif-getlink, attach-interface, detach-interface (attach-device of an
+// <interface>: devices.cc).
 #include "commands/common.h"
-#include "engine/file.h"
 #include "engine/table.h"
 
 namespace cvirt::shell {
@@ -92,21 +91,6 @@ int cmdGetlink(Session& s, const po::variables_map& args) {
                 "interface '" + key + "' not found in domain '" + d.name() + "'");
 }
 
-std::string escapeAttr(const std::string& v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\'')
-            out += "&apos;";
-        else if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else
-            out += c;
-    }
-    return out;
-}
-
 void declareAttachInterface(po::options_description& opts,
                             po::positional_options_description& pos) {
     declareDomain(opts, pos);
@@ -168,34 +152,6 @@ int cmdDetachInterface(Session& s, const po::variables_map& args) {
     return 0;
 }
 
-void declareDeviceFile(po::options_description& opts, po::positional_options_description& pos) {
-    declareDomain(opts, pos);
-    opts.add_options()("file", po::value<std::string>()->required(), "XML file");
-    pos.add("file", 1);
-    declareImpact(opts, true);
-}
-int cmdAttachDevice(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string file = args["file"].as<std::string>();
-    d.attachInterface(readFile(file), impactOf(args), file);
-    s.info() << "Device attached successfully\n";
-    return 0;
-}
-int cmdDetachDevice(Session& s, const po::variables_map& args) {
-    Domain d = lookupDomain(s, args);
-    std::string file = args["file"].as<std::string>();
-    std::string xml = readFile(file);
-    size_t at = xml.find("<mac address=");
-    if (xml.find("<interface") == std::string::npos || at == std::string::npos)
-        throw Error(ErrorCode::ConfigUnsupported,
-                    file + ": only an <interface> with its <mac address> can be detached");
-    char quote = xml[at + 13];
-    size_t end = xml.find(quote, at + 14);
-    d.detachInterface(xml.substr(at + 14, end - at - 14), impactOf(args));
-    s.info() << "Device detached successfully\n";
-    return 0;
-}
-
 }  // namespace
 
 std::vector<Command> interfaceCommands() {
@@ -215,12 +171,6 @@ std::vector<Command> interfaceCommands() {
         {"detach-interface", "domain", "detach network interface",
          "Detach a network interface from a domain, by --mac when it has several.",
          declareDetachInterface, cmdDetachInterface, Complete::Domain},
-        {"attach-device", "domain", "attach device from an XML file",
-         "Attach a device (an <interface>) from an XML file.", declareDeviceFile, cmdAttachDevice,
-         Complete::Domain},
-        {"detach-device", "domain", "detach device from an XML file",
-         "Detach a device (an <interface>, found by its MAC) described in an XML file.",
-         declareDeviceFile, cmdDetachDevice, Complete::Domain},
         {"domif-getlink", "monitor", "get link state of a virtual interface",
          "Get the link state of a domain's virtual interface.", declareGetlink, cmdGetlink,
          Complete::Domain},

@@ -46,6 +46,7 @@ std::vector<Command> shellCommands();
 std::vector<Command> tuningCommands();
 std::vector<Command> statsCommands();
 std::vector<Command> interfaceCommands();
+std::vector<Command> deviceCommands();
 std::vector<Command> networkCommands();
 std::vector<Command> hostCommands();
 std::vector<Command> nativeCommands();

@@ -244,6 +244,26 @@ public:
     void attachInterface(std::string_view interfaceXml, Impact impact = {},
                          std::string_view filename = "interface XML");
     void detachInterface(std::string_view macOrDevice, Impact impact = {});
+    // attach-device, detach-device, update-device with one device element, per `impact`, all
+    // or nothing (a change the domain refuses leaves the live and the stored definition as
+    // they were): an <interface> as above; a container's <filesystem type='mount|bind'> (the
+    // host directory appears at its target, read-only when asked) and <hostdev
+    // mode='capabilities' type='storage|misc'> (a node in its /dev, allowed in its device
+    // cgroup); a VM's <disk> (hot-plugged through QMP). detach finds a filesystem by its
+    // target, a host device by its source, a disk by its target device. update changes a
+    // VM cdrom's medium (change-media) and, with --config only, an interface; anything else
+    // is refused with libvirt's words.
+    void attachDevice(std::string_view xml, Impact impact = {},
+                      std::string_view filename = "device XML");
+    void detachDevice(std::string_view xml, Impact impact = {},
+                      std::string_view filename = "device XML");
+    void updateDevice(std::string_view xml, Impact impact = {},
+                      std::string_view filename = "device XML");
+    // change-media on a VM's cdrom named by its target or its current source: eject the
+    // medium, insert `source` into an empty drive, or put `source` in place of the medium.
+    enum class MediaChange { Eject, Insert, Update };
+    void changeMedia(std::string_view path, MediaChange how, std::string_view source = {},
+                     Impact impact = {});
     // domif-setlink: `iface` is the host device or the MAC; up or down, per `impact`.
     void setInterfaceLink(std::string_view iface, bool up, Impact impact = {});
 

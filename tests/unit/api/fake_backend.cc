@@ -222,6 +222,21 @@ void FakeBackend::detachInterface(const state::LiveDomain& d, const conf::Interf
     enter(d, {.method = "detachInterface", .iface = gone});
 }
 
+void FakeBackend::attachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                               backend::Device& dev) {
+    enter(d, {.method = "attachDevice", .defs = {live}, .device = dev});
+}
+
+void FakeBackend::detachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                               const backend::Device& gone) {
+    enter(d, {.method = "detachDevice", .defs = {live}, .device = gone});
+}
+
+void FakeBackend::changeMedia(const state::LiveDomain& d, const conf::Disk&,
+                              const conf::Disk& after) {
+    enter(d, {.method = "changeMedia", .device = after});
+}
+
 void FakeBackend::setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
                                    bool up) {
     enter(d, {.method = "setInterfaceLink", .iface = iface, .flag = up});

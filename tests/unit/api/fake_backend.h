@@ -32,10 +32,11 @@ struct Call {
     std::string domain;
     int id = 0;  // start: the id given; a call on a running domain: the domain's
     // start: the definition; changeResources: before and after; suspend, resume,
-    // attachInterface (with the new interface, before the names are filled in), usage, exec:
-    // the live definition
+    // attachInterface (with the new interface, before the names are filled in), attachDevice,
+    // detachDevice, usage, exec: the live definition
     std::vector<conf::DomainDef> defs;
-    std::optional<conf::Interface> iface;  // detachInterface, setInterfaceLink
+    std::optional<conf::Interface> iface;   // detachInterface, setInterfaceLink
+    std::optional<backend::Device> device;  // attachDevice, detachDevice; changeMedia: after
     bool flag = false;  // setInterfaceLink: up; openConsole: force; usage: UsageDetail::Devices
     std::string text;   // start: the URI; monitor: the command; describeDomain, serves: the type
     std::vector<std::string> argv, env;       // exec
@@ -123,6 +124,12 @@ public:
                          const conf::DomainDef& after) override;
     void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) override;
     void detachInterface(const state::LiveDomain& d, const conf::Interface& gone) override;
+    void attachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      backend::Device& dev) override;
+    void detachDevice(const state::LiveDomain& d, const conf::DomainDef& live,
+                      const backend::Device& gone) override;
+    void changeMedia(const state::LiveDomain& d, const conf::Disk& before,
+                     const conf::Disk& after) override;
     void setInterfaceLink(const state::LiveDomain& d, const conf::Interface& iface,
                           bool up) override;
     std::vector<InterfaceAddress> interfaceAddresses(const state::LiveDomain& d) const override;
