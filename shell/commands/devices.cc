@@ -90,7 +90,7 @@ int cmdAttachDisk(Session& s, const po::variables_map& args) {
     if (mode == "shareable") xml += "  <shareable/>\n";
     xml += "</disk>\n";
     if (flag(args, "print-xml")) {
-        s.out() << xml << "\n";
+        s.out() << xml;
         return 0;
     }
     d.attachDevice(xml, impactOf(args), "attach-disk");

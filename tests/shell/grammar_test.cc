@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "support/test_util.h"
+#include "virsh_compare.h"
 
 using namespace cvirt::testenv;
 
@@ -60,18 +61,7 @@ class GrammarTest : public CppUnit::TestFixture {
     // cvirsh prints `out` and `err` and exits `status`; virsh, when here, does the same.
     void same(const std::vector<std::string>& args, int status, const std::string& out,
               const std::string& err) {
-        std::string words;
-        for (const auto& a : args)
-            words += " " + a;
-        RunResult c = sh(args);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words + ": " + c.err, status, c.status);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words, out, c.out);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE("cvirsh" + words, err, c.err);
-        if (auto v = virsh(args)) {
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words + ": " + v->err, status, v->status);
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words, out, v->out);
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("virsh" + words, err, v->err);
-        }
+        expectLikeVirsh(dir_->embedUri(), args, status, out, err);
     }
 
 public:
