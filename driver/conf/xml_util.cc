@@ -68,6 +68,28 @@ void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::stri
     }
 }
 
+namespace {
+
+// Each element child of `node` one of `children`, once ("NAME*": any number of times);
+// `where` follows the name of one that is not.
+void refuseChildren(const XmlContext& ctx, pugi::xml_node node,
+                    std::initializer_list<std::string_view> children, const std::string& where) {
+    for (pugi::xml_node c : node.children()) {
+        if (c.type() != pugi::node_element) continue;
+        std::string_view name = c.name();
+        bool once = std::find(children.begin(), children.end(), name) != children.end();
+        bool many =
+            std::find(children.begin(), children.end(), std::string(name) + "*") != children.end();
+        if (!once && !many) ctx.fail(c, "unexpected element <" + std::string(name) + ">" + where);
+        pugi::xml_node first = node.child(c.name());
+        if (once && first != c)
+            ctx.fail(c, "element appears twice (first at line " +
+                            std::to_string(ctx.lineOf(first)) + ")");
+    }
+}
+
+}  // namespace
+
 void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
                         std::initializer_list<std::string_view> children,
                         std::initializer_list<std::string_view> attributes) {
@@ -77,18 +99,7 @@ void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
         if (std::find(attributes.begin(), attributes.end(), name) == attributes.end())
             ctx.fail(node, "unknown attribute '" + std::string(name) + "'");
     }
-    for (pugi::xml_node c : node.children()) {
-        if (c.type() != pugi::node_element) continue;
-        std::string_view name = c.name();
-        bool once = std::find(children.begin(), children.end(), name) != children.end();
-        bool many =
-            std::find(children.begin(), children.end(), std::string(name) + "*") != children.end();
-        if (!once && !many) ctx.fail(c, "unexpected element <" + std::string(name) + ">");
-        pugi::xml_node first = node.child(c.name());
-        if (once && first != c)
-            ctx.fail(c, "element appears twice (first at line " +
-                            std::to_string(ctx.lineOf(first)) + ")");
-    }
+    refuseChildren(ctx, node, children, "");
 }
 
 std::optional<std::string> containerPathProblem(std::string_view path) {
@@ -196,16 +207,7 @@ unsigned parseU32(const XmlContext& ctx, pugi::xml_node node, std::string_view t
 
 void refuseOtherChildren(const XmlContext& ctx, pugi::xml_node node,
                          std::initializer_list<std::string_view> allowed) {
-    for (pugi::xml_node c : node.children()) {
-        if (c.type() != pugi::node_element) continue;
-        std::string_view name = c.name();
-        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-            ctx.fail(c, "unexpected element <" + std::string(name) + "> in <" +
-                            std::string(node.name()) + ">");
-        if (pugi::xml_node first = node.child(c.name()); first != c)
-            ctx.fail(c, "element appears twice (first at line " +
-                            std::to_string(ctx.lineOf(first)) + ")");
-    }
+    refuseChildren(ctx, node, allowed, " in <" + std::string(node.name()) + ">");
 }
 
 unsigned parseU32OrHex(const XmlContext& ctx, pugi::xml_node node, std::string_view text,
