@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -50,6 +51,27 @@ class StopRaceTest : public ContainerFixture {
         return out;
     }
 
+    // Every process whose command line names cvirt, the test or sleep: pid, state, what it
+    // waits in (wchan), command line; then /proc/locks.
+    static std::string waitingProcesses() {
+        std::string out;
+        for (const auto& e : fs::directory_iterator("/proc")) {
+            std::string pid = e.path().filename();
+            if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+            std::string cmd = procText(e.path() / "cmdline");
+            std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+            if (cmd.find("cvirt") == std::string::npos &&
+                cmd.find("stop_race") == std::string::npos &&
+                cmd.find("sleep") == std::string::npos)
+                continue;
+            std::string stat = procText(e.path() / "stat");
+            size_t close = stat.rfind(')');
+            std::string state = close == std::string::npos ? "?" : stat.substr(close + 2, 1);
+            out += pid + " " + state + " " + procText(e.path() / "wchan") + " [" + cmd + "]; ";
+        }
+        return out + "locks: " + procText("/proc/locks");
+    }
+
 public:
     void execStoppedByDestroySaysWhy() {
         Domain d = conn_->define(
@@ -68,7 +90,27 @@ public:
         bool running =
             waitUntil([&] { return has(seen = execCapture(d, {"ps"}).out, "sleep 30"); });
         std::string before = hostProcessesWith("sleep 30");
+        // A destroy still waiting after 2 s: what each process of the test's is waiting on,
+        // and the file locks held (loaded runs saw a destroy wait 30 s, until the command
+        // ended by itself).
+        std::atomic<bool> destroyDone = false;
+        std::string stuck;
+        std::thread watch([&] {
+            for (int i = 0; i < 200 && !destroyDone; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (destroyDone) return;
+            stuck = waitingProcesses() + "; lock files:";
+            std::error_code ec;
+            for (const auto& f : fs::recursive_directory_iterator(dir_->path() / "run", ec))
+                if (f.path().extension() == ".lock") {
+                    struct stat st {};
+                    ::stat(f.path().c_str(), &st);
+                    stuck += " " + f.path().filename().string() + "=" + std::to_string(st.st_ino);
+                }
+        });
         d.destroy();
+        destroyDone = true;
+        watch.join();
         std::string after = hostProcessesWith("sleep 30");
         auto destroyed = std::chrono::steady_clock::now();
         exec.join();
@@ -78,9 +120,9 @@ public:
         };
         std::string story = "init's pid ns " + initNs + "; ps in the container: " + seen +
                             "; on the host before destroy: " + before + "; after: " + after +
-                            "; destroy returned at " + ms(destroyed) + " ms, the command at " +
-                            ms(ended) + " ms: " + c.out + " (status " + std::to_string(c.status) +
-                            ")";
+                            "; while destroy waited: " + stuck + "; destroy returned at " +
+                            ms(destroyed) + " ms, the command at " + ms(ended) + " ms: " + c.out +
+                            " (status " + std::to_string(c.status) + ")";
         // (loaded runs saw neither, then a command that outlived the destroy: the story says
         // what the container and the host held)
         CPPUNIT_ASSERT_MESSAGE("the command never showed in ps; " + story, running);
