@@ -81,8 +81,9 @@ for b in "$build"/bin/*; do copy_with_libs "$b"; done
 # run its own applets before anything on PATH, and its losetup has no --show or -j.
 copy_with_libs "$(readlink -f /bin/sh)"
 ln -sf "$(readlink -f /bin/sh)" "$root/bin/sh"
-# The storage tests' tools: ext4 images, loop devices, and debugfs to read an image back.
-for t in mkfs.ext4 losetup truncate debugfs; do
+# The storage tests' tools: ext4 images, loop devices, and debugfs to read an image back;
+# the network tests' ip and ping (iproute2's and iputils', by absolute path).
+for t in mkfs.ext4 losetup truncate debugfs ip ping; do
     if command -v "$t" >/dev/null; then copy_with_libs "$(command -v "$t")"; fi
 done
 if [ -r /etc/mke2fs.conf ]; then cp /etc/mke2fs.conf "$root/etc/"; fi
@@ -130,6 +131,9 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 for m in \$(cat /modules/order); do insmod /modules/\$m.ko; done
+# What udev's default rules do on a Debian host (50-udev-default.rules): devtmpfs makes the
+# tun node 0600, which no container's mapped root could open.
+[ -c /dev/net/tun ] && chmod 0666 /dev/net/tun
 # / is a tmpfs already (see /init): /tmp and /run need no mount of their own.
 echo "CVIRT-VM-BOOTED \$(cat /sys/fs/cgroup/cgroup.controllers)"
 for t in ${tests[*]}; do
