@@ -48,8 +48,34 @@ void requireEnforceable(const DomainDef& def);
 // Device aliases as libvirt's drivers give them, to every device without one: fs0…, net0…,
 // hostdev0… (with type='hostdev' interfaces), console0… for a container's consoles,
 // serial0… for a VM's serial ports (its serial console repeats the first port's), disks
-// diskAlias(). Aliases already there (user aliases ua-…) are kept and their names not reused.
+// diskAlias(), and a VM's channel0…, input0…, rng0…, video0…, balloon0 (controllers and
+// graphics get none here). Aliases already there (user aliases ua-…) are kept and their
+// names not reused.
 void assignLiveAliases(DomainDef& def);
+// Every device's alias with the element it belongs to ("disk", "channel", …), in document
+// order of kinds: the one list of aliased devices for naming, dropping and the uniqueness
+// check. A VM's serial console (the first <serial> again) is visited as "console".
+// (`Def` is DomainDef or const DomainDef; `fn(alias, element)`.)
+template <typename Def, typename Fn>
+void forEachAlias(Def& def, Fn&& fn) {
+    auto each = [&](auto& devices, const char* element) {
+        for (auto& d : devices)
+            fn(d.alias, element);
+    };
+    each(def.disks, "disk");
+    each(def.filesystems, "filesystem");
+    each(def.interfaces, "interface");
+    each(def.serials, "serial");
+    each(def.consoles, "console");
+    each(def.hostdevs, "hostdev");
+    each(def.controllers, "controller");
+    each(def.channels, "channel");
+    if (def.memballoon) fn(def.memballoon->alias, "memballoon");
+    each(def.videos, "video");
+    each(def.graphics, "graphics");
+    each(def.inputs, "input");
+    each(def.rngs, "rng");
+}
 // The host pty of the domain's console: a container's first <console>; a VM's first
 // <serial> and the consoles that repeat it. Written as tty='…' and <source path='…'/>.
 void recordConsolePty(DomainDef& def, const std::string& path);

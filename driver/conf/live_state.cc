@@ -49,16 +49,9 @@ std::string diskAlias(const Disk& disk) {
 
 void assignLiveAliases(DomainDef& def) {
     std::set<std::string> taken;
-    auto note = [&](const auto& devices) {
-        for (const auto& d : devices)
-            if (!d.alias.empty()) taken.insert(d.alias);
-    };
-    note(def.disks);
-    note(def.filesystems);
-    note(def.interfaces);
-    note(def.serials);
-    note(def.consoles);
-    note(def.hostdevs);
+    forEachAlias(def, [&](std::string& alias, const char*) {
+        if (!alias.empty()) taken.insert(alias);
+    });
     for (Disk& d : def.disks)
         if (d.alias.empty() && taken.insert(diskAlias(d)).second) d.alias = diskAlias(d);
     auto all = [](const auto&) { return true; };
@@ -83,6 +76,14 @@ void assignLiveAliases(DomainDef& def) {
             !def.serials.empty())
             c.alias = def.serials[0].alias;
     name(def.consoles, taken, "console", all);
+    // qemu_alias.c's names for the VM devices that have one (controllers are named by type
+    // and graphics not at all)
+    name(def.channels, taken, "channel", all);
+    name(def.inputs, taken, "input", all);
+    name(def.rngs, taken, "rng", all);
+    name(def.videos, taken, "video", all);
+    if (def.memballoon && def.memballoon->alias.empty() && taken.insert("balloon0").second)
+        def.memballoon->alias = "balloon0";
 }
 
 void recordConsolePty(DomainDef& def, const std::string& path) {
@@ -97,16 +98,9 @@ void recordConsolePty(DomainDef& def, const std::string& path) {
 }
 
 void dropLiveState(DomainDef& def) {
-    auto clear = [](auto& devices) {
-        for (auto& d : devices)
-            if (!isUserAlias(d.alias)) d.alias.clear();
-    };
-    clear(def.disks);
-    clear(def.filesystems);
-    clear(def.interfaces);
-    clear(def.serials);
-    clear(def.consoles);
-    clear(def.hostdevs);
+    forEachAlias(def, [](std::string& alias, const char*) {
+        if (!isUserAlias(alias)) alias.clear();
+    });
     for (auto* chardevs : {&def.serials, &def.consoles})
         for (CharDevice& c : *chardevs)
             c.ptyPath.clear();

@@ -334,35 +334,12 @@ void checkAliases(const Checker& c, const DomainDef& d) {
                        ">)",
                    0, "alias");
     };
-    for (const auto& x : d.disks)
-        add(x.alias, "disk");
-    for (const auto& x : d.filesystems)
-        add(x.alias, "filesystem");
-    for (const auto& x : d.interfaces)
-        add(x.alias, "interface");
-    for (const auto& x : d.serials)
-        add(x.alias, "serial");
-    for (const auto& x : d.consoles) {
+    forEachAlias(d, [&](const std::string& alias, const char* element) {
         // a VM's serial console is the first <serial> again, alias included (as libvirt's)
-        if (x.targetType == "serial" && !d.serials.empty() && x.alias == d.serials[0].alias)
-            continue;
-        add(x.alias, "console");
-    }
-    for (const auto& x : d.hostdevs)
-        add(x.alias, "hostdev");
-    for (const auto& x : d.controllers)
-        add(x.alias, "controller");
-    for (const auto& x : d.channels)
-        add(x.alias, "channel");
-    if (d.memballoon) add(d.memballoon->alias, "memballoon");
-    for (const auto& x : d.videos)
-        add(x.alias, "video");
-    for (const auto& x : d.graphics)
-        add(x.alias, "graphics");
-    for (const auto& x : d.inputs)
-        add(x.alias, "input");
-    for (const auto& x : d.rngs)
-        add(x.alias, "rng");
+        bool serialConsole = std::string_view(element) == "console" && !d.serials.empty() &&
+                             alias == d.serials[0].alias && !d.isContainer();
+        if (!serialConsole) add(alias, element);
+    });
 }
 
 }  // namespace
