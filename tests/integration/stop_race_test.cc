@@ -91,8 +91,8 @@ public:
             waitUntil([&] { return has(seen = execCapture(d, {"ps"}).out, "sleep 30"); });
         std::string before = hostProcessesWith("sleep 30");
         // A destroy still waiting after 2 s: what each process of the test's is waiting on,
-        // and the file locks held (loaded runs saw a destroy wait 30 s, until the command
-        // ended by itself).
+        // and the file locks held. (Loaded runs once saw a `ps` call, not the destroy, wait
+        // 30 s: the command's forked child held that call's pipe; see testenv::pipeLock.)
         std::atomic<bool> destroyDone = false;
         std::string stuck;
         std::thread watch([&] {
@@ -123,8 +123,7 @@ public:
                             "; while destroy waited: " + stuck + "; destroy returned at " +
                             ms(destroyed) + " ms, the command at " + ms(ended) + " ms: " + c.out +
                             " (status " + std::to_string(c.status) + ")";
-        // (loaded runs saw neither, then a command that outlived the destroy: the story says
-        // what the container and the host held)
+        // (the story says what the container and the host held)
         CPPUNIT_ASSERT_MESSAGE("the command never showed in ps; " + story, running);
         CPPUNIT_ASSERT_MESSAGE(story, c.status != 0);
         // 137 (killed) or 255 (its way in refused) before, without a word

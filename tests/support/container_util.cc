@@ -83,6 +83,7 @@ std::string containerXml(const std::string& name, const CtOptions& o) {
 
 Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
     int fds[2];
+    auto lock = pipeLock();
     if (::pipe2(fds, O_CLOEXEC) < 0)
         return {-1, std::string("pipe failed: ") + std::strerror(errno)};
     pid_t p = forkChild();
@@ -106,6 +107,7 @@ Captured execCapture(Domain& dom, const std::vector<std::string>& argv) {
         _exit(rc);
     }
     ::close(fds[1]);
+    lock.unlock();
     Captured c;
     char buf[4096];
     for (;;) {

@@ -97,6 +97,11 @@ pid_t forkChild() {
     }
 }
 
+std::unique_lock<std::mutex> pipeLock() {
+    static std::mutex m;
+    return std::unique_lock(m);
+}
+
 std::string TempDir::embedUri(const std::string& driver) const {
     return driver + ":///embed?root=" + path_.string();
 }
@@ -104,6 +109,7 @@ std::string TempDir::embedUri(const std::string& driver) const {
 RunResult run(const std::vector<std::string>& argv, const std::string& input,
               const std::vector<std::string>& extraEnv) {
     int in[2], out[2], err[2];
+    auto lock = pipeLock();
     if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
     pid_t pid = forkChild();
@@ -124,6 +130,7 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input,
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
+    lock.unlock();
     if (!input.empty()) {
         size_t off = 0;
         while (off < input.size()) {

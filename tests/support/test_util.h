@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ int casesSkipped();
 // fork(), tried again while the kernel says EAGAIN (a machine short of pids for a moment);
 // -1 with errno set when it still fails. Never hand -1 to waitpid: that waits for any child.
 pid_t forkChild();
+// Held from creating a child's pipes until the parent has closed the child's ends of them. A
+// child that another thread forks meanwhile and that does not exec (execCapture's) would keep
+// a copy of those ends open as long as it lives, and the reader would wait for it: a 30 s
+// command's child held a concurrent `ps` call for 30 s (stop_race_test's flake, issue 15).
+std::unique_lock<std::mutex> pipeLock();
 
 fs::path sourceDir();  // repository root
 fs::path binDir();     // build/bin
