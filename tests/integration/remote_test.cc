@@ -13,20 +13,17 @@
 #include <fstream>
 #include <thread>
 
-#include "support/container_fixture.h"
+#include "support/server_fixture.h"
 
 using namespace cvirt;
 using namespace cvirt::testenv;
 namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
-    if (!fs::exists("/usr/bin/virsh")) return "needs Debian's virsh (libvirt-clients)";
-    if (testenv::run({"/usr/bin/python3", "-c", "import libvirt"}).status != 0)
-        return "needs python3-libvirt";
-    return missingForContainers();
+    return missingForLibvirtClients();
 }
 
-class RemoteTest : public ContainerFixture {
+class RemoteTest : public ServerFixture {
     CPPUNIT_TEST_SUITE(RemoteTest);
     CPPUNIT_TEST(virshDrivesAContainer);
     CPPUNIT_TEST(pythonLibvirtDrivesAContainer);
@@ -35,39 +32,7 @@ class RemoteTest : public ContainerFixture {
     CPPUNIT_TEST(garbageDropsOnlyThatClient);
     CPPUNIT_TEST_SUITE_END();
 
-    pid_t server_ = -1;
-
-    fs::path sock() const { return dir_->path() / "run/cvirt/libvirt-sock"; }
-    std::string clientUri(bool readOnly = false) const {
-        return "lxc+unix:///system?socket=" + sock().string() + (readOnly ? "-ro" : "");
-    }
-    RunResult virsh(const std::vector<std::string>& args, bool readOnly = false) {
-        std::vector<std::string> argv{"/usr/bin/virsh", "-c", clientUri(readOnly)};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return testenv::run(argv);
-    }
-
 public:
-    void setUp() override {
-        ContainerFixture::setUp();
-        server_ = forkChild();
-        CPPUNIT_ASSERT(server_ >= 0);
-        if (server_ == 0) {
-            std::string bin = (binDir() / "cvirtd").string(), uri = dir_->embedUri();
-            ::execl(bin.c_str(), bin.c_str(), "-c", uri.c_str(), nullptr);
-            _exit(127);
-        }
-        CPPUNIT_ASSERT_MESSAGE("cvirtd made no socket",
-                               waitUntil([&] { return fs::exists(sock().string() + "-ro"); }));
-    }
-    void tearDown() override {
-        ::kill(server_, SIGTERM);
-        int st = 0;
-        ::waitpid(server_, &st, 0);
-        ContainerFixture::tearDown();
-        CPPUNIT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    }
-
     void virshDrivesAContainer() {
         fs::path xml = dir_->path() / "web.xml";
         std::ofstream(xml) << containerXml("cvirt-test-remote", {.initargs = {"-c", "sleep 1000"}});
