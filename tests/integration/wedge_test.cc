@@ -92,12 +92,7 @@ pid_t spawn(const std::vector<std::string>& argv) {
         ::dup2(null, 0);
         ::dup2(null, 1);
         ::dup2(null, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        _exit(127);
+        execArgv(argv);
     }
     return pid;
 }

@@ -106,6 +106,15 @@ std::string TempDir::embedUri(const std::string& driver) const {
     return driver + ":///embed?root=" + path_.string();
 }
 
+void execArgv(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::string& input,
               const std::vector<std::string>& extraEnv) {
     int in[2], out[2], err[2];
@@ -120,12 +129,7 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input,
         ::dup2(err[1], 2);
         for (const auto& e : extraEnv)
             ::putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        _exit(127);
+        execArgv(argv);
     }
     ::close(in[0]);
     ::close(out[1]);

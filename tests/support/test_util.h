@@ -31,6 +31,9 @@ pid_t forkChild();
 // command's child held a concurrent `ps` call for 30 s (stop_race_test's flake, issue 15).
 std::unique_lock<std::mutex> pipeLock();
 
+// In a forked child: execv(argv[0], argv), or _exit(127) when that fails.
+[[noreturn]] void execArgv(const std::vector<std::string>& argv);
+
 fs::path sourceDir();  // repository root
 fs::path binDir();     // build/bin
 std::string readText(const fs::path& p);
