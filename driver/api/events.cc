@@ -26,6 +26,10 @@ std::vector<DomainEvent> EventStream::wait(int timeoutMs) {
     return out;
 }
 
+int EventStream::fd() const {
+    return impl_->follower.fd();
+}
+
 EventStream Connection::events() const {
     const auto& drivers = impl_->drivers();
     std::vector<std::string> names;

@@ -91,6 +91,10 @@ std::vector<Event> EventFollower::wait(int timeoutMs) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     std::vector<Event> out;
     for (;;) {
+        // Drained before the journal is read, so a change after this read wakes fd() again.
+        char ibuf[4096];
+        while (::read(inotify_.get(), ibuf, sizeof ibuf) > 0) {
+        }
         // A rotated or newly created journal is read from its start.
         struct stat st {};
         if (::stat(path_.c_str(), &st) == 0 && st.st_ino != inode_) {
@@ -122,11 +126,7 @@ std::vector<Event> EventFollower::wait(int timeoutMs) {
             if (left <= 0) return out;
         }
         pollfd p{inotify_.get(), POLLIN, 0};
-        if (::poll(&p, 1, left) > 0) {
-            char buf[4096];
-            while (::read(inotify_.get(), buf, sizeof buf) > 0) {
-            }
-        }
+        ::poll(&p, 1, left);
     }
 }
 

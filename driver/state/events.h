@@ -39,6 +39,8 @@ public:
     explicit EventFollower(fs::path journal);
     // Waits up to `timeoutMs` (-1: forever) for events; returns what arrived (maybe none).
     std::vector<Event> wait(int timeoutMs);
+    // Readable when the journal's directory changed; wait() drains it before reading.
+    int fd() const { return inotify_.get(); }
 
 private:
     void reopen(bool atEnd);

@@ -126,6 +126,9 @@ public:
     ~EventStream();
     // Waits up to `timeoutMs` (-1: forever); returns what arrived, possibly nothing.
     std::vector<DomainEvent> wait(int timeoutMs);
+    // For a caller's own poll(2) loop: readable when events may have arrived; wait(0) then
+    // takes them (and rearms it). Owned by the stream.
+    int fd() const;
 
 private:
     friend class Connection;
