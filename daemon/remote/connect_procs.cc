@@ -39,7 +39,8 @@ void addConnectProcedures(ProcedureTable& t) {
     put(t, Proc::ConnectSupportsFeature,
         {"virConnectSupportsFeature", false, [](Session&, XdrReader& r, XdrWriter& w) {
              int32_t feature = r.i32("feature");
-             w.i32(feature == static_cast<int32_t>(Feature::ProgramKeepalive) ? 1 : 0);
+             w.i32(feature == static_cast<int32_t>(Feature::ProgramKeepalive) ||
+                   feature == static_cast<int32_t>(Feature::RemoteEventCallback));
          }});
     put(t, Proc::ConnectOpen, {"virConnectOpen", false, [](Session& s, XdrReader& r, XdrWriter&) {
                                    auto name = r.optionalString("name");

@@ -82,13 +82,11 @@ Connection& Session::connection() {
     return *conn;
 }
 
-Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
-    static const ProcedureTable table = [] {
-        ProcedureTable t;
-        addConnectProcedures(t);
-        addDomainProcedures(t);
-        return t;
-    }();
+namespace {
+
+Reply run(const ProcedureTable& table, Session& s, int32_t procedure, std::string_view argBytes) {
+    s.openedStream.reset();
+    s.replyFds.clear();
     auto it = table.find(procedure);
     if (it == table.end()) return noSupport("procedure " + std::to_string(procedure));
     const Procedure& p = it->second;
@@ -104,9 +102,35 @@ Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
     try {
         p.run(s, args, ret);
     } catch (const Error& e) {
+        s.openedStream.reset();
+        s.replyFds.clear();
         return toRemoteError(e);
     }
     return ret.take();
+}
+
+}  // namespace
+
+Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
+    static const ProcedureTable table = [] {
+        ProcedureTable t;
+        addConnectProcedures(t);
+        addDomainProcedures(t);
+        addEventProcedures(t);
+        addStreamProcedures(t);
+        addSecurityProcedures(t);
+        return t;
+    }();
+    return run(table, s, procedure, argBytes);
+}
+
+Reply dispatchLxc(Session& s, int32_t procedure, std::string_view argBytes) {
+    static const ProcedureTable table = [] {
+        ProcedureTable t;
+        addLxcProcedures(t);
+        return t;
+    }();
+    return run(table, s, procedure, argBytes);
 }
 
 }  // namespace cvirt::remote

@@ -4,16 +4,26 @@
 // in, a reply's body (or a RemoteError) out; the socket is the server's.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "cvirt/connection.h"
 #include "rpc/message.h"
+#include "rpc/owned_fd.h"
 
 namespace cvirt::remote {
+
+// A callback a client registered for domain events (virConnectDomainEventRegisterAny).
+struct EventCallback {
+    int32_t eventId = 0;                    // VIR_DOMAIN_EVENT_ID_*
+    std::optional<std::string> domainUuid;  // set: that domain's events only
+};
 
 // What one client has opened: the served root's connection of the kind it asked for.
 struct Session {
@@ -21,6 +31,19 @@ struct Session {
     bool readOnly = false;  // the -ro socket (or VIR_CONNECT_RO): nothing that changes anything
     std::optional<Connection> conn;
     std::string openedName;  // the name the client gave connect-open ("lxc:///system")
+
+    // Domain event callbacks by callbackID, and the event ids registered the old way
+    // (REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY: one per id, no callbackID). The server
+    // sends the matching events (event_procs.cc) while any is registered.
+    std::map<int32_t, EventCallback> callbacks;
+    std::set<int32_t> legacyEvents;
+    int32_t nextCallbackId = 1;
+
+    // Left by the call being answered, for the server to take with its reply: the descriptor
+    // of the stream the call opened (open-console), descriptors passed along with the reply
+    // (REPLY_WITH_FDS: the LXC program's open-namespace). Closed if the call fails.
+    rpc::OwnedFd openedStream;
+    std::vector<rpc::OwnedFd> replyFds;
 
     Connection& connection();  // throws "connection not open" before connect-open
 };
@@ -37,9 +60,38 @@ using ProcedureTable = std::map<int32_t, Procedure>;
 
 void addConnectProcedures(ProcedureTable& table);
 void addDomainProcedures(ProcedureTable& table);
+void addEventProcedures(ProcedureTable& table);
+void addStreamProcedures(ProcedureTable& table);
+void addSecurityProcedures(ProcedureTable& table);  // the model "none" (lxc_procs.cc)
+void addLxcProcedures(ProcedureTable& table);       // the LXC program's (lxc_procs.cc)
+
+// remote_nonnull_domain (domain_wire.cc): name, 16-byte uuid, id or -1.
+using Uuid = std::array<uint8_t, 16>;
+Uuid uuidBytes(const std::string& text);  // "8-4-4-4-12" → 16 bytes
+std::string uuidText(const Uuid& uuid);
+void writeDomain(rpc::XdrWriter& w, const DomainSummary& d);
+void writeDomain(rpc::XdrWriter& w, const Domain& d);
+DomainSummary readDomainRef(rpc::XdrReader& r);  // as the client sent it: name, uuid, id
+// The domain a call names: found again by its name, which the client got from this server.
+Domain readDomain(Session& s, rpc::XdrReader& r);
 
 // Answers one call of the REMOTE program.
 Reply dispatch(Session& session, int32_t procedure, std::string_view args);
+// Answers one call of the LXC program (LXC_PROGRAM, libvirt's lxc_protocol.x).
+Reply dispatchLxc(Session& session, int32_t procedure, std::string_view args);
+
+// One domain event as the messages of the REMOTE program it makes for `session`'s
+// callbacks: (procedure, body) each, none when no callback wants it. `domain` is the domain
+// as the message names it (name, uuid, id or -1).
+struct EventMessage {
+    int32_t procedure;
+    std::string body;
+};
+std::vector<EventMessage> eventMessages(const Session& session, const DomainEvent& event,
+                                        const DomainSummary& domain);
+// libvirt's numbers for an event of cvirt's journal: virDomainEventType and its detail
+// (VIR_DOMAIN_EVENT_DEFINED_ADDED …), or nullopt for one that is not a lifecycle event.
+std::optional<std::pair<int32_t, int32_t>> lifecycleNumbers(const DomainEvent& event);
 
 // The connection URI a client's name opens on the served root: `lxc:///system`,
 // `qemu:///system` or `cvirt:///system` (or empty: the served kind) map to that kind of the

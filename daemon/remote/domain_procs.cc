@@ -13,53 +13,8 @@ namespace {
 
 using rpc::XdrReader;
 using rpc::XdrWriter;
-using Uuid = std::array<uint8_t, 16>;
 
 constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
-
-Uuid uuidBytes(const std::string& text) {
-    Uuid u{};
-    size_t i = 0;
-    for (size_t p = 0; p + 1 < text.size() && i < u.size();) {
-        if (text[p] == '-') {
-            ++p;
-            continue;
-        }
-        unsigned byte = 0;
-        std::sscanf(text.c_str() + p, "%2x", &byte);
-        u[i++] = static_cast<uint8_t>(byte);
-        p += 2;
-    }
-    return u;
-}
-
-std::string uuidText(const Uuid& u) {
-    char buf[37];
-    std::snprintf(buf, sizeof buf,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-                  u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-                  u[14], u[15]);
-    return buf;
-}
-
-void writeDomain(XdrWriter& w, const DomainSummary& d) {
-    w.string(d.name);
-    w.fixedOpaque(uuidBytes(d.uuid));
-    w.i32(d.id ? *d.id : -1);
-}
-
-void writeDomain(XdrWriter& w, const Domain& d) {
-    writeDomain(w, d.summary());
-}
-
-// The domain a call names: by its name, which the client got from this server.
-Domain readDomain(Session& s, XdrReader& r) {
-    std::string name = r.string("domain name");
-    Uuid uuid{};
-    r.fixedOpaque(uuid, "domain uuid");
-    r.i32("domain id");
-    return s.connection().lookup(name);
-}
 
 // virConnectListAllDomains' flags (VIR_CONNECT_LIST_DOMAINS_*), the groups libvirt filters by.
 bool wanted(uint32_t flags, const DomainSummary& d) {

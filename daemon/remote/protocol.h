@@ -14,7 +14,13 @@ inline constexpr uint32_t kKeepaliveVersion = 1;
 
 enum class Keepalive : int32_t { Ping = 1, Pong = 2 };
 
-// REMOTE_PROC_*: the ones cvirtd answers; any other gets VIR_ERR_NO_SUPPORT.
+// The LXC program (src/remote/lxc_protocol.x): one procedure, its reply carries descriptors.
+inline constexpr uint32_t kLxcProgram = 0x00068000;
+inline constexpr uint32_t kLxcVersion = 1;
+enum class LxcProc : int32_t { DomainOpenNamespace = 1 };
+
+// REMOTE_PROC_*: the calls cvirtd answers (any other gets VIR_ERR_NO_SUPPORT) and the event
+// messages it sends (…Event…).
 enum class Proc : int32_t {
     ConnectOpen = 1,
     ConnectClose = 2,
@@ -42,18 +48,29 @@ enum class Proc : int32_t {
     ConnectGetHostname = 59,
     ConnectSupportsFeature = 60,
     AuthList = 66,
+    DomainEventLifecycle = 107,
+    DomainGetSecurityLabel = 121,
+    NodeGetSecurityModel = 122,
     ConnectGetUri = 110,
     ConnectIsSecure = 149,
     DomainIsActive = 150,
     DomainIsPersistent = 151,
     ConnectGetLibVersion = 157,
+    ConnectDomainEventRegisterAny = 167,
+    ConnectDomainEventDeregisterAny = 168,
+    DomainEventReboot = 169,
     DomainCreateWithFlags = 196,
+    DomainOpenConsole = 201,
     DomainIsUpdated = 202,
     DomainGetState = 212,
     DomainUndefineFlags = 231,
     DomainDestroyFlags = 234,
     DomainShutdownFlags = 258,
     ConnectListAllDomains = 273,
+    ConnectDomainEventCallbackRegisterAny = 316,
+    ConnectDomainEventCallbackDeregisterAny = 317,
+    DomainEventCallbackLifecycle = 318,
+    DomainEventCallbackReboot = 319,
     DomainDefineXmlFlags = 350,
 };
 

@@ -1,5 +1,7 @@
 #include "rpc/message.h"
 
+#include <algorithm>
+
 #include "cvirt/error.h"
 
 namespace cvirt::rpc {
@@ -70,6 +72,18 @@ Message decodeMessage(std::string_view bytes) {
     }
     m.body = std::string(in.rest());
     return m;
+}
+
+void MessageFramer::add(std::string_view bytes) {
+    size_t drop = std::min(discard_, bytes.size());
+    discard_ -= drop;
+    buffer_.append(bytes.substr(drop));
+}
+
+void MessageFramer::discard(size_t n) {
+    size_t drop = std::min(n, buffer_.size());
+    buffer_.erase(0, drop);
+    discard_ += n - drop;
 }
 
 std::optional<uint32_t> MessageFramer::length() const {

@@ -63,8 +63,11 @@ Message decodeMessage(std::string_view bytes);
 // the bytes it announces are waited for or buffered.
 class MessageFramer {
 public:
-    void add(std::string_view bytes) { buffer_.append(bytes); }
+    void add(std::string_view bytes);
     std::optional<Message> next();
+    // Drops the next `n` bytes, those buffered first: the one-byte carriers of the
+    // descriptors that follow a …WithFds message (libvirt sends each fd with one byte).
+    void discard(size_t n);
     // How many bytes the message being read still needs (at least 1), for a reader that
     // wants to read no further than one message.
     size_t wanted() const;
@@ -73,6 +76,7 @@ public:
 private:
     std::optional<uint32_t> length() const;  // the pending message's length word, checked
     std::string buffer_;
+    size_t discard_ = 0;  // still to drop from what arrives
 };
 
 // libvirt's error body (virNetMessageError): the fields virsh and python-libvirt read.

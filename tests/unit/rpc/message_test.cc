@@ -31,6 +31,7 @@ class MessageTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(decodeRefusesLiesAndUnknowns);
     CPPUNIT_TEST(framerCutsAStream);
     CPPUNIT_TEST(framerRefusesBadLengthAtOnce);
+    CPPUNIT_TEST(framerDiscardsTheBytesFdsRideOn);
     CPPUNIT_TEST(errorBodyRoundTrip);
     CPPUNIT_TEST_SUITE_END();
 
@@ -193,6 +194,27 @@ public:
         MessageFramer g;
         g.add(a.substr(0, 10));
         CPPUNIT_ASSERT_EQUAL(a.size() - 10, g.wanted());
+    }
+
+    // A call with 2 descriptors is followed by their 2 carrier bytes: discarded whether they
+    // are buffered already, arrive later, or some of each.
+    void framerDiscardsTheBytesFdsRideOn() {
+        std::string call = encodeMessage(
+            {.program = 1, .version = 1, .procedure = 7, .type = MessageType::CallWithFds}, "", 2);
+        std::string next = encodeMessage({.program = 1, .version = 1, .procedure = 8}, "");
+        for (size_t split = 0; split <= 2; ++split) {
+            std::string all = call + std::string(2, '\0') + next;
+            MessageFramer f;
+            f.add(all.substr(0, call.size() + split));
+            auto m = f.next();
+            CPPUNIT_ASSERT(m && m->fdCount == 2);
+            f.discard(m->fdCount);
+            f.add(all.substr(call.size() + split));
+            m = f.next();
+            CPPUNIT_ASSERT(m);
+            CPPUNIT_ASSERT_EQUAL(8, m->header.procedure);
+            CPPUNIT_ASSERT_EQUAL(size_t{0}, f.buffered());
+        }
     }
 
     void framerRefusesBadLengthAtOnce() {

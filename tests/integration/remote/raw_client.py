@@ -1,0 +1,86 @@
+# libvirt's RPC spoken by hand to cvirtd, for what no library client does on purpose:
+#   python3 raw_client.py SOCKET stray        a stream packet for a stream never opened;
+#                                             prints "dropped" once the server closes on it
+#   python3 raw_client.py SOCKET vanish NAME  opens NAME's console, reads some of it and
+#                                             leaves without finishing; prints "left"
+#   python3 raw_client.py SOCKET idle NAME    opens NAME's console and never reads it; prints
+#                                             "attached", then waits for stdin to close
+import socket
+import struct
+import sys
+
+REMOTE = 0x20008086
+CALL, REPLY, STREAM = 0, 1, 3
+OK, CONTINUE = 0, 2
+serial = 0
+
+
+def xdr_string(s):
+    b = s.encode()
+    return struct.pack(">I", len(b)) + b + b"\0" * (-len(b) % 4)
+
+
+def send(sock, proc, body=b"", type_=CALL, status=OK, ser=None):
+    global serial
+    if ser is None:
+        serial += 1
+        ser = serial
+    sock.sendall(struct.pack(">IIIiiIi", 28 + len(body), REMOTE, 1, proc, type_, ser, status) + body)
+    return ser
+
+
+def receive(sock):
+    def exact(n):
+        data = b""
+        while len(data) < n:
+            part = sock.recv(n - len(data))
+            if not part:
+                return None
+            data += part
+        return data
+    head = exact(28)
+    if head is None:
+        return None
+    length, _, _, proc, type_, ser, status = struct.unpack(">IIIiiIi", head)
+    return proc, type_, ser, status, exact(length - 28)
+
+
+def call(sock, proc, body=b""):
+    ser = send(sock, proc, body)
+    while True:
+        proc_, type_, ser_, status, payload = receive(sock)
+        if type_ == REPLY and ser_ == ser:
+            assert status == OK, "call %d failed: %r" % (proc, payload)
+            return payload
+
+
+def console(path, name):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    call(sock, 1, struct.pack(">I", 1) + xdr_string("lxc:///system") + struct.pack(">I", 0))
+    dom = call(sock, 23, xdr_string(name))  # lookup by name: the domain, as the server wrote it
+    ser = send(sock, 201, dom + struct.pack(">II", 0, 0))  # open console: no devname, no flags
+    return sock, ser
+
+
+path, mode = sys.argv[1], sys.argv[2]
+if mode == "stray":
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    sock.settimeout(30)
+    send(sock, 201, b"data for nobody\n", type_=STREAM, status=CONTINUE, ser=77)
+    assert receive(sock) is None, "the server answered a stray stream packet"
+    print("dropped")
+elif mode == "vanish":
+    sock, ser = console(path, sys.argv[3])
+    got = 0
+    while got < 2:  # the reply, then at least one packet of data
+        proc, type_, ser_, status, payload = receive(sock)
+        got += ser_ == ser
+    sock.close()
+    print("left")
+elif mode == "idle":
+    sock, ser = console(path, sys.argv[3])
+    print("attached", flush=True)
+    sys.stdin.read()
+    sock.close()
