@@ -298,9 +298,10 @@ public:
         CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "not running"));
     }
 
-    // A packet for a stream never opened drops that client; a client leaving mid-stream and
-    // one that never reads a flooding console leave no descriptor behind and keep the
-    // server's memory bounded, while everyone else is served meanwhile.
+    // A packet for a stream never opened drops that client; descriptors a client passes are
+    // closed; a client leaving mid-stream and one that never reads a flooding console leave
+    // no descriptor behind and keep the server's memory bounded, while everyone else is
+    // served meanwhile.
     void streamAbuseCostsNothingThatLasts() {
         Domain d = shellContainer("cvirt-test-flood", "yes console-flood-line & ");
         CPPUNIT_ASSERT_EQUAL(0, virsh({"list"}).status);  // the server's own set up, for the count
@@ -308,6 +309,9 @@ public:
         RunResult r =
             testenv::run({"/usr/bin/python3", script("raw_client.py"), sock().string(), "stray"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, std::string("dropped\n"), r.out);
+        // descriptors a client passes are closed (no call here takes one), their bytes skipped
+        r = testenv::run({"/usr/bin/python3", script("raw_client.py"), sock().string(), "fds"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, std::string("answered\n"), r.out);
         for (int i = 0; i < 20; ++i) {
             r = testenv::run(
                 {"/usr/bin/python3", script("raw_client.py"), sock().string(), "vanish", d.name()});

@@ -5,12 +5,15 @@
 #                                             leaves without finishing; prints "left"
 #   python3 raw_client.py SOCKET idle NAME    opens NAME's console and never reads it; prints
 #                                             "attached", then waits for stdin to close
+#   python3 raw_client.py SOCKET fds          a call that passes a descriptor (CALL_WITH_FDS),
+#                                             then a plain one; prints "answered" when both are
+import os
 import socket
 import struct
 import sys
 
 REMOTE = 0x20008086
-CALL, REPLY, STREAM = 0, 1, 3
+CALL, REPLY, STREAM, CALL_WITH_FDS = 0, 1, 3, 4
 OK, CONTINUE = 0, 2
 serial = 0
 
@@ -71,6 +74,22 @@ if mode == "stray":
     send(sock, 201, b"data for nobody\n", type_=STREAM, status=CONTINUE, ser=77)
     assert receive(sock) is None, "the server answered a stray stream packet"
     print("dropped")
+elif mode == "fds":
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    sock.settimeout(30)
+    keepalive = struct.pack(">i", 10)  # supports-feature(VIR_DRV_FEATURE_PROGRAM_KEEPALIVE)
+    # the header, then how many descriptors follow the message, then the body
+    sock.sendall(struct.pack(">IIIiiIiI", 32 + len(keepalive), REMOTE, 1, 60, CALL_WITH_FDS,
+                             100, OK, 1) + keepalive)
+    r, w = os.pipe()
+    socket.send_fds(sock, [b"\0"], [r])  # as libvirt sends one: on a byte of its own
+    os.close(r)
+    os.close(w)
+    proc, type_, ser, status, payload = receive(sock)
+    assert (type_, ser, status, payload) == (REPLY, 100, OK, struct.pack(">i", 1)), (type_, ser)
+    assert call(sock, 60, keepalive) == struct.pack(">i", 1)  # the stream is still in step
+    print("answered")
 elif mode == "vanish":
     sock, ser = console(path, sys.argv[3])
     got = 0
