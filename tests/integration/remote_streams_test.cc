@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "support/server_fixture.h"
+#include "support/vm_util.h"
 
 using namespace cvirt;
 using namespace cvirt::testenv;
@@ -138,6 +139,7 @@ long rssKiB(pid_t pid) {
 class RemoteStreamsTest : public ServerFixture {
     CPPUNIT_TEST_SUITE(RemoteStreamsTest);
     CPPUNIT_TEST(pythonReachesTheConsole);
+    CPPUNIT_TEST(pythonReachesAVmConsole);
     CPPUNIT_TEST(virshConsoleOnATerminal);
     CPPUNIT_TEST(virshEventLoopSeesCvirshChanges);
     CPPUNIT_TEST(pythonEventLoopGetsCallbacks);
@@ -171,6 +173,27 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("console: OK\n"), r.out);
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+    }
+
+    // The same on the qemu URI: a TCG VM's serial console, once its shell is up.
+    void pythonReachesAVmConsole() {
+        if (auto missing = missingForVms()) return skipCase(*missing);
+        Connection qemu = Connection::open(dir_->embedUri("qemu"));
+        Domain vm = qemu.define(vmXml("cvirt-test-rvm"), "vm.xml");
+        vm.start();
+        struct Destroy {
+            Domain& vm;
+            ~Destroy() {
+                try {
+                    vm.destroy();
+                } catch (...) {
+                }
+            }
+        } destroy{vm};
+        RunResult r = testenv::run({"/usr/bin/python3", script("console_client.py"),
+                                    sock().string(), vm.name(), "qemu", "# "});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("console: OK\n"), r.out);
     }
 
     // `virsh console` on a terminal of its own: the container's output reaches it, what is
