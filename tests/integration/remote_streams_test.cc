@@ -143,6 +143,7 @@ class RemoteStreamsTest : public ServerFixture {
     CPPUNIT_TEST(virshConsoleOnATerminal);
     CPPUNIT_TEST(virshEventLoopSeesCvirshChanges);
     CPPUNIT_TEST(pythonEventLoopGetsCallbacks);
+    CPPUNIT_TEST(oldEventRegistrationGetsOldMessages);
     CPPUNIT_TEST(lxcEnterNamespaceRunsInTheContainer);
     CPPUNIT_TEST(streamAbuseCostsNothingThatLasts);
     CPPUNIT_TEST_SUITE_END();
@@ -296,6 +297,18 @@ public:
                                          "one " +
                                          other + " lifecycle 5 1\n"),  //
                              p.seen);
+    }
+
+    // The older registration (one per event id, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY)
+    // gets the older message: no callback id.
+    void oldEventRegistrationGetsOldMessages() {
+        Child raw;
+        spawn(raw, {"/usr/bin/python3", script("raw_client.py"), sock().string(), "legacy",
+                    "cvirt-test-oldev"});
+        CPPUNIT_ASSERT_MESSAGE(raw.seen, raw.waitFor("registered\n"));
+        conn_->define(containerXml("cvirt-test-oldev", {}), "old.xml");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(raw.seen, 0, raw.wait());
+        CPPUNIT_ASSERT_EQUAL(std::string("registered\n0 0\n"), raw.seen);  // defined added
     }
 
     // The LXC program's open-namespace: virsh enters the container's namespaces with the

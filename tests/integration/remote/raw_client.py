@@ -7,13 +7,16 @@
 #                                             "attached", then waits for stdin to close
 #   python3 raw_client.py SOCKET fds          a call that passes a descriptor (CALL_WITH_FDS),
 #                                             then a plain one; prints "answered" when both are
+#   python3 raw_client.py SOCKET legacy NAME  registers for lifecycle events the old way
+#                                             (one per event id, no callback id); prints
+#                                             "registered", then "EVENT DETAIL" of NAME's first
 import os
 import socket
 import struct
 import sys
 
 REMOTE = 0x20008086
-CALL, REPLY, STREAM, CALL_WITH_FDS = 0, 1, 3, 4
+CALL, REPLY, MESSAGE, STREAM, CALL_WITH_FDS = 0, 1, 2, 3, 4
 OK, CONTINUE = 0, 2
 serial = 0
 
@@ -90,6 +93,20 @@ elif mode == "fds":
     assert (type_, ser, status, payload) == (REPLY, 100, OK, struct.pack(">i", 1)), (type_, ser)
     assert call(sock, 60, keepalive) == struct.pack(">i", 1)  # the stream is still in step
     print("answered")
+elif mode == "legacy":
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    sock.settimeout(60)
+    call(sock, 1, struct.pack(">I", 1) + xdr_string("lxc:///system") + struct.pack(">I", 0))
+    call(sock, 167, struct.pack(">i", 0))  # connect-domain-event-register-any(LIFECYCLE)
+    print("registered", flush=True)
+    name = xdr_string(sys.argv[3])
+    while True:
+        proc, type_, ser, status, payload = receive(sock)
+        # remote_domain_event_lifecycle_msg: the domain (name, uuid, id), event, detail
+        if type_ == MESSAGE and proc == 107 and payload.startswith(name):
+            print("%d %d" % struct.unpack(">ii", payload[len(name) + 20:]))
+            break
 elif mode == "vanish":
     sock, ser = console(path, sys.argv[3])
     got = 0
