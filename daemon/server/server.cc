@@ -88,6 +88,7 @@ rpc::RemoteError rpcError(const std::string& message) {
 bool onStreamPacket(Client& c, const rpc::Message& m) {
     const rpc::Header& h = m.header;
     auto it = c.streams.find(h.serial);
+    if (it != c.streams.end() && !it->second.matches(h)) it = c.streams.end();
     if (it == c.streams.end()) {
         bool ended = std::find(c.endedStreams.begin(), c.endedStreams.end(), h.serial) !=
                      c.endedStreams.end();

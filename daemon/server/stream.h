@@ -30,6 +30,11 @@ public:
     Stream(const rpc::Header& call, rpc::OwnedFd fd);
 
     int fd() const { return fd_.get(); }
+    // Whether a client's message is of this stream: its program, version and procedure.
+    bool matches(const rpc::Header& h) const {
+        return h.program == call_.program && h.version == call_.version &&
+               h.procedure == call_.procedure;
+    }
     // poll(2) events to wait for on fd() now; 0: none (leave it out of the poll set).
     short events(size_t clientQueued) const;
     // fd() is ready. False: the stream has ended (its last message queued); remove it.
