@@ -240,10 +240,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, cvirsh({"destroy", name}).status);
         CPPUNIT_ASSERT_EQUAL(0, cvirsh({"undefine", name}).status);
         CPPUNIT_ASSERT_MESSAGE(v.seen, v.waitFor(prefix + "Undefined Removed\n", 30000, mark));
-        std::string after = v.seen.substr(mark);
+        // (a definition's line may still come after the mark: a loaded machine is slow)
+        std::string after = v.seen.substr(v.seen.find(prefix + "Started", mark));
         CPPUNIT_ASSERT_EQUAL(prefix + "Started Booted\n" + prefix + "Stopped Destroyed\n" + prefix +
                                  "Undefined Removed\n",
-                             after.substr(after.find(prefix)));
+                             after);
         ::kill(v.pid, SIGINT);
         v.wait();
     }
