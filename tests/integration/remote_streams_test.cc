@@ -224,6 +224,7 @@ public:
         const std::string name = "cvirt-test-rev";
         fs::path xml = dir_->path() / "rev.xml";
         std::ofstream(xml) << containerXml(name, {.initargs = {"-c", "exec sleep 1000"}});
+        size_t fds = openFds(server_);
         Child v;
         spawn(v, {"/usr/bin/stdbuf", "-oL", "/usr/bin/virsh", "-c", clientUri(), "event", "--loop",
                   "--all"});
@@ -247,6 +248,10 @@ public:
                              after);
         ::kill(v.pid, SIGINT);
         v.wait();
+        // with no one listening the journal is not followed: the server's descriptors as before
+        CPPUNIT_ASSERT_MESSAGE(
+            std::to_string(openFds(server_)) + " fds, were " + std::to_string(fds),
+            waitUntil([&] { return openFds(server_) == fds; }));
     }
 
     // virEventRegisterDefaultImpl + domainEventRegisterAny: lifecycle and reboot callbacks
