@@ -185,9 +185,13 @@ Error unresponsive(const std::string& name, std::string_view request, long ms) {
 
 // One request line, one reply line, each within its deadline.
 std::string requestWithin(const state::DriverPaths& paths, const std::string& name,
-                          std::string_view line, long replyMs, util::Fd* keep = nullptr) {
+                          std::string_view line, long replyMs, util::Fd* keep = nullptr,
+                          int passed = -1) {
     util::Fd fd = connectWithin(socketPath(paths, name), kAnswerMs);
-    sendRequest(fd.get(), line);
+    if (passed >= 0)
+        sendRequestWithFd(fd.get(), line, passed);
+    else
+        sendRequest(fd.get(), line);
     if (!readableWithin(fd.get(), replyMs)) throw unresponsive(name, line, replyMs);
     std::string reply = readReply(fd.get());
     if (keep) *keep = std::move(fd);
@@ -230,8 +234,9 @@ void reboot(const state::DriverPaths& paths, const std::string& name) {
     call(paths, name, "reboot");  // a reset qemu refused comes back as the controller's error
 }
 
-std::string call(const state::DriverPaths& paths, const std::string& name, std::string_view line) {
-    std::string reply = requestWithin(paths, name, line, kRebootMs);
+std::string call(const state::DriverPaths& paths, const std::string& name, std::string_view line,
+                 int passed) {
+    std::string reply = requestWithin(paths, name, line, kRebootMs, nullptr, passed);
     if (auto e = decodeError(reply)) throw std::move(*e).withContext("domain '" + name + "'");
     return reply;
 }

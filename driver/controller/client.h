@@ -39,8 +39,8 @@ void reboot(const state::DriverPaths& paths, const std::string& name);
 util::Fd openConsole(const state::DriverPaths& paths, const std::string& name, bool force,
                      const std::string& devname = {});
 // One request line, one reply line (e.g. "qmp {…}"); an error reply is thrown as the
-// controller's Error.
-std::string call(const state::DriverPaths& paths, const std::string& name,
-                 std::string_view request);
+// controller's Error. `passed` (when >= 0) goes with the request (sendRequestWithFd).
+std::string call(const state::DriverPaths& paths, const std::string& name, std::string_view request,
+                 int passed = -1);
 
 }  // namespace cvirt::controller

@@ -1,5 +1,6 @@
 #include "controller/protocol.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -74,6 +75,14 @@ void sendRequest(int fd, std::string_view request) {
         throwSystemError(errno, "cannot talk to the domain's controller");
 }
 
+void sendRequestWithFd(int fd, std::string_view request, int passed) {
+    sendRequest(fd, request);
+    // A byte of its own after the line: the server reads the line bytewise and would drop
+    // a descriptor that came with it.
+    if (util::sendWithFd(fd, "\0", 1, passed) != 1)
+        throwSystemError(errno, "cannot pass a descriptor to the domain's controller");
+}
+
 std::string readReply(int fd) {
     std::string reply;
     char buf[4096];
@@ -108,6 +117,15 @@ std::string readRequest(int client, size_t max) {
     timeval none{0, 0};
     ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
     return line;
+}
+
+util::Fd readPassedFd(int client) {
+    pollfd p{client, POLLIN, 0};
+    util::Fd passed;
+    char byte;
+    if (::poll(&p, 1, 1000) != 1 || util::receiveWithFd(client, &byte, 1, passed) != 1 || !passed)
+        throw Error(ErrorCode::InvalidArg, "the request came without its descriptor");
+    return passed;
 }
 
 void reply(int client, std::string_view text) {

@@ -11,6 +11,9 @@
 //                       with the same id (a container's init is restarted)
 //   ping             -> "ok <pid of init or qemu>"
 //   qmp <json>       -> (VMs) one QMP command; the reply line is QMP's JSON answer
+//   sysinfo-trap     -> (containers) followed by one byte carrying a seccomp listener
+//                       (SCM_RIGHTS): "ok" once the controller answers the sysinfo(2) calls
+//                       of the processes under that filter (lxc/controller/sysinfo_trap.h)
 // The same error line reports a failed start on the ready pipe (controller/program.h).
 #pragma once
 
@@ -30,11 +33,16 @@ util::Fd connect(const std::string& socketPath);
 std::string request(int fd, std::string_view request);
 // The two halves of request().
 void sendRequest(int fd, std::string_view request);
+// sendRequest(), then one byte carrying descriptor `passed` (SCM_RIGHTS).
+void sendRequestWithFd(int fd, std::string_view request, int passed);
 std::string readReply(int fd);
 
 // Server side: the request line of a new client (at most `max` bytes, 1 s to send it), and
 // a reply line.
 std::string readRequest(int client, size_t max);
+// The descriptor a client sends after its request line (sendRequestWithFd), within 1 s;
+// throws InvalidArg when none comes.
+util::Fd readPassedFd(int client);
 void reply(int client, std::string_view text);
 
 // An Error as one line, "error CODE ERRNO MESSAGE": the ErrorCode's number, the errno of the

@@ -38,8 +38,13 @@ void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int i
 int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,
                      const std::vector<std::string>& argv, const std::vector<std::string>& env) {
     auto cg = cgroupOf(live);
-    int status =
-        runInside({.initPid = d.initPid, .controllerPid = d.controllerPid}, live, argv, env, &cg);
+    // Its sysinfo(2) calls answered by the controller, as init's are.
+    EnterTarget target{.initPid = d.initPid,
+                       .controllerPid = d.controllerPid,
+                       .handSysinfoTrap = [&](int listener) {
+                           controller::call(paths_, d.name, "sysinfo-trap", listener);
+                       }};
+    int status = runInside(target, live, argv, env, &cg);
     // A destroy that raced the command kills it (137) or its way in (255): say so. Its
     // controller reaps init within milliseconds of its death.
     constexpr int kStoppedMs = 500;

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +21,7 @@
 #include "util/file.h"
 #include "util/inherit.h"
 #include "util/process.h"
+#include "util/stream.h"
 
 namespace cvirt::lxc {
 
@@ -108,13 +110,17 @@ int runInside(const EnterTarget& target, const conf::DomainDef& def,
     int join = namespacesToJoin(target.initPid);
     if (::syscall(SYS_pidfd_send_signal, init.get(), 0, nullptr, 0) < 0)  // still the same
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is not running");
+    // A socket rather than a pipe: the listener of the command's sysinfo filter comes back
+    // on it (SCM_RIGHTS).
     int status[2];
-    if (::pipe2(status, O_CLOEXEC) < 0) throwSystemError(errno, "cannot create a pipe");
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, status) < 0)
+        throwSystemError(errno, "cannot create a socket pair");
     util::Fd statusRead(status[0]), statusWrite(status[1]);
 
     std::string joinText = std::to_string(join);
-    std::vector<char*> args{const_cast<char*>("cvirt-lxc-enter"), joinText.data(),
-                            const_cast<char*>("--")};
+    std::vector<char*> args{const_cast<char*>("cvirt-lxc-enter")};
+    if (target.handSysinfoTrap) args.push_back(const_cast<char*>("--sysinfo-trap"));
+    args.insert(args.end(), {joinText.data(), const_cast<char*>("--")});
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -155,15 +161,35 @@ int runInside(const EnterTarget& target, const conf::DomainDef& def,
     program.reset();
     xml.reset();
     init.reset();
+    std::string reply;
+    if (target.handSysinfoTrap) {
+        // Before it forks the command, the program sends its filter's listener ("trap", with
+        // none when the kernel has no such filters) and waits for our "ok"; or it failed
+        // first and says why. Nothing of the container's runs before that.
+        char buf[512];
+        util::Fd listener;
+        ssize_t n = util::receiveWithFd(statusRead.get(), buf, sizeof buf, listener);
+        if (n == 4 && std::memcmp(buf, "trap", 4) == 0) {
+            try {
+                if (listener) target.handSysinfoTrap(listener.get());
+                if (::send(statusRead.get(), "ok", 2, MSG_NOSIGNAL) != 2)
+                    throwSystemError(errno, "cannot let the command of '" + def.name + "' run");
+            } catch (Error& e) {
+                statusRead.reset();  // the program reads EOF and exits, running nothing
+                util::waitExitStatus(helper);
+                throw std::move(e).withContext("cannot answer the sysinfo calls of the command");
+            }
+        } else if (n > 0) {
+            reply.assign(buf, static_cast<size_t>(n));
+        }
+    }
     // The program writes its reason before it exits (its child, before the program reaps it),
-    // so once it is reaped everything is in the pipe. Not read to EOF: the child's copy of the
-    // pipe, open until it execs, must not let anything inside hold this call open.
+    // so once it is reaped everything is in the socket. Not read to EOF: the child's copy of
+    // the socket, open until it execs, must not let anything inside hold this call open.
     int rc = util::waitExitStatus(helper);
     if (rc != 255 && rc != 127) return rc;
-    std::string reply;
     char buf[512];
-    ::fcntl(statusRead.get(), F_SETFL, O_NONBLOCK);
-    for (ssize_t n; (n = ::read(statusRead.get(), buf, sizeof buf)) > 0;)
+    for (ssize_t n; (n = ::recv(statusRead.get(), buf, sizeof buf, MSG_DONTWAIT)) > 0;)
         reply.append(buf, static_cast<size_t>(n));
     if (!reply.empty()) {
         size_t sp = reply.find(' ');

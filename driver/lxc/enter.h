@@ -5,13 +5,16 @@
 // The process that becomes visible inside the container is born confined: the driver starts
 // cvirt-lxc-enter from a private read-only mount of the program (so /proc/PID/exe cannot be
 // opened for writing), that program joins the namespaces through a pidfd of init, closes
-// every descriptor but stdio, makes itself non-dumpable and confines itself (it is not in the
-// container's pid namespace, so nothing inside can see it meanwhile); only then does it fork
-// the child that execs the command, which inherits all of it.
+// every descriptor but stdio, makes itself non-dumpable, loads the sysinfo(2) filter whose
+// listener the container's controller is given (so `free` inside shows the container's
+// memory, as for init's processes) and confines itself (it is not in the container's pid
+// namespace, so nothing inside can see it meanwhile); only then does it fork the child that
+// execs the command, which inherits all of it.
 #pragma once
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,10 @@ namespace cvirt::lxc {
 struct EnterTarget {
     pid_t initPid = 0;
     pid_t controllerPid = 0;  // init's parent: a reused init pid is refused
+    // When set, the command runs under a sysinfo(2) filter (security::trapSysinfo) whose
+    // listener is given to this before the command starts; what it throws fails the call
+    // with nothing run.
+    std::function<void(int listener)> handSysinfoTrap;
 };
 
 // Runs argv inside the container and returns the command's exit status (128 + signal when

@@ -8,26 +8,9 @@
 #include <cstring>
 #include <string>
 
+#include "util/stream.h"
+
 namespace cvirt::lxc {
-
-namespace {
-
-// One frame with room for one descriptor (SCM_RIGHTS), for sendmsg or recvmsg.
-struct FrameMsg {
-    explicit FrameMsg(SyncFrame& f) : iov{&f, sizeof f} {
-        hdr.msg_iov = &iov;
-        hdr.msg_iovlen = 1;
-        hdr.msg_control = control;
-        hdr.msg_controllen = sizeof control;
-    }
-    FrameMsg(const FrameMsg&) = delete;
-    FrameMsg& operator=(const FrameMsg&) = delete;
-    iovec iov;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
-    msghdr hdr{};
-};
-
-}  // namespace
 
 std::pair<SyncChannel, SyncChannel> SyncChannel::pair() {
     int sv[2];
@@ -37,23 +20,13 @@ std::pair<SyncChannel, SyncChannel> SyncChannel::pair() {
 }
 
 void SyncChannel::send(SyncMsg msg) const {
-    SyncFrame f{};
-    f.msg = msg;
-    if (::send(fd_.get(), &f, sizeof f, MSG_NOSIGNAL) < 0)
-        throwSystemError(errno, "cannot talk to the container controller");
+    sendFd(msg, -1);
 }
 
 void SyncChannel::sendFd(SyncMsg msg, int fd) const {
-    if (fd < 0) return send(msg);
     SyncFrame f{};
     f.msg = msg;
-    FrameMsg m(f);
-    cmsghdr* c = CMSG_FIRSTHDR(&m.hdr);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (::sendmsg(fd_.get(), &m.hdr, MSG_NOSIGNAL) < 0)
+    if (util::sendWithFd(fd_.get(), &f, sizeof f, fd) < 0)
         throwSystemError(errno, "cannot talk to the container controller");
 }
 
@@ -96,23 +69,11 @@ void SyncChannel::awaitFrame() const {
 
 bool SyncChannel::receive(SyncFrame& f) const {
     awaitFrame();
-    for (;;) {
-        FrameMsg m(f);
-        ssize_t n = ::recvmsg(fd_.get(), &m.hdr, MSG_CMSG_CLOEXEC);
-        received_.reset();
-        for (cmsghdr* c = CMSG_FIRSTHDR(&m.hdr); n > 0 && c; c = CMSG_NXTHDR(&m.hdr, c)) {
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-                received_.reset(fd);
-            }
-        }
-        if (n == static_cast<ssize_t>(sizeof f)) return true;
-        if (n == 0) return false;
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throwSystemError(errno, "cannot read from the container");
-        throw Error(ErrorCode::Internal, "short message from the container");
-    }
+    ssize_t n = util::receiveWithFd(fd_.get(), &f, sizeof f, received_);
+    if (n == static_cast<ssize_t>(sizeof f)) return true;
+    if (n == 0) return false;
+    if (n < 0) throwSystemError(errno, "cannot read from the container");
+    throw Error(ErrorCode::Internal, "short message from the container");
 }
 
 void SyncChannel::expect(SyncMsg msg) const {

@@ -118,7 +118,11 @@ util::Fd trapSysinfo() {
     std::unique_ptr<void, CtxDeleter> ctx(seccomp_init(SCMP_ACT_ALLOW));
     if (!ctx) throw Error(ErrorCode::Internal, "seccomp: cannot create a filter");
     check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0), "cannot clear no_new_privs");
-    // The native ABI only: a compat caller's struct sysinfo has another layout.
+    // The native ABI only: a compat caller's struct sysinfo has another layout. Its calls
+    // pass this filter untouched (libseccomp's default for another ABI kills the caller: a
+    // 32-bit program died of SIGSYS on its first system call); the profile decides on them.
+    check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW),
+          "cannot let other ABIs through");
     check(seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, SCMP_SYS(sysinfo), 0),
           "cannot add the sysinfo rule");
     int rc = seccomp_load(ctx.get());

@@ -58,6 +58,63 @@ bool writeFully(int fd, std::string_view data) {
     return true;
 }
 
+namespace {
+
+// One message with room for one descriptor, for sendmsg or recvmsg.
+struct FdMessage {
+    FdMessage(const void* data, size_t size) : iov{const_cast<void*>(data), size} {
+        hdr.msg_iov = &iov;
+        hdr.msg_iovlen = 1;
+        hdr.msg_control = control;
+        hdr.msg_controllen = sizeof control;
+    }
+    FdMessage(const FdMessage&) = delete;
+    FdMessage& operator=(const FdMessage&) = delete;
+    iovec iov;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    msghdr hdr{};
+};
+
+}  // namespace
+
+ssize_t sendWithFd(int sock, const void* data, size_t size, int fd) {
+    FdMessage m(data, size);
+    if (fd < 0) {
+        m.hdr.msg_control = nullptr;
+        m.hdr.msg_controllen = 0;
+    } else {
+        cmsghdr* c = CMSG_FIRSTHDR(&m.hdr);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    for (;;) {
+        ssize_t n = ::sendmsg(sock, &m.hdr, MSG_NOSIGNAL);
+        if (n >= 0 || errno != EINTR) return n;
+    }
+}
+
+ssize_t receiveWithFd(int sock, void* data, size_t size, Fd& received) {
+    received.reset();
+    for (;;) {
+        FdMessage m(data, size);
+        ssize_t n = ::recvmsg(sock, &m.hdr, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR) continue;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m.hdr); n > 0 && c; c = CMSG_NXTHDR(&m.hdr, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            // Every descriptor that came is taken (and all but the last closed): none leaks.
+            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                received.reset(fd);
+            }
+        }
+        return n;
+    }
+}
+
 long monotonicMs() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);

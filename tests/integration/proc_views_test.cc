@@ -1,10 +1,14 @@
 // A container's /proc/meminfo, cpuinfo, stat and uptime show its own limits (served by its
 // controller over FUSE, lxc/controller/proc_fuse.h), and so does sysinfo(2) (busybox free:
-// lxc/controller/sysinfo_trap.h), read from inside with busybox; nothing of the FUSE
+// lxc/controller/sysinfo_trap.h) for init's processes and entered commands alike, read from
+// inside with busybox; nothing of the FUSE
 // filesystem is left on the host once the domain is gone.
 #include <cppunit/extensions/HelperMacros.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
 #include <sstream>
 
 #include "support/container_fixture.h"
@@ -28,6 +32,18 @@ size_t count(const std::string& text, const std::string& prefix) {
     for (std::string line; std::getline(in, line);)
         if (line.rfind(prefix, 0) == 0) ++n;
     return n;
+}
+
+// The container's controller: its init's parent.
+pid_t controllerOf(Domain& d) {
+    std::string stat = readText("/proc/" + std::to_string(d.initPid()) + "/stat");
+    return static_cast<pid_t>(std::atoi(stat.c_str() + stat.rfind(')') + 4));
+}
+
+size_t openFds(pid_t pid) {
+    std::error_code ec;
+    auto fds = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+    return static_cast<size_t>(std::distance(fds, std::filesystem::directory_iterator()));
 }
 
 bool hostHasProcViews() {
@@ -62,6 +78,18 @@ class ProcViewsTest : public ContainerFixture {
         }));
         std::string free = run(d, {"cat", "/tmp/free"});
         CPPUNIT_ASSERT_MESSAGE(free, free.find("\nMem:          65536 ") != std::string::npos);
+        // and for a command entered from outside (exec, lxc-enter-namespace): no child of
+        // init, it gets a filter of its own whose listener the controller serves until the
+        // command is gone
+        size_t controllerFds = openFds(controllerOf(d));
+        for (int i = 0; i < 3; ++i) {
+            std::string entered = run(d, {"free"});
+            CPPUNIT_ASSERT_MESSAGE(entered,
+                                   entered.find("\nMem:          65536 ") != std::string::npos);
+        }
+        CPPUNIT_ASSERT_MESSAGE(
+            "the controller kept the listeners of finished commands",
+            waitUntil([&] { return openFds(controllerOf(d)) == controllerFds; }));
         std::string mounts = run(d, {"cat", "/proc/self/mountinfo"});
         CPPUNIT_ASSERT_MESSAGE(mounts,
                                mounts.find("/meminfo /proc/meminfo ro,") != std::string::npos);
@@ -76,6 +104,8 @@ class ProcViewsTest : public ContainerFixture {
             return execCapture(d, {"cat", "/proc/meminfo"})
                        .out.find("MemTotal:          65536 kB\n") == 0;
         }));
+        free = run(d, {"free"});
+        CPPUNIT_ASSERT_MESSAGE(free, free.find("\nMem:          65536 ") != std::string::npos);
         d.destroy();
         CPPUNIT_ASSERT_MESSAGE("a FUSE mount outlived the domain", !hostHasProcViews());
     }

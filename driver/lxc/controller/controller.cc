@@ -18,6 +18,7 @@
 
 #include "conf/domain.h"
 #include "conf/network.h"
+#include "controller/protocol.h"
 #include "lxc/container/child.h"
 #include "lxc/sync.h"
 #include "net/netlink.h"
@@ -117,9 +118,7 @@ Controller::Controller(ControllerOptions opts, conf::DomainDef def)
                     if (!procFuse_->serve()) procFuse_.reset();  // the container's mounts went
                 });
     loop_.watch([this] { return sysinfoTrap_ ? sysinfoTrap_->fd() : -1; },
-                [this](short revents) {
-                    if (!sysinfoTrap_->serve(revents)) sysinfoTrap_.reset();
-                });
+                [this](short) { sysinfoTrap_->serve(); });
 }
 
 Controller::~Controller() {
@@ -343,9 +342,10 @@ void Controller::spawnInit() {
         }
         util::fault::point("start:ctl-root-ready");
         go();
-        if (util::Fd trap = mine.expectFd(SyncMsg::SysinfoTrap); trap && cgroup_)
-            sysinfoTrap_ =
-                std::make_unique<SysinfoTrap>(std::move(trap), hostCgroups_, *cgroup_, pid);
+        if (util::Fd trap = mine.expectFd(SyncMsg::SysinfoTrap); trap && cgroup_) {
+            sysinfoTrap_ = std::make_unique<SysinfoTrap>(hostCgroups_, *cgroup_, pid);
+            sysinfoTrap_->add(std::move(trap));
+        }
         mine.expect(SyncMsg::Execing);
         mine.waitExec();
         util::fault::point("start:ctl-init-running");
@@ -411,6 +411,17 @@ void Controller::lockForRestart() noexcept {
     } catch (const Error& e) {
         std::cerr << "cvirt-lxc-controller: " << e.what() << std::endl;
     }
+}
+
+bool Controller::handleRequest(const std::string& line, util::Fd& client) {
+    if (line != "sysinfo-trap") return false;
+    util::Fd listener = controller::readPassedFd(client.get());
+    if (!sysinfoTrap_)  // the kernel could not trap init's calls either
+        throw Error(ErrorCode::OperationInvalid,
+                    "the controller of '" + def_.name + "' answers no sysinfo calls");
+    sysinfoTrap_->add(std::move(listener));
+    controller::reply(client.get(), "ok");
+    return true;
 }
 
 controller::GuestExit Controller::classifyExit(int status, const controller::Asked& asked) {

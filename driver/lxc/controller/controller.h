@@ -57,6 +57,9 @@ private:
     void askShutdown() override;    // SIGTERM and SIGPWR to init
     Reboot askReboot() override;    // a restart, under the domain lock
     controller::GuestExit classifyExit(int status, const controller::Asked& asked) override;
+    // "sysinfo-trap", then the listener of an entered command's filter (SCM_RIGHTS): its
+    // sysinfo calls are answered as init's are.
+    bool handleRequest(const std::string& line, util::Fd& client) override;
     void exitHandled(bool relaunched) noexcept override;
     // The cgroup (with its stragglers) and the network; in libvirt's order, after the
     // stopped hook.

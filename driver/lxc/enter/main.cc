@@ -1,13 +1,16 @@
 // cvirt-lxc-enter: the part of `exec` (lxc-enter-namespace) that crosses into a container
 // (see lxc/enter.h). Started by the driver only, from a read-only private mount of this
-// program: `cvirt-lxc-enter FLAGS -- COMMAND [ARG...]` with fd 3 the domain XML, fd 4 a pidfd
-// of the container's init, fd 5 the status pipe, and the command's environment as its own.
-// It joins the namespaces FLAGS names, keeps nothing open but stdio, confines itself as
-// init is confined, and only then forks the command into the container's pid namespace.
-// A failure is written to fd 5 as "CODE MESSAGE"; the exit status is the command's.
+// program: `cvirt-lxc-enter [--sysinfo-trap] FLAGS -- COMMAND [ARG...]` with fd 3 the domain
+// XML, fd 4 a pidfd of the container's init, fd 5 the status socket (SOCK_SEQPACKET), and the
+// command's environment as its own. It joins the namespaces FLAGS names, keeps nothing open
+// but stdio, with --sysinfo-trap loads the sysinfo filter and sends "trap" with its listener
+// on fd 5 and waits for "ok" there, confines itself as init is confined, and only then forks
+// the command into the container's pid namespace. A failure is written to fd 5 as
+// "CODE MESSAGE"; the exit status is the command's.
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,8 +23,10 @@
 #include "cvirt/error.h"
 #include "security/caps.h"
 #include "security/confine.h"
+#include "security/seccomp.h"
 #include "util/inherit.h"
 #include "util/process.h"
+#include "util/stream.h"
 
 using namespace cvirt;
 
@@ -31,7 +36,24 @@ constexpr int kXmlFd = 3, kInitFd = 4, kStatusFd = 5;
 
 void report(ErrorCode code, const std::string& text) noexcept {
     std::string msg = std::to_string(static_cast<int>(code)) + " " + text;
-    [[maybe_unused]] ssize_t w = ::write(kStatusFd, msg.data(), msg.size());
+    ::send(kStatusFd, msg.data(), msg.size(), MSG_NOSIGNAL);  // the driver may be gone
+}
+
+// The filter init's processes have too: the listener to the driver, which hands it to the
+// controller and answers "ok" once the controller serves it. Anything else (EOF: the
+// controller refused) stops us here, before anything runs inside.
+void trapSysinfo(const std::string& name) {
+    util::Fd listener = security::trapSysinfo();
+    if (util::sendWithFd(kStatusFd, "trap", 4, listener.get()) != 4)
+        throwSystemError(errno, "cannot hand over the sysinfo listener of '" + name + "'");
+    listener.reset();
+    char ack[8];
+    ssize_t n;
+    while ((n = ::recv(kStatusFd, ack, sizeof ack, 0)) < 0 && errno == EINTR) {
+    }
+    if (n != 2 || std::memcmp(ack, "ok", 2) != 0)
+        throw Error(ErrorCode::OperationFailed,
+                    "the sysinfo calls of the command in '" + name + "' would go unanswered");
 }
 
 std::string readAll(int fd) {
@@ -50,9 +72,15 @@ std::string readAll(int fd) {
 
 int main(int argc, char** argv) {
     try {
+        bool trap = argc > 1 && std::strcmp(argv[1], "--sysinfo-trap") == 0;
+        if (trap) {
+            --argc;
+            ++argv;
+        }
         if (argc < 4 || std::strcmp(argv[2], "--") != 0)
             throw Error(ErrorCode::InvalidArg,
-                        "usage: cvirt-lxc-enter FLAGS -- COMMAND (started by the driver only)");
+                        "usage: cvirt-lxc-enter [--sysinfo-trap] FLAGS -- "
+                        "COMMAND (started by the driver only)");
         int flags = std::atoi(argv[1]);
         conf::DomainDef def =
             conf::parseDomain(readAll(kXmlFd), {.filename = "domain", .validateSchema = false});
@@ -68,6 +96,8 @@ int main(int argc, char** argv) {
         // trace the child or open its /proc files before it has exec'd.
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
             throwSystemError(errno, "cannot make the enter process non-dumpable");
+        // Before confine drops CAP_SYS_ADMIN, as for init (lxc/container/init_exec.cc).
+        if (trap) trapSysinfo(def.name);
         security::confine(def, security::capsToDrop(def));
 
         pid_t child = ::fork();
