@@ -1,9 +1,9 @@
 # libvirt's RPC spoken by hand to cvirtd, for what no library client does on purpose:
 #   python3 raw_client.py SOCKET stray        a stream packet for a stream never opened;
 #                                             prints "dropped" once the server closes on it
-#   python3 raw_client.py SOCKET vanish NAME  opens NAME's console, reads some of it and
+#   python3 raw_client.py SOCKET vanish NAME  opens NAME's console (forced), reads some of it and
 #                                             leaves without finishing; prints "left"
-#   python3 raw_client.py SOCKET idle NAME    opens NAME's console and never reads it; prints
+#   python3 raw_client.py SOCKET idle NAME    opens NAME's console (forced), never reads it; prints
 #                                             "attached", then waits for stdin to close
 #   python3 raw_client.py SOCKET fds          a call that passes a descriptor (CALL_WITH_FDS),
 #                                             then a plain one; prints "answered" when both are
@@ -63,9 +63,12 @@ def call(sock, proc, body=b""):
 def console(path, name):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(path)
+    sock.settimeout(60)
     call(sock, 1, struct.pack(">I", 1) + xdr_string("lxc:///system") + struct.pack(">I", 0))
     dom = call(sock, 23, xdr_string(name))  # lookup by name: the domain, as the server wrote it
-    ser = send(sock, 201, dom + struct.pack(">II", 0, 0))  # open console: no devname, no flags
+    # open console: no devname, VIR_DOMAIN_CONSOLE_FORCE (the client before may still be
+    # attached: the server lets its console go when it notices the client gone)
+    ser = send(sock, 201, dom + struct.pack(">II", 0, 1))
     return sock, ser
 
 
@@ -112,6 +115,7 @@ elif mode == "vanish":
     got = 0
     while got < 2:  # the reply, then at least one packet of data
         proc, type_, ser_, status, payload = receive(sock)
+        assert status != 1, "the console refused: %r" % payload
         got += ser_ == ser
     sock.close()
     print("left")
