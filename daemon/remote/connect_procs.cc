@@ -40,7 +40,8 @@ void addConnectProcedures(ProcedureTable& t) {
         {"virConnectSupportsFeature", false, [](Session&, XdrReader& r, XdrWriter& w) {
              int32_t feature = r.i32("feature");
              w.i32(feature == static_cast<int32_t>(Feature::ProgramKeepalive) ||
-                   feature == static_cast<int32_t>(Feature::RemoteEventCallback));
+                   feature == static_cast<int32_t>(Feature::RemoteEventCallback) ||
+                   feature == static_cast<int32_t>(Feature::TypedParamString));
          }});
     put(t, Proc::ConnectOpen, {"virConnectOpen", false, [](Session& s, XdrReader& r, XdrWriter&) {
                                    auto name = r.optionalString("name");

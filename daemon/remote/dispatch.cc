@@ -1,5 +1,7 @@
 #include "remote/dispatch.h"
 
+#include <cstdio>
+
 #include "remote/protocol.h"
 
 namespace cvirt::remote {
@@ -77,6 +79,24 @@ rpc::RemoteError toRemoteError(const Error& e) {
             .message = std::string(e.what())};
 }
 
+void failWith(VirError code, const std::string& message) {
+    throw rpc::RemoteFailure({.code = static_cast<int32_t>(code),
+                              .domain = static_cast<int32_t>(VirErrorDomain::None),
+                              .message = message});
+}
+
+void checkFlags(uint32_t flags, uint32_t allowed, const char* api) {
+    if (!(flags & ~allowed)) return;
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%x", flags & ~allowed);
+    throw Error(ErrorCode::InvalidArg, std::string("invalid argument: unsupported flags (") + hex +
+                                           ") in function " + api);
+}
+
+Impact impactOf(uint32_t flags) {
+    return {.live = (flags & 1) != 0, .config = (flags & 2) != 0};
+}
+
 Connection& Session::connection() {
     if (!conn) throw Error(ErrorCode::InvalidArg, "connection not open");
     return *conn;
@@ -105,6 +125,8 @@ Reply run(const ProcedureTable& table, Session& s, int32_t procedure, std::strin
         s.openedStream.reset();
         s.replyFds.clear();
         return toRemoteError(e);
+    } catch (const rpc::RemoteFailure& f) {
+        return f.error;
     }
     return ret.take();
 }
@@ -117,6 +139,8 @@ Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
         addConnectProcedures(t);
         addDomainProcedures(t);
         addEventProcedures(t);
+        addParamsProcedures(t);
+        addStatsProcedures(t);
         addStreamProcedures(t);
         addSecurityProcedures(t);
         return t;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cvirt/connection.h"
+#include "remote/protocol.h"
 #include "rpc/message.h"
 #include "rpc/owned_fd.h"
 
@@ -61,6 +62,8 @@ using ProcedureTable = std::map<int32_t, Procedure>;
 void addConnectProcedures(ProcedureTable& table);
 void addDomainProcedures(ProcedureTable& table);
 void addEventProcedures(ProcedureTable& table);
+void addParamsProcedures(ProcedureTable& table);
+void addStatsProcedures(ProcedureTable& table);
 void addStreamProcedures(ProcedureTable& table);
 void addSecurityProcedures(ProcedureTable& table);  // the model "none" (lxc_procs.cc)
 void addLxcProcedures(ProcedureTable& table);       // the LXC program's (lxc_procs.cc)
@@ -74,6 +77,21 @@ void writeDomain(rpc::XdrWriter& w, const Domain& d);
 DomainSummary readDomainRef(rpc::XdrReader& r);  // as the client sent it: name, uuid, id
 // The domain a call names: found again by its name, which the client got from this server.
 Domain readDomain(Session& s, rpc::XdrReader& r);
+
+// virConnectListAllDomains' filter flags (VIR_CONNECT_LIST_DOMAINS_ACTIVE …): whether `domain`
+// passes them — within each group (active/inactive, persistent/transient, the states,
+// autostart) a domain passes one that is given, or any when none of the group is.
+bool listFlagsMatch(uint32_t flags, const DomainSummary& domain);
+
+// Fails the call with libvirt's error `code` and `message` (its prefix included: "invalid
+// argument: …"), for the codes cvirt::Error has no name for.
+[[noreturn]] void failWith(VirError code, const std::string& message);
+
+// libvirt's refusal of flags an API does not know (virCheckFlags): VIR_ERR_INVALID_ARG
+// "unsupported flags (0x…) in function API".
+void checkFlags(uint32_t flags, uint32_t allowed, const char* api);
+// virDomainModificationImpact's VIR_DOMAIN_AFFECT_LIVE (1) and _CONFIG (2); neither: current.
+Impact impactOf(uint32_t flags);
 
 // Answers one call of the REMOTE program.
 Reply dispatch(Session& session, int32_t procedure, std::string_view args);

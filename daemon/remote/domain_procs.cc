@@ -16,8 +16,9 @@ using rpc::XdrWriter;
 
 constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
 
-// virConnectListAllDomains' flags (VIR_CONNECT_LIST_DOMAINS_*), the groups libvirt filters by.
-bool wanted(uint32_t flags, const DomainSummary& d) {
+}  // namespace
+
+bool listFlagsMatch(uint32_t flags, const DomainSummary& d) {
     auto group = [&](uint32_t a, bool isA, uint32_t b) {
         return !(flags & (a | b)) || ((flags & a) && isA) || ((flags & b) && !isA);
     };
@@ -35,6 +36,8 @@ bool wanted(uint32_t flags, const DomainSummary& d) {
     if ((flags & 4096) || (flags & 16384)) return false;  // HAS_SNAPSHOT / HAS_CHECKPOINT: none
     return true;
 }
+
+namespace {
 
 void put(ProcedureTable& t, Proc p, Procedure proc) {
     t.emplace(static_cast<int32_t>(p), std::move(proc));
@@ -60,7 +63,7 @@ void addDomainProcedures(ProcedureTable& t) {
                  {.active = true, .inactive = true, .needUuid = true, .needAutostart = true});
              std::vector<DomainSummary> picked;
              for (auto& d : all)
-                 if (wanted(flags, d)) picked.push_back(std::move(d));
+                 if (listFlagsMatch(flags, d)) picked.push_back(std::move(d));
              if (picked.size() > kDomainListMax)
                  throw Error(ErrorCode::OperationFailed, "too many domains to list");
              w.u32(needResults ? static_cast<uint32_t>(picked.size()) : 0);

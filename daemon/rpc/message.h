@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,6 +89,16 @@ struct RemoteError {
     std::optional<std::string> str1, str2, str3;
     int32_t int1 = 0, int2 = 0;
     bool operator==(const RemoteError&) const = default;
+};
+
+// A call that fails with a libvirt error code cvirt::Error has no name for (VIR_ERR_RPC,
+// VIR_ERR_ARGUMENT_UNSUPPORTED, …): the dispatcher sends `error` as it is.
+struct RemoteFailure : std::exception {
+    explicit RemoteFailure(RemoteError e) : error(std::move(e)) {}
+    const char* what() const noexcept override {
+        return error.message ? error.message->c_str() : "remote error";
+    }
+    RemoteError error;
 };
 
 void encodeError(XdrWriter& out, const RemoteError& error);

@@ -33,4 +33,84 @@ DomainStats Domain::stats() const {
     return st;
 }
 
+namespace {
+
+bool has(unsigned groups, StatsGroup g) {
+    return (groups & static_cast<unsigned>(g)) != 0;
+}
+
+}  // namespace
+
+std::optional<BlockStats> blockTotals(const DomainStats& st, std::string_view device) {
+    BlockStats sum{.name = std::string(device)};
+    bool found = device.empty();
+    for (const auto& b : st.blocks) {
+        if (!device.empty() && b.name != device) continue;
+        found = true;
+        sum.rdReqs += b.rdReqs;
+        sum.rdBytes += b.rdBytes;
+        sum.wrReqs += b.wrReqs;
+        sum.wrBytes += b.wrBytes;
+    }
+    if (!found) return std::nullopt;
+    return sum;
+}
+
+std::vector<StatsField> statsFields(const DomainStats& st, unsigned groups) {
+    std::vector<StatsField> out;
+    auto add = [&](std::string name, auto value) { out.push_back({std::move(name), value}); };
+    bool running = st.summary.id.has_value();
+    if (has(groups, StatsGroup::State)) {
+        add("state.state", static_cast<int32_t>(st.summary.state));
+        add("state.reason", static_cast<int32_t>(st.summary.reason));
+    }
+    if (has(groups, StatsGroup::CpuTotal) && running) {
+        add("cpu.time", st.cpuTimeNs);
+        add("cpu.user", st.cpuUserNs);
+        add("cpu.system", st.cpuSystemNs);
+    }
+    if (has(groups, StatsGroup::Balloon)) {
+        add("balloon.current", st.currentMemoryKiB);
+        add("balloon.maximum", st.maxMemoryKiB);
+        if (running) add("balloon.rss", st.usedMemoryKiB);
+    }
+    if (has(groups, StatsGroup::Vcpu)) {
+        add("vcpu.current", uint32_t{st.vcpuCurrent});
+        add("vcpu.maximum", uint32_t{st.vcpuMaximum});
+    }
+    if (has(groups, StatsGroup::Interface) && running) {
+        add("net.count", static_cast<uint32_t>(st.interfaces.size()));
+        for (size_t i = 0; i < st.interfaces.size(); ++i) {
+            const InterfaceStats& n = st.interfaces[i];
+            std::string p = "net." + std::to_string(i) + ".";
+            add(p + "name", n.name);
+            add(p + "rx.bytes", n.rxBytes);
+            add(p + "rx.pkts", n.rxPackets);
+            add(p + "rx.errs", n.rxErrs);
+            add(p + "rx.drop", n.rxDrop);
+            add(p + "tx.bytes", n.txBytes);
+            add(p + "tx.pkts", n.txPackets);
+            add(p + "tx.errs", n.txErrs);
+            add(p + "tx.drop", n.txDrop);
+        }
+    }
+    if (has(groups, StatsGroup::Block) && running) {
+        add("block.count", static_cast<uint32_t>(st.blocks.size()));
+        for (size_t i = 0; i < st.blocks.size(); ++i) {
+            const BlockStats& b = st.blocks[i];
+            std::string p = "block." + std::to_string(i) + ".";
+            add(p + "name", b.name);
+            add(p + "rd.reqs", b.rdReqs);
+            add(p + "rd.bytes", b.rdBytes);
+            add(p + "wr.reqs", b.wrReqs);
+            add(p + "wr.bytes", b.wrBytes);
+        }
+    }
+    if (has(groups, StatsGroup::Pids) && running && st.summary.type == "lxc") {
+        add("pids.current", st.pids);
+        if (st.pidsMax) add("pids.max", *st.pidsMax);
+    }
+    return out;
+}
+
 }  // namespace cvirt

@@ -93,10 +93,14 @@ Tuning Domain::tuning(Impact impact) const {
         def.vcpu.cpuset.empty() ? def.cputune.emulatorpinCpuset : def.vcpu.cpuset;
     if (!cpus.empty()) out.cpuset = cpus;
     out.pidsMax = def.cvirtResources.pidsMax;
+    out.maxVcpus = def.vcpu.count;
+    out.vcpus = def.vcpu.current.value_or(def.vcpu.count);
     return out;
 }
 
 void Domain::tune(const Tuning& change, Impact impact) {
+    if (change.vcpus || change.maxVcpus)
+        throw Error(ErrorCode::InvalidArg, "vcpu counts are changed by setvcpus, not tuning");
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     DriverState& d = op.driver();
     ImpactTargets t = op.targets(impact);

@@ -16,13 +16,12 @@ namespace cvirt::shell {
 
 namespace {
 
-int stateNumber(DomainState st) {
-    return static_cast<int>(st);
-}
-
 // --- domstats --------------------------------------------------------------------------------
-const char* const kGroups[] = {"state", "cpu-total", "balloon", "vcpu",
-                               "block", "interface", "pids"};
+const std::pair<const char*, StatsGroup> kGroups[] = {
+    {"state", StatsGroup::State},     {"cpu-total", StatsGroup::CpuTotal},
+    {"balloon", StatsGroup::Balloon}, {"vcpu", StatsGroup::Vcpu},
+    {"block", StatsGroup::Block},     {"interface", StatsGroup::Interface},
+    {"pids", StatsGroup::Pids}};
 
 void declareDomstats(po::options_description& opts, po::positional_options_description& pos) {
     opts.add_options()("state", "report domain state")(
@@ -47,67 +46,20 @@ void declareDomstats(po::options_description& opts, po::positional_options_descr
     pos.add("domain", -1);
 }
 
-void printStats(Session& s, const DomainStats& st, const std::map<std::string, bool>& want) {
-    auto& o = s.out();
-    o << "Domain: '" << st.summary.name << "'\n";
-    if (want.at("state"))
-        o << "  state.state=" << stateNumber(st.summary.state) << "\n"
-          << "  state.reason=" << st.summary.reason << "\n";
-    bool running = st.summary.id.has_value();
-    if (want.at("cpu-total") && running)
-        o << "  cpu.time=" << st.cpuTimeNs << "\n"
-          << "  cpu.user=" << st.cpuUserNs << "\n"
-          << "  cpu.system=" << st.cpuSystemNs << "\n";
-    if (want.at("balloon")) {
-        o << "  balloon.current=" << st.currentMemoryKiB << "\n"
-          << "  balloon.maximum=" << st.maxMemoryKiB << "\n";
-        if (running) o << "  balloon.rss=" << st.usedMemoryKiB << "\n";
-    }
-    if (want.at("vcpu"))
-        o << "  vcpu.current=" << st.vcpuCurrent << "\n"
-          << "  vcpu.maximum=" << st.vcpuMaximum << "\n";
-    if (want.at("interface") && running) {
-        o << "  net.count=" << st.interfaces.size() << "\n";
-        for (size_t i = 0; i < st.interfaces.size(); ++i) {
-            const auto& n = st.interfaces[i];
-            std::string p = "  net." + std::to_string(i) + ".";
-            o << p << "name=" << n.name << "\n"
-              << p << "rx.bytes=" << n.rxBytes << "\n"
-              << p << "rx.pkts=" << n.rxPackets << "\n"
-              << p << "rx.errs=" << n.rxErrs << "\n"
-              << p << "rx.drop=" << n.rxDrop << "\n"
-              << p << "tx.bytes=" << n.txBytes << "\n"
-              << p << "tx.pkts=" << n.txPackets << "\n"
-              << p << "tx.errs=" << n.txErrs << "\n"
-              << p << "tx.drop=" << n.txDrop << "\n";
-        }
-    }
-    if (want.at("block") && running) {
-        o << "  block.count=" << st.blocks.size() << "\n";
-        for (size_t i = 0; i < st.blocks.size(); ++i) {
-            const auto& b = st.blocks[i];
-            std::string p = "  block." + std::to_string(i) + ".";
-            o << p << "name=" << b.name << "\n"
-              << p << "rd.reqs=" << b.rdReqs << "\n"
-              << p << "rd.bytes=" << b.rdBytes << "\n"
-              << p << "wr.reqs=" << b.wrReqs << "\n"
-              << p << "wr.bytes=" << b.wrBytes << "\n";
-        }
-    }
-    if (want.at("pids") && running && st.summary.type == "lxc") {
-        o << "  pids.current=" << st.pids << "\n";
-        if (st.pidsMax) o << "  pids.max=" << *st.pidsMax << "\n";
+void printStats(Session& s, const DomainStats& st, unsigned groups) {
+    s.out() << "Domain: '" << st.summary.name << "'\n";
+    for (const StatsField& f : statsFields(st, groups)) {
+        s.out() << "  " << f.name << "=";
+        std::visit([&](const auto& v) { s.out() << v; }, f.value);
+        s.out() << "\n";
     }
 }
 
 int cmdDomstats(Session& s, const po::variables_map& args) {
-    std::map<std::string, bool> want;
-    bool any = false;
-    for (const char* g : kGroups)
-        any |= (want[g] = flag(args, g));
-    if (!any)
-        for (auto& [g, on] : want)
-            on = true;
+    unsigned groups = 0;
+    for (const auto& [name, g] : kGroups)
+        if (flag(args, name)) groups |= static_cast<unsigned>(g);
+    if (!groups) groups = ~0u;
     std::vector<std::string> names;
     if (args.count("domain")) {
         for (const auto& key : args["domain"].as<std::vector<std::string>>())
@@ -141,7 +93,7 @@ int cmdDomstats(Session& s, const po::variables_map& args) {
             DomainStats st = s.connection().lookup(n).stats();
             if (!first) s.out() << "\n";  // between records; the closing one is the shell's
             first = false;
-            printStats(s, st, want);
+            printStats(s, st, groups);
         } catch (const Error& e) {
             if (e.code() != ErrorCode::NoDomain) throw;  // undefined meanwhile
         }
@@ -212,19 +164,11 @@ int cmdDomblkstat(Session& s, const po::variables_map& args) {
     DomainStats st = lookupDomain(s, args).stats();
     if (!st.summary.id) throw Error(ErrorCode::OperationInvalid, "domain is not running");
     std::string dev = args.count("device") ? args["device"].as<std::string>() : "";
-    BlockStats sum{.name = dev};
-    bool found = dev.empty();
-    for (const auto& b : st.blocks) {
-        if (!dev.empty() && b.name != dev) continue;
-        found = true;
-        sum.rdReqs += b.rdReqs;
-        sum.rdBytes += b.rdBytes;
-        sum.wrReqs += b.wrReqs;
-        sum.wrBytes += b.wrBytes;
-    }
+    std::optional<BlockStats> found = blockTotals(st, dev);
     if (!found)
         throw Error(ErrorCode::InvalidArg,
                     "invalid path: domain has done no I/O on device '" + dev + "'");
+    const BlockStats& sum = *found;
     bool human = flag(args, "human");
     auto line = [&](const char* key, const char* label, uint64_t v) {
         s.out() << dev << " " << std::left << std::setw(human ? 28 : 0) << (human ? label : key)

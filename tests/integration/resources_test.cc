@@ -27,40 +27,6 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
 
 namespace {
 
-// Where the kernel keeps `controller` for the domain's init: found from /proc/PID/cgroup, so
-// the test does not trust cvirt's own placement logic.
-fs::path cgroupDir(Domain& d, const std::string& controller) {
-    static const cgroup::HostLayout host = cgroup::detectHost();
-    const cgroup::Hierarchy* h = host.forController(controller);
-    CPPUNIT_ASSERT_MESSAGE("no hierarchy holds " + controller, h);
-    std::ifstream in("/proc/" + std::to_string(d.initPid()) + "/cgroup");
-    std::string line;
-    while (std::getline(in, line)) {
-        size_t a = line.find(':'), b = line.find(':', a + 1);
-        std::string ctls = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
-        bool match = h->unified
-                         ? ctls.empty()
-                         : ("," + ctls + ",").find("," + controller + ",") != std::string::npos;
-        if (match) return h->mount / path.substr(1);
-    }
-    CPPUNIT_FAIL("init is in no " + controller + " cgroup");
-    return {};
-}
-
-bool unified(const std::string& controller) {
-    static const cgroup::HostLayout host = cgroup::detectHost();
-    const cgroup::Hierarchy* h = host.forController(controller);
-    return h && h->unified;
-}
-
-std::string value(Domain& d, const std::string& controller, const std::string& v1File,
-                  const std::string& v2File) {
-    std::string text = readText(cgroupDir(d, controller) / (unified(controller) ? v2File : v1File));
-    while (!text.empty() && text.back() == '\n')
-        text.pop_back();
-    return text;
-}
-
 // "key N" from a flat keyed file (memory.events, memory.oom_control, pids.events).
 uint64_t keyed(const fs::path& file, const std::string& key) {
     std::istringstream in(readText(file));
@@ -100,13 +66,14 @@ public:
                            .memoryMiB = 64});
         d.start();
         CPPUNIT_ASSERT_EQUAL(std::to_string(32 << 20),
-                             value(d, "memory", "memory.limit_in_bytes", "memory.max"));
+                             hostCgroupValue(d, "memory", "memory.limit_in_bytes", "memory.max"));
         int init = d.initPid();
         Captured hog = execCapture(d, {"dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"});
         CPPUNIT_ASSERT_MESSAGE(hog.out, hog.status != 0);
-        fs::path mem = cgroupDir(d, "memory");
-        uint64_t kills = unified("memory") ? keyed(mem / "memory.events", "oom_kill")
-                                           : keyed(mem / "memory.oom_control", "oom_kill");
+        fs::path mem = hostCgroupDir(d, "memory");
+        uint64_t kills = unifiedController("memory")
+                             ? keyed(mem / "memory.events", "oom_kill")
+                             : keyed(mem / "memory.oom_control", "oom_kill");
         CPPUNIT_ASSERT_MESSAGE("no OOM kill counted in " + mem.string(), kills >= 1);
         // only the hog died: init and the domain live on, and a small command still works
         CPPUNIT_ASSERT(pidAlive(init));
@@ -118,13 +85,13 @@ public:
         Domain d = define("cvirt-test-pids",
                           {.initargs = {"-c", "sleep 1000"}, .cvirt = "<cvirt:pids max='20'/>"});
         d.start();
-        CPPUNIT_ASSERT_EQUAL(std::string("20"), value(d, "pids", "pids.max", "pids.max"));
+        CPPUNIT_ASSERT_EQUAL(std::string("20"), hostCgroupValue(d, "pids", "pids.max", "pids.max"));
         // 60 background sleeps: the fork beyond the limit fails (busybox sh gives up there)
         Captured bomb = execCapture(
             d, {"sh", "-c", "for i in $(seq 60); do sleep 100 >/dev/null 2>&1 & done; echo all"});
         CPPUNIT_ASSERT_MESSAGE(bomb.out, bomb.status != 0);
         CPPUNIT_ASSERT_MESSAGE(bomb.out, bomb.out.find("can't fork") != std::string::npos);
-        fs::path pids = cgroupDir(d, "pids");
+        fs::path pids = hostCgroupDir(d, "pids");
         uint64_t now = std::stoull(readText(pids / "pids.current"));
         CPPUNIT_ASSERT_MESSAGE(std::to_string(now), now <= 20 && now >= 15);
         CPPUNIT_ASSERT(keyed(pids / "pids.events", "max") >= 1);
@@ -135,7 +102,7 @@ public:
         Tuning t;
         t.pidsMax = 40;
         d.tune(t);
-        CPPUNIT_ASSERT_EQUAL(std::string("40"), value(d, "pids", "pids.max", "pids.max"));
+        CPPUNIT_ASSERT_EQUAL(std::string("40"), hostCgroupValue(d, "pids", "pids.max", "pids.max"));
         CPPUNIT_ASSERT_EQUAL(
             std::string("ok\n"),
             run(d,
@@ -164,20 +131,20 @@ public:
         Domain d = define("cvirt-test-live", {.initargs = {"-c", "sleep 1000"}, .memoryMiB = 128});
         d.start();
         CPPUNIT_ASSERT_EQUAL(std::to_string(128 << 20),
-                             value(d, "memory", "memory.limit_in_bytes", "memory.max"));
+                             hostCgroupValue(d, "memory", "memory.limit_in_bytes", "memory.max"));
         Tuning mem;
         mem.memoryKiB = 64 * 1024;
         d.tune(mem);  // current = live for a running domain
         CPPUNIT_ASSERT_EQUAL(std::to_string(64 << 20),
-                             value(d, "memory", "memory.limit_in_bytes", "memory.max"));
+                             hostCgroupValue(d, "memory", "memory.limit_in_bytes", "memory.max"));
         Tuning sched;
         sched.cpuShares = 512;
         sched.vcpuQuota = 25000;
         d.tune(sched, {.live = true});
-        CPPUNIT_ASSERT_EQUAL(std::string(unified("cpu") ? "20" : "512"),
-                             value(d, "cpu", "cpu.shares", "cpu.weight"));
-        CPPUNIT_ASSERT_EQUAL(std::string(unified("cpu") ? "25000 100000" : "25000"),
-                             value(d, "cpu", "cpu.cfs_quota_us", "cpu.max"));
+        CPPUNIT_ASSERT_EQUAL(std::string(unifiedController("cpu") ? "20" : "512"),
+                             hostCgroupValue(d, "cpu", "cpu.shares", "cpu.weight"));
+        CPPUNIT_ASSERT_EQUAL(std::string(unifiedController("cpu") ? "25000 100000" : "25000"),
+                             hostCgroupValue(d, "cpu", "cpu.cfs_quota_us", "cpu.max"));
         // the live XML says so, the persistent one does not
         CPPUNIT_ASSERT_EQUAL(uint64_t(512), d.tuning({.live = true}).cpuShares.value_or(0));
         CPPUNIT_ASSERT(!d.tuning({.config = true}).cpuShares);
@@ -186,8 +153,8 @@ public:
         Tuning back;
         back.vcpuQuota = -1;
         d.tune(back);
-        CPPUNIT_ASSERT_EQUAL(std::string(unified("cpu") ? "max 100000" : "-1"),
-                             value(d, "cpu", "cpu.cfs_quota_us", "cpu.max"));
+        CPPUNIT_ASSERT_EQUAL(std::string(unifiedController("cpu") ? "max 100000" : "-1"),
+                             hostCgroupValue(d, "cpu", "cpu.cfs_quota_us", "cpu.max"));
         // setmaxmem of a running container is refused, libvirt's rule
         Tuning max;
         max.maxMemoryKiB = 256 * 1024;
@@ -205,11 +172,11 @@ public:
         t.hardLimitKiB = 48 * 1024;
         d.tune(t, {.config = true});
         CPPUNIT_ASSERT_EQUAL(std::to_string(64 << 20),
-                             value(d, "memory", "memory.limit_in_bytes", "memory.max"));
+                             hostCgroupValue(d, "memory", "memory.limit_in_bytes", "memory.max"));
         d.destroy();
         d.start();
         CPPUNIT_ASSERT_EQUAL(std::to_string(48 << 20),
-                             value(d, "memory", "memory.limit_in_bytes", "memory.max"));
+                             hostCgroupValue(d, "memory", "memory.limit_in_bytes", "memory.max"));
         // --live on a domain that is not running is an error
         d.destroy();
         CPPUNIT_ASSERT_THROW(d.tune(t, {.live = true}), Error);
@@ -218,8 +185,8 @@ public:
     void refusedValueLeavesDomainAsItWas() {
         Domain d = define("cvirt-test-refused", {.initargs = {"-c", "sleep 1000"}});
         d.start();
-        std::string shares = value(d, "cpu", "cpu.shares", "cpu.weight");
-        std::string cpus = value(d, "cpuset", "cpuset.cpus", "cpuset.cpus");
+        std::string shares = hostCgroupValue(d, "cpu", "cpu.shares", "cpu.weight");
+        std::string cpus = hostCgroupValue(d, "cpuset", "cpuset.cpus", "cpuset.cpus");
         std::string xml = d.xml();
         Tuning t;
         t.cpuShares = 700;
@@ -232,8 +199,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(msg, msg.find("'" + *t.cpuset + "'") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(msg, msg.find("cpuset.cpus") != std::string::npos);
         }
-        CPPUNIT_ASSERT_EQUAL(shares, value(d, "cpu", "cpu.shares", "cpu.weight"));
-        CPPUNIT_ASSERT_EQUAL(cpus, value(d, "cpuset", "cpuset.cpus", "cpuset.cpus"));
+        CPPUNIT_ASSERT_EQUAL(shares, hostCgroupValue(d, "cpu", "cpu.shares", "cpu.weight"));
+        CPPUNIT_ASSERT_EQUAL(cpus, hostCgroupValue(d, "cpuset", "cpuset.cpus", "cpuset.cpus"));
         CPPUNIT_ASSERT_EQUAL(xml, d.xml());
         // values out of libvirt's ranges never reach the kernel
         Tuning low;
@@ -276,14 +243,14 @@ public:
                                      "echo seen || echo none"}));
         Captured w = execCapture(d, {"sh", "-c", "echo max > " + pids});
         CPPUNIT_ASSERT_MESSAGE(w.out, w.status != 0);
-        CPPUNIT_ASSERT_EQUAL(std::string("33"), value(d, "pids", "pids.max", "pids.max"));
+        CPPUNIT_ASSERT_EQUAL(std::string("33"), hostCgroupValue(d, "pids", "pids.max", "pids.max"));
     }
     // A start that finds its cgroup taken fails, and leaves that cgroup and what runs in it
     // alone (it belongs to someone else: another cvirt, a stale run, an operator).
     void existingCgroupIsNotTouched() {
         Domain d = define("cvirt-test-cgtaken", {.initargs = {"-c", "sleep 1000"}});
         d.start();
-        fs::path mem = cgroupDir(d, "memory");
+        fs::path mem = hostCgroupDir(d, "memory");
         d.destroy();
         CPPUNIT_ASSERT(!fs::exists(mem));
         fs::create_directories(mem);

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 
 #include "cgroup/layout.h"
 #include "support/test_util.h"
@@ -137,15 +139,42 @@ bool pidAlive(int pid) {
     return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
+bool unifiedController(const std::string& controller) {
+    static const cgroup::HostLayout host = cgroup::detectHost();
+    const cgroup::Hierarchy* h = host.forController(controller);
+    return h && h->unified;
+}
+
 std::string insideCgroupFile(const std::string& controller, const std::string& v1File,
                              const std::string& v2File) {
+    if (!unifiedController(controller)) return "/sys/fs/cgroup/" + controller + "/" + v1File;
+    return (unifiedController("cpu") ? "/sys/fs/cgroup/" : "/sys/fs/cgroup/unified/") + v2File;
+}
+
+std::filesystem::path hostCgroupDir(Domain& d, const std::string& controller) {
     static const cgroup::HostLayout host = cgroup::detectHost();
-    auto unified = [&](const std::string& c) {
-        const cgroup::Hierarchy* h = host.forController(c);
-        return h && h->unified;
-    };
-    if (!unified(controller)) return "/sys/fs/cgroup/" + controller + "/" + v1File;
-    return (unified("cpu") ? "/sys/fs/cgroup/" : "/sys/fs/cgroup/unified/") + v2File;
+    const cgroup::Hierarchy* h = host.forController(controller);
+    if (!h) throw std::runtime_error("no hierarchy holds " + controller);
+    std::ifstream in("/proc/" + std::to_string(d.initPid()) + "/cgroup");
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t a = line.find(':'), b = line.find(':', a + 1);
+        std::string ctls = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+        bool match = h->unified
+                         ? ctls.empty()
+                         : ("," + ctls + ",").find("," + controller + ",") != std::string::npos;
+        if (match) return h->mount / path.substr(1);
+    }
+    throw std::runtime_error("init is in no " + controller + " cgroup");
+}
+
+std::string hostCgroupValue(Domain& d, const std::string& controller, const std::string& v1File,
+                            const std::string& v2File) {
+    std::string text =
+        readText(hostCgroupDir(d, controller) / (unifiedController(controller) ? v2File : v1File));
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    return text;
 }
 
 }  // namespace cvirt::testenv

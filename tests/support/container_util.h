@@ -2,6 +2,7 @@
 // command inside a container and capturing its output.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,15 @@ Captured execCapture(Domain& dom, const std::vector<std::string>& argv);
 // unified one (/sys/fs/cgroup itself on a pure v2 host, /sys/fs/cgroup/unified on a hybrid).
 std::string insideCgroupFile(const std::string& controller, const std::string& v1File,
                              const std::string& v2File);
+
+// Whether `controller` is on the unified (v2) hierarchy here.
+bool unifiedController(const std::string& controller);
+// Where the kernel keeps `controller` for the domain's init, found from /proc/PID/cgroup (not
+// from cvirt's placement logic), and the content of its v1File or v2File, trailing newlines
+// dropped. Throws std::runtime_error when init is in no such cgroup.
+std::filesystem::path hostCgroupDir(Domain& d, const std::string& controller);
+std::string hostCgroupValue(Domain& d, const std::string& controller, const std::string& v1File,
+                            const std::string& v2File);
 
 // Whether a process exists.
 bool pidAlive(int pid);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "cvirt/domain_state.h"
@@ -64,6 +65,8 @@ struct Tuning {
     std::vector<BlkioDeviceTuning> blkioDevices;  // merged into the existing ones by path
     std::optional<std::string> cpuset;            // vcpupin / emulatorpin (libvirt syntax)
     std::optional<uint64_t> pidsMax;              // <cvirt:pids max>
+    // Read only (setVcpus changes them; tune() refuses them): <vcpu current> and <vcpu>.
+    std::optional<unsigned> vcpus, maxVcpus;
 };
 
 // What a domain uses now (domstats, dommemstat, cpu-stats, domblkstat, domifstat, top).
@@ -82,6 +85,30 @@ struct DomainStats {
     std::vector<BlockStats> blocks;   // a VM: its drives (query-blockstats)
     std::vector<InterfaceStats> interfaces;
 };
+
+// domblkstat: the block counters of every device (`device` empty) or of the one named so in
+// stats.blocks; nullopt when there is no such device.
+std::optional<BlockStats> blockTotals(const DomainStats& stats, std::string_view device);
+
+// domstats' groups: libvirt's virDomainStatsTypes bits, and pids, cvirt's own.
+enum class StatsGroup : unsigned {
+    State = 1,
+    CpuTotal = 2,
+    Balloon = 4,
+    Vcpu = 8,
+    Interface = 16,
+    Block = 32,
+    Pids = 1u << 16,
+};
+// One domstats field as libvirt names and types it: "state.state" (int), "vcpu.current"
+// (unsigned int), "cpu.time" (unsigned long long), "net.0.name" (string).
+struct StatsField {
+    std::string name;
+    std::variant<int32_t, uint32_t, uint64_t, std::string> value;
+};
+// The fields of the groups in `groups` (StatsGroup bits), in libvirt's order. Counters of a
+// domain that is not running are left out, as libvirt's drivers leave them out.
+std::vector<StatsField> statsFields(const DomainStats& stats, unsigned groups);
 
 // A domain's <interface> as domiflist shows it (the addresses inside: domain_stats.h).
 struct InterfaceSummary {

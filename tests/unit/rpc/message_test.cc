@@ -5,21 +5,12 @@
 
 #include "cvirt/error.h"
 #include "rpc/message.h"
+#include "unit/rpc/hex.h"
 
 using namespace cvirt;
 using namespace cvirt::rpc;
 
-namespace {
-std::string hex(std::string_view bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
-}
-}  // namespace
+using namespace cvirt::rpc::testing;
 
 class MessageTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(MessageTest);
