@@ -87,6 +87,7 @@ enum class Proc : int32_t {
     DomainDestroyFlags = 234,
     DomainBlockStatsFlags = 243,
     DomainShutdownFlags = 258,
+    DomainGetCpuStats = 262,
     ConnectListAllDomains = 273,
     ConnectDomainEventCallbackRegisterAny = 316,
     ConnectDomainEventCallbackDeregisterAny = 317,

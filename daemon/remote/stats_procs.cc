@@ -20,10 +20,14 @@ using rpc::TypedParam;
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kDomainListMax = 16384;     // REMOTE_DOMAIN_LIST_MAX
-constexpr uint32_t kStatsParamsMax = 4096;     // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
-constexpr uint32_t kMemoryStatsMax = 1024;     // REMOTE_DOMAIN_MEMORY_STATS_MAX
-constexpr uint32_t kBlockStatsParamsMax = 16;  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
+constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
+constexpr uint32_t kStatsParamsMax = 4096;  // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
+constexpr uint32_t kMemoryStatsMax = 1024;  // REMOTE_DOMAIN_MEMORY_STATS_MAX
+constexpr uint32_t kBlockStatsParamsMax = 16;
+constexpr uint32_t kCpuStatsParamsMax = 16;  // REMOTE_NODE_CPU_STATS_MAX
+constexpr uint32_t kCpuStatsCpusMax = 128;   // REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
+constexpr uint32_t kCpuStatsMax =
+    2048;  // REMOTE_DOMAIN_GET_CPU_STATS_MAX  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
 
 // virDomainStatsTypes cvirt reports: state, cpu-total, balloon, vcpu, interface, block.
 constexpr uint32_t kSupportedGroups = 1 | 2 | 4 | 8 | 16 | 32;
@@ -113,9 +117,55 @@ BlockStats blockTotals(Domain& d, const std::string& path) {
     return *sum;
 }
 
+// virDomainGetCPUStats (virsh cpu-stats): start_cpu -1 asks the domain's totals (cpu_time,
+// user_time, system_time, ns), otherwise `ncpus` host CPUs from start_cpu, cpu_time each;
+// nparams 0 asks how many there are (with ncpus 0 too: how many CPUs). The reply is flat,
+// every CPU with the same number of parameters, as libvirt's client expands it.
+void cpuStats(Session& s, XdrReader& r, XdrWriter& w) {
+    Domain d = readDomain(s, r);
+    uint32_t nparams = r.u32("nparams");
+    int32_t start = r.i32("start_cpu");
+    uint32_t ncpus = r.u32("ncpus"), flags = r.u32("flags");
+    if (nparams > kCpuStatsParamsMax)
+        failWith(VirError::InternalError, "internal error: nparams too large");
+    if (ncpus > kCpuStatsCpusMax)
+        failWith(VirError::InternalError, "internal error: ncpus too large");
+    checkFlags(flags, rpc::kStringOkay, "virDomainGetCPUStats");
+    DomainStats st = runningStats(d);
+    std::vector<TypedParam> params;
+    int32_t count = 0;
+    if (start == -1) {
+        if (ncpus != 1)
+            failWith(VirError::InvalidArg, "invalid argument: ncpus must be 1 for the totals");
+        std::vector<TypedParam> all{{"cpu_time", st.cpuTimeNs},
+                                    {"user_time", st.cpuUserNs},
+                                    {"system_time", st.cpuSystemNs}};
+        all.resize(nparams ? std::min<size_t>(nparams, all.size()) : all.size());
+        count = static_cast<int32_t>(all.size());
+        if (nparams) params = std::move(all);
+    } else {
+        uint32_t total = static_cast<uint32_t>(st.perCpuNs.size());
+        if (nparams == 0) {
+            count = ncpus == 0 ? static_cast<int32_t>(total) : 1;
+        } else {
+            if (start < 0 || static_cast<uint32_t>(start) >= total)
+                failWith(VirError::InvalidArg, "invalid argument: start_cpu " +
+                                                   std::to_string(start) +
+                                                   " larger than maximum of " +
+                                                   std::to_string(total == 0 ? 0 : total - 1));
+            for (uint32_t i = static_cast<uint32_t>(start); i < total && i < start + ncpus; ++i)
+                params.push_back({"cpu_time", st.perCpuNs[i]});
+            count = 1;
+        }
+    }
+    rpc::writeTypedParams(w, params, kCpuStatsMax, flags);
+    w.i32(count);
+}
+
 }  // namespace
 
 void addStatsProcedures(ProcedureTable& t) {
+    put(t, Proc::DomainGetCpuStats, {"virDomainGetCPUStats", false, cpuStats});
     put(t, Proc::ConnectGetAllDomainStats, {"virConnectGetAllDomainStats", false, allDomainStats});
     put(t, Proc::DomainMemoryStats,
         {"virDomainMemoryStats", false, [](Session& s, XdrReader& r, XdrWriter& w) {

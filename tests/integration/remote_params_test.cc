@@ -54,6 +54,7 @@ class RemoteParamsTest : public ServerFixture {
     CPPUNIT_TEST(vcpucount);
     CPPUNIT_TEST(interfaceAddressesAndCounters);
     CPPUNIT_TEST(memoryAndBlockStats);
+    CPPUNIT_TEST(cpuStats);
     CPPUNIT_TEST(pythonLibvirtParametersAndStats);
     CPPUNIT_TEST(readOnlySocketReadsButDoesNotTune);
     CPPUNIT_TEST_SUITE_END();
@@ -309,6 +310,36 @@ public:
         RunResult r = virsh({"dommemstat", kDom});
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "domain is not running"));
+    }
+
+    // virsh cpu-stats (virDomainGetCPUStats): one entry per CPU the host counts for the
+    // domain's cgroup, and totals between the public API's readings before and after.
+    void cpuStats() {
+        Domain d = start();
+        run(d, {"sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"});
+        DomainStats before = d.stats();
+        std::string out = ok({"cpu-stats", kDom});
+        DomainStats after = d.stats();
+        size_t cpus = 0;
+        for (size_t at = 0; (at = out.find("\nCPU", at)) != std::string::npos; ++at)
+            ++cpus;
+        cpus += out.starts_with("CPU0:");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, after.perCpuNs.size(), cpus);
+        auto seconds = [&](const std::string& key) {
+            size_t at = out.find("Total:");
+            at = out.find("\t" + key, at);
+            CPPUNIT_ASSERT_MESSAGE(out + " lacks " + key, at != std::string::npos);
+            std::istringstream in(out.substr(at + key.size() + 1));
+            double v = 0;
+            in >> v;
+            return static_cast<uint64_t>(v * 1e9 + 0.5);
+        };
+        uint64_t total = seconds("cpu_time");
+        CPPUNIT_ASSERT(before.cpuTimeNs <= total && total <= after.cpuTimeNs);
+        CPPUNIT_ASSERT(total > 0);
+        seconds("user_time");
+        seconds("system_time");
+        CPPUNIT_ASSERT(has(ok({"cpu-stats", kDom, "--total"}), "Total:\n\tcpu_time "));
     }
 
     // python3-libvirt's calls; the script prints what it got, this side checks it is true.
