@@ -141,6 +141,7 @@ Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
         addEventProcedures(t);
         addParamsProcedures(t);
         addStatsProcedures(t);
+        addNetworkProcedures(t);
         addStreamProcedures(t);
         addSecurityProcedures(t);
         return t;

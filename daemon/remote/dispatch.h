@@ -62,6 +62,7 @@ using ProcedureTable = std::map<int32_t, Procedure>;
 void addConnectProcedures(ProcedureTable& table);
 void addDomainProcedures(ProcedureTable& table);
 void addEventProcedures(ProcedureTable& table);
+void addNetworkProcedures(ProcedureTable& table);
 void addParamsProcedures(ProcedureTable& table);
 void addStatsProcedures(ProcedureTable& table);
 void addStreamProcedures(ProcedureTable& table);

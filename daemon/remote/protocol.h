@@ -50,6 +50,21 @@ enum class Proc : int32_t {
     DomainShutdown = 33,
     DomainSuspend = 34,
     DomainUndefine = 35,
+    ConnectListDefinedNetworks = 36,
+    ConnectListNetworks = 38,
+    NetworkCreate = 39,
+    NetworkCreateXml = 40,
+    NetworkDefineXml = 41,
+    NetworkDestroy = 42,
+    NetworkGetXmlDesc = 43,
+    NetworkGetAutostart = 44,
+    NetworkGetBridgeName = 45,
+    NetworkLookupByName = 46,
+    NetworkLookupByUuid = 47,
+    NetworkSetAutostart = 48,
+    NetworkUndefine = 49,
+    ConnectNumOfDefinedNetworks = 50,
+    ConnectNumOfNetworks = 52,
     DomainGetSchedulerType = 56,
     DomainGetSchedulerParameters = 57,
     DomainSetSchedulerParameters = 58,
@@ -65,6 +80,8 @@ enum class Proc : int32_t {
     ConnectIsSecure = 149,
     DomainIsActive = 150,
     DomainIsPersistent = 151,
+    NetworkIsActive = 152,
+    NetworkIsPersistent = 153,
     ConnectGetLibVersion = 157,
     DomainMemoryStats = 159,
     ConnectDomainEventRegisterAny = 167,
@@ -89,13 +106,17 @@ enum class Proc : int32_t {
     DomainShutdownFlags = 258,
     DomainGetCpuStats = 262,
     ConnectListAllDomains = 273,
+    ConnectListAllNetworks = 283,
     ConnectDomainEventCallbackRegisterAny = 316,
     ConnectDomainEventCallbackDeregisterAny = 317,
     DomainEventCallbackLifecycle = 318,
     DomainEventCallbackReboot = 319,
+    NetworkGetDhcpLeases = 341,
     ConnectGetAllDomainStats = 344,
     DomainDefineXmlFlags = 350,
     DomainInterfaceAddresses = 353,
+    NetworkDefineXmlFlags = 432,
+    NetworkCreateXmlFlags = 437,
 };
 
 // virDrvFeature (src/driver.h): what remoteConnectSupportsFeature asks a server.
@@ -116,15 +137,24 @@ enum class VirError : int32_t {
     XmlError = 27,
     DomExist = 28,
     OperationDenied = 29,  // "operation forbidden": a change asked on the read-only socket
+    NetworkExist = 37,
     SystemError = 38,
     Rpc = 39,
     NoDomain = 42,
+    NoNetwork = 43,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
     HookScriptFailed = 70,
     ArgumentUnsupported = 74,
     OperationUnsupported = 84,
 };
-enum class VirErrorDomain : int32_t { None = 0, Rpc = 7, Remote = 13, Lxc = 17, Qemu = 10 };
+enum class VirErrorDomain : int32_t {
+    None = 0,
+    Rpc = 7,
+    Remote = 13,
+    Lxc = 17,
+    Qemu = 10,
+    Network = 19
+};
 
 }  // namespace cvirt::remote

@@ -51,12 +51,49 @@ std::vector<std::string> bridgesInUse(const ConnectionImpl& c, std::string_view 
     return out;
 }
 
+// The network, defined or transient, whose uuid is `uuid` (canonical text).
+std::optional<std::string> nameForUuid(const ConnectionImpl& c, const std::string& uuid) {
+    if (auto stored = c.networks().nameForUuid(uuid)) return stored;
+    for (const auto& n : state::listNames(c.networkPaths().runDir, ".xml"))
+        if (auto d = liveDef(c, n); d && d->uuid && util::formatUuid(*d->uuid) == uuid) return n;
+    return std::nullopt;
+}
+
+// A definition's last steps before it is stored or started: its uuid is its own, its bridge
+// free; defaults filled in (uuid, MAC, a free cvtbrN) and the whole checked.
+void completeNew(const ConnectionImpl& c, conf::NetworkDef& def, std::string_view filename) {
+    if (def.uuid)
+        if (auto other = nameForUuid(c, util::formatUuid(*def.uuid)); other && *other != def.name)
+            throw Error(ErrorCode::DomainExists,
+                        "network '" + *other + "' already has uuid " + util::formatUuid(*def.uuid));
+    auto taken = bridgesInUse(c, def.name);
+    if (!def.bridge.empty() && std::find(taken.begin(), taken.end(), def.bridge) != taken.end())
+        throw Error(ErrorCode::InvalidArg,
+                    "bridge name '" + def.bridge + "' is already in use by another network");
+    conf::applyNetworkDefaults(def, taken);
+    conf::validateNetwork(def, filename);
+}
+
+// Bridge, addresses, rules and dnsmasq, then the live XML that marks it active; all or nothing.
+void startLive(const ConnectionImpl& c, const conf::NetworkDef& def) {
+    net::startNetwork(def, c.networkPaths().runDir);
+    try {
+        util::writeFileReplace(liveFile(c, def.name), conf::formatNetwork(def), 0644);
+    } catch (...) {
+        net::stopNetwork(def, c.networkPaths().runDir);
+        throw;
+    }
+}
+
 }  // namespace
 
 Network Connection::defineNetwork(std::string_view xml, std::string_view filename) {
     conf::NetworkDef def = conf::parseNetwork(xml, filename);
     auto lock = state::DomainLock::acquire(impl_->networkPaths().lockDir, def.name);
-    if (auto existing = storedDef(*impl_, def.name)) {
+    // a transient network made persistent keeps its uuid, bridge and MAC
+    auto existing = storedDef(*impl_, def.name);
+    if (!existing) existing = liveDef(*impl_, def.name);
+    if (existing) {
         if (def.uuid && def.uuid != existing->uuid)
             throw Error(ErrorCode::DomainExists,
                         "network '" + def.name + "' already exists with another uuid");
@@ -64,18 +101,18 @@ Network Connection::defineNetwork(std::string_view xml, std::string_view filenam
         if (def.bridge.empty()) def.bridge = existing->bridge;
         if (def.mac.empty()) def.mac = existing->mac;
     }
-    if (def.uuid)
-        if (auto other = impl_->networks().nameForUuid(util::formatUuid(*def.uuid));
-            other && *other != def.name)
-            throw Error(ErrorCode::DomainExists,
-                        "network '" + *other + "' already has uuid " + util::formatUuid(*def.uuid));
-    auto taken = bridgesInUse(*impl_, def.name);
-    if (!def.bridge.empty() && std::find(taken.begin(), taken.end(), def.bridge) != taken.end())
-        throw Error(ErrorCode::InvalidArg,
-                    "bridge name '" + def.bridge + "' is already in use by another network");
-    conf::applyNetworkDefaults(def, taken);
-    conf::validateNetwork(def, filename);
+    completeNew(*impl_, def, filename);
     impl_->networks().saveXml(def.name, util::formatUuid(*def.uuid), conf::formatNetwork(def));
+    return Network(impl_, def.name);
+}
+
+Network Connection::createNetwork(std::string_view xml, std::string_view filename) {
+    conf::NetworkDef def = conf::parseNetwork(xml, filename);
+    auto lock = state::DomainLock::acquire(impl_->networkPaths().lockDir, def.name);
+    if (impl_->networks().exists(def.name) || fs::exists(liveFile(*impl_, def.name)))
+        throw Error(ErrorCode::DomainExists, "network '" + def.name + "' already exists");
+    completeNew(*impl_, def, filename);
+    startLive(*impl_, def);
     return Network(impl_, def.name);
 }
 
@@ -83,8 +120,7 @@ Network Connection::lookupNetwork(std::string_view key) const {
     std::string name(key);
     if (!impl_->networks().exists(name) && !fs::exists(liveFile(*impl_, name))) {
         auto byUuid = util::parseUuid(key);
-        auto found =
-            byUuid ? impl_->networks().nameForUuid(util::formatUuid(*byUuid)) : std::nullopt;
+        auto found = byUuid ? nameForUuid(*impl_, util::formatUuid(*byUuid)) : std::nullopt;
         if (!found) throw noNetwork(key);
         name = *found;
     }
@@ -149,13 +185,7 @@ void Network::start() {
         throw Error(ErrorCode::OperationInvalid, "network '" + name_ + "' is already active");
     auto def = storedDef(*conn_, name_);
     if (!def) throw noNetwork(name_);
-    net::startNetwork(*def, conn_->networkPaths().runDir);
-    try {
-        util::writeFileReplace(liveFile(*conn_, name_), conf::formatNetwork(*def), 0644);
-    } catch (...) {
-        net::stopNetwork(*def, conn_->networkPaths().runDir);
-        throw;
-    }
+    startLive(*conn_, *def);
 }
 
 void Network::destroy() {
@@ -170,6 +200,8 @@ void Network::destroy() {
 void Network::undefine() {
     auto lock = state::DomainLock::acquire(conn_->networkPaths().lockDir, name_);
     auto def = storedDef(*conn_, name_);
+    if (!def && fs::exists(liveFile(*conn_, name_)))
+        throw Error(ErrorCode::OperationInvalid, "cannot undefine transient network");
     if (!def) throw noNetwork(name_);
     conn_->networks().removeEntry(name_, def->uuid ? util::formatUuid(*def->uuid) : "");
 }

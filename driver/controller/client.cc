@@ -22,6 +22,7 @@
 #include "util/fault.h"
 #include "util/fd.h"
 #include "util/inherit.h"
+#include "util/process.h"
 #include "util/stream.h"
 
 namespace cvirt::controller {
@@ -46,6 +47,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         // Detach: own session, and a grandchild so the shell never has to reap it.
         ::setsid();
         if (::fork() != 0) _exit(0);
+        util::resetSignalsForExec();  // cvirtd's blocked SIGTERM is not the container's
         // Above the numbers dup2 fills below, whatever numbers the pipes and the lock got.
         int readyHigh = ::fcntl(readyWrite.get(), F_DUPFD_CLOEXEC, 10);
         int lockHigh = lockFd >= 0 ? ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10) : -1;

@@ -20,6 +20,7 @@
 #include "state/uri.h"
 #include "util/fd.h"
 #include "util/file.h"
+#include "util/process.h"
 
 namespace cvirt::net {
 
@@ -115,38 +116,20 @@ std::string dnsmasqHosts(const conf::NetworkDef& def) {
 }
 
 // Runs dnsmasq with the generated config; it daemonizes once its sockets are bound, and its
-// first process exits with its status. Its stderr is the error message.
+// first process exits with its status. Its stderr is the error message. runProcess gives it
+// default signal dispositions and nothing blocked: a caller that blocks SIGTERM (cvirtd, for
+// its signalfd) must not leave dnsmasq deaf to stopNetwork's SIGTERM.
 void launchDnsmasq(const conf::NetworkDef& def, const fs::path& runDir) {
     fs::path conf = file(runDir, def.name, ".conf");
     util::writeFileAtomic(conf, dnsmasqConfig(def, runDir), 0644);
     util::writeFileAtomic(file(runDir, def.name, ".hosts"), dnsmasqHosts(def), 0644);
-    int err[2];
-    if (::pipe2(err, O_CLOEXEC) < 0) throwSystemError(errno, "cannot create a pipe");
-    util::Fd readEnd(err[0]), writeEnd(err[1]);
-    pid_t pid = ::fork();
-    if (pid < 0) throwSystemError(errno, "cannot fork dnsmasq");
-    if (pid == 0) {
-        ::dup2(writeEnd.get(), 2);
-        int null = ::open("/dev/null", O_RDWR);
-        ::dup2(null, 0);
-        ::dup2(null, 1);
-        std::string arg = "--conf-file=" + conf.string();
-        ::execlp("dnsmasq", "dnsmasq", arg.c_str(), "--user=root", "--group=root", nullptr);
-        ::dprintf(2, "cannot run dnsmasq: %s (apt-get install dnsmasq-base)", std::strerror(errno));
-        _exit(127);
-    }
-    writeEnd.reset();
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    std::string message;
-    char buf[512];
-    ssize_t n;
-    while ((n = ::read(readEnd.get(), buf, sizeof buf)) > 0)
-        message.append(buf, static_cast<size_t>(n));
+    util::ProcessResult r = util::runProcess(
+        {"dnsmasq", "--conf-file=" + conf.string(), "--user=root", "--group=root"});
+    std::string message = r.err;
     while (!message.empty() && message.back() == '\n')
         message.pop_back();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (r.status == 127) message += " (apt-get install dnsmasq-base)";
+    if (r.status != 0)
         throw Error(ErrorCode::OperationFailed,
                     "dnsmasq for network '" + def.name + "' failed: " + message);
 }

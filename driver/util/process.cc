@@ -107,15 +107,7 @@ void drain(Fd& fd, std::string& into, int maxReads) {
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void execChild(char* const* args, int in, int out, int err) {
     ::setpgid(0, 0);
-    // A controller ignores SIGPIPE and SIGHUP, and ignored signals survive exec: the program
-    // starts with default dispositions and nothing blocked, as from a shell.
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; ++s)
-        if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &dfl, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    resetSignalsForExec();
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
@@ -125,6 +117,16 @@ void drain(Fd& fd, std::string& into, int maxReads) {
 }
 
 }  // namespace
+
+void resetSignalsForExec() noexcept {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; ++s)
+        if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
 
 ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& opts) {
     int in[2], out[2], err[2];

@@ -17,6 +17,12 @@ std::string helperPath(const std::string& name, const char* envVar);
 // ended it, or 255 when it cannot be waited for.
 int waitExitStatus(pid_t pid) noexcept;
 
+// In a child between fork and exec (async-signal-safe): default dispositions and nothing
+// blocked, as a program started from a shell expects. Ignored signals and the signal mask
+// survive exec: a controller ignores SIGPIPE and SIGHUP, cvirtd blocks SIGTERM and SIGINT
+// for its signalfd, and neither may reach a container's init or dnsmasq.
+void resetSignalsForExec() noexcept;
+
 struct ProcessOptions {
     std::string_view input;  // written to the child's stdin, which is then closed
     long timeoutMs = 0;      // 0: wait as long as it takes

@@ -1,6 +1,6 @@
-// Virtual networks (a domain's own interfaces are in interfaces.cc): net-define, net-undefine,
-// net-start, net-destroy, net-list, net-info, net-dumpxml, net-autostart, net-uuid, net-name,
-// net-dhcp-leases.
+// Virtual networks (a domain's own interfaces are in interfaces.cc): net-define, net-create,
+// net-undefine, net-start, net-destroy, net-list, net-info, net-dumpxml, net-autostart,
+// net-uuid, net-name, net-dhcp-leases.
 #include <ctime>
 
 #include "commands/common.h"
@@ -28,6 +28,12 @@ int cmdNetDefine(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     Network n = s.connection().defineNetwork(readFile(file), file);
     s.info() << "Network " << n.name() << " defined from " << file << "\n";
+    return 0;
+}
+int cmdNetCreate(Session& s, const po::variables_map& args) {
+    std::string file = args["file"].as<std::string>();
+    Network n = s.connection().createNetwork(readFile(file), file);
+    s.info() << "Network " << n.name() << " created from " << file << "\n";
     return 0;
 }
 int cmdNetUndefine(Session& s, const po::variables_map& args) {
@@ -143,6 +149,9 @@ std::vector<Command> networkCommands() {
         {"net-define", "network", "define an inactive persistent virtual network",
          "Define (but don't start) a persistent virtual network from an XML file.", declareNetFile,
          cmdNetDefine, Complete::File},
+        {"net-create", "network", "create a network from an XML file",
+         "Create and start a transient network from an XML file: it is gone once destroyed.",
+         declareNetFile, cmdNetCreate, Complete::File},
         {"net-undefine", "network", "undefine a persistent network",
          "Undefine the configuration for a persistent network.", declareNetwork, cmdNetUndefine,
          Complete::Network},

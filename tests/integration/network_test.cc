@@ -102,11 +102,6 @@ public:
         nl.changeLink("cvtbr0", {.up = true});
     }
     void tearDown() override {
-        for (const auto& n : conn_->listNetworks(true, false))
-            try {
-                conn_->lookupNetwork(n.name).destroy();
-            } catch (...) {
-            }
         ContainerFixture::tearDown();
         net::Netlink nl = net::Netlink::open();
         for (const auto& l : links())
@@ -540,6 +535,19 @@ public:
         r = sh({"net-info", "cvirt-test-nosuch"});
         CPPUNIT_ASSERT_EQUAL(std::string("error: failed to get network 'cvirt-test-nosuch'\n"),
                              r.err);
+        // net-create: a transient network, running at once and gone once destroyed
+        CPPUNIT_ASSERT_EQUAL(0, sh({"net-undefine", "cvirt-test-shnet"}).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet created from " + file + "\n\n"),
+                             sh({"net-create", file}).out);
+        CPPUNIT_ASSERT(linkExists("cvtbr4"));
+        std::string list = sh({"net-list", "--all"}).out;
+        CPPUNIT_ASSERT_MESSAGE(list, has(list, " cvirt-test-shnet   active   no          no\n"));
+        r = sh({"net-undefine", "cvirt-test-shnet"});
+        CPPUNIT_ASSERT_EQUAL(std::string("error: cannot undefine transient network\n"), r.err);
+        CPPUNIT_ASSERT_EQUAL(std::string("Network cvirt-test-shnet destroyed\n\n"),
+                             sh({"net-destroy", "cvirt-test-shnet"}).out);
+        CPPUNIT_ASSERT(!linkExists("cvtbr4"));
+        CPPUNIT_ASSERT_THROW(conn_->lookupNetwork("cvirt-test-shnet"), Error);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(NetworkTest);

@@ -51,6 +51,9 @@ public:
         Domain d = conn_->lookup("cvirt-test-remote");
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
         CPPUNIT_ASSERT(execCapture(d, {"ps"}).out.find("sleep 1000") != std::string::npos);
+        // init starts with nothing blocked, whatever cvirtd blocks for its own signalfd
+        std::string status = readText("/proc/" + std::to_string(d.initPid()) + "/status");
+        CPPUNIT_ASSERT_MESSAGE(status, has(status, "SigBlk:\t0000000000000000\n"));
         int id = *d.summary().id;
         r = virsh({"list"});
         CPPUNIT_ASSERT_MESSAGE(
@@ -108,7 +111,7 @@ public:
     }
 
     void unsupportedCallIsRefusedNotDropped() {
-        RunResult r = virsh({"net-list", "--all"});  // networks are not served yet
+        RunResult r = virsh({"pool-list", "--all"});  // storage pools are not served
         CPPUNIT_ASSERT_EQUAL(1, r.status);
         CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("this function is not supported by the "
                                                  "connection driver") != std::string::npos);

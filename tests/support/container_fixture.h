@@ -1,5 +1,6 @@
 // Base fixture for integration tests: a fresh embed root and connection per test, every
-// domain still running destroyed afterwards, and helpers to run commands and wait.
+// domain still running and every network still active destroyed afterwards, and helpers to run
+// commands and wait.
 #pragma once
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -26,6 +27,12 @@ public:
         for (const auto& s : conn_->list({})) {
             try {
                 conn_->lookup(s.name).destroy();
+            } catch (...) {
+            }
+        }
+        for (const auto& n : conn_->listNetworks(true, false)) {
+            try {
+                conn_->lookupNetwork(n.name).destroy();
             } catch (...) {
             }
         }

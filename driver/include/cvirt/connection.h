@@ -373,6 +373,9 @@ public:
 
     // Virtual networks (net-define, net-list, …).
     Network defineNetwork(std::string_view xml, std::string_view filename = "network XML");
+    // A transient network (net-create): started from `xml` with no stored definition; it is
+    // gone once destroyed. All or nothing, as start().
+    Network createNetwork(std::string_view xml, std::string_view filename = "network XML");
     Network lookupNetwork(std::string_view nameOrUuid) const;
     std::vector<NetworkSummary> listNetworks(bool active, bool inactive) const;
     // Starts every autostart network that is not active; reports failures to `onError`.
