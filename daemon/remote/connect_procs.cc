@@ -79,6 +79,10 @@ void addConnectProcedures(ProcedureTable& t) {
     put(t, Proc::ConnectIsSecure,
         {"virConnectIsSecure", false,
          [](Session&, XdrReader&, XdrWriter& w) { w.i32(1); }});  // a local socket
+    put(t, Proc::NodeGetFreeMemory,
+        {"virNodeGetFreeMemory", false, [](Session& s, XdrReader&, XdrWriter& w) {
+             w.u64(s.connection().nodeInfo().freeMemoryKiB * 1024);  // bytes
+         }});
     put(t, Proc::NodeGetInfo, {"virNodeGetInfo", false, [](Session& s, XdrReader&, XdrWriter& w) {
                                    NodeInfo n = s.connection().nodeInfo();
                                    std::array<uint8_t, 32> model{};  // char model[32]: 32 ints

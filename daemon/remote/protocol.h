@@ -73,6 +73,7 @@ enum class Proc : int32_t {
     DomainBlockStats = 64,
     DomainInterfaceStats = 65,
     AuthList = 66,
+    NodeGetFreeMemory = 102,
     DomainEventLifecycle = 107,
     ConnectGetUri = 110,
     DomainGetSecurityLabel = 121,

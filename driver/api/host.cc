@@ -56,16 +56,16 @@ void readCpuinfo(NodeInfo& n) {
     n.threadsPerCore = std::max(1u, n.cpus / std::max(1u, totalCores));
 }
 
-uint64_t memTotalKiB() {
-    auto text = util::readFileIfExists("/proc/meminfo");
-    if (!text) return 0;
-    size_t p = text->find("MemTotal:");
+// The figure of a "Key:   N kB" line of /proc/meminfo's `text` (MemTotal, MemFree: no other
+// key contains them), 0 when it has none.
+uint64_t meminfoKiB(const std::string& text, const std::string& key) {
+    size_t p = text.find(key + ":");
     if (p == std::string::npos) return 0;
-    const char* b = text->data() + p + 9;
+    const char* b = text.data() + p + key.size() + 1;
     while (*b == ' ')
         ++b;
     uint64_t kib = 0;
-    std::from_chars(b, text->data() + text->size(), kib);
+    std::from_chars(b, text.data() + text.size(), kib);
     return kib;
 }
 
@@ -86,7 +86,9 @@ NodeInfo Connection::nodeInfo() const {
     long online = ::sysconf(_SC_NPROCESSORS_ONLN);
     n.cpus = online > 0 ? static_cast<unsigned>(online) : 1;
     readCpuinfo(n);
-    n.memoryKiB = memTotalKiB();
+    std::string meminfo = util::readFileIfExists("/proc/meminfo").value_or("");
+    n.memoryKiB = meminfoKiB(meminfo, "MemTotal");
+    n.freeMemoryKiB = meminfoKiB(meminfo, "MemFree");
     std::error_code ec;
     unsigned nodes = 0;
     for (const auto& e : fs::directory_iterator("/sys/devices/system/node", ec)) {

@@ -171,6 +171,7 @@ struct NodeInfo {
     unsigned mhz = 0;
     unsigned numaNodes = 1, sockets = 1, coresPerSocket = 1, threadsPerCore = 1;
     uint64_t memoryKiB = 0;
+    uint64_t freeMemoryKiB = 0;  // MemFree: what libvirt's virNodeGetFreeMemory reports
 };
 
 struct NetworkSummary {

@@ -2,6 +2,8 @@
 // driver's backend describes its guests, and the one that serves a virt type describes it.
 #include <pugixml.hpp>
 
+#include <fstream>
+
 #include "api_fixture.h"
 
 using namespace cvirt;
@@ -29,6 +31,7 @@ class HostTest : public ApiFixture {
     CPPUNIT_TEST(capabilitiesHaveAGuestPerBackend);
     CPPUNIT_TEST(domainCapabilitiesComeFromTheServingBackend);
     CPPUNIT_TEST(anUnservedOrUnknownTypeIsRefused);
+    CPPUNIT_TEST(nodeInfoHasTheHostsMemory);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -67,6 +70,18 @@ public:
                      c.define(vmXml("vm"), "vm.xml"));
         CPPUNIT_ASSERT_EQUAL(size_t(0), host().count("describeDomain"));
         CPPUNIT_ASSERT(host().count("serves") > 0);
+    }
+
+    // MemTotal and MemFree of /proc/meminfo (virNodeGetInfo's memory, virNodeGetFreeMemory).
+    void nodeInfoHasTheHostsMemory() {
+        std::ifstream meminfo("/proc/meminfo");
+        std::string key;
+        uint64_t total = 0;
+        meminfo >> key >> total;  // its first line
+        CPPUNIT_ASSERT_EQUAL(std::string("MemTotal:"), key);
+        NodeInfo n = open("cvirt").nodeInfo();
+        CPPUNIT_ASSERT_EQUAL(total, n.memoryKiB);
+        CPPUNIT_ASSERT(n.freeMemoryKiB > 0 && n.freeMemoryKiB < n.memoryKiB);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(HostTest);
