@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <pugixml.hpp>
 #include <unordered_set>
 
@@ -56,8 +58,33 @@ DomainSummary summarize(const DriverState& drv, std::string_view name, bool pers
 
 // --- ConnectionImpl --------------------------------------------------------------------
 
+struct DriverState::ParseCache {
+    std::mutex mutex;
+    std::map<std::pair<std::string, bool>, std::pair<std::string, conf::DomainDef>> docs;
+};
+
 DriverState::DriverState(const state::DriverPaths& p, std::unique_ptr<backend::Backend> b)
-    : paths(p), backend(std::move(b)), store(p), runtime(p) {}
+    : paths(p),
+      backend(std::move(b)),
+      store(p),
+      runtime(p),
+      parsed_(std::make_shared<ParseCache>()) {}
+
+conf::DomainDef DriverState::parse(const std::string& name, const std::string& xml,
+                                   bool config) const {
+    {
+        std::lock_guard lock(parsed_->mutex);
+        auto it = parsed_->docs.find({name, config});
+        if (it != parsed_->docs.end() && it->second.first == xml) return it->second.second;
+    }
+    std::string file = config ? store.configPath(name).string() : name;
+    conf::DomainDef def = conf::parseDomain(xml, {.filename = file, .validateSchema = false});
+    if (config) conf::applyDefaults(def);
+    std::lock_guard lock(parsed_->mutex);
+    if (parsed_->docs.size() >= 1024) parsed_->docs.clear();  // a bound, not a policy
+    parsed_->docs[{name, config}] = {xml, def};
+    return def;
+}
 
 bool DriverState::repair(std::string_view name, int waitMs, int reasonIfRunning) {
     return runtime.reap(
@@ -279,18 +306,32 @@ DomainSummary Domain::summary() const {
 }
 
 DomainInfo Domain::info() const {
+    // One look at the state files and one parse: cvirtd answers virDomainGetInfo with this.
     DomainOp op(*conn_, name_);
+    DriverState& drv = op.driver();
     DomainInfo info;
-    info.summary = summary();
+    DomainSummary& s = info.summary;
+    s.name = name_;
+    s.persistent = drv.store.exists(name_);
+    if (const auto& live = op.live()) {
+        s.id = live->id;
+        s.state = live->paused ? DomainState::Paused : DomainState::Running;
+        s.reason = live->stateReason;
+    } else {
+        s.reason = drv.runtime.shutoffReason(name_);
+    }
+    s.autostart = s.persistent && drv.store.autostart(name_);
     const conf::DomainDef& def = op.current();
-    info.summary.type = std::string(conf::kDomainTypeNames.name(def.type));
+    if (def.uuid) s.uuid = util::formatUuid(*def.uuid);
+    s.title = def.title;
+    s.type = std::string(conf::kDomainTypeNames.name(def.type));
     info.osType = std::string(conf::kOsTypeNames.name(def.os.type));
     info.maxMemKiB = def.memory.kib;
     info.usedMemKiB = def.currentMemory ? def.currentMemory->kib : def.memory.kib;
     info.vcpus = def.vcpu.count;
     if (op.live()) {
         // A running domain: what it really uses.
-        backend::Usage u = op.backend().usage(*op.live(), def, backend::UsageDetail::Summary);
+        backend::Usage u = op.backend().usage(*op.live(), def, backend::UsageDetail::Info);
         info.cpuTimeNs = u.cpuNs;
         if (u.guestMemoryKiB) info.usedMemKiB = *u.guestMemoryKiB;
     }

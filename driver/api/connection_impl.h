@@ -28,6 +28,16 @@ struct DriverState {
     bool repair(std::string_view name, int waitMs = 0, int reasonIfRunning = state::kReasonCrashed);
     // repair() of every domain a dead controller left state of.
     void repairAll();
+
+    // `xml` (a live record or a stored config of `name`) parsed, without the schema; the last
+    // parse of each is kept while its text stays the same, so a long-lived connection
+    // (cvirtd's) parses a document once, not on every call. `config`: the stored one, with
+    // applyDefaults (a no-op for files cvirt wrote).
+    conf::DomainDef parse(const std::string& name, const std::string& xml, bool config) const;
+
+private:
+    struct ParseCache;
+    std::shared_ptr<ParseCache> parsed_;
 };
 
 // What makes each driver's Backend: lxc/ and qemu/ ones, unless a test installed its own

@@ -38,16 +38,16 @@ const state::LiveDomain& DomainOp::requireRunning() {
 
 conf::DomainDef& DomainOp::liveDef() {
     if (!liveDef_) {
-        requireRunning();
-        auto xml = driver_->runtime.liveXml(name_);
-        if (!xml) throw notRunning(name_);  // stopped meanwhile
-        liveDef_ = conf::parseDomain(*xml, {.filename = name_, .validateSchema = false});
+        liveDef_ = driver_->parse(name_, requireRunning().record, false);
     }
     return *liveDef_;
 }
 
 std::optional<conf::DomainDef>& DomainOp::persistent() {
-    if (!persistent_) persistent_ = driver_->store.load(name_);
+    if (!persistent_) {
+        auto xml = driver_->store.readXml(name_);
+        persistent_ = xml ? std::optional(driver_->parse(name_, *xml, true)) : std::nullopt;
+    }
     return *persistent_;
 }
 

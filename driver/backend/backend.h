@@ -43,8 +43,8 @@ struct Usage {
 // A device hot-plugged other than an interface (attach-device, attach-disk, detach-device).
 using Device = std::variant<conf::Filesystem, conf::Hostdev, conf::Disk>;
 
-// How much usage() reads: dominfo needs the cheap part, domstats all of it.
-enum class UsageDetail { Summary, Devices };
+// How much usage() reads: dominfo needs CPU time and memory (Info), domstats all of it.
+enum class UsageDetail { Info, Summary, Devices };
 
 class Backend {
 public:

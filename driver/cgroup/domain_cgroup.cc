@@ -375,8 +375,18 @@ std::vector<DomainCgroup::IoStats> v2Io(const std::string& text) {
 }
 }  // namespace
 
-DomainCgroup::Stats DomainCgroup::stats() const {
+DomainCgroup::Stats DomainCgroup::stats(bool brief) const {
     Stats st;
+    if (brief) {
+        if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified)
+            st.cpuNs = readNumber(pathFor("cpuacct") / "cpuacct.usage");
+        else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified)
+            st.cpuNs = readKey(pathFor("cpu") / "cpu.stat", "usage_usec") * 1000;
+        if (const Hierarchy* h = host_->forController("memory"))
+            st.memoryBytes = readNumber(pathFor("memory") /
+                                        (h->unified ? "memory.current" : "memory.usage_in_bytes"));
+        return st;
+    }
     if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified) {
         fs::path dir = pathFor("cpuacct");
         st.cpuNs = readNumber(dir / "cpuacct.usage");

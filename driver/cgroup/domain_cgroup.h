@@ -73,8 +73,9 @@ public:
         std::optional<uint64_t> pidsMax;  // nullopt: "max"
         std::vector<IoStats> io;          // per device
     };
-    // Reads the counters from whichever hierarchy holds each controller.
-    Stats stats() const;
+    // Reads the counters from whichever hierarchy holds each controller; `brief`: the CPU
+    // time and the memory charged only (dominfo's figures, two files).
+    Stats stats(bool brief = false) const;
     bool exists() const;
     // The directory holding `controller`, or "" if the host has none.
     fs::path pathFor(std::string_view controller) const;

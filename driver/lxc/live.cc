@@ -125,7 +125,7 @@ backend::Usage LxcBackend::usage(const state::LiveDomain&, const conf::DomainDef
                                  backend::UsageDetail detail) const {
     backend::Usage u;
     try {
-        auto cg = cgroupOf(live).stats();
+        auto cg = cgroupOf(live).stats(detail == backend::UsageDetail::Info);
         u.cpuNs = cg.cpuNs;
         u.cpuUserNs = cg.cpuUserNs;
         u.cpuSystemNs = cg.cpuSystemNs;

@@ -49,8 +49,9 @@ public:
     void setAutostart(std::string_view name, bool enabled);
     std::vector<std::string> autostartNames() const;
 
+    std::filesystem::path configPath(std::string_view name) const;  // where NAME.xml is
+
 private:
-    std::filesystem::path configPath(std::string_view name) const;
     std::vector<std::string> uuidsNaming(std::string_view name) const;
     DriverPaths paths_;
 };

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@ struct LiveDomain {
     pid_t initPid = 0;
     util::ProcessRef controller, init;  // the same with start times (0 if the file had none)
     bool paused = false;
+    std::string record;  // the live XML as read with the rest
 };
 
 // What a controller that died (kill -9, crash) left of a domain.
@@ -52,7 +54,9 @@ public:
     // domain's backend (backend::Backend::cleanupAfterCrash).
     using StaleCleanup = std::function<void(const StaleDomain& stale)>;
 
-    explicit RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
+    explicit RuntimeState(DriverPaths paths);
+    ~RuntimeState();
+    RuntimeState(RuntimeState&&) noexcept;
 
     // Reads only: none of these changes anything, on disk or on the host.
     //
@@ -103,7 +107,15 @@ public:
     void clear(std::string_view name);
 
 private:
+    // Whether a domain's controller runs. A controller proven alive once (pidfd, then its
+    // start time in /proc) keeps its pidfd here, so asking again is one poll(2): a long-lived
+    // connection (cvirtd's) asks on every call. Dead ones leave on the next look, and all of
+    // them with the connection.
+    bool controllerAlive(const util::ProcessRef& controller) const;
+    struct AliveCache;
+
     DriverPaths paths_;
+    std::unique_ptr<AliveCache> alive_;
 };
 
 }  // namespace cvirt::state
