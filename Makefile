@@ -11,21 +11,17 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libcppunit-dev busybox-static libxml2-utils \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
   clang libclang-rt-14-dev \
-  libvirt0 libvirt-clients python3-libvirt ansible e2fsprogs util-linux iproute2 iputils-ping python3 systemd libfuse3-dev
+  libvirt0 libvirt-clients python3-libvirt ansible e2fsprogs util-linux iproute2 iputils-ping python3 systemd libfuse3-dev \
+  openssh-server openssh-client
 
 .PHONY: all deps build build-asan check check-v2 fuzz fuzz-check demo bench docs format clean install
 
 all: build
 
+# bench/deps.sh installs what is missing with no service started meanwhile (openssh-server
+# would otherwise start an sshd on the host; the SSH test runs one of its own on loopback).
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:" $$missing; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	./bench/deps.sh $(DEB_PACKAGES)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)

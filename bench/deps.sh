@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/deps.sh PACKAGE...: installs the Debian packages the benchmarks measure cvirt against
-# (`make bench` passes lxc crun hyperfine) when they are missing. No package script may start
+# bench/deps.sh PACKAGE...: installs the Debian packages given when they are missing: `make
+# deps` passes what cvirt builds and tests with, `make bench` the peers it is measured against
+# (lxc crun hyperfine). No package script may start
 # a service meanwhile (policy-rc.d answers 101, as in a chroot): installing lxc would
 # otherwise start lxc-net, which puts a bridge (lxcbr0), dnsmasq and NAT rules on the host.
 # The package still enables lxc-net for the next boot under systemd; `systemctl disable
