@@ -276,10 +276,25 @@ struct Features {
     auto operator<=>(const Features&) const = default;
 };
 
+// <timer>: the guest's timer devices (libvirt's names); cvirt runs rtc, pit and hpet.
+enum class TimerName { Platform, Pit, Rtc, Hpet, Tsc, Kvmclock, Hypervclock, Armvtimer };
+inline constexpr auto kTimerNameNames = makeNames<TimerName>(
+    "platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock", "armvtimer");
+enum class TickPolicy { Delay, Catchup, Merge, Discard };
+inline constexpr auto kTickPolicyNames =
+    makeNames<TickPolicy>("delay", "catchup", "merge", "discard");
+struct ClockTimer {
+    TimerName name = TimerName::Rtc;
+    std::optional<bool> present;
+    std::optional<TickPolicy> tickpolicy;
+    auto operator<=>(const ClockTimer&) const = default;
+};
+
 struct Clock {
     ClockOffset offset = ClockOffset::Utc;
     std::string timezone;               // offset='timezone'
     std::optional<int64_t> adjustment;  // offset='variable'
+    std::vector<ClockTimer> timers;     // a VM's
     auto operator<=>(const Clock&) const = default;
 };
 

@@ -112,6 +112,23 @@ void parseOs(const XmlContext& ctx, pugi::xml_node domain, DomainDef& def) {
         clock.timezone = attrOf(c, "timezone").value_or("");
         if (auto adj = attrOf(c, "adjustment"))
             clock.adjustment = parseI64(ctx, c, *adj, "adjustment");
+        for (pugi::xml_node t : c.children("timer")) {
+            ClockTimer timer;
+            timer.name =
+                parseEnum(ctx, t, kTimerNameNames, attrOf(t, "name").value_or(""), "timer name");
+            if (auto p = attrOf(t, "present")) {
+                if (*p != "yes" && *p != "no")
+                    ctx.fail(t, "present must be 'yes' or 'no', not '" + std::string(*p) + "'");
+                timer.present = *p == "yes";
+            }
+            if (auto tp = attrOf(t, "tickpolicy"))
+                timer.tickpolicy = parseEnum(ctx, t, kTickPolicyNames, *tp, "timer tickpolicy");
+            for (const ClockTimer& other : clock.timers)
+                if (other.name == timer.name)
+                    ctx.fail(t, "timer '" + std::string(kTimerNameNames.name(timer.name)) +
+                                    "' appears twice");
+            clock.timers.push_back(timer);
+        }
         def.clock = clock;
     }
     def.onPoweroff = parseAction(ctx, domain, "on_poweroff");
@@ -162,6 +179,12 @@ void formatOs(const DomainDef& def, pugi::xml_node domain) {
         setAttr(c, "offset", kClockOffsetNames.name(def.clock->offset));
         if (!def.clock->timezone.empty()) setAttr(c, "timezone", def.clock->timezone);
         if (def.clock->adjustment) setAttr(c, "adjustment", std::to_string(*def.clock->adjustment));
+        for (const ClockTimer& t : def.clock->timers) {
+            pugi::xml_node n = c.append_child("timer");
+            setAttr(n, "name", kTimerNameNames.name(t.name));
+            if (t.tickpolicy) setAttr(n, "tickpolicy", kTickPolicyNames.name(*t.tickpolicy));
+            if (t.present) setAttr(n, "present", *t.present ? "yes" : "no");
+        }
     }
     if (def.onPoweroff)
         appendText(domain, "on_poweroff", kLifecycleActionNames.name(*def.onPoweroff));

@@ -50,6 +50,43 @@ public:
                 fail("cpu", "CPU feature '" + f.name + "' is named twice");
     }
 
+    // What qemu has a switch for: the RTC's catch-up (-rtc driftfix=slew), the in-kernel
+    // PIT's lost-tick policy (KVM only: the emulated PIT delivers late ticks as they come,
+    // which is 'delay'), an HPET or none.
+    void timers() const {
+        if (!d_.clock) return;
+        for (const ClockTimer& t : d_.clock->timers) {
+            std::string name(kTimerNameNames.name(t.name));
+            std::string policy(t.tickpolicy ? kTickPolicyNames.name(*t.tickpolicy) : "");
+            auto refuse = [&](const std::string& why) {
+                unsupported("timer", "timer '" + name + "'" + why);
+            };
+            switch (t.name) {
+                case TimerName::Rtc:
+                    if (t.present == false) refuse(": the RTC cannot be removed");
+                    if (t.tickpolicy && *t.tickpolicy != TickPolicy::Delay &&
+                        *t.tickpolicy != TickPolicy::Catchup)
+                        refuse(" tickpolicy '" + policy + "' is not supported (delay, catchup)");
+                    break;
+                case TimerName::Pit:
+                    if (t.present == false) refuse(": the PIT cannot be removed");
+                    if (t.tickpolicy == TickPolicy::Discard && d_.type != DomainType::Kvm)
+                        refuse(" tickpolicy 'discard' needs type='kvm' (the in-kernel PIT)");
+                    if (t.tickpolicy && *t.tickpolicy != TickPolicy::Delay &&
+                        *t.tickpolicy != TickPolicy::Discard)
+                        refuse(" tickpolicy '" + policy + "' is not supported (delay, discard)");
+                    break;
+                case TimerName::Hpet:
+                    if (t.tickpolicy) refuse(" has no tickpolicy");
+                    if (family() == MachineFamily::Other && t.present == false)
+                        refuse(" present='no' needs an i440fx or q35 machine");
+                    break;
+                default:
+                    refuse(" is not supported by cvirt (rtc, pit, hpet)");
+            }
+        }
+    }
+
     void pm() const {
         if (!d_.pm.empty() && family() == MachineFamily::Other)
             unsupported("pm",
@@ -263,6 +300,7 @@ private:
 void validateVmDevices(const DomainDef& def, std::string_view filename) {
     Rules r(def, filename);
     r.cpu();
+    r.timers();
     r.pm();
     r.controllers();
     r.channels();
@@ -289,6 +327,7 @@ void refuseVmOnlyElements(const DomainDef& d, std::string_view filename) {
     refuse(!d.graphics.empty(), "graphics");
     refuse(!d.inputs.empty(), "input");
     refuse(!d.rngs.empty(), "rng");
+    refuse(d.clock && !d.clock->timers.empty(), "timer");
 }
 
 }  // namespace cvirt::conf::detail

@@ -78,6 +78,18 @@ std::string escapeOptionValue(const std::string& value) {
     return out;
 }
 
+namespace {
+
+// The <timer name=…> of the definition, or null.
+const conf::ClockTimer* timer(const DomainDef& def, conf::TimerName name) {
+    if (!def.clock) return nullptr;
+    for (const auto& t : def.clock->timers)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+}  // namespace
+
 std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources& res) {
     std::vector<std::string> argv{def.emulator.empty() ? "/usr/bin/qemu-system-x86_64"
                                                        : def.emulator};
@@ -89,6 +101,8 @@ std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources
     add({"-machine", (def.os.machine.empty() ? std::string("pc") : def.os.machine) +
                          ",accel=" + (res.kvm ? "kvm" : "tcg") + ",usb=off,dump-guest-core=off" +
                          machineAcpi(def)});
+    if (const auto* hpet = timer(def, conf::TimerName::Hpet); hpet && hpet->present == false)
+        argv.back() += ",hpet=off";
     for (auto& a : cpuArgs(def, res.kvm))
         argv.push_back(a);
     add({"-m", "size=" + std::to_string(def.memory.kib) + "k"});
@@ -100,7 +114,13 @@ std::vector<std::string> commandLine(const DomainDef& def, const LaunchResources
     add({"-msg", "timestamp=on"});
     const char* rtc =
         def.clock && def.clock->offset == conf::ClockOffset::Localtime ? "localtime" : "utc";
-    add({"-rtc", std::string("base=") + rtc});
+    const auto* rtcTimer = timer(def, conf::TimerName::Rtc);
+    bool catchup = rtcTimer && rtcTimer->tickpolicy == conf::TickPolicy::Catchup;
+    add({"-rtc", std::string("base=") + rtc + (catchup ? ",driftfix=slew" : "")});
+    // The in-kernel PIT's policy for ticks the guest missed; the emulated one (TCG) delays.
+    if (const auto* pit = timer(def, conf::TimerName::Pit); pit && pit->tickpolicy && res.kvm)
+        add({"-global", "kvm-pit.lost_tick_policy=" +
+                            std::string(conf::kTickPolicyNames.name(*pit->tickpolicy))});
     if (def.onReboot == conf::LifecycleAction::Destroy) add({"-no-reboot"});
 
     add({"-chardev", "socket,id=charmonitor,fd=" + std::to_string(res.qmpFd)});

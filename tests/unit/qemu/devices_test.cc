@@ -72,6 +72,7 @@ class DevicesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(inputs);
     CPPUNIT_TEST(rngAndBalloon);
     CPPUNIT_TEST(featuresAndPm);
+    CPPUNIT_TEST(clockTimers);
     CPPUNIT_TEST(refusedWithTheirReason);
     CPPUNIT_TEST_SUITE_END();
 
@@ -308,6 +309,42 @@ class DevicesTest : public CppUnit::TestFixture {
                                    "<kernel>/k</kernel></os><devices><memballoon model='none'/>"
                                    "</devices></domain>"),
                            "currentMemory below memory needs a balloon"));
+    }
+
+    // virt-install's default clock for a Linux guest on qemu: -rtc driftfix=slew, no HPET, the
+    // in-kernel PIT's 'delay' (under KVM; the emulated one delays by itself).
+    void clockTimers() {
+        const std::string clock =
+            "<clock offset='utc'><timer name='rtc' tickpolicy='catchup'/>"
+            "<timer name='pit' tickpolicy='delay'/><timer name='hpet' present='no'/></clock>";
+        conf::DomainDef def = load(vmXml("", clock));
+        std::string tcg = argsOf(def), kvm = argsOf(load(vmXml("", clock, "kvm")), true);
+        CPPUNIT_ASSERT_MESSAGE(tcg, has(tcg, "-rtc base=utc,driftfix=slew"));
+        CPPUNIT_ASSERT_MESSAGE(tcg, has(tcg, ",dump-guest-core=off,acpi=off,hpet=off "));
+        CPPUNIT_ASSERT_MESSAGE(tcg, !has(tcg, "kvm-pit"));
+        CPPUNIT_ASSERT_MESSAGE(kvm, has(kvm, "-global kvm-pit.lost_tick_policy=delay"));
+        std::string plain = argsOf(load(vmXml("")));
+        CPPUNIT_ASSERT(!has(plain, "hpet") && !has(plain, "driftfix"));
+        // the definition keeps them
+        CPPUNIT_ASSERT_MESSAGE(conf::formatDomain(def),
+                               has(conf::formatDomain(def), "<timer name='hpet' present='no'/>"));
+        CPPUNIT_ASSERT_EQUAL(conf::formatDomain(def),
+                             conf::formatDomain(load(conf::formatDomain(def))));
+        // what qemu has no switch for, and a container's timers
+        CPPUNIT_ASSERT(has(refusal(vmXml("", "<clock offset='utc'><timer name='tsc'/></clock>")),
+                           "timer 'tsc' is not supported by cvirt (rtc, pit, hpet)"));
+        CPPUNIT_ASSERT(has(refusal(vmXml("",
+                                         "<clock offset='utc'><timer name='pit' "
+                                         "tickpolicy='discard'/></clock>")),
+                           "tickpolicy 'discard' needs type='kvm'"));
+        CPPUNIT_ASSERT(has(refusal(vmXml("",
+                                         "<clock offset='utc'><timer name='rtc' "
+                                         "tickpolicy='merge'/></clock>")),
+                           "timer 'rtc' tickpolicy 'merge' is not supported (delay, catchup)"));
+        CPPUNIT_ASSERT(has(refusal("<domain type='lxc'><name>c</name><memory>65536</memory><os>"
+                                   "<type>exe</type><init>/bin/sh</init></os><clock offset='utc'>"
+                                   "<timer name='rtc'/></clock></domain>"),
+                           "<timer> is only for qemu and kvm domains"));
     }
 
     void featuresAndPm() {
