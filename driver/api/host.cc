@@ -132,7 +132,8 @@ std::string Connection::capabilities() const {
     return conf::saveDocument(doc);  // libvirt's layout: two spaces, single quotes
 }
 
-std::string Connection::domainCapabilities(std::string_view virtType) const {
+std::string Connection::domainCapabilities(std::string_view virtType, std::string_view machine,
+                                           std::string_view arch, std::string_view emulator) const {
     if (!virtType.empty() && virtType != "lxc" && virtType != "qemu" && virtType != "kvm")
         throw Error(ErrorCode::InvalidArg,
                     "unknown virttype '" + std::string(virtType) + "' (lxc, qemu, kvm)");
@@ -146,7 +147,17 @@ std::string Connection::domainCapabilities(std::string_view virtType) const {
             ErrorCode::ConfigUnsupported,
             "virttype '" + type + "' is not supported by connection '" + impl_->uri().text + "'");
     pugi::xml_document doc;
-    served->backend->describeDomain(doc.append_child("domainCapabilities"), type);
+    pugi::xml_node caps = doc.append_child("domainCapabilities");
+    served->backend->describeDomain(caps, type, machine);
+    std::string hostArch = caps.child_value("arch"), path = caps.child_value("path");
+    if (!arch.empty() && arch != hostArch)
+        throw Error(ErrorCode::ConfigUnsupported, "architecture '" + std::string(arch) +
+                                                      "' is not supported here: virttype '" + type +
+                                                      "' runs " + hostArch + " domains");
+    if (!emulator.empty() && emulator != path)
+        throw Error(ErrorCode::ConfigUnsupported, "emulator '" + std::string(emulator) +
+                                                      "' is not the one of virttype '" + type +
+                                                      "' (" + (path.empty() ? "none" : path) + ")");
     return conf::saveDocument(doc);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "api/domain_op.h"
 #include "conf/domain.h"
@@ -218,9 +219,23 @@ int Domain::exec(const std::vector<std::string>& argv, const std::vector<std::st
     return op.backend().exec(op.requireRunning(), op.liveDef(), argv, env);
 }
 
-std::string Domain::qemuMonitorCommand(std::string_view commandJson) {
+std::string Domain::qemuMonitorCommand(std::string_view command, bool hmp) {
     DomainOp op(*conn_, name_);
-    return op.backend().monitor(op.requireRunning(), commandJson);
+    if (!hmp) return op.backend().monitor(op.requireRunning(), command);
+    // As libvirt's qemuMonitorJSONHumanCommand: the text of the reply's "return".
+    const char* wrapper = "human-monitor-command";
+    nlohmann::json call = {{"execute", wrapper},
+                           {"arguments", {{"command-line", std::string(command)}}}};
+    auto answer = nlohmann::json::parse(op.backend().monitor(op.requireRunning(), call.dump()),
+                                        nullptr, false);
+    if (answer.is_object() && answer.contains("error"))
+        throw Error(ErrorCode::Internal,
+                    std::string("internal error: unable to execute QEMU command '") + wrapper +
+                        "': " + answer["error"].value("desc", "unknown error"));
+    if (!answer.is_object() || !answer.contains("return") || !answer["return"].is_string())
+        throw Error(ErrorCode::Internal,
+                    std::string("internal error: unexpected answer to '") + wrapper + "'");
+    return answer["return"].get<std::string>();
 }
 
 std::vector<std::string> Connection::autostartAll(void (*onError)(const std::string&,

@@ -122,8 +122,10 @@ public:
 
     // capabilities: the <guest> element of this backend's domains.
     virtual void describeGuest(pugi::xml_node caps) const = 0;
-    // domcapabilities for `virtType` (one this backend serves): the document's children.
-    virtual void describeDomain(pugi::xml_node caps, std::string_view virtType) const = 0;
+    // domcapabilities for `virtType` (one this backend serves) and `machine` (empty: the
+    // default one): the document's children. Throws ConfigUnsupported for a machine it has not.
+    virtual void describeDomain(pugi::xml_node caps, std::string_view virtType,
+                                std::string_view machine) const = 0;
     // Whether this backend serves domains of `virtType` ("lxc", "qemu", "kvm").
     virtual bool serves(std::string_view virtType) const = 0;
 };

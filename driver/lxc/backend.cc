@@ -103,7 +103,11 @@ void LxcBackend::describeGuest(pugi::xml_node caps) const {
     backend::addGuest(caps, "exe", controller, {}, {"lxc"});
 }
 
-void LxcBackend::describeDomain(pugi::xml_node caps, std::string_view) const {
+void LxcBackend::describeDomain(pugi::xml_node caps, std::string_view,
+                                std::string_view machine) const {
+    if (!machine.empty())
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "a container has no machine type (asked for '" + std::string(machine) + "')");
     std::string emulator;
     try {
         emulator = controllerPath();

@@ -17,9 +17,6 @@
 
 namespace cvirt::qemu {
 
-// Where Debian installs qemu.
-constexpr const char* kEmulator = "/usr/bin/qemu-system-x86_64";
-
 std::string controllerPath() {
     return util::helperPath("cvirt-qemu-controller", "CVIRT_QEMU_CONTROLLER");
 }
@@ -205,31 +202,6 @@ void QemuBackend::describeGuest(pugi::xml_node caps) const {
         backend::addGuest(caps, "hvm", kEmulator, {"pc", "q35"}, {"qemu"});
     else
         backend::addGuest(caps, "hvm", kEmulator, {"pc", "q35"}, {"qemu", "kvm"});
-}
-
-void QemuBackend::describeDomain(pugi::xml_node caps, std::string_view virtType) const {
-    if (virtType == "kvm")
-        if (std::optional<std::string> why = kvmUnusable())
-            throw Error(ErrorCode::ConfigUnsupported, "KVM is not usable here: " + *why);
-    caps.append_child("path").text() = kEmulator;
-    caps.append_child("domain").text() = std::string(virtType).c_str();
-    caps.append_child("machine").text() = "pc";
-    caps.append_child("arch").text() = backend::machine().c_str();
-    caps.append_child("vcpu").append_attribute("max") = 255;
-    pugi::xml_node os = caps.append_child("os");
-    os.append_attribute("supported") = "yes";
-    backend::addEnum(os, "firmware", {"bios"});
-    pugi::xml_node devices = caps.append_child("devices");
-    pugi::xml_node disk = backend::addDevice(devices, "disk");
-    backend::addEnum(disk, "diskDevice", {"disk", "cdrom"});
-    backend::addEnum(disk, "bus", {"virtio", "ide"});
-    pugi::xml_node net = backend::addDevice(devices, "interface");
-    backend::addEnum(net, "type", {"bridge", "network", "ethernet"});
-    backend::addEnum(net, "model", {"virtio", "rtl8139", "e1000"});
-    pugi::xml_node serial = backend::addDevice(devices, "serial");
-    backend::addEnum(serial, "type", {"pty"});
-    backend::addDevice(devices, "memballoon");
-    devices.append_child("graphics").append_attribute("supported") = "no";
 }
 
 }  // namespace cvirt::qemu

@@ -14,6 +14,9 @@
 
 namespace cvirt::qemu {
 
+// Where Debian installs qemu.
+inline constexpr const char* kEmulator = "/usr/bin/qemu-system-x86_64";
+
 class QemuBackend : public backend::ControlledBackend {
 public:
     explicit QemuBackend(state::DriverPaths paths) : ControlledBackend(std::move(paths)) {}
@@ -46,7 +49,9 @@ public:
     // but the state files, which the caller removes.
     void cleanupAfterCrash(const state::StaleDomain&) noexcept override {}
     void describeGuest(pugi::xml_node caps) const override;
-    void describeDomain(pugi::xml_node caps, std::string_view virtType) const override;
+    // domain_caps.cc
+    void describeDomain(pugi::xml_node caps, std::string_view virtType,
+                        std::string_view machine) const override;
     bool serves(std::string_view virtType) const override {
         return virtType == "qemu" || virtType == "kvm";
     }

@@ -201,9 +201,10 @@ int cmdMonitor(Session& s, const po::variables_map& args) {
     std::string cmd;
     for (const auto& part : args["cmd"].as<std::vector<std::string>>())
         cmd += (cmd.empty() ? "" : " ") + part;
-    if (flag(args, "hmp"))
-        cmd = Json{{"execute", "human-monitor-command"}, {"arguments", {{"command-line", cmd}}}}
-                  .dump();
+    if (flag(args, "hmp")) {
+        s.out() << d.qemuMonitorCommand(cmd, true);
+        return 0;
+    }
     Json answer = Json::parse(d.qemuMonitorCommand(cmd), nullptr, false);
     if (answer.is_discarded())
         throw Error(ErrorCode::OperationFailed, "unreadable answer from the monitor");
@@ -211,10 +212,6 @@ int cmdMonitor(Session& s, const po::variables_map& args) {
         throw Error(ErrorCode::OperationFailed,
                     "internal error: unable to execute QEMU command '" + cmd +
                         "': " + answer["error"].value("desc", std::string("failed")));
-    if (flag(args, "hmp")) {
-        s.out() << answer["return"].get<std::string>();
-        return 0;
-    }
     const Json& shown = flag(args, "return-value") ? answer["return"] : answer;
     if (shown.is_string())
         s.out() << shown.get<std::string>() << "\n";

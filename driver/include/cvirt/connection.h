@@ -318,8 +318,10 @@ public:
     // stdio passed through, in init's clean environment plus `env` (NAME=VALUE each); none
     // of the caller's environment or other descriptors pass. Returns the command's exit status.
     int exec(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
-    // qemu-monitor-command: one QMP command (JSON text) to a running VM; qemu's JSON answer.
-    std::string qemuMonitorCommand(std::string_view commandJson);
+    // qemu-monitor-command: one QMP command (JSON text) to a running VM; qemu's JSON answer
+    // as it came (an error reply included). `hmp`: a human monitor command line instead, run
+    // through QMP's human-monitor-command; its text, or libvirt's error when qemu refuses it.
+    std::string qemuMonitorCommand(std::string_view command, bool hmp = false);
 
 private:
     friend class Connection;
@@ -398,8 +400,12 @@ public:
     std::string hostname() const;
     std::string capabilities() const;
     // domcapabilities: what a domain of `virtType` ("lxc", "qemu", "kvm"; empty = the
-    // connection's first driver) can use here, in libvirt's <domainCapabilities> shape.
-    std::string domainCapabilities(std::string_view virtType = {}) const;
+    // connection's first driver) on `machine` ("pc", "q35"…; empty = the default) can use
+    // here, in libvirt's <domainCapabilities> shape. `arch` and `emulator`, when given, must
+    // be the host's architecture and that driver's emulator (ConfigUnsupported otherwise).
+    std::string domainCapabilities(std::string_view virtType = {}, std::string_view machine = {},
+                                   std::string_view arch = {},
+                                   std::string_view emulator = {}) const;
     // sysinfo: libvirt's <sysinfo type='smbios'> from /sys/class/dmi/id and /proc.
     std::string sysinfo() const;
 

@@ -281,11 +281,16 @@ void FakeBackend::describeGuest(pugi::xml_node caps) const {
     caps.append_child("guest").append_attribute("fake") = state::driverName(paths_.kind).data();
 }
 
-void FakeBackend::describeDomain(pugi::xml_node caps, std::string_view virtType) const {
+void FakeBackend::describeDomain(pugi::xml_node caps, std::string_view virtType,
+                                 std::string_view machine) const {
     host_.enter({.method = "describeDomain", .text = std::string(virtType)});
+    std::string driver(state::driverName(paths_.kind));
+    caps.append_child("path").text() = ("/usr/bin/fake-" + driver).c_str();
+    caps.append_child("arch").text() = "x86_64";
     pugi::xml_node fake = caps.append_child("fake");
-    fake.append_attribute("driver") = state::driverName(paths_.kind).data();
+    fake.append_attribute("driver") = driver.c_str();
     fake.append_attribute("type") = std::string(virtType).c_str();
+    fake.append_attribute("machine") = std::string(machine).c_str();
 }
 
 bool FakeBackend::serves(std::string_view virtType) const {

@@ -140,7 +140,8 @@ public:
     std::string monitor(const state::LiveDomain& d, std::string_view commandJson) override;
     void cleanupAfterCrash(const state::StaleDomain& stale) noexcept override;
     void describeGuest(pugi::xml_node caps) const override;
-    void describeDomain(pugi::xml_node caps, std::string_view virtType) const override;
+    void describeDomain(pugi::xml_node caps, std::string_view virtType,
+                        std::string_view machine) const override;
     bool serves(std::string_view virtType) const override;
 
 private:

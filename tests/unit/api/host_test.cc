@@ -32,6 +32,7 @@ class HostTest : public ApiFixture {
     CPPUNIT_TEST(domainCapabilitiesComeFromTheServingBackend);
     CPPUNIT_TEST(anUnservedOrUnknownTypeIsRefused);
     CPPUNIT_TEST(nodeInfoHasTheHostsMemory);
+    CPPUNIT_TEST(selectorsMustNameWhatTheDriverHas);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -82,6 +83,26 @@ public:
         NodeInfo n = open("cvirt").nodeInfo();
         CPPUNIT_ASSERT_EQUAL(total, n.memoryKiB);
         CPPUNIT_ASSERT(n.freeMemoryKiB > 0 && n.freeMemoryKiB < n.memoryKiB);
+    }
+
+    // virConnectGetDomainCapabilities' emulatorbin, arch and machine: the machine goes to the
+    // backend, the others must be what its document names.
+    void selectorsMustNameWhatTheDriverHas() {
+        Connection c = open("qemu");
+        pugi::xml_document doc =
+            parse(c.domainCapabilities("qemu", "q35", "x86_64", "/usr/bin/fake-qemu"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("q35"),
+            std::string(
+                doc.child("domainCapabilities").child("fake").attribute("machine").value()));
+        ASSERT_ERROR(ErrorCode::ConfigUnsupported,
+                     "architecture 'aarch64' is not supported here: virttype 'qemu' runs x86_64 "
+                     "domains",
+                     c.domainCapabilities("qemu", "", "aarch64"));
+        ASSERT_ERROR(ErrorCode::ConfigUnsupported,
+                     "emulator '/usr/bin/qemu-kvm' is not the one of virttype 'qemu' "
+                     "(/usr/bin/fake-qemu)",
+                     c.domainCapabilities("qemu", "", "", "/usr/bin/qemu-kvm"));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(HostTest);

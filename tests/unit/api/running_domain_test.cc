@@ -92,6 +92,17 @@ public:
         Call monitor = onlyCall("monitor");
         CPPUNIT_ASSERT_EQUAL(std::string("vm"), monitor.domain);
         CPPUNIT_ASSERT_EQUAL(std::string("{\"execute\":\"query-status\"}"), monitor.text);
+        // HMP goes through human-monitor-command: its text back, or libvirt's error
+        host().monitorReply = "{\"return\":\"VM status: running\\r\\n\"}";
+        CPPUNIT_ASSERT_EQUAL(std::string("VM status: running\r\n"),
+                             vm.qemuMonitorCommand("info status", true));
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"arguments\":{\"command-line\":\"info status\"},"
+                                         "\"execute\":\"human-monitor-command\"}"),
+                             host().calls("monitor").back().text);
+        host().monitorReply = "{\"error\":{\"class\":\"GenericError\",\"desc\":\"no\"}}";
+        ASSERT_ERROR(ErrorCode::Internal,
+                     "internal error: unable to execute QEMU command 'human-monitor-command': no",
+                     vm.qemuMonitorCommand("info status", true));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(RunningDomainTest);
