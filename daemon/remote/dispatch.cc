@@ -144,6 +144,7 @@ Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
         addNetworkProcedures(t);
         addStreamProcedures(t);
         addSecurityProcedures(t);
+        addInstallProcedures(t);
         return t;
     }();
     return run(table, s, procedure, argBytes);
@@ -153,6 +154,15 @@ Reply dispatchLxc(Session& s, int32_t procedure, std::string_view argBytes) {
     static const ProcedureTable table = [] {
         ProcedureTable t;
         addLxcProcedures(t);
+        return t;
+    }();
+    return run(table, s, procedure, argBytes);
+}
+
+Reply dispatchQemu(Session& s, int32_t procedure, std::string_view argBytes) {
+    static const ProcedureTable table = [] {
+        ProcedureTable t;
+        addQemuProcedures(t);
         return t;
     }();
     return run(table, s, procedure, argBytes);

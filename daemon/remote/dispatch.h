@@ -62,12 +62,14 @@ using ProcedureTable = std::map<int32_t, Procedure>;
 void addConnectProcedures(ProcedureTable& table);
 void addDomainProcedures(ProcedureTable& table);
 void addEventProcedures(ProcedureTable& table);
+void addInstallProcedures(ProcedureTable& table);  // what virt-install asks (domcaps)
 void addNetworkProcedures(ProcedureTable& table);
 void addParamsProcedures(ProcedureTable& table);
 void addStatsProcedures(ProcedureTable& table);
 void addStreamProcedures(ProcedureTable& table);
 void addSecurityProcedures(ProcedureTable& table);  // the model "none" (lxc_procs.cc)
 void addLxcProcedures(ProcedureTable& table);       // the LXC program's (lxc_procs.cc)
+void addQemuProcedures(ProcedureTable& table);      // the QEMU program's (qemu_procs.cc)
 
 // remote_nonnull_domain (domain_wire.cc): name, 16-byte uuid, id or -1.
 using Uuid = std::array<uint8_t, 16>;
@@ -98,6 +100,8 @@ Impact impactOf(uint32_t flags);
 Reply dispatch(Session& session, int32_t procedure, std::string_view args);
 // Answers one call of the LXC program (LXC_PROGRAM, libvirt's lxc_protocol.x).
 Reply dispatchLxc(Session& session, int32_t procedure, std::string_view args);
+// Answers one call of the QEMU program (QEMU_PROGRAM, libvirt's qemu_protocol.x).
+Reply dispatchQemu(Session& session, int32_t procedure, std::string_view args);
 
 // One domain event as the messages of the REMOTE program it makes for `session`'s
 // callbacks: (procedure, body) each, none when no callback wants it. `domain` is the domain

@@ -9,6 +9,8 @@ namespace cvirt::remote {
 
 inline constexpr uint32_t kRemoteProgram = 0x20008086;  // REMOTE_PROGRAM
 inline constexpr uint32_t kRemoteVersion = 1;
+inline constexpr uint32_t kQemuProgram = 0x20008087;  // QEMU_PROGRAM (qemu_protocol.x)
+inline constexpr uint32_t kQemuVersion = 1;
 inline constexpr uint32_t kKeepaliveProgram = 0x6b656570;  // "keep"
 inline constexpr uint32_t kKeepaliveVersion = 1;
 
@@ -113,11 +115,17 @@ enum class Proc : int32_t {
     DomainEventCallbackLifecycle = 318,
     DomainEventCallbackReboot = 319,
     NetworkGetDhcpLeases = 341,
+    ConnectGetDomainCapabilities = 342,
     ConnectGetAllDomainStats = 344,
     DomainDefineXmlFlags = 350,
     DomainInterfaceAddresses = 353,
     NetworkDefineXmlFlags = 432,
     NetworkCreateXmlFlags = 437,
+};
+
+// QEMU_PROC_*: the QEMU program's procedures.
+enum class QemuProc : int32_t {
+    MonitorCommand = 1,  // virDomainQemuMonitorCommand
 };
 
 // virDrvFeature (src/driver.h): what remoteConnectSupportsFeature asks a server.

@@ -121,20 +121,23 @@ bool handle(Client& c, const rpc::Message& m) {
         c.in.discard(m.fdCount);  // the descriptors' bytes: no procedure here takes any
     else if (h.type != rpc::MessageType::Call)
         return true;  // a reply or event from a client: nothing to answer
-    bool lxc = h.program == remote::kLxcProgram;
-    if (h.program != remote::kRemoteProgram && !lxc) {
+    bool lxc = h.program == remote::kLxcProgram, qemu = h.program == remote::kQemuProgram;
+    if (h.program != remote::kRemoteProgram && !lxc && !qemu) {
         queueReply(c, h,
                    rpcError("cannot find program " + std::to_string(h.program) + " version " +
                             std::to_string(h.version)));
         return true;
     }
-    if (h.version != (lxc ? remote::kLxcVersion : remote::kRemoteVersion)) {
+    if (h.version != (lxc    ? remote::kLxcVersion
+                      : qemu ? remote::kQemuVersion
+                             : remote::kRemoteVersion)) {
         queueReply(c, h,
                    rpcError("program version " + std::to_string(h.version) + " is not supported"));
         return true;
     }
-    remote::Reply reply = lxc ? remote::dispatchLxc(c.session, h.procedure, m.body)
-                              : remote::dispatch(c.session, h.procedure, m.body);
+    remote::Reply reply = lxc    ? remote::dispatchLxc(c.session, h.procedure, m.body)
+                          : qemu ? remote::dispatchQemu(c.session, h.procedure, m.body)
+                                 : remote::dispatch(c.session, h.procedure, m.body);
     queueReply(c, h, reply);  // the reply first: the stream's data follows it
     if (c.session.openedStream) {
         c.streams.erase(h.serial);
