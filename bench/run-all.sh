@@ -39,6 +39,8 @@ if [ "$(id -u)" = 0 ]; then
   step "a tiny VM against a container: start to console prompt, memory (bench/vm.cc)" \
     "$build/bin/cvirt-bench-vm" "$build/rootfs/busybox" "${kernel:-/boot/vmlinuz}" \
     "$build/rootfs/guest-initrd.img" "${VM_RUNS:-5}"
+  step "libvirt's clients through cvirtd: get-info calls/s, virsh list, memory (bench/remote.sh)" \
+    "$here/remote.sh" "$build"
   step "200 running domains (bench/scale.cc)" \
     "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else

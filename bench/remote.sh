@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/remote.sh BUILD_DIR: cvirtd with libvirt's own clients, under a temporary embed root.
+#   (a) virDomainGetInfo calls per second from python3-libvirt over the socket, one client
+#       and four (target >= 10,000/s), on a running container.
+#   (b) `virsh -c lxc+unix:///system?socket=… list --all` with 1,000 defined domains beside
+#       `cvirsh -c URI list --all` of the same root: median wall time of RUNS (default 15)
+#       with hyperfine, and the ratio (target <= 1.5x).
+#   (c) cvirtd's resident memory idle, and with 50 clients connected.
+# A benchmark: prints figures next to their targets, asserts nothing.
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+runs=${RUNS:-15}
+seconds=${CALL_SECONDS:-5}
+domains=${DOMAINS:-1000}
+base=$(mktemp -d "${TMPDIR:-/tmp}/cvirt-bench-remote-XXXXXX")
+root=$base/root
+uri="lxc:///embed?root=$root"
+sock=$root/run/cvirt/libvirt-sock
+server=
+cleanup() {
+  "$build/bin/cvirsh" -q -c "$uri" destroy bench-info >/dev/null 2>&1 || true
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$base"
+}
+trap cleanup EXIT
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+
+"$build/bin/cvirtd" -c "$uri" &
+server=$!
+for _ in $(seq 1 500); do [ -S "$sock-ro" ] && break; sleep 0.01; done
+idle_kib=$(rss)
+
+# --- (a) get-info calls per second ----------------------------------------------------------
+cat > "$base/info.xml" <<XML
+<domain type='lxc'><name>bench-info</name><memory unit='MiB'>64</memory>
+<os><type>exe</type><init>/bin/sleep</init><initarg>1000</initarg></os>
+<devices><filesystem type='mount'><source dir='$build/rootfs/busybox'/><target dir='/'/></filesystem></devices></domain>
+XML
+"$build/bin/cvirsh" -q -c "$uri" define "$base/info.xml" >/dev/null
+"$build/bin/cvirsh" -q -c "$uri" start bench-info >/dev/null
+one=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 1)
+four=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 4)
+
+# --- (c) memory with 50 clients connected -------------------------------------------------
+/usr/bin/python3 - "$sock" "$server" > "$base/mem50" <<'PY'
+import sys, libvirt
+conns = [libvirt.open("lxc+unix:///system?socket=" + sys.argv[1]) for _ in range(50)]
+for c in conns:
+    c.lookupByName("bench-info").info()
+print([l.split()[1] for l in open("/proc/%s/status" % sys.argv[2]) if l.startswith("VmRSS")][0])
+for c in conns:
+    c.close()
+PY
+clients_kib=$(cat "$base/mem50")
+"$build/bin/cvirsh" -q -c "$uri" destroy bench-info >/dev/null
+
+# --- (b) list --all of 1,000 domains ------------------------------------------------------
+"$build/bin/cvirt-bench-populate" "$uri" $((domains - 1)) bulk >/dev/null
+n=$(virsh -c "lxc+unix:///system?socket=$sock" list --all --name | grep -c .)
+[ "$n" -eq "$domains" ] || echo "remote.sh: warning: virsh lists $n domains, expected $domains" >&2
+hyperfine --shell=none --warmup 2 --runs "$runs" --style none --export-csv "$base/list.csv" \
+  "virsh -c 'lxc+unix:///system?socket=$sock' list --all" \
+  "'$build/bin/cvirsh' -c '$uri' list --all" >/dev/null 2>"$base/hyperfine.err" ||
+  { cat "$base/hyperfine.err" >&2; exit 1; }
+mapfile -t medians < <(tail -n +2 "$base/list.csv" | awk -F, '{printf "%.1f\n", $4 * 1000}')
+
+# --- report -------------------------------------------------------------------------------
+row() { printf '%-58s %16s %10s  %s\n' "$@"; }
+one_rate=$(sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<<"$one")
+four_rate=$(sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<<"$four")
+ratio=$(awk -v a="${medians[0]}" -v b="${medians[1]}" 'BEGIN {printf "%.2f", a / b}')
+verdict() { awk -v m="$1" -v t="$2" -v dir="$3" 'BEGIN {print ((dir == "ge" ? m >= t : m <= t) ? "PASS" : "MISS")}'; }
+row "figure" "measured" "target" ""
+row "python3-libvirt dom.info() over the socket, 1 client" "$one_rate/s" ">= 10000" "$(verdict "$one_rate" 10000 ge)"
+row "  the same, 4 clients at once" "$four_rate/s" "-" ""
+row "virsh list --all via cvirtd, $domains domains (median)" "${medians[0]} ms" "-" ""
+row "cvirsh list --all, same root (median)" "${medians[1]} ms" "-" ""
+row "  virsh / cvirsh" "${ratio}x" "<= 1.5x" "$(verdict "$ratio" 1.5 le)"
+row "cvirtd resident memory, idle" "$idle_kib KiB" "-" ""
+row "  with 50 clients connected" "$clients_kib KiB" "-" ""
