@@ -74,6 +74,5 @@ int main(int argc, char** argv) {
         rc = shell::runLine(session, opts.command.front());  // "list; dominfo x"
     else
         rc = shell::runCommand(session, opts.command);
-    session.destroyAutodestroyed();
-    return rc;
+    return rc;  // the connection closes with the session: --autodestroy domains go with it
 }

@@ -158,8 +158,8 @@ void addDomainProcedures(ProcedureTable& t) {
     put(t, Proc::DomainCreateXml,
         {"virDomainCreateXML", true, [](Session& s, XdrReader& r, XdrWriter& w) {
              std::string xml = r.string("xml");
-             r.u32("flags");
-             writeDomain(w, s.connection().create(xml));
+             bool autodestroy = r.u32("flags") & 2;  // VIR_DOMAIN_START_AUTODESTROY
+             writeDomain(w, s.connection().create(xml, "domain XML", autodestroy));
          }});
     put(t, Proc::DomainCreate,
         onDomain(
@@ -167,8 +167,10 @@ void addDomainProcedures(ProcedureTable& t) {
     put(t, Proc::DomainCreateWithFlags,
         {"virDomainCreateWithFlags", true, [](Session& s, XdrReader& r, XdrWriter& w) {
              Domain d = readDomain(s, r);
-             r.u32("flags");
-             d.start();
+             uint32_t flags = r.u32("flags");
+             // VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_AUTODESTROY: the domain goes when this
+             // client's connection closes (its Session's Connection)
+             d.start(flags & 1, flags & 2);
              writeDomain(w, d);
          }});
     put(t, Proc::DomainDestroy,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/autodestroy.h"
 #include "backend/backend.h"
 #include "conf/domain_def.h"
 #include "cvirt/connection.h"
@@ -73,11 +74,15 @@ public:
     state::ConfigStore& networks() { return networks_; }
     const state::ConfigStore& networks() const { return networks_; }
 
+    // The domains this connection started with autodestroy (start, create).
+    Autodestroy& autodestroy() { return autodestroy_; }
+
 private:
     state::ConnectionUri uri_;
     std::vector<DriverState> drivers_;
     state::DriverPaths networkPaths_;
     state::ConfigStore networks_;
+    Autodestroy autodestroy_;  // destroyed first: its close may wait for their teardown
 };
 
 }  // namespace cvirt

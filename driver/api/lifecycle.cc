@@ -37,7 +37,8 @@ long teardownLimitMs(const ConnectionImpl& conn) {
     return 2L * config.hookTimeoutSec * 1000 + 10000;
 }
 
-void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& def) {
+void startLocked(ConnectionImpl& conn, DriverState& d, const conf::DomainDef& def,
+                 bool autodestroy) {
     if (d.runtime.find(def.name))
         throw Error(ErrorCode::OperationInvalid, "domain '" + def.name + "' is already active");
     // Not running, but its controller may still be tearing it down (after shutdown, or a
@@ -50,7 +51,11 @@ void startLocked(const std::string& uri, DriverState& d, const conf::DomainDef& 
                         "exited within " +
                         std::to_string(kSupervisorExitMs / 1000) + " s)");
     try {
-        d.backend->start(uri, def, state::allocateDomainId(state::runBase(d.paths)));
+        int watch = autodestroy ? conn.autodestroy().watchFd() : -1;
+        d.backend->start(conn.uri().text, def, state::allocateDomainId(state::runBase(d.paths)),
+                         watch);
+        if (auto live = autodestroy ? d.runtime.find(def.name) : std::nullopt)
+            conn.autodestroy().started(live->controller);
     } catch (const Error&) {
         // A controller that reported its failure removed what it made; one that died did
         // not: remove that now, still under the lock, so the next start finds nothing.
@@ -65,7 +70,7 @@ constexpr int kStoppedMs = 500;
 
 }  // namespace
 
-void Domain::start(bool paused) {
+void Domain::start(bool paused, bool autodestroy) {
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     if (!op.persistent()) {
         if (op.live())
@@ -73,7 +78,7 @@ void Domain::start(bool paused) {
         throw noDomain(name_);
     }
     util::fault::point("start:shell-locked");
-    startLocked(conn_->uri().text, op.driver(), *op.persistent());
+    startLocked(*conn_, op.driver(), *op.persistent(), autodestroy);
     if (paused) {
         // still under the lock: no other call sees it running before it is frozen
         DomainOp started(*conn_, name_);
@@ -81,7 +86,7 @@ void Domain::start(bool paused) {
     }
 }
 
-Domain Connection::create(std::string_view xml, std::string_view filename) {
+Domain Connection::create(std::string_view xml, std::string_view filename, bool autodestroy) {
     conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
     conf::dropLiveState(def);  // the running domain gets its own
     DriverState& d = impl_->driverFor(def.type);
@@ -94,7 +99,7 @@ Domain Connection::create(std::string_view xml, std::string_view filename) {
     }
     conf::applyDefaults(def);
     conf::validate(def, filename);
-    startLocked(impl_->uri().text, d, def);
+    startLocked(*impl_, d, def, autodestroy);
     return Domain(impl_, def.name);
 }
 

@@ -54,7 +54,10 @@ public:
 
     // Spawns the domain's controller and returns once the guest runs; otherwise throws the
     // controller's reason, with nothing left behind by a controller that reported it.
-    virtual void start(const std::string& uri, const conf::DomainDef& def, int id) = 0;
+    // `autodestroyFd` (-1: none) goes to the controller, which destroys the domain once it
+    // hangs up (the read end of a pipe whose write end the starting connection holds).
+    virtual void start(const std::string& uri, const conf::DomainDef& def, int id,
+                       int autodestroyFd) = 0;
 
     // Requests to the domain's controller. destroy: true once the controller removed
     // everything, or died (the caller repairs); false when it did not acknowledge in time or

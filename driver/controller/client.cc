@@ -28,7 +28,7 @@
 namespace cvirt::controller {
 
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
-           const conf::DomainDef& def, int id) {
+           const conf::DomainDef& def, int id, int autodestroyFd) {
     std::string xml = conf::formatDomain(def);
     int in[2], ready[2];
     if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0)
@@ -51,24 +51,29 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
         // Above the numbers dup2 fills below, whatever numbers the pipes and the lock got.
         int readyHigh = ::fcntl(readyWrite.get(), F_DUPFD_CLOEXEC, 10);
         int lockHigh = lockFd >= 0 ? ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10) : -1;
+        int watchHigh = autodestroyFd >= 0 ? ::fcntl(autodestroyFd, F_DUPFD_CLOEXEC, 10) : -1;
         ::dup2(inRead.get(), STDIN_FILENO);
         ::dup2(readyHigh, 3);  // dup2 clears close-on-exec
-        if (lockHigh >= 0) ::dup2(lockHigh, 4);
-        // Nothing else of the caller's reaches the controller (and through it init): a
-        // descriptor the shell was started with is host state the container must not see.
-        util::closeFdsFrom(lockHigh >= 0 ? 5 : 4);
-        const char* argv[] = {exe.c_str(),
-                              "--uri",
-                              uri.c_str(),
-                              "--name",
-                              def.name.c_str(),
-                              "--id",
-                              idText.c_str(),
-                              "--ready-fd",
-                              "3",
-                              lockHigh >= 0 ? "--lock-fd" : nullptr,
-                              "4",
-                              nullptr};
+        const char* argv[16] = {exe.c_str(),    "--uri",          uri.c_str(),
+                                "--name",       def.name.c_str(), "--id",
+                                idText.c_str(), "--ready-fd",     "3"};
+        int argc = 9;
+        // 4 the lock, 5 the autodestroy descriptor, or closed: nothing else of the caller's
+        // reaches the controller (and through it init): a descriptor the shell was started
+        // with is host state the container must not see.
+        if (lockHigh >= 0 && ::dup2(lockHigh, 4) == 4) {
+            argv[argc++] = "--lock-fd";
+            argv[argc++] = "4";
+        } else {
+            ::close(4);
+        }
+        if (watchHigh >= 0 && ::dup2(watchHigh, 5) == 5) {
+            argv[argc++] = "--autodestroy-fd";
+            argv[argc++] = "5";
+        } else {
+            ::close(5);
+        }
+        util::closeFdsFrom(6);
         ::execv(exe.c_str(), const_cast<char**>(argv));
         // Tell the shell why, in the controller's own error line, with async-signal-safe
         // calls only: the line was built before fork but for the errno.

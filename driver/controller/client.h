@@ -17,9 +17,10 @@ namespace cvirt::controller {
 // it made by then, unless it died: see state::RuntimeState::reap). The domain lock the caller
 // holds is shared with the controller, which keeps it until the domain runs or its start is
 // undone: if the caller dies after handing over the XML, the start still completes (or is
-// undone) before any other command gets the lock.
+// undone) before any other command gets the lock. `autodestroyFd` (-1: none) goes to the
+// controller as --autodestroy-fd: it destroys the domain once that descriptor hangs up.
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
-           const conf::DomainDef& def, int id);
+           const conf::DomainDef& def, int id, int autodestroyFd = -1);
 
 // Nothing below waits on the controller without a deadline: one that does not answer in
 // time (stopped, wedged) makes the call throw OperationFailed "the controller of 'x' did not

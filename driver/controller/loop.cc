@@ -128,8 +128,7 @@ void Loop::handleConnection() {
 void Loop::handleRequest(const std::string& line, util::Fd& client) {
     if (line == "destroy") {
         util::fault::killPoint("stop:ctl-destroy-received");
-        destroyRequested_ = true;
-        guest_.kill();
+        destroyGuest();
         reply(client.get(), "ok");  // heard: a client that hears nothing takes us for wedged
         waiters_.push_back(std::move(client));
     } else if (line == "shutdown") {
@@ -153,6 +152,11 @@ void Loop::handleRequest(const std::string& line, util::Fd& client) {
     } else if (!guest_.handleRequest(line, client)) {
         throw Error(ErrorCode::InvalidArg, "unknown request '" + line.substr(0, 64) + "'");
     }
+}
+
+void Loop::destroyGuest() noexcept {
+    destroyRequested_ = true;
+    guest_.kill();
 }
 
 bool Loop::onGuestExit(int status) {
@@ -180,7 +184,7 @@ bool Loop::onGuestExit(int status) {
     return true;
 }
 
-int Loop::run() {
+int Loop::run(util::Fd autodestroy) {
     // Each round polls the console, the guest's own descriptors, the socket and the guest's
     // process, and handles what is ready in that order.
     std::vector<Handler> handlers;
@@ -195,6 +199,15 @@ int Loop::run() {
                             }});
     }
     handlers.insert(handlers.end(), watched_.begin(), watched_.end());
+    // Never written to: the only event is the hang-up of the last writer.
+    handlers.push_back({[&autodestroy] { return autodestroy.get(); },
+                        [this, &autodestroy](short ev) {
+                            if (!(ev & (POLLHUP | POLLERR | POLLIN))) return;
+                            logLine() << "the connection that started '" << def_.name
+                                      << "' with autodestroy is closed: destroying it" << std::endl;
+                            autodestroy.reset();
+                            destroyGuest();
+                        }});
     handlers.push_back({[this] { return listen_.get(); },
                         [this](short ev) {
                             if (ev & POLLIN) handleConnection();

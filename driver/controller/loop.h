@@ -97,8 +97,10 @@ public:
     void start();
     // Serves the control socket, the console and the guest until the guest is gone for good,
     // then tears down; destroy callers hear the close once every hook has run. Returns the
-    // exit code.
-    int run();
+    // exit code. `autodestroy` (libvirt's VIR_DOMAIN_START_AUTODESTROY): once it hangs up
+    // (the connection that started the domain is closed, or its process died) the domain is
+    // destroyed as by a "destroy" request.
+    int run(util::Fd autodestroy = util::Fd());
     // Everything a domain leaves when it ends, in libvirt's order: the guest's process, the
     // stopped hook, what the guest made, the live state (with the shut-off reason once the
     // guest ran), the release hook, the owner record. Runs once; the guest's owner calls it
@@ -124,6 +126,7 @@ private:
     };
 
     void tearDown(bool ran) noexcept;
+    void destroyGuest() noexcept;  // what a destroy request and an autodestroy do
     void handleConnection();
     void handleRequest(const std::string& line, util::Fd& client);
     bool onGuestExit(int status);                       // false: the domain stops

@@ -45,7 +45,7 @@ std::string readStdin() {
 int programMain(int argc, char** argv, state::DriverKind kind, std::string_view program,
                 const std::function<int(ProgramArgs&, const std::function<void()>&)>& body) {
     std::string uri, name;
-    int id = 0, readyFd = -1, lockFd = -1;
+    int id = 0, readyFd = -1, lockFd = -1, autodestroyFd = -1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string opt = argv[i];
         if (opt == "--uri")
@@ -58,6 +58,8 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
             readyFd = std::atoi(argv[i + 1]);
         else if (opt == "--lock-fd")
             lockFd = std::atoi(argv[i + 1]);
+        else if (opt == "--autodestroy-fd")
+            autodestroyFd = std::atoi(argv[i + 1]);
     }
     if (uri.empty() || name.empty() || readyFd < 0) {
         std::cerr << "usage: " << program
@@ -66,12 +68,14 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     }
     // Whoever started us, only stdio, the ready fd and the lock go on; the rest is closed
     // before anything is opened (a caller's descriptor must never reach a guest).
-    util::closeFdsFrom(3, {readyFd, lockFd});
+    util::closeFdsFrom(3, {readyFd, lockFd, autodestroyFd});
     ::fcntl(readyFd, F_SETFD, FD_CLOEXEC);
     // The domain lock of the shell that spawned us, shared: held until the domain runs or
     // the start is undone, even if that shell dies meanwhile (controller/client.h).
     util::Fd lock(lockFd);
     if (lock) ::fcntl(lock.get(), F_SETFD, FD_CLOEXEC);
+    util::Fd autodestroy(autodestroyFd);
+    if (autodestroy) ::fcntl(autodestroy.get(), F_SETFD, FD_CLOEXEC);
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
     const std::string prefix = std::string(program) + ": ";
@@ -86,6 +90,7 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         args.paths = state::driverPaths(kind, conn.root);
         args.root = conn.root;
         args.id = id;
+        args.autodestroy = std::move(autodestroy);
         util::makeDirs(args.paths.logDir, 0750);
         args.logPath = state::entryPath(args.paths.logDir, name, ".log");
         args.config = state::loadDriverConfig(conn.root);

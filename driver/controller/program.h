@@ -1,7 +1,7 @@
 // What every controller program (cvirt-lxc-controller, cvirt-qemu-controller) does around
-// its own work: read --uri/--name/--id/--ready-fd and the domain XML on stdin, put stdio on
-// the domain log (controller/domain_log.h, bounded per cvirt.conf), report "ok" or the error
-// line of controller/protocol.h on the ready fd.
+// its own work: read --uri/--name/--id/--ready-fd (--lock-fd, --autodestroy-fd) and the domain
+// XML on stdin, put stdio on the domain log (controller/domain_log.h, bounded per cvirt.conf),
+// report "ok" or the error line of controller/protocol.h on the ready fd.
 #pragma once
 
 #include <filesystem>
@@ -12,6 +12,7 @@
 #include "conf/domain_def.h"
 #include "state/driver_config.h"
 #include "state/uri.h"
+#include "util/fd.h"
 
 namespace cvirt::controller {
 
@@ -22,6 +23,7 @@ struct ProgramArgs {
     conf::DomainDef def;
     std::filesystem::path logPath;
     state::DriverConfig config;  // the connection's cvirt.conf, read once
+    util::Fd autodestroy;        // --autodestroy-fd: its hang-up destroys the domain
 };
 
 // `body` starts the domain, calls `ready()` once it runs and then supervises; its return

@@ -31,8 +31,9 @@ cgroup::DomainCgroup LxcBackend::cgroupOf(const conf::DomainDef& live) const {
     return cgroup::DomainCgroup::open(hostCgroups(), cgroup::placementFor(live, "lxc", root_));
 }
 
-void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
-    controller::spawn(controllerPath(), uri, paths_, def, id);
+void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
+                       int autodestroyFd) {
+    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd);
 }
 
 int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,

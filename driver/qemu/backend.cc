@@ -116,8 +116,9 @@ VmUsage vmUsage(const state::DriverPaths& paths, const std::string& name, pid_t 
 
 }  // namespace
 
-void QemuBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
-    controller::spawn(controllerPath(), uri, paths_, def, id);
+void QemuBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
+                        int autodestroyFd) {
+    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd);
 }
 
 void QemuBackend::suspend(const state::LiveDomain& d, const conf::DomainDef&) {

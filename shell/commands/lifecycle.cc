@@ -24,13 +24,13 @@ void declareStart(po::options_description& opts, po::positional_options_descript
     declareDomain(opts, pos);
     opts.add_options()("console", "attach to console after creation")(
         "paused", "leave the guest paused after creation")(
-        "autodestroy", "automatically destroy the guest when cvirsh exits")(
+        "autodestroy", "automatically destroy the guest when cvirsh quits (or is killed)")(
         "force-boot", "force fresh boot by discarding any managed save");
 }
 int cmdStart(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to start domain", [&] { d.start(flag(args, "paused")); });
-    if (flag(args, "autodestroy")) s.autodestroy(d.name());
+    act(d, "Failed to start domain",
+        [&] { d.start(flag(args, "paused"), flag(args, "autodestroy")); });
     s.info() << "Domain '" << d.name() << "' started\n";
     if (flag(args, "console")) return attachConsole(s, d, false);
     return 0;
@@ -40,16 +40,16 @@ void declareCreate(po::options_description& opts, po::positional_options_descrip
     opts.add_options()("file", po::value<std::string>()->required(),
                        "file containing an XML domain description")(
         "console", "attach to console after creation")(
-        "autodestroy", "automatically destroy the guest when cvirsh exits");
+        "autodestroy", "automatically destroy the guest when cvirsh quits (or is killed)");
     pos.add("file", 1);
 }
 int cmdCreate(Session& s, const po::variables_map& args) {
     std::string file = args["file"].as<std::string>();
     std::string xml = readFile(file);
-    Domain d = failingAs("Failed to create domain from " + file, "",
-                         [&] { return s.connection().create(xml, file); });
+    Domain d = failingAs("Failed to create domain from " + file, "", [&] {
+        return s.connection().create(xml, file, flag(args, "autodestroy"));
+    });
     s.info() << "Domain '" << d.name() << "' created from " << file << "\n";
-    if (flag(args, "autodestroy")) s.autodestroy(d.name());
     if (flag(args, "console")) return attachConsole(s, d, false);
     return 0;
 }

@@ -59,15 +59,4 @@ void Session::log(int level, const std::string& message) {
     log_.flush();
 }
 
-void Session::destroyAutodestroyed() noexcept {
-    for (const auto& name : autodestroy_) {
-        try {
-            if (auto d = connection().find(name); d && d->summary().id) d->destroy();
-        } catch (const Error& e) {
-            err_ << "error: cannot destroy '" << name << "': " << e.what() << "\n";
-        }
-    }
-    autodestroy_.clear();
-}
-
 }  // namespace cvirt::shell

@@ -23,10 +23,6 @@ public:
     const std::string& uri() const { return uri_; }
     bool connected() const { return conn_.has_value(); }
 
-    // Domains started with --autodestroy: destroyed when this cvirsh ends (virsh semantics).
-    void autodestroy(const std::string& name) { autodestroy_.push_back(name); }
-    void destroyAutodestroyed() noexcept;
-
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
     // Informational lines ("Domain 'x' started"): dropped in quiet mode, as virsh's
@@ -48,7 +44,6 @@ public:
 private:
     std::string uri_;
     std::optional<Connection> conn_;
-    std::vector<std::string> autodestroy_;
     std::ostream& out_;
     std::ostream& err_;
     std::ofstream null_;  // never opened: writes go nowhere

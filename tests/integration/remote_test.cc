@@ -72,6 +72,10 @@ public:
         r = virsh({"destroy", "cvirt-test-remote"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        // --autodestroy: the domain goes with virsh's connection to cvirtd
+        r = virsh({"start", "--autodestroy", "cvirt-test-remote"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT(waitUntil([&] { return d.summary().state == DomainState::Shutoff; }));
         r = virsh({"undefine", "cvirt-test-remote"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
         CPPUNIT_ASSERT(!conn_->find("cvirt-test-remote"));

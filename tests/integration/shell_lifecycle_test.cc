@@ -1,8 +1,10 @@
 // The lifecycle as an operator types it: cvirsh start, exec, console, reboot, destroy, across
 // separate cvirsh processes.
 #include <cppunit/extensions/HelperMacros.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@ class ShellLifecycleTest : public ShellFixture {
     CPPUNIT_TEST(startListExecDestroy);
     CPPUNIT_TEST(consoleUnderPty);
     CPPUNIT_TEST(autodestroy);
+    CPPUNIT_TEST(autodestroyWhenKilled);
     CPPUNIT_TEST(onPoweroffRestart);
     CPPUNIT_TEST(autostartRun);
     CPPUNIT_TEST(controllerThatCannotRunIsNamed);
@@ -104,6 +107,38 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Domain 'cvirt-test-auto' started\n\nrunning\n\n"), r.out);
         // cvirsh has exited: the domain went with it
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-auto"}).out);
+    }
+    // virsh's meaning: the connection's death, not a clean exit, is what destroys it
+    void autodestroyWhenKilled() {
+        define("cvirt-test-autokill", {.initargs = {"-c", "sleep 1000"}});
+        int in[2];
+        pid_t pid;
+        {
+            auto lock = pipeLock();
+            CPPUNIT_ASSERT(::pipe2(in, O_CLOEXEC) == 0);
+            pid = forkChild();
+            if (pid == 0) {
+                ::dup2(in[0], STDIN_FILENO);  // an interactive cvirsh reading our pipe
+                execArgv({(binDir() / "cvirsh").string(), "-q", "-c", dir_->embedUri()});
+            }
+            ::close(in[0]);
+        }
+        CPPUNIT_ASSERT(pid > 0);
+        std::string line = "start --autodestroy cvirt-test-autokill\n";
+        CPPUNIT_ASSERT(::write(in[1], line.data(), line.size()) > 0);
+        auto waitState = [&](const std::string& want) {
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (sh({"domstate", "--reason", "cvirt-test-autokill"}).out != want &&
+                   std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            return sh({"domstate", "--reason", "cvirt-test-autokill"}).out == want;
+        };
+        CPPUNIT_ASSERT(waitState("running (booted)\n\n"));
+        ::kill(pid, SIGKILL);
+        int st = 0;
+        ::waitpid(pid, &st, 0);
+        ::close(in[1]);
+        CPPUNIT_ASSERT(waitState("shut off (destroyed)\n\n"));
     }
     void onPoweroffRestart() {
         // the marker outlives a restart (the container's /tmp is a new tmpfs each time)

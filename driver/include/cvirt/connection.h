@@ -227,12 +227,15 @@ public:
     // was asked to stop; reboot() once the domain runs again with the same id.
     //
     // start(paused): the domain is frozen (cgroup freezer; a VM's CPUs stopped) before
-    // start returns, as `start --paused`. destroy(graceful): init (a VM's qemu) gets SIGTERM
+    // start returns, as `start --paused`. start(…, autodestroy), libvirt's
+    // VIR_DOMAIN_START_AUTODESTROY: the domain is destroyed when this connection is closed
+    // (its last Connection and Domain object gone: that close returns once it is destroyed)
+    // or its process dies, however. destroy(graceful): init (a VM's qemu) gets SIGTERM
     // only, never SIGKILL; throws when it has not ended within 10 s. shutdown/reboot `modes`:
     // virDomainShutdownFlagValues bits (kModeAcpi …); a container honours signal (and
     // initctl only as signal's fallback), a VM acpi (paravirt alike); others are refused with
     // libvirt's error. 0 is the driver's default.
-    void start(bool paused = false);
+    void start(bool paused = false, bool autodestroy = false);
     void destroy(bool graceful = false);
     void shutdown(unsigned modes = 0);
     void reboot(unsigned modes = 0);
@@ -353,7 +356,9 @@ public:
     std::optional<Domain> find(std::string_view name) const;
 
     // Starts a transient domain from `xml`: it runs but has no persistent config.
-    Domain create(std::string_view xml, std::string_view filename = "domain XML");
+    // `autodestroy` as Domain::start's.
+    Domain create(std::string_view xml, std::string_view filename = "domain XML",
+                  bool autodestroy = false);
 
     // domxml-from-native / domxml-to-native (libvirt's virConnectDomainXMLFromNative and
     // ToNative). The one format is "lxc-tools", an LXC container config; its lxc.include and

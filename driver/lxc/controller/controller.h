@@ -45,7 +45,7 @@ public:
     void start() { loop_.start(); }
     // Serves console and control clients until the container is gone, then removes
     // everything; returns the exit code.
-    int run() { return loop_.run(); }
+    int run(util::Fd autodestroy = util::Fd()) { return loop_.run(std::move(autodestroy)); }
 
 private:
     // controller::Guest

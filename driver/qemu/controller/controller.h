@@ -40,7 +40,7 @@ public:
     // guest; returns once it runs. Throws the reason; the destructor removes everything.
     void start() { loop_.start(); }
     // Serves clients and QMP events until qemu is gone for good; returns the exit code.
-    int run() { return loop_.run(); }
+    int run(util::Fd autodestroy = util::Fd()) { return loop_.run(std::move(autodestroy)); }
 
 private:
     // controller::Guest

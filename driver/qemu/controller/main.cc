@@ -17,6 +17,6 @@ int main(int argc, char** argv) {
                                         std::move(args.def));
             controller.start();
             ready();
-            return controller.run();
+            return controller.run(std::move(args.autodestroy));
         });
 }

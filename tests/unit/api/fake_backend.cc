@@ -129,9 +129,14 @@ state::DriverKind FakeBackend::kind() const {
     return paths_.kind;
 }
 
-void FakeBackend::start(const std::string& uri, const conf::DomainDef& def, int id) {
-    auto fault =
-        host_.enter({.method = "start", .domain = def.name, .id = id, .defs = {def}, .text = uri});
+void FakeBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
+                        int autodestroyFd) {
+    auto fault = host_.enter({.method = "start",
+                              .domain = def.name,
+                              .id = id,
+                              .defs = {def},
+                              .flag = autodestroyFd >= 0,
+                              .text = uri});
     if (fault && !fault->crash) throw fault->error;
     // A controller's order (lxc/controller/controller.cc): its record before it makes
     // anything, the pid file once the guest runs, the live XML last.

@@ -37,8 +37,10 @@ struct Call {
     std::vector<conf::DomainDef> defs;
     std::optional<conf::Interface> iface;   // detachInterface, setInterfaceLink
     std::optional<backend::Device> device;  // attachDevice, detachDevice; changeMedia: after
-    bool flag = false;  // setInterfaceLink: up; openConsole: force; usage: UsageDetail::Devices
-    std::string text;   // start: the URI; monitor: the command; describeDomain, serves: the type
+    // setInterfaceLink: up; openConsole: force; usage: UsageDetail::Devices; start: an
+    // autodestroy descriptor was given
+    bool flag = false;
+    std::string text;  // start: the URI; monitor: the command; describeDomain, serves: the type
     std::vector<std::string> argv, env;       // exec
     std::optional<state::StaleDomain> stale;  // cleanupAfterCrash
 };
@@ -112,7 +114,8 @@ public:
     FakeBackend(state::DriverPaths paths, FakeHost& host) : paths_(std::move(paths)), host_(host) {}
 
     state::DriverKind kind() const override;
-    void start(const std::string& uri, const conf::DomainDef& def, int id) override;
+    void start(const std::string& uri, const conf::DomainDef& def, int id,
+               int autodestroyFd) override;
     bool destroy(const state::LiveDomain& d, long teardownMs) override;
     void shutdown(const state::LiveDomain& d) override;
     void reboot(const state::LiveDomain& d) override;

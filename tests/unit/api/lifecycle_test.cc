@@ -38,6 +38,7 @@ public:
         CPPUNIT_ASSERT(start.defs.at(0) == stored("web"));
         CPPUNIT_ASSERT_EQUAL(1, start.id);
         CPPUNIT_ASSERT_EQUAL(c.uri(), start.text);
+        CPPUNIT_ASSERT(!start.flag);  // no autodestroy descriptor
         DomainSummary s = d.summary();
         CPPUNIT_ASSERT(s.state == DomainState::Running);
         CPPUNIT_ASSERT_EQUAL(1, s.id.value_or(0));
@@ -51,10 +52,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("started/booted"), eventsOf(events, "web"));
         // the next start of the root gets the next id
         d.destroy();
-        d.start();
+        d.start(false, true);  // autodestroy: the controller gets the connection's descriptor
+        CPPUNIT_ASSERT(host().calls("start").at(1).flag);
         CPPUNIT_ASSERT_EQUAL(2, host().calls("start").at(1).id);
         CPPUNIT_ASSERT_EQUAL(2, d.summary().id.value_or(0));
         CPPUNIT_ASSERT_EQUAL(size_t(0), host().count("cleanupAfterCrash"));
+        d.destroy();  // a fake controller does not watch the descriptor: the close would wait
     }
 
     void startOfAnActiveDomainIsRefused() {
