@@ -4,7 +4,8 @@
 #       and four (target >= 10,000/s), on a running container.
 #   (b) `virsh -c lxc+unix:///system?socket=… list --all` with 1,000 defined domains beside
 #       `cvirsh -c URI list --all` of the same root: median wall time of RUNS (default 15)
-#       with hyperfine, and the ratio (target <= 1.5x).
+#       with hyperfine, and the ratio (target <= 1.5x); beside them `virsh uri` (virsh's
+#       own start and connect) and what the 1,000 per-domain virDomainGetState calls add.
 #   (c) cvirtd's resident memory idle, and with 50 clients connected.
 # A benchmark: prints figures next to their targets, asserts nothing.
 set -euo pipefail
@@ -61,7 +62,8 @@ n=$(virsh -c "lxc+unix:///system?socket=$sock" list --all --name | grep -c .)
 [ "$n" -eq "$domains" ] || echo "remote.sh: warning: virsh lists $n domains, expected $domains" >&2
 hyperfine --shell=none --warmup 2 --runs "$runs" --style none --export-csv "$base/list.csv" \
   "virsh -c 'lxc+unix:///system?socket=$sock' list --all" \
-  "'$build/bin/cvirsh' -c '$uri' list --all" >/dev/null 2>"$base/hyperfine.err" ||
+  "'$build/bin/cvirsh' -c '$uri' list --all" \
+  "virsh -c 'lxc+unix:///system?socket=$sock' uri" >/dev/null 2>"$base/hyperfine.err" ||
   { cat "$base/hyperfine.err" >&2; exit 1; }
 mapfile -t medians < <(tail -n +2 "$base/list.csv" | awk -F, '{printf "%.1f\n", $4 * 1000}')
 
@@ -77,5 +79,7 @@ row "  the same, 4 clients at once" "$four_rate/s" "-" ""
 row "virsh list --all via cvirtd, $domains domains (median)" "${medians[0]} ms" "-" ""
 row "cvirsh list --all, same root (median)" "${medians[1]} ms" "-" ""
 row "  virsh / cvirsh" "${ratio}x" "<= 1.5x" "$(verdict "$ratio" 1.5 le)"
+row "  virsh's own start and connect (virsh uri, median)" "${medians[2]} ms" "-" ""
+row "  1,000 virDomainGetState round trips (difference)" "$(awk -v a="${medians[0]}" -v b="${medians[2]}" 'BEGIN {printf "%.1f", a - b}') ms" "-" ""
 row "cvirtd resident memory, idle" "$idle_kib KiB" "-" ""
 row "  with 50 clients connected" "$clients_kib KiB" "-" ""
