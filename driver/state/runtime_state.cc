@@ -12,8 +12,6 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -86,44 +84,16 @@ util::ProcessRef controllerOf(const std::optional<OwnerRecord>& owner,
 
 }  // namespace
 
-struct RuntimeState::AliveCache {
-    std::mutex mutex;
-    std::map<pid_t, std::pair<uint64_t, util::Fd>> pidfds;  // pid -> start time, pidfd
-};
-
-RuntimeState::RuntimeState(DriverPaths paths)
-    : paths_(std::move(paths)), alive_(std::make_unique<AliveCache>()) {}
+RuntimeState::RuntimeState(DriverPaths paths) : paths_(std::move(paths)) {}
 RuntimeState::~RuntimeState() = default;
 RuntimeState::RuntimeState(RuntimeState&&) noexcept = default;
-
-bool RuntimeState::controllerAlive(const util::ProcessRef& controller) const {
-    if (controller.startTime == 0 || !alive_) return controller.alive();  // the pid alone
-    auto exited = [](const util::Fd& fd) {
-        pollfd p{fd.get(), POLLIN, 0};
-        return ::poll(&p, 1, 0) != 0;
-    };
-    std::lock_guard lock(alive_->mutex);
-    auto& cache = alive_->pidfds;
-    if (auto it = cache.find(controller.pid); it != cache.end()) {
-        bool same = it->second.first == controller.startTime;
-        if (same && !exited(it->second.second)) return true;
-        cache.erase(it);
-        if (same) return false;  // (another start time: the pid is someone else's now)
-    }
-    util::Fd fd = controller.open();
-    if (!fd) return false;
-    if (cache.size() >= 64)
-        std::erase_if(cache, [&](const auto& e) { return exited(e.second.second); });
-    cache.emplace(controller.pid, std::pair(controller.startTime, std::move(fd)));
-    return true;
-}
 
 bool RuntimeState::isStale(std::string_view name) const {
     auto file = [&](const char* ext) { return entryPath(paths_.runDir, name, ext); };
     auto pidText = util::readFileIfExists(file(".pid"));
     auto pids = pidText ? parsePidFile(*pidText) : std::nullopt;
     bool running = pids && ::access(file(".xml").c_str(), F_OK) == 0;
-    if (running) return pids->controller.pid > 0 && !controllerAlive(pids->controller);
+    if (running) return pids->controller.pid > 0 && !pids->controller.alive();
     // A start or a clean stop in progress has a record and no live XML; only a dead
     // controller makes either stale. A process that got its pid since does not keep the
     // domain: its start time differs.
@@ -131,7 +101,7 @@ bool RuntimeState::isStale(std::string_view name) const {
     if (auto text = util::readFileIfExists(file(".owner"))) owner = parseOwnerRecord(*text);
     if (!owner) return false;
     util::ProcessRef controller = controllerOf(owner, pids);
-    return controller.pid > 0 && !controllerAlive(controller);
+    return controller.pid > 0 && !controller.alive();
 }
 
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
@@ -143,7 +113,7 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     // pid file, is a start or a clean stop in progress — or what a controller that died left
     // (isStale). A dead controller's domain is not running either: its container died with
     // it (PDEATHSIG).
-    if (!xml || !pids || !controllerAlive(pids->controller)) return std::nullopt;
+    if (!xml || !pids || !pids->controller.alive()) return std::nullopt;
     LiveDomain live;
     live.name = n;
     live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;

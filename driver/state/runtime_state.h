@@ -107,15 +107,7 @@ public:
     void clear(std::string_view name);
 
 private:
-    // Whether a domain's controller runs. A controller proven alive once (pidfd, then its
-    // start time in /proc) keeps its pidfd here, so asking again is one poll(2): a long-lived
-    // connection (cvirtd's) asks on every call. Dead ones leave on the next look, and all of
-    // them with the connection.
-    bool controllerAlive(const util::ProcessRef& controller) const;
-    struct AliveCache;
-
     DriverPaths paths_;
-    std::unique_ptr<AliveCache> alive_;
 };
 
 }  // namespace cvirt::state
