@@ -13,6 +13,7 @@
 
 #include "lxc/container/child.h"
 #include "lxc/container/made_dirs.h"
+#include "storage/layers.h"
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/mount.h"
@@ -85,6 +86,30 @@ void bindSource(const std::string& source, const std::string& target, const std:
         throwSystemError(errno, "cannot bind mount '" + source + "' on '" + shown + "'");
 }
 
+// A clone volume (storage/layers.h) as a filesystem source: its overlay goes where a bind of
+// its (empty) directory would, in this mount namespace only, so it ends with the container.
+// A volume that clones stand on is their read-only lower layer: overlayfs leaves what a
+// change under it does to them undefined, so it is used read-only or not at all.
+bool mountCloneVolume(const std::string& source, const std::string& target,
+                      const std::string& shown, bool readonly) {
+    if (!readonly)
+        if (auto deps = storage::cloneDependants(source); !deps.empty()) {
+            std::string list;
+            for (const auto& d : deps)
+                list += (list.empty() ? "'" : ", '") + d + "'";
+            throw Error(ErrorCode::OperationInvalid,
+                        "volume '" + source + "' is the read-only lower layer of clones " + list +
+                            ": use it read-only or a clone of it");
+        }
+    auto overlay = storage::cloneOverlay(source);
+    if (!overlay) return false;
+    if (::mount("overlay", target.c_str(), "overlay", 0,
+                storage::overlayOptions(*overlay).c_str()) < 0)
+        throwSystemError(
+            errno, "cannot mount the layers of clone volume '" + source + "' on '" + shown + "'");
+    return true;
+}
+
 struct Loop {
     std::string dev;
     util::Fd fd;  // held until mounted: with autoclear, the last close would release it
@@ -117,7 +142,8 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
     switch (fs.type) {
         case conf::FsType::Mount:
         case conf::FsType::Bind:
-            bindSource(fs.source, util::procPath(target.fd), target.path, "filesystem source");
+            if (!mountCloneVolume(fs.source, util::procPath(target.fd), target.path, fs.readonly))
+                bindSource(fs.source, util::procPath(target.fd), target.path, "filesystem source");
             if (fs.readonly) util::remountReadOnly(target.path);
             break;
         case conf::FsType::Ram: {
@@ -229,7 +255,8 @@ void setUpRoot(ChildContext& ctx) {
                             "' is not a directory (a block device or image as the root is "
                             "not supported yet: mount it on the host and use type='mount')");
         root = rootFs->source;
-        bindSource(root, root, root, "root filesystem source");
+        if (!mountCloneVolume(root, root, root, rootFs->readonly))
+            bindSource(root, root, root, "root filesystem source");
     }
     MadeDirs made(root);  // removed again if anything below throws
     for (const auto& fs : def.filesystems) {
