@@ -10,24 +10,41 @@ Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
         parseEnum(ctx, node, kDiskTypeNames, attrOf(node, "type").value_or("file"), "disk type");
     disk.device = parseEnum(ctx, node, kDiskDeviceNames, attrOf(node, "device").value_or("disk"),
                             "disk device");
+    // the parts of each child checked here, so an error names the one at fault (libxml2's
+    // message may blame another)
+    refuseDeviceAddress(ctx, node);
+    refuseUnknownParts(ctx, node, {"driver", "source", "target", "readonly", "alias"},
+                       {"type", "device"});
     if (pugi::xml_node d = node.child("driver")) {
+        refuseNonEmpty(ctx, d, {"name", "type"});
         disk.driverName = attrOf(d, "name").value_or("");
+        if (!disk.driverName.empty() && disk.driverName != "qemu")
+            ctx.fail(d, "unknown disk driver name '" + disk.driverName + "' (only 'qemu')");
         if (auto t = attrOf(d, "type"))
             disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
     }
     if (pugi::xml_node s = node.child("source")) {
         const char* field = disk.type == DiskType::File ? "file" : "dev";
+        refuseNonEmpty(ctx, s, {"file", "dev"});
         refuseForeignFields(ctx, s,
                             "disk type '" + std::string(kDiskTypeNames.name(disk.type)) + "'",
                             {"file", "dev"}, {field});
+        requireAttributes(ctx, s, {field});
         disk.source = attrOf(s, field).value_or("");
+        if (!disk.source.starts_with('/'))
+            ctx.fail(s, "disk source '" + disk.source + "' must be an absolute path");
     }
-    if (pugi::xml_node t = node.child("target")) {
-        disk.targetDev = attrOf(t, "dev").value_or("");
-        if (auto b = attrOf(t, "bus"))
-            disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
+    pugi::xml_node t = node.child("target");
+    if (!t) ctx.fail(node, "missing <target dev='…'/>");
+    refuseNonEmpty(ctx, t, {"dev", "bus"});
+    requireAttributes(ctx, t, {"dev"});
+    disk.targetDev = attrOf(t, "dev").value_or("");
+    if (auto b = attrOf(t, "bus"))
+        disk.targetBus = parseEnum(ctx, t, kDiskBusNames, *b, "disk bus");
+    if (pugi::xml_node r = node.child("readonly")) {
+        refuseNonEmpty(ctx, r, {});
+        disk.readonly = true;
     }
-    disk.readonly = bool(node.child("readonly"));
     disk.alias = parseAlias(ctx, node);
     return disk;
 }

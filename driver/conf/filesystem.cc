@@ -9,18 +9,32 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
     fs.line = ctx.lineOf(node);
     fs.type = parseEnum(ctx, node, kFsTypeNames, attrOf(node, "type").value_or("mount"),
                         "filesystem type");
+    // the parts of each child checked here, so an error names the one at fault (libxml2's
+    // message may blame another)
+    refuseDeviceAddress(ctx, node);
+    refuseUnknownParts(
+        ctx, node,
+        {"driver", "source", "target", "readonly", "space_hard_limit", "space_soft_limit", "alias"},
+        {"type", "accessmode"});
     if (auto m = attrOf(node, "accessmode"))
         fs.accessmode = parseEnum(ctx, node, kFsAccessModeNames, *m, "accessmode");
     if (pugi::xml_node d = node.child("driver")) {
+        refuseNonEmpty(ctx, d, {"type", "format"});
         if (auto t = attrOf(d, "type"))
             fs.driverType = parseEnum(ctx, d, kFsDriverTypeNames, *t, "driver type");
         fs.driverFormat = attrOf(d, "format").value_or("");
+        if (attrOf(d, "format") &&
+            (fs.driverFormat.empty() ||
+             fs.driverFormat.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") !=
+                 std::string::npos))
+            ctx.fail(d, "invalid driver format '" + fs.driverFormat + "'");
     }
     if (pugi::xml_node s = node.child("source")) {
         // each type keeps what it uses, the rest is refused (formatFilesystem writes just that)
         const std::initializer_list<std::string_view> kAll = {"dir", "dev", "file", "usage",
                                                               "units"};
         std::string kind = "filesystem type '" + std::string(kFsTypeNames.name(fs.type)) + "'";
+        refuseNonEmpty(ctx, s, kAll);
         switch (fs.type) {
             case FsType::Mount:
             case FsType::Bind:
@@ -53,12 +67,23 @@ Filesystem parseFilesystem(const XmlContext& ctx, pugi::xml_node node) {
                 break;
         }
     }
-    if (pugi::xml_node t = node.child("target")) fs.target = attrOf(t, "dir").value_or("");
-    fs.readonly = bool(node.child("readonly"));
-    if (pugi::xml_node h = node.child("space_hard_limit"))
-        fs.spaceHardLimitKiB = parseScaledElementKiB(ctx, h);
-    if (pugi::xml_node h = node.child("space_soft_limit"))
-        fs.spaceSoftLimitKiB = parseScaledElementKiB(ctx, h);
+    pugi::xml_node t = node.child("target");
+    if (!t) ctx.fail(node, "missing <target dir='…'/>");
+    refuseNonEmpty(ctx, t, {"dir"});
+    requireAttributes(ctx, t, {"dir"});
+    fs.target = attrOf(t, "dir").value_or("");
+    if (pugi::xml_node r = node.child("readonly")) {
+        refuseNonEmpty(ctx, r, {});
+        fs.readonly = true;
+    }
+    auto limit = [&](const char* name) -> std::optional<uint64_t> {
+        pugi::xml_node h = node.child(name);
+        if (!h) return std::nullopt;
+        refuseUnknownParts(ctx, h, {}, {"unit"});
+        return parseScaledElementKiB(ctx, h);
+    };
+    fs.spaceHardLimitKiB = limit("space_hard_limit");
+    fs.spaceSoftLimitKiB = limit("space_soft_limit");
     fs.alias = parseAlias(ctx, node);
     return fs;
 }

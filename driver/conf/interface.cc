@@ -49,6 +49,8 @@ unsigned hexField(const XmlContext& ctx, pugi::xml_node n, const char* name) {
 void parseIpConfig(const XmlContext& ctx, pugi::xml_node node, std::vector<IpAddress>& ips,
                    std::vector<Route>& routes) {
     for (pugi::xml_node ip : node.children("ip")) {
+        refuseNonEmpty(ctx, ip, {"address", "family", "prefix", "peer"});
+        requireAttributes(ctx, ip, {"address"});
         IpAddress a;
         a.family = familyOf(ctx, ip);
         a.address = attrOf(ip, "address").value_or("");
@@ -57,6 +59,8 @@ void parseIpConfig(const XmlContext& ctx, pugi::xml_node node, std::vector<IpAdd
         ips.push_back(std::move(a));
     }
     for (pugi::xml_node r : node.children("route")) {
+        refuseNonEmpty(ctx, r, {"family", "address", "prefix", "gateway", "metric"});
+        requireAttributes(ctx, r, {"address"});
         Route route;
         route.family = familyOf(ctx, r);
         route.address = attrOf(r, "address").value_or("");
@@ -89,8 +93,24 @@ void formatIpConfig(const std::vector<IpAddress>& ips, const std::vector<Route>&
 Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     Interface net;
     net.line = ctx.lineOf(node);
+    if (!node.attribute("type")) ctx.fail(node, "missing attribute 'type'");
     net.type =
         parseEnum(ctx, node, kNetTypeNames, attrOf(node, "type").value_or(""), "interface type");
+    // the parts of each child checked here, so an error names the one at fault (libxml2's
+    // message may blame another)
+    refuseDeviceAddress(ctx, node);
+    refuseUnknownParts(
+        ctx, node,
+        {"mac", "source", "ip*", "route*", "target", "guest", "model", "link", "mtu", "alias"},
+        {"type"});
+    const std::pair<const char*, const char*> kLeaves[] = {{"mac", "address"}, {"target", "dev"},
+                                                           {"guest", "dev"},   {"model", "type"},
+                                                           {"link", "state"},  {"mtu", "size"}};
+    for (auto [element, attribute] : kLeaves)
+        if (pugi::xml_node leaf = node.child(element)) {
+            refuseNonEmpty(ctx, leaf, {attribute});
+            requireAttributes(ctx, leaf, {attribute});
+        }
     if (pugi::xml_node m = node.child("mac"))
         net.mac = normalizeMac(ctx, m, attrOf(m, "address").value_or(""));
     if (pugi::xml_node s = node.child("source")) {
@@ -98,6 +118,8 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
         const std::initializer_list<std::string_view> kAll = {
             "bridge", "network", "dev", "mode", "<address>", "<ip>", "<route>"};
         std::string kind = "interface type '" + std::string(kNetTypeNames.name(net.type)) + "'";
+        refuseUnknownParts(ctx, s, {"address", "ip*", "route*"},
+                           {"bridge", "network", "dev", "mode"});
         switch (net.type) {
             case NetType::Bridge:
                 refuseForeignFields(ctx, s, kind, kAll, {"bridge"});
@@ -121,6 +143,11 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
         if (auto mode = attrOf(s, "mode"))
             net.sourceMode = parseEnum(ctx, s, kMacvlanModeNames, *mode, "source mode");
         if (pugi::xml_node a = s.child("address")) {
+            refuseNonEmpty(ctx, a, {"type", "domain", "bus", "slot", "function"});
+            requireAttributes(ctx, a, {"type", "bus", "slot", "function"});
+            if (std::string_view(a.attribute("type").value()) != "pci")
+                ctx.fail(a, "unknown address type '" + std::string(a.attribute("type").value()) +
+                                "' (only 'pci')");
             char buf[32];
             std::snprintf(buf, sizeof buf, "%04x:%02x:%02x.%x", hexField(ctx, a, "domain"),
                           hexField(ctx, a, "bus"), hexField(ctx, a, "slot"),
@@ -142,7 +169,13 @@ Interface parseInterface(const XmlContext& ctx, pugi::xml_node node) {
     if (pugi::xml_node g = node.child("guest")) net.guestDev = attrOf(g, "dev").value_or("");
     checkName(net.guestDev, "guest dev");
     checkName(net.sourceDev, "source dev");
-    if (pugi::xml_node m = node.child("model")) net.model = attrOf(m, "type").value_or("");
+    if (pugi::xml_node m = node.child("model")) {
+        net.model = attrOf(m, "type").value_or("");
+        if (net.model.empty() ||
+            net.model.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789-_") != std::string::npos)
+            ctx.fail(m, "invalid model type '" + net.model + "'");
+    }
     if (pugi::xml_node l = node.child("link"))
         net.link =
             parseEnum(ctx, l, kLinkStateNames, attrOf(l, "state").value_or(""), "link state");

@@ -318,6 +318,7 @@ void refuseVmOnlyElements(const DomainDef& d, std::string_view filename) {
             r.unsupported(element,
                           std::string("<") + element + "> is only for qemu and kvm domains");
     };
+    refuse(!d.disks.empty(), "disk");
     refuse(d.cpu.has_value(), "cpu");
     refuse(!d.pm.empty(), "pm");
     refuse(!d.controllers.empty(), "controller");

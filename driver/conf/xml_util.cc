@@ -102,6 +102,27 @@ void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
     refuseChildren(ctx, node, children, "");
 }
 
+void refuseNonEmpty(const XmlContext& ctx, pugi::xml_node node,
+                    std::initializer_list<std::string_view> attributes) {
+    refuseUnknownParts(ctx, node, {}, attributes);
+    for (pugi::xml_node c : node.children())
+        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+            if (std::string_view(c.value()).find_first_not_of(" \t\r\n") != std::string::npos)
+                ctx.fail(node, "unexpected text in an empty element");
+}
+
+void requireAttributes(const XmlContext& ctx, pugi::xml_node node,
+                       std::initializer_list<const char*> required) {
+    for (const char* name : required)
+        if (!node.attribute(name)) ctx.fail(node, "missing attribute '" + std::string(name) + "'");
+}
+
+void refuseDeviceAddress(const XmlContext& ctx, pugi::xml_node device) {
+    if (pugi::xml_node a = device.child("address"))
+        ctx.fail(a, "a device address is not supported in <" + std::string(device.name()) +
+                        "> (cvirt places devices itself)");
+}
+
 std::optional<std::string> containerPathProblem(std::string_view path) {
     constexpr size_t kPathMax = 4095, kNameMax = 255;  // PATH_MAX, NAME_MAX less the NUL
     if (path.empty() || path[0] != '/') return "must be an absolute path";

@@ -59,6 +59,16 @@ void refuseForeignFields(const XmlContext& ctx, pugi::xml_node source, std::stri
 void refuseUnknownParts(const XmlContext& ctx, pugi::xml_node node,
                         std::initializer_list<std::string_view> children,
                         std::initializer_list<std::string_view> attributes);
+// An element that is all attributes (<target dir=…/>, <mac address=…/>): any other attribute,
+// a child element or text in it is refused, naming it.
+void refuseNonEmpty(const XmlContext& ctx, pugi::xml_node node,
+                    std::initializer_list<std::string_view> attributes);
+// Each attribute in `required` present on `node`, else "missing attribute 'NAME'".
+void requireAttributes(const XmlContext& ctx, pugi::xml_node node,
+                       std::initializer_list<const char*> required);
+// A device's <address> (libvirt's guest bus address) is refused naming it: cvirt places the
+// devices of a VM itself, and a container's devices have none.
+void refuseDeviceAddress(const XmlContext& ctx, pugi::xml_node device);
 
 // Refuses, naming file, line, element and attribute, any attribute value or text below
 // `root` that textProblem() finds fault with. Elements named in `freeText` (and everything

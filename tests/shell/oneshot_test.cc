@@ -27,6 +27,7 @@ class OneShotTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(sequences);
     CPPUNIT_TEST(errors);
     CPPUNIT_TEST(badXmlNamesFileAndLine);
+    CPPUNIT_TEST(badDevicesNameTheirElement);
     CPPUNIT_TEST(helpForEveryCommand);
     CPPUNIT_TEST(editRedefines);
     CPPUNIT_TEST(defaultUriFromEnvironment);
@@ -230,6 +231,34 @@ public:
                              r.err);
         CPPUNIT_ASSERT_EQUAL(std::string("\n"),
                              sh({"list", "--all", "--name"}).out);  // nothing defined
+    }
+    // A wrong <filesystem>, <interface> or <disk> (unknown child or attribute, an <address>, a
+    // missing source or target, a bad value): define prints virsh's two lines, the second
+    // naming file, line and the element at fault, exactly as the bad catalogue has it.
+    void badDevicesNameTheirElement() {
+        auto dir = sourceDir() / "tests/data/domain/bad";
+        size_t n = 0;
+        for (const auto& f : filesIn(dir, ".xml")) {
+            std::string name = f.filename().string();
+            if (!name.starts_with("fs-") && !name.starts_with("interface-") &&
+                !name.starts_with("vm-disk-") && !name.starts_with("disk-"))
+                continue;
+            ++n;
+            std::string copy = (dir_->path() / name).string();
+            std::ofstream(copy) << readText(f);
+            fs::path errFile = f;
+            std::string want = readText(errFile.replace_extension(".err"));
+            RunResult r = run(
+                {(binDir() / "cvirsh").string(), "-c", dir_->embedUri("cvirt"), "define", copy});
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(name, 1, r.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(name,
+                                         "error: Failed to define domain from " + copy +
+                                             "\nerror: XML error: " + dir_->path().string() + "/" +
+                                             want,
+                                         r.err);
+        }
+        CPPUNIT_ASSERT_MESSAGE("device cases in the bad catalogue", n >= 25);
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), sh({"list", "--all", "--name"}).out);
     }
     void helpForEveryCommand() {
         RunResult r = sh({"help"});
