@@ -20,14 +20,15 @@ using rpc::TypedParam;
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
-constexpr uint32_t kStatsParamsMax = 4096;  // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
-constexpr uint32_t kMemoryStatsMax = 1024;  // REMOTE_DOMAIN_MEMORY_STATS_MAX
-constexpr uint32_t kBlockStatsParamsMax = 16;
-constexpr uint32_t kCpuStatsParamsMax = 16;  // REMOTE_NODE_CPU_STATS_MAX
-constexpr uint32_t kCpuStatsCpusMax = 128;   // REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
-constexpr uint32_t kCpuStatsMax =
-    2048;  // REMOTE_DOMAIN_GET_CPU_STATS_MAX  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
+constexpr uint32_t kDomainListMax = 16384;     // REMOTE_DOMAIN_LIST_MAX
+constexpr uint32_t kStatsParamsMax = 4096;     // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
+constexpr uint32_t kMemoryStatsMax = 1024;     // REMOTE_DOMAIN_MEMORY_STATS_MAX
+constexpr uint32_t kBlockStatsParamsMax = 16;  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
+constexpr uint32_t kCpuStatsParamsMax = 16;    // REMOTE_NODE_CPU_STATS_MAX
+constexpr uint32_t kCpuStatsCpusMax = 128;     // REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
+constexpr uint32_t kCpuStatsMax = 2048;        // REMOTE_DOMAIN_GET_CPU_STATS_MAX
+constexpr uint32_t kNodeMemoryStatsMax = 16;   // REMOTE_NODE_MEMORY_STATS_MAX
+constexpr int32_t kNodeMaxCells = 1024;        // REMOTE_NODE_MAX_CELLS
 
 // virDomainStatsTypes cvirt reports: state, cpu-total, balloon, vcpu, interface, block.
 constexpr uint32_t kSupportedGroups = 1 | 2 | 4 | 8 | 16 | 32;
@@ -162,10 +163,74 @@ void cpuStats(Session& s, XdrReader& r, XdrWriter& w) {
     w.i32(count);
 }
 
+// remote_node_get_{cpu,memory}_stats: (field, unsigned hyper) pairs, then how many there are;
+// with nparams 0 only the count.
+void writeNodeStats(XdrWriter& w, const std::vector<std::pair<const char*, uint64_t>>& stats,
+                    int32_t nparams) {
+    size_t n = nparams == 0 ? 0 : std::min<size_t>(stats.size(), static_cast<size_t>(nparams));
+    w.u32(static_cast<uint32_t>(n));
+    for (size_t i = 0; i < n; ++i) {
+        w.string(stats[i].first);
+        w.u64(stats[i].second);
+    }
+    w.i32(static_cast<int32_t>(nparams == 0 ? stats.size() : n));
+}
+
+int32_t readNodeNparams(XdrReader& r, uint32_t limit) {
+    int32_t n = r.i32("nparams");
+    if (n < 0 || static_cast<uint32_t>(n) > limit)
+        failWith(VirError::InternalError, "internal error: nparams too large");
+    return n;
+}
+
 }  // namespace
 
 void addStatsProcedures(ProcedureTable& t) {
     put(t, Proc::DomainGetCpuStats, {"virDomainGetCPUStats", false, cpuStats});
+    // The host's: nodecpustats, nodememstats, freecell (libvirt's field names, KiB and ns).
+    put(t, Proc::NodeGetCpuStats,
+        {"virNodeGetCPUStats", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             int32_t cpu = r.i32("cpuNum");
+             int32_t nparams = readNodeNparams(r, kCpuStatsParamsMax);
+             checkFlags(r.u32("flags"), 0, "virNodeGetCPUStats");
+             NodeCpuStats c = s.connection().nodeCpuStats(cpu);
+             writeNodeStats(w,
+                            {{"kernel", c.kernelNs},
+                             {"user", c.userNs},
+                             {"idle", c.idleNs},
+                             {"iowait", c.iowaitNs}},
+                            nparams);
+         }});
+    put(t, Proc::NodeGetMemoryStats,
+        {"virNodeGetMemoryStats", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             int32_t nparams = readNodeNparams(r, kNodeMemoryStatsMax);
+             int32_t cell = r.i32("cellNum");
+             checkFlags(r.u32("flags"), 0, "virNodeGetMemoryStats");
+             NodeMemoryStats m = s.connection().nodeMemoryStats(cell);
+             std::vector<std::pair<const char*, uint64_t>> stats{{"total", m.totalKiB},
+                                                                 {"free", m.freeKiB}};
+             if (m.buffersKiB) stats.push_back({"buffers", *m.buffersKiB});
+             if (m.cachedKiB) stats.push_back({"cached", *m.cachedKiB});
+             writeNodeStats(w, stats, nparams);
+         }});
+    put(t, Proc::NodeGetCellsFreeMemory,
+        {"virNodeGetCellsFreeMemory", false, [](Session& s, XdrReader& r, XdrWriter& w) {
+             int32_t start = r.i32("startCell"), max = r.i32("maxcells");
+             if (max > kNodeMaxCells)
+                 failWith(VirError::InternalError,
+                          "internal error: maxCells > REMOTE_NODE_MAX_CELLS");
+             int32_t cells = static_cast<int32_t>(s.connection().nodeInfo().numaNodes);
+             if (start < 0 || start >= cells)
+                 failWith(VirError::InternalError, "internal error: start cell " +
+                                                       std::to_string(start) + " out of range (0-" +
+                                                       std::to_string(cells - 1) + ")");
+             std::vector<uint64_t> free;
+             for (int32_t c = start; c < cells && c - start < max; ++c)
+                 free.push_back(s.connection().nodeMemoryStats(c).freeKiB * 1024);
+             w.u32(static_cast<uint32_t>(free.size()));
+             for (uint64_t f : free)
+                 w.u64(f);
+         }});
     put(t, Proc::ConnectGetAllDomainStats, {"virConnectGetAllDomainStats", false, allDomainStats});
     put(t, Proc::DomainMemoryStats,
         {"virDomainMemoryStats", false, [](Session& s, XdrReader& r, XdrWriter& w) {

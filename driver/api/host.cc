@@ -56,17 +56,21 @@ void readCpuinfo(NodeInfo& n) {
     n.threadsPerCore = std::max(1u, n.cpus / std::max(1u, totalCores));
 }
 
-// The figure of a "Key:   N kB" line of /proc/meminfo's `text` (MemTotal, MemFree: no other
-// key contains them), 0 when it has none.
-uint64_t meminfoKiB(const std::string& text, const std::string& key) {
-    size_t p = text.find(key + ":");
-    if (p == std::string::npos) return 0;
-    const char* b = text.data() + p + key.size() + 1;
-    while (*b == ' ')
-        ++b;
-    uint64_t kib = 0;
-    std::from_chars(b, text.data() + text.size(), kib);
-    return kib;
+// "Key:   N kB" of a meminfo file (/proc/meminfo, or a node's "Node 0 Key: N kB").
+std::optional<uint64_t> meminfoKiB(const std::string& text, const std::string& key) {
+    size_t p = 0;
+    while ((p = text.find(key + ":", p)) != std::string::npos) {
+        if (p == 0 || text[p - 1] == '\n' || text[p - 1] == ' ') {
+            const char* b = text.data() + p + key.size() + 1;
+            while (*b == ' ')
+                ++b;
+            uint64_t kib = 0;
+            std::from_chars(b, text.data() + text.size(), kib);
+            return kib;
+        }
+        p += key.size();
+    }
+    return std::nullopt;
 }
 
 // /etc/machine-id (32 hex digits) as 8-4-4-4-12, libvirt's host uuid when SMBIOS has none.
@@ -87,8 +91,8 @@ NodeInfo Connection::nodeInfo() const {
     n.cpus = online > 0 ? static_cast<unsigned>(online) : 1;
     readCpuinfo(n);
     std::string meminfo = util::readFileIfExists("/proc/meminfo").value_or("");
-    n.memoryKiB = meminfoKiB(meminfo, "MemTotal");
-    n.freeMemoryKiB = meminfoKiB(meminfo, "MemFree");
+    n.memoryKiB = meminfoKiB(meminfo, "MemTotal").value_or(0);
+    n.freeMemoryKiB = meminfoKiB(meminfo, "MemFree").value_or(0);
     std::error_code ec;
     unsigned nodes = 0;
     for (const auto& e : fs::directory_iterator("/sys/devices/system/node", ec)) {
@@ -99,6 +103,44 @@ NodeInfo Connection::nodeInfo() const {
     }
     n.numaNodes = std::max(1u, nodes);
     return n;
+}
+
+NodeMemoryStats Connection::nodeMemoryStats(int cell) const {
+    // a host without NUMA nodes in sysfs is one cell, 0
+    bool whole = cell < 0 || (cell == 0 && !fs::exists("/sys/devices/system/node/node0"));
+    std::string file = whole ? std::string("/proc/meminfo")
+                             : "/sys/devices/system/node/node" + std::to_string(cell) + "/meminfo";
+    auto text = util::readFileIfExists(file);
+    if (!text)
+        throw Error(ErrorCode::InvalidArg,
+                    "invalid argument: Invalid cell number " + std::to_string(cell));
+    NodeMemoryStats m;
+    m.totalKiB = meminfoKiB(*text, "MemTotal").value_or(0);
+    m.freeKiB = meminfoKiB(*text, "MemFree").value_or(0);
+    if (cell < 0) {
+        m.buffersKiB = meminfoKiB(*text, "Buffers").value_or(0);
+        m.cachedKiB = meminfoKiB(*text, "Cached").value_or(0);
+    }
+    return m;
+}
+
+NodeCpuStats Connection::nodeCpuStats(int cpu) const {
+    auto text = util::readFileIfExists("/proc/stat");
+    if (!text) throw Error(ErrorCode::OperationFailed, "cannot read /proc/stat");
+    std::string want = cpu < 0 ? "cpu " : "cpu" + std::to_string(cpu) + " ";
+    size_t p = text->starts_with(want) ? 0 : text->find("\n" + want);
+    if (p == std::string::npos)
+        throw Error(ErrorCode::InvalidArg,
+                    "invalid argument: Invalid cpuNum in virHostCPUGetStatsLinux");
+    std::istringstream line(text->substr(p + (p ? 1 : 0) + want.size()));
+    uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+    line >> user >> nice >> system >> idle >> iowait >> irq >> softirq;
+    long hz = ::sysconf(_SC_CLK_TCK);
+    uint64_t ns = 1000000000ull / static_cast<uint64_t>(hz > 0 ? hz : 100);
+    return {.kernelNs = (system + irq + softirq) * ns,
+            .userNs = (user + nice) * ns,
+            .idleNs = idle * ns,
+            .iowaitNs = iowait * ns};
 }
 
 std::string Connection::hostname() const {

@@ -55,6 +55,7 @@ class RemoteParamsTest : public ServerFixture {
     CPPUNIT_TEST(interfaceAddressesAndCounters);
     CPPUNIT_TEST(memoryAndBlockStats);
     CPPUNIT_TEST(cpuStats);
+    CPPUNIT_TEST(nodeStats);
     CPPUNIT_TEST(pythonLibvirtParametersAndStats);
     CPPUNIT_TEST(readOnlySocketReadsButDoesNotTune);
     CPPUNIT_TEST_SUITE_END();
@@ -340,6 +341,52 @@ public:
         seconds("user_time");
         seconds("system_time");
         CPPUNIT_ASSERT(has(ok({"cpu-stats", kDom, "--total"}), "Total:\n\tcpu_time "));
+    }
+
+    // nodememstats, nodecpustats, freecell: the host's /proc/meminfo and /proc/stat
+    void nodeStats() {
+        auto meminfo = [](const std::string& file, const std::string& key) {
+            std::string text = readText(file);
+            size_t at = text.find(key + ":");
+            CPPUNIT_ASSERT_MESSAGE(file + " lacks " + key, at != std::string::npos);
+            return std::stoull(text.substr(at + key.size() + 1));
+        };
+        auto shown = [](const std::string& out, const std::string& key) {
+            size_t at = out.find(key);
+            CPPUNIT_ASSERT_MESSAGE(out + " lacks " + key, at != std::string::npos);
+            return std::stoull(out.substr(at + key.size()));
+        };
+        std::string out = ok({"nodememstats"});
+        CPPUNIT_ASSERT_EQUAL(meminfo("/proc/meminfo", "MemTotal"), shown(out, "total  :"));
+        CPPUNIT_ASSERT_MESSAGE(
+            out, has(out, "free   :") && has(out, "buffers:") && has(out, "cached :"));
+        out = ok({"nodememstats", "--cell", "0"});
+        std::string node0 = "/sys/devices/system/node/node0/meminfo";
+        unsigned long long total = fs::exists(node0) ? meminfo(node0, "Node 0 MemTotal")
+                                                     : meminfo("/proc/meminfo", "MemTotal");
+        CPPUNIT_ASSERT_EQUAL(total, shown(out, "total  :"));
+        CPPUNIT_ASSERT_MESSAGE(out, !has(out, "buffers"));
+        // user time (user + nice) between two readings of /proc/stat, in ns
+        auto userNs = [] {
+            std::istringstream in(readText("/proc/stat"));
+            std::string cpu;
+            uint64_t user = 0, nice = 0;
+            in >> cpu >> user >> nice;
+            return (user + nice) * (1000000000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK)));
+        };
+        uint64_t before = userNs();
+        out = ok({"nodecpustats"});
+        uint64_t after = userNs(), user = shown(out, "user:");
+        CPPUNIT_ASSERT_MESSAGE(out, before <= user && user <= after);
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               has(out, "system:") && has(out, "idle:") && has(out, "iowait:"));
+        CPPUNIT_ASSERT_EQUAL(0, virsh({"nodecpustats", "0"}).status);
+        RunResult r = virsh({"nodecpustats", "100000"});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "Invalid cpuNum"));
+        out = ok({"freecell"});
+        CPPUNIT_ASSERT_MESSAGE(out, out.starts_with("Total: ") && shown(out, "Total: ") > 0);
+        CPPUNIT_ASSERT_MESSAGE(ok({"freecell", "0"}), ok({"freecell", "0"}).starts_with("0: "));
     }
 
     // python3-libvirt's calls; the script prints what it got, this side checks it is true.

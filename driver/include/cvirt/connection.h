@@ -174,6 +174,18 @@ struct NodeInfo {
     uint64_t freeMemoryKiB = 0;  // MemFree: what libvirt's virNodeGetFreeMemory reports
 };
 
+// nodememstats, freecell: the host's memory in KiB (/proc/meminfo), or one NUMA node's
+// (its sysfs meminfo: total and free only).
+struct NodeMemoryStats {
+    uint64_t totalKiB = 0, freeKiB = 0;
+    std::optional<uint64_t> buffersKiB, cachedKiB;  // the whole host only
+};
+// nodecpustats: CPU time in ns since boot (/proc/stat), all CPUs or one: kernel (system, irq,
+// softirq), user (user, nice), idle, iowait — libvirt's sums.
+struct NodeCpuStats {
+    uint64_t kernelNs = 0, userNs = 0, idleNs = 0, iowaitNs = 0;
+};
+
 struct NetworkSummary {
     std::string name;
     std::string uuid;
@@ -402,6 +414,9 @@ public:
     // /dev/kvm is usable, in cvirt's XML namespace.
     EventStream events() const;
     NodeInfo nodeInfo() const;
+    // cell -1: the whole host; cpu -1: every CPU. A cell or CPU the host has not: InvalidArg.
+    NodeMemoryStats nodeMemoryStats(int cell = -1) const;
+    NodeCpuStats nodeCpuStats(int cpu = -1) const;
     std::string hostname() const;
     std::string capabilities() const;
     // domcapabilities: what a domain of `virtType` ("lxc", "qemu", "kvm"; empty = the

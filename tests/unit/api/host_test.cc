@@ -33,6 +33,7 @@ class HostTest : public ApiFixture {
     CPPUNIT_TEST(anUnservedOrUnknownTypeIsRefused);
     CPPUNIT_TEST(nodeInfoHasTheHostsMemory);
     CPPUNIT_TEST(selectorsMustNameWhatTheDriverHas);
+    CPPUNIT_TEST(nodeStatsReadTheHost);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -103,6 +104,26 @@ public:
                      "emulator '/usr/bin/qemu-kvm' is not the one of virttype 'qemu' "
                      "(/usr/bin/fake-qemu)",
                      c.domainCapabilities("qemu", "", "", "/usr/bin/qemu-kvm"));
+    }
+
+    // nodememstats, nodecpustats: /proc/meminfo and /proc/stat as libvirt sums them
+    void nodeStatsReadTheHost() {
+        Connection c = open();
+        NodeMemoryStats all = c.nodeMemoryStats();
+        CPPUNIT_ASSERT_EQUAL(c.nodeInfo().memoryKiB, all.totalKiB);
+        CPPUNIT_ASSERT(all.freeKiB > 0 && all.freeKiB <= all.totalKiB);
+        CPPUNIT_ASSERT(all.buffersKiB && all.cachedKiB);
+        NodeMemoryStats cell = c.nodeMemoryStats(0);
+        CPPUNIT_ASSERT(cell.totalKiB > 0 && cell.totalKiB <= all.totalKiB);
+        CPPUNIT_ASSERT(!cell.buffersKiB && !cell.cachedKiB);
+        ASSERT_ERROR(ErrorCode::InvalidArg, "invalid argument: Invalid cell number 100000",
+                     c.nodeMemoryStats(100000));
+        NodeCpuStats cpu0 = c.nodeCpuStats(0), cpus = c.nodeCpuStats();  // cpu0 first: <=
+        CPPUNIT_ASSERT(cpus.userNs + cpus.kernelNs + cpus.idleNs > 0);
+        CPPUNIT_ASSERT(cpu0.userNs <= cpus.userNs && cpu0.idleNs <= cpus.idleNs);
+        ASSERT_ERROR(ErrorCode::InvalidArg,
+                     "invalid argument: Invalid cpuNum in virHostCPUGetStatsLinux",
+                     c.nodeCpuStats(100000));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(HostTest);
