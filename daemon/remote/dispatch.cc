@@ -71,6 +71,9 @@ rpc::RemoteError toRemoteError(const Error& e) {
         case ErrorCode::HookFailed:
             code = VirError::HookScriptFailed;
             break;
+        case ErrorCode::NoDomainSnapshot:
+            code = VirError::NoDomainSnapshot;
+            break;
         default:
             break;
     }

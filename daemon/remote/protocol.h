@@ -157,6 +157,7 @@ enum class VirError : int32_t {
     OperationInvalid = 55,
     ConfigUnsupported = 67,
     HookScriptFailed = 70,
+    NoDomainSnapshot = 72,
     ArgumentUnsupported = 74,
     OperationUnsupported = 84,
 };

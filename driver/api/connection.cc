@@ -348,17 +348,6 @@ std::string Domain::xml(bool inactive) const {
     throw noDomain(name_);
 }
 
-void Domain::undefine() {
-    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
-    DriverState& d = op.driver();
-    if (!d.store.exists(name_))
-        throw Error(ErrorCode::OperationInvalid,
-                    "cannot undefine transient domain '" + name_ + "'");
-    d.store.remove(name_);
-    if (!op.live()) d.runtime.clear(name_);
-    state::emitEvent(d.paths, name_, "undefined", "removed");
-}
-
 void Domain::setAutostart(bool enabled) {
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     if (!op.driver().store.exists(name_))

@@ -110,6 +110,10 @@ const CompiledSchema& compiled(Schema which) {
         static CompiledSchema network("network.rng");  // thread-safe initialisation
         return network;
     }
+    if (which == Schema::Snapshot) {
+        static CompiledSchema snapshot("domainsnapshot.rng");
+        return snapshot;
+    }
     static CompiledSchema domain("domain.rng");
     return domain;
 }

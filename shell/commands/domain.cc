@@ -36,19 +36,20 @@ int cmdDefine(Session& s, const po::variables_map& args) {
 
 int cmdUndefine(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    act(d, "Failed to undefine domain", [&] { d.undefine(); });
+    act(d, "Failed to undefine domain", [&] { d.undefine(flag(args, "snapshots-metadata")); });
     s.info() << "Domain '" << d.name() << "' has been undefined\n";
     return 0;
 }
 
-// virsh's options for what cvirt does not keep (managed save images, storage pool volumes,
-// snapshots, checkpoints): accepted, there is nothing of theirs to remove.
+// virsh's options; cvirt keeps no managed save images, storage pool volumes of a domain or
+// checkpoints: accepted, there is nothing of theirs to remove.
 void declareUndefine(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("managed-save", "remove domain managed state file (cvirt keeps none)")(
         "remove-all-storage",
         "remove all associated storage volumes (cvirt manages no storage pool: none)")(
-        "snapshots-metadata", "remove all domain snapshot metadata (cvirt keeps none)")(
+        "snapshots-metadata",
+        "remove all domain snapshot metadata and what they hold, if inactive")(
         "checkpoints-metadata", "remove all domain checkpoint metadata (cvirt keeps none)");
 }
 

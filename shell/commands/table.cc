@@ -9,7 +9,7 @@ const std::vector<CommandGroup>& commandGroups() {
     static const std::vector<CommandGroup> groups = {
         {"domain", "Domain Management"}, {"monitor", "Domain Monitoring"},
         {"host", "Host and Hypervisor"}, {"network", "Networking"},
-        {"virsh", "Virsh itself"},
+        {"snapshot", "Snapshot"},        {"virsh", "Virsh itself"},
     };
     return groups;
 }
@@ -17,10 +17,11 @@ const std::vector<CommandGroup>& commandGroups() {
 const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
-        for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-                          tuningCommands(), statsCommands(), interfaceCommands(), deviceCommands(),
-                          networkCommands(), hostCommands(), nativeCommands(), eventCommands(),
-                          toolingCommands(), metadataCommands(), guestCommands()})
+        for (auto part :
+             {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
+              tuningCommands(), statsCommands(), interfaceCommands(), deviceCommands(),
+              networkCommands(), hostCommands(), nativeCommands(), eventCommands(),
+              toolingCommands(), metadataCommands(), guestCommands(), snapshotCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

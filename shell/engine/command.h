@@ -43,6 +43,7 @@ std::vector<Command> domainCommands();
 std::vector<Command> monitorCommands();
 std::vector<Command> lifecycleCommands();
 std::vector<Command> shellCommands();
+std::vector<Command> snapshotCommands();
 std::vector<Command> tuningCommands();
 std::vector<Command> statsCommands();
 std::vector<Command> interfaceCommands();

@@ -19,6 +19,8 @@ const char* prefix(ErrorCode code) {
             return "invalid argument: ";
         case ErrorCode::Internal:
             return "internal error: ";
+        case ErrorCode::NoDomainSnapshot:
+            return "Domain snapshot not found: ";
         default:
             return "";
     }

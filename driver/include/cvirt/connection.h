@@ -14,6 +14,7 @@
 #include "cvirt/domain_state.h"
 #include "cvirt/domain_stats.h"
 #include "cvirt/error.h"
+#include "cvirt/snapshot.h"
 
 namespace cvirt {
 
@@ -230,7 +231,6 @@ public:
     DomainSummary summary() const;
     // Persistent definition (inactive = true) or live XML when running.
     std::string xml(bool inactive = false) const;
-    void undefine();
     void setAutostart(bool enabled);
     bool autostart() const;
 
@@ -338,8 +338,27 @@ public:
     // through QMP's human-monitor-command; its text, or libvirt's error when qemu refuses it.
     std::string qemuMonitorCommand(std::string_view command, bool hmp = false);
 
+    // Snapshots (cvirt/snapshot.h). createSnapshot: `xml` is a <domainsnapshot> request
+    // (snapshot-create FILE; snapshot-create-as builds one), `flags` kSnapshotCreate* bits:
+    // DiskOnly (a VM: external qcow2 overlays; a running container's layers alike, without
+    // memory either way), Atomic (all disks or none: always so here). A container is frozen,
+    // a VM paused, while its disks are cut. All or nothing; a shell killed midway leaves no
+    // snapshot or a complete one (the next snapshot call on the domain removes the rest).
+    DomainSnapshot createSnapshot(std::string_view xml, unsigned flags = 0,
+                                  std::string_view filename = "snapshot XML");
+    // Throws ErrorCode::NoDomainSnapshot (libvirt's "no domain snapshot with matching name").
+    DomainSnapshot snapshot(std::string_view name) const;
+    // In creation order.
+    std::vector<SnapshotSummary> listSnapshots() const;
+    std::optional<DomainSnapshot> currentSnapshot() const;
+    // undefine(snapshotsMetadata): an inactive domain with snapshots is refused unless
+    // snapshotsMetadata, which removes them with it (libvirt's
+    // VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA).
+    void undefine(bool snapshotsMetadata = false);
+
 private:
     friend class Connection;
+    friend class DomainSnapshot;
     Domain(std::shared_ptr<class ConnectionImpl> conn, std::string name)
         : conn_(std::move(conn)), name_(std::move(name)) {}
     std::shared_ptr<class ConnectionImpl> conn_;

@@ -20,6 +20,7 @@ enum class ErrorCode {
     OperationFailed,
     SystemError,
     HookFailed,
+    NoDomainSnapshot,
 };
 
 class Error : public std::exception {
