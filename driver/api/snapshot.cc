@@ -322,12 +322,13 @@ void DomainSnapshot::revert(unsigned flags) {
             revertVmStopped(op, def);
         } else {
             conf::DomainDef snapDom = conf::parseDomain(def.domainXml, {.validateSchema = false});
+            std::vector<snapshot::Layer> layers = snapshot::writableLayers(snapDom);
             size_t index = 0;
             for (const snapshot::DiskSnap& layer : def.disks) {
                 if (layer.snapshot == Location::No) continue;
-                std::string path;
-                for (const conf::Filesystem& fs : snapDom.filesystems)
-                    if (fs.target == layer.name) path = fs.source;
+                fs::path path;
+                for (const snapshot::Layer& l : layers)
+                    if (l.name == layer.name) path = l.path;
                 if (path.empty())
                     throw Error(ErrorCode::Internal, "snapshot '" + def.name +
                                                          "' names filesystem '" + layer.name +

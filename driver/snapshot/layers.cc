@@ -1,6 +1,7 @@
 #include "snapshot/layers.h"
 
 #include "cvirt/error.h"
+#include "storage/layers.h"
 
 namespace cvirt::snapshot {
 
@@ -10,7 +11,7 @@ std::vector<Layer> writableLayers(const conf::DomainDef& def) {
     for (const conf::Filesystem& fs : def.filesystems) {
         if (fs.type != conf::FsType::Mount || fs.readonly || fs.source.empty()) continue;
         root |= fs.target == "/";
-        out.push_back({fs.target, fs.source});
+        out.push_back({fs.target, storage::writableLayer(fs.source)});
     }
     if (!root)
         throw Error(ErrorCode::OperationInvalid,

@@ -19,9 +19,9 @@ struct Layer {
 
 // The container's writable layers: its root and every other writable <filesystem
 // type='mount'> (bind-mounted host directories; a read-only one is not the container's to
-// change). A root from a clone volume gives its upper directory alone, once storage knows
-// clones (the one place to change). Throws OperationInvalid when the container has no root
-// of its own (it shares the host's).
+// change). A root from a clone volume gives its upper directory alone (storage/layers.h:
+// the lower layers are read-only, shared with other clones). Throws OperationInvalid when the
+// container has no root of its own (it shares the host's).
 std::vector<Layer> writableLayers(const conf::DomainDef& def);
 
 // A VM's disks a snapshot covers: every writable <disk device='disk'> with a file source.
