@@ -12,7 +12,7 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
   clang libclang-rt-14-dev \
   libvirt0 libvirt-clients python3-libvirt ansible virtinst e2fsprogs util-linux iproute2 iputils-ping python3 systemd libfuse3-dev \
-  openssh-server openssh-client qemu-utils
+  openssh-server openssh-client qemu-utils rsync
 
 .PHONY: all deps build build-asan check check-v2 fuzz fuzz-check demo bench docs format clean install
 

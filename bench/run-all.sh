@@ -41,6 +41,8 @@ if [ "$(id -u)" = 0 ]; then
     "$build/rootfs/guest-initrd.img" "${VM_RUNS:-5}"
   step "libvirt's clients through cvirtd: get-info calls/s, virsh list, memory (bench/remote.sh)" \
     "$here/remote.sh" "$build"
+  step "snapshot and revert of a running container beside lxc-snapshot (bench/snapshot.sh)" \
+    "$here/snapshot.sh" "$build"
   step "200 running domains (bench/scale.cc)" \
     "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
