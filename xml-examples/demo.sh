@@ -16,8 +16,10 @@ cleanup() {
 trap cleanup EXIT
 run() { printf '\n$ cvirsh %s\n' "$*"; "$cvirsh" -c "$uri" "$@"; }
 
-# The example's root file system is the one the build made.
-sed "s|/var/lib/cvirt/images/busybox|$build/rootfs/busybox|" "$here/busybox-app.xml" > "$root/busybox.xml"
+# The example's root file system: a copy of the one the build made (a snapshot revert below
+# puts the copy's files back).
+cp -a "$build/rootfs/busybox" "$root/busybox-root" 2>/dev/null || true
+sed "s|/var/lib/cvirt/images/busybox|$root/busybox-root|" "$here/busybox-app.xml" > "$root/busybox.xml"
 
 run define "$root/busybox.xml"
 run define "$here/system-container.xml"
@@ -35,6 +37,12 @@ if [ "$(id -u)" = 0 ] && [ -x "$build/rootfs/busybox/bin/busybox" ]; then
   run exec busybox -- ps
   run exec busybox -- sh -c 'ls /dev; grep -E " / | /tmp " /proc/mounts'
   run exec busybox -- cat /proc/self/cgroup
+  run exec busybox -- sh -c 'echo before the upgrade > /etc/motd'
+  run snapshot-create busybox "$here/snapshot-before-upgrade.xml"
+  run exec busybox -- sh -c 'echo after the upgrade > /etc/motd; rm /bin/vi'
+  run snapshot-list busybox
+  run snapshot-revert busybox before-upgrade
+  run exec busybox -- sh -c 'cat /etc/motd; ls /bin/vi'
   printf '\n$ cvirsh console busybox   (typing: echo hello from the console; then Ctrl-])\n'
   { sleep 0.3; printf 'echo hello from the console\n'; sleep 0.3; printf '\035'; } |
     script -qec "$cvirsh -c '$uri' console busybox" /dev/null | tr -d '\r' | tail -n 3 || true

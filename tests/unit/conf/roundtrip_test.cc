@@ -69,7 +69,9 @@ class RoundTripTest : public CppUnit::TestFixture {
         int n = 0;
         for (const auto& f : testenv::filesIn(testenv::sourceDir() / "xml-examples", ".xml")) {
             // network XML: the examples integration test round-trips those through cvirsh
-            if (f.filename().string().starts_with("network-")) continue;
+            if (f.filename().string().starts_with("network-") ||
+                f.filename().string().starts_with("snapshot-"))
+                continue;  // network and snapshot XML: examples_test
             check(f, false);
             ++n;
         }
