@@ -3,6 +3,7 @@
 #include "api/domain_op.h"
 #include "conf/domain.h"
 #include "cvirt/connection.h"
+#include "snapshot/snapshot_store.h"
 #include "state/domain_lock.h"
 #include "state/events.h"
 
@@ -26,6 +27,9 @@ void Domain::rename(std::string_view newName) {
     if (!op.persistent())
         throw Error(ErrorCode::OperationInvalid, "cannot rename a transient domain");
     if (op.live()) throw Error(ErrorCode::OperationInvalid, "cannot rename active domain");
+    // its snapshots are kept under its name, and each holds its definition (libvirt's refusal)
+    if (snapshot::SnapshotStore(d.paths, name_).count() > 0)
+        throw Error(ErrorCode::OperationInvalid, "cannot rename domain with snapshots");
     // before the second lock: the same name's lock would wait for the one this call holds
     if (target == name_) throw Error(ErrorCode::OperationInvalid, "Can't rename domain to itself");
     auto newLock = state::DomainLock::acquire(d.paths.lockDir, target);

@@ -144,6 +144,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(3), list.size());
         CPPUNIT_ASSERT(list[2].current && list[2].name == "c");
 
+        // domrename refuses while it has snapshots, as libvirt's
+        CPPUNIT_ASSERT_THROW(d.rename("cvirt-test-snaprenamed"), Error);
         // undefine refuses while it has snapshots, in libvirt's words
         RunResult refused = cvirsh({"undefine", "cvirt-test-snapoff"});
         CPPUNIT_ASSERT_EQUAL(1, refused.status);
