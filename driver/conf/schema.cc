@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "cvirt/error.h"
+#include "util/install_dir.h"
 
 namespace cvirt::conf {
 
@@ -155,11 +156,12 @@ fs::path schemaDir() {
     if (const char* env = std::getenv("CVIRT_SCHEMA_DIR"); env && *env) return env;
     fs::path build = CVIRT_BUILD_SCHEMA_DIR;
     if (::access((build / "domain.rng").c_str(), R_OK) == 0) return build;
-    // An install under another prefix than configured: share/ next to the program's bin/.
-    std::error_code ec;
-    fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    fs::path relative = self.parent_path().parent_path() / "share/cvirt/schemas";
-    if (!ec && ::access((relative / "domain.rng").c_str(), R_OK) == 0) return relative;
+    // An install under another prefix than configured: share/ beside the program's bin/ or
+    // libcvirt.so's lib/.
+    for (const fs::path& prefix : util::installPrefixes()) {
+        fs::path relative = prefix / "share/cvirt/schemas";
+        if (::access((relative / "domain.rng").c_str(), R_OK) == 0) return relative;
+    }
     return CVIRT_INSTALL_SCHEMA_DIR;
 }
 

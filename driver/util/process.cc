@@ -15,6 +15,7 @@
 
 #include "cvirt/error.h"
 #include "util/fd.h"
+#include "util/install_dir.h"
 #include "util/stream.h"
 
 namespace cvirt::util {
@@ -25,11 +26,13 @@ std::string helperPath(const std::string& name, const char* envVar) {
     if (const char* env = std::getenv(envVar); env && *env) return env;
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    // next to the program, ../libexec of an installed bin/, the build tree, the configured
-    // install location
-    for (const fs::path& dir :
-         {self.parent_path(), self.parent_path().parent_path() / "libexec",
-          fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)}) {
+    // next to the program, PREFIX/libexec of an installed program or libcvirt.so, the build
+    // tree, the configured install location
+    std::vector<fs::path> dirs{self.parent_path()};
+    for (const fs::path& prefix : installPrefixes())
+        dirs.push_back(prefix / "libexec");
+    dirs.insert(dirs.end(), {fs::path(CVIRT_BUILD_BIN_DIR), fs::path(CVIRT_INSTALL_LIBEXEC_DIR)});
+    for (const fs::path& dir : dirs) {
         fs::path p = dir / name;
         if (::access(p.c_str(), X_OK) == 0) return p.string();
     }

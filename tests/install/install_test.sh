@@ -15,7 +15,8 @@ p=$work/dest/opt/cvirt
 for f in bin/cvirsh bin/cvirt-host-validate libexec/cvirt-lxc-controller libexec/cvirt-lxc-enter \
     libexec/cvirt-qemu-controller libexec/cvirt-nft share/cvirt/schemas/domain.rng \
     share/man/man1/cvirsh.1 share/bash-completion/completions/cvirsh \
-    lib/systemd/system/cvirt-autostart.service sbin/cvirtd; do
+    lib/systemd/system/cvirt-autostart.service sbin/cvirtd lib/libcvirt.so.0 lib/libcvirt.so \
+    lib/pkgconfig/cvirt.pc include/cvirt/connection.h; do
     [ -e "$p/$f" ] || fail "$f was not installed"
 done
 

@@ -89,7 +89,7 @@ struct DomainStats {
 
 // domblkstat: the block counters of every device (`device` empty) or of the one named so in
 // stats.blocks; nullopt when there is no such device.
-std::optional<BlockStats> blockTotals(const DomainStats& stats, std::string_view device);
+CVIRT_API std::optional<BlockStats> blockTotals(const DomainStats& stats, std::string_view device);
 
 // domstats' groups: libvirt's virDomainStatsTypes bits, and pids, cvirt's own.
 enum class StatsGroup : unsigned {
@@ -109,7 +109,7 @@ struct StatsField {
 };
 // The fields of the groups in `groups` (StatsGroup bits), in libvirt's order. Counters of a
 // domain that is not running are left out, as libvirt's drivers leave them out.
-std::vector<StatsField> statsFields(const DomainStats& stats, unsigned groups);
+CVIRT_API std::vector<StatsField> statsFields(const DomainStats& stats, unsigned groups);
 
 // A domain's <interface> as domiflist shows it (the addresses inside: domain_stats.h).
 struct InterfaceSummary {
@@ -147,7 +147,7 @@ struct DomainEvent {
 };
 
 // Events of a connection's drivers from the moment it was opened, made by any process.
-class EventStream {
+class CVIRT_API EventStream {
 public:
     EventStream(EventStream&&) noexcept;
     EventStream& operator=(EventStream&&) noexcept;
@@ -205,7 +205,7 @@ struct DhcpLease {
 
 // A virtual network (libvirt's network XML subset): a bridge, nat/route/isolated forwarding
 // in an nftables table of its own, DHCP from dnsmasq.
-class Network {
+class CVIRT_API Network {
 public:
     const std::string& name() const { return name_; }
     NetworkSummary summary() const;
@@ -224,7 +224,7 @@ private:
     std::string name_;
 };
 
-class Domain {
+class CVIRT_API Domain {
 public:
     const std::string& name() const { return name_; }
     DomainInfo info() const;
@@ -365,7 +365,7 @@ private:
     std::string name_;
 };
 
-class Connection {
+class CVIRT_API Connection {
 public:
     // uri empty → $CVIRT_DEFAULT_URI, else "lxc:///system". Accepted: lxc:///system,
     // qemu:///system, cvirt:///system and each with ///embed?root=DIR.
@@ -453,6 +453,6 @@ private:
     std::shared_ptr<ConnectionImpl> impl_;
 };
 
-std::string_view version();  // "0.1.0"
+CVIRT_API std::string_view version();  // "0.1.0"
 
 }  // namespace cvirt

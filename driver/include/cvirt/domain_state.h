@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "cvirt/export.h"
+
 namespace cvirt {
 
 // libvirt's virDomainState values and names ("running", "shut off", …).
@@ -17,9 +19,9 @@ enum class DomainState {
     Crashed,
     PmSuspended
 };
-std::string_view stateName(DomainState state);
+CVIRT_API std::string_view stateName(DomainState state);
 // libvirt's reason names per state ("unknown", "booted", "destroyed", "crashed", …).
-std::string_view stateReasonName(DomainState state, int reason);
+CVIRT_API std::string_view stateReasonName(DomainState state, int reason);
 
 // virDomainShutoffReason subset
 enum ShutoffReason {

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "cvirt/export.h"
+
 namespace cvirt {
 
 enum class ErrorCode {
@@ -23,7 +25,7 @@ enum class ErrorCode {
     NoDomainSnapshot,
 };
 
-class Error : public std::exception {
+class CVIRT_API Error : public std::exception {
 public:
     Error(ErrorCode code, std::string message, int sysErrno = 0);
 
@@ -40,6 +42,6 @@ private:
     std::string text_;
 };
 
-[[noreturn]] void throwSystemError(int err, std::string message);
+[[noreturn]] CVIRT_API void throwSystemError(int err, std::string message);
 
 }  // namespace cvirt
