@@ -43,6 +43,8 @@ if [ "$(id -u)" = 0 ]; then
     "$here/remote.sh" "$build"
   step "snapshot and revert of a running container beside lxc-snapshot (bench/snapshot.sh)" \
     "$here/snapshot.sh" "$build"
+  step "cvirsh start/destroy linked with libcvirt.so.0 and statically (bench/link.sh)" \
+    "$here/link.sh" "$build"
   step "200 running domains (bench/scale.cc)" \
     "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
