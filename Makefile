@@ -12,9 +12,9 @@ DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
   clang libclang-rt-14-dev \
   libvirt0 libvirt-clients python3-libvirt ansible virtinst e2fsprogs util-linux iproute2 iputils-ping python3 systemd libfuse3-dev \
-  openssh-server openssh-client qemu-utils rsync
+  openssh-server openssh-client qemu-utils rsync dpkg-dev lintian
 
-.PHONY: all deps build build-asan check check-v2 fuzz fuzz-check demo bench docs format clean install
+.PHONY: all deps build build-asan check check-v2 fuzz fuzz-check demo bench deb docs format clean install
 
 all: build
 
@@ -65,10 +65,17 @@ check-v2: deps build
 	cd $(BUILD) && ctest --output-on-failure -L vm
 
 # PREFIX (default /usr/local) and DESTDIR as usual: bin/cvirsh, bin/cvirt-host-validate,
-# libexec/ controllers, share/cvirt/schemas, man page, bash completion.
+# sbin/cvirtd, lib/libcvirt.so.0, include/cvirt/, lib/pkgconfig/cvirt.pc, libexec/
+# controllers, share/cvirt/schemas, man page, bash completion, systemd units.
 PREFIX ?= /usr/local
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Debian packages from the build tree, nothing rebuilt (packaging/deb/packages lists them and
+# the files each takes): libcvirt0, libcvirt-dev, cvirt-clients, cvirt-daemon into DEB_OUT.
+DEB_OUT ?= $(BUILD)/deb
+deb: deps build
+	./packaging/deb/make-debs.py $(BUILD) $(DEB_OUT)
 
 demo: deps build
 	./xml-examples/demo.sh $(BUILD)/bin/cvirsh
