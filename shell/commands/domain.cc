@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands/common.h"
+#include "commands/editor.h"
 #include "cvirt/error.h"
 #include "engine/file.h"
 #include "engine/xpath.h"
@@ -71,59 +72,21 @@ int cmdDumpxml(Session& s, const po::variables_map& args) {
     return 0;
 }
 
-int runEditor(const std::string& path) {
-    const char* editor = std::getenv("VISUAL");
-    if (!editor || !*editor) editor = std::getenv("EDITOR");
-    if (!editor || !*editor) editor = "vi";
-    std::string cmd = std::string(editor) + " '" + path + "'";
-    int st = std::system(cmd.c_str());
-    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        throw Error(ErrorCode::OperationFailed, "editor '" + std::string(editor) + "' failed");
-    return 0;
-}
-
 // virsh's loop: edit, redefine; on error offer to edit again.
 int cmdEdit(Session& s, const po::variables_map& args) {
     Domain d = lookupDomain(s, args);
-    std::string original = d.xml(true);
-    char tmpl[] = "/tmp/cvirsh-edit-XXXXXX.xml";
-    int fd = ::mkstemps(tmpl, 4);
-    if (fd < 0) throwSystemError(errno, "cannot create a temporary file");
-    ::close(fd);
-    std::string path = tmpl;
-    struct Remove {
-        std::string p;
-        ~Remove() { ::unlink(p.c_str()); }
-    } remover{path};
-    writeFile(path, original);
-    for (;;) {
-        runEditor(path);
-        std::string edited = readFile(path);
-        if (edited == original) {
-            s.info() << "Domain '" << d.name() << "' XML configuration not changed.\n";
-            return 0;
-        }
-        try {
-            Domain nd = s.connection().define(edited, path);
-            s.info() << "Domain '" << nd.name() << "' XML configuration edited.\n";
-            return 0;
-        } catch (const Error& e) {
-            s.err() << "error: " << e.what() << "\n";
-        }
-        for (;;) {
-            s.out() << "Failed. Try again? [y,n,?]:";
-            s.out().flush();
-            std::string answer;
-            if (!std::getline(std::cin, answer)) answer = "n";
-            if (answer == "y") break;
-            if (answer == "n")
-                throw Error(ErrorCode::OperationFailed,
-                            "edit of domain '" + d.name() + "' abandoned");
-            s.out() << "y - yes, start editor again\n"
-                       "n - no, throw away my changes\n"
-                       "? - print this help\n";
-        }
-    }
+    std::string name;
+    bool changed = editUntilApplied(
+        s, d.xml(true), ".xml",
+        [&](const std::string& edited, const std::string& path) {
+            name = s.connection().define(edited, path).name();
+        },
+        "edit of domain '" + d.name() + "' abandoned");
+    if (changed)
+        s.info() << "Domain '" << name << "' XML configuration edited.\n";
+    else
+        s.info() << "Domain '" << d.name() << "' XML configuration not changed.\n";
+    return 0;
 }
 
 void declareAutostart(po::options_description& opts, po::positional_options_description& pos) {

@@ -30,6 +30,7 @@ class OneShotTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(badDevicesNameTheirElement);
     CPPUNIT_TEST(helpForEveryCommand);
     CPPUNIT_TEST(editRedefines);
+    CPPUNIT_TEST(descAndMetadataEdit);
     CPPUNIT_TEST(defaultUriFromEnvironment);
     CPPUNIT_TEST(hostFacts);
     CPPUNIT_TEST(nativeConfigs);
@@ -305,6 +306,80 @@ public:
         CPPUNIT_ASSERT(r.out.find("Failed. Try again? [y,n,?]:") != std::string::npos);
         CPPUNIT_ASSERT(sh({"dumpxml", "web"}).out.find("<title>edited</title>") !=
                        std::string::npos);
+    }
+    // desc --edit and metadata --edit as virsh does them: the text in a temporary file,
+    // $VISUAL else $EDITOR on it; unchanged: nothing changes; an editor that fails or an
+    // edit that cannot be applied leaves the old value.
+    void descAndMetadataEdit() {
+        sh({"define", file_});
+        auto editor = [&](const std::string& name, const std::string& body) {
+            std::string path = (dir_->path() / name).string();
+            std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+            ::chmod(path.c_str(), 0755);
+            return path;
+        };
+        // the editor sees the current text and writes a new one (with the newline editors add)
+        std::string seen = (dir_->path() / "seen").string();
+        std::string write =
+            editor("write.sh", "cp \"$1\" " + seen + "; printf 'new words\\n' > \"$1\"");
+        RunResult r = sh({"desc", "web", "--title", "--edit"}, {}, {"EDITOR=" + write, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain title updated successfully\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("the web"), readText(seen));
+        CPPUNIT_ASSERT_EQUAL(std::string("new words\n"), sh({"desc", "web", "--title"}).out);
+        // VISUAL comes before EDITOR
+        r = sh({"desc", "web", "--edit"}, {}, {"EDITOR=false", "VISUAL=" + write});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("new words\n"), sh({"desc", "web"}).out);
+        // unchanged
+        r = sh({"desc", "web", "--edit"}, {}, {"EDITOR=true", "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(std::string("Domain description not changed\n\n"), r.out);
+        // a failing editor: an error, the old text stays
+        r = sh({"desc", "web", "--edit"}, {}, {"EDITOR=false", "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: "));
+        CPPUNIT_ASSERT_EQUAL(std::string("new words\n"), sh({"desc", "web"}).out);
+        // a title with a newline in the middle: libvirt's refusal, the old title stays
+        std::string two = editor("two.sh", "printf 'a\\nb\\n' > \"$1\"");
+        r = sh({"desc", "web", "--title", "--edit"}, {}, {"EDITOR=" + two, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, "error: Failed to set new domain title"));
+        CPPUNIT_ASSERT_EQUAL(std::string("new words\n"), sh({"desc", "web", "--title"}).out);
+
+        // metadata: a key is needed, --edit excludes --set and --remove
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit"}, {}, {"EDITOR=true"});
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: namespace key is required when modifying metadata\n"), r.err);
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit", "--key", "ex", "--set", "<a/>"});
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Options --edit and --set are mutually exclusive\n"), r.err);
+        // no element yet: the editor gets virsh's "\n"; unchanged: nothing set
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit", "--key", "ex"}, {},
+               {"EDITOR=true", "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Metadata not changed\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(1, sh({"metadata", "web", "http://ex.org/a"}).status);
+        std::string xml =
+            editor("xml.sh", "cp \"$1\" " + seen + "; echo '<foo bar=\"1\"><baz/></foo>' > \"$1\"");
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit", "--key", "ex"}, {},
+               {"EDITOR=" + xml, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Metadata modified\n\n"), r.out);
+        CPPUNIT_ASSERT_EQUAL(std::string("\n"), readText(seen));
+        CPPUNIT_ASSERT_EQUAL(std::string("<foo bar=\"1\">\n  <baz/>\n</foo>\n\n"),
+                             sh({"metadata", "web", "http://ex.org/a"}).out);
+        // the stored element is what the editor gets next
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit", "--key", "ex"}, {},
+               {"EDITOR=" + xml, "VISUAL="});
+        CPPUNIT_ASSERT(has(readText(seen), "<foo bar=\"1\">"));
+        // not XML: the error, virsh's question; 'n' leaves the old element
+        std::string bad = editor("bad.sh", "echo '<foo' > \"$1\"");
+        r = sh({"metadata", "web", "http://ex.org/a", "--edit", "--key", "ex"}, "n\n",
+               {"EDITOR=" + bad, "VISUAL="});
+        CPPUNIT_ASSERT_EQUAL(1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.out, has(r.out, "Failed. Try again? [y,n,?]:"));
+        CPPUNIT_ASSERT_EQUAL(std::string("<foo bar=\"1\">\n  <baz/>\n</foo>\n\n"),
+                             sh({"metadata", "web", "http://ex.org/a"}).out);
     }
     void defaultUriFromEnvironment() {
         RunResult r = run({(binDir() / "cvirsh").string(), "uri"}, {},
