@@ -29,8 +29,8 @@ constexpr uint32_t kIpAddrMax = 2048;         // REMOTE_DOMAIN_IP_ADDR_MAX
 
 constexpr uint32_t kAffectLive = 1, kAffectConfig = 2;  // VIR_DOMAIN_AFFECT_*
 constexpr uint32_t kImpactFlags = kAffectLive | kAffectConfig;
-constexpr uint32_t kMemMaximum = 4;                   // VIR_DOMAIN_MEM_MAXIMUM
-constexpr uint32_t kVcpuMaximum = 4, kVcpuGuest = 8;  // VIR_DOMAIN_VCPU_*
+constexpr uint32_t kMemMaximum = 4;  // VIR_DOMAIN_MEM_MAXIMUM
+constexpr uint32_t kVcpuMaximum = 4, kVcpuGuest = 8, kVcpuHotpluggable = 16;  // VIR_DOMAIN_VCPU_*
 // VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: what libvirt reports for a limit that is not set.
 constexpr uint64_t kParamUnlimited = 9007199254740991ull;
 // What a definition without <cputune> runs with (cvirsh schedinfo shows the same).
@@ -413,16 +413,18 @@ void addParamsProcedures(ProcedureTable& t) {
         {"virDomainSetVcpusFlags", true, [](Session& s, XdrReader& r, XdrWriter&) {
              Domain d = readDomain(s, r);
              uint32_t count = r.u32("nvcpus"), flags = r.u32("flags");
-             checkFlags(flags, kImpactFlags | kVcpuMaximum | kVcpuGuest, "virDomainSetVcpusFlags");
-             if (flags & kVcpuGuest)
-                 failWith(VirError::ArgumentUnsupported,
-                          "argument unsupported: cvirt has no guest agent to set vcpus with");
-             d.setVcpus(count, (flags & kVcpuMaximum) != 0, impactOf(flags));
+             checkFlags(flags, kImpactFlags | kVcpuMaximum | kVcpuGuest | kVcpuHotpluggable,
+                        "virDomainSetVcpusFlags");
+             d.setVcpus(count,
+                        {.maximum = (flags & kVcpuMaximum) != 0,
+                         .guest = (flags & kVcpuGuest) != 0,
+                         .hotpluggable = (flags & kVcpuHotpluggable) != 0},
+                        impactOf(flags));
          }});
     put(t, Proc::DomainSetVcpus,
         {"virDomainSetVcpus", true, [](Session& s, XdrReader& r, XdrWriter&) {
              Domain d = readDomain(s, r);
-             d.setVcpus(r.u32("nvcpus"), false, {.live = true});
+             d.setVcpus(r.u32("nvcpus"), {}, {.live = true});
          }});
 
     put(t, Proc::DomainInterfaceAddresses,

@@ -328,7 +328,7 @@ DomainInfo Domain::info() const {
     info.osType = std::string(conf::kOsTypeNames.name(def.os.type));
     info.maxMemKiB = def.memory.kib;
     info.usedMemKiB = def.currentMemory ? def.currentMemory->kib : def.memory.kib;
-    info.vcpus = def.vcpu.count;
+    info.vcpus = def.vcpu.current.value_or(def.vcpu.count);  // online, as libvirt counts
     if (op.live()) {
         // A running domain: what it really uses.
         backend::Usage u = op.backend().usage(*op.live(), def, backend::UsageDetail::Info);

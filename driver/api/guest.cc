@@ -58,30 +58,54 @@ void Domain::guestTime() const {
                 "argument unsupported: QEMU guest agent is not configured");
 }
 
-void Domain::setVcpus(unsigned count, bool maximum, Impact impact) {
+void Domain::setVcpus(unsigned count, VcpuFlags flags, Impact impact) {
     DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
     if (op.backend().kind() == state::DriverKind::Lxc) throw unsupported("virDomainSetVcpusFlags");
     if (count == 0) throw Error(ErrorCode::InvalidArg, "a VM cannot have 0 vcpus");
-    ImpactTargets t = op.targets(impact);
-    if (t.live)
+    if (flags.guest) {
+        op.requireRunning();
         throw Error(ErrorCode::ConfigUnsupported,
-                    "Operation not supported: cvirt's VMs have no hotpluggable vcpus: change "
-                    "the count with --config, for the next start");
-    conf::DomainDef def = *op.persistent();
-    if (maximum) {
-        def.vcpu.count = count;
-        if (def.vcpu.current && *def.vcpu.current > count) def.vcpu.current = count;
-    } else {
-        if (count > def.vcpu.count)
-            throw Error(ErrorCode::InvalidArg,
-                        "requested vcpus is greater than max allowable vcpus for the persistent "
-                        "domain: " +
-                            std::to_string(count) + " > " + std::to_string(def.vcpu.count));
-        def.vcpu.current = count;
+                    "argument unsupported: QEMU guest agent is not configured");
     }
-    if (def.vcpu.current == def.vcpu.count) def.vcpu.current.reset();
-    conf::validate(def, name_);
-    op.driver().store.save(def);
+    ImpactTargets t = op.targets(impact);
+    if (flags.maximum && t.live)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "maximum vcpu count of a live domain can't be modified");
+    if (flags.hotpluggable && t.config)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "cvirt's VM definitions do not mark single vcpus hotpluggable (libvirt's "
+                    "<vcpus>): the vcpus above <vcpu current> are the ones hot-plugged live");
+    // the stored definition and the running one, each checked before either changes
+    auto apply = [&](conf::DomainDef def, const char* which) {
+        if (flags.maximum) {
+            def.vcpu.count = count;
+            if (def.vcpu.current && *def.vcpu.current > count) def.vcpu.current = count;
+        } else {
+            if (count > def.vcpu.count)
+                throw Error(ErrorCode::InvalidArg,
+                            std::string("requested vcpus is greater than max allowable vcpus for "
+                                        "the ") +
+                                which + " domain: " + std::to_string(count) + " > " +
+                                std::to_string(def.vcpu.count));
+            def.vcpu.current = count;
+        }
+        if (def.vcpu.current == def.vcpu.count) def.vcpu.current.reset();
+        conf::validate(def, name_);
+        return def;
+    };
+    std::optional<conf::DomainDef> persistent;
+    if (t.config) persistent = apply(*op.persistent(), "persistent");
+    if (!t.live) {
+        op.driver().store.save(*persistent);
+        return;
+    }
+    const state::LiveDomain& running = op.requireRunning();
+    conf::DomainDef& live = op.liveDef();
+    conf::DomainDef before = live;
+    live = apply(before, "live");
+    op.backend().changeResources(running, before, live);
+    op.recordAfter(live, persistent ? &*persistent : nullptr,
+                   [&] { op.backend().changeResources(running, live, before); });
 }
 
 }  // namespace cvirt

@@ -12,6 +12,7 @@
 #include "qemu/command_line.h"
 #include "qemu/kvm.h"
 #include "qemu/qmp_call.h"
+#include "qemu/vcpus.h"
 #include "util/file.h"
 #include "util/process.h"
 
@@ -133,11 +134,17 @@ void QemuBackend::changeResources(const state::LiveDomain& d, const conf::Domain
                                   const conf::DomainDef& after) {
     conf::DomainDef rest = after;
     rest.currentMemory = before.currentMemory;
+    rest.vcpu.current = before.vcpu.current;
     if (!(rest == before))
         throw Error(ErrorCode::ConfigUnsupported,
                     "domain '" + d.name +
-                        "': a running qemu domain changes only its memory (balloon); use "
-                        "--config for the rest");
+                        "': a running qemu domain changes only its memory (balloon) and its "
+                        "online vcpus; use --config for the rest");
+    auto online = [](const conf::DomainDef& def) {
+        return def.vcpu.current.value_or(def.vcpu.count);
+    };
+    if (online(after) != online(before))
+        setOnlineVcpus(paths_, d.name, online(before), online(after));
     auto kib = [](const conf::DomainDef& def) {
         return def.currentMemory ? def.currentMemory->kib : def.memory.kib;
     };

@@ -26,8 +26,8 @@ public:
                int autodestroyFd) override;
     void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
-    // Only the memory changes live, through the balloon: qemu runs outside any cgroup of
-    // cvirt's.
+    // Only the memory changes live, through the balloon (qemu runs outside any cgroup of
+    // cvirt's), and the online vcpus (vcpus.cc).
     void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,
                          const conf::DomainDef& after) override;
     void attachInterface(const state::LiveDomain& d, conf::DomainDef& live) override;

@@ -70,16 +70,26 @@ void declareSetvcpus(po::options_description& opts, po::positional_options_descr
         "maximum", "set maximum limit on next boot");
     pos.add("count", 1);
     declareImpact(opts);
+    opts.add_options()("guest", "modify cpu state in the guest")(
+        "hotpluggable", "make added vcpus hot(un)pluggable");
 }
 int cmdSetvcpus(Session& s, const po::variables_map& args) {
     if (args["count"].as<unsigned>() == 0)
         throw Error(ErrorCode::InvalidArg, "Can't set 0 processors for a VM");
-    Domain d = lookupDomain(s, args);
+    Domain::VcpuFlags flags{.maximum = flag(args, "maximum"),
+                            .guest = flag(args, "guest"),
+                            .hotpluggable = flag(args, "hotpluggable")};
     Impact impact = impactOf(args);
-    bool maximum = flag(args, "maximum");
-    if (maximum && !impact.config)
+    if (flags.guest && impact.config)
+        throw Error(ErrorCode::InvalidArg, "Options --guest and --config are mutually exclusive");
+    if (flags.maximum && !impact.config)
         throw Error(ErrorCode::InvalidArg, "Option --config is required by option --maximum");
-    inLibvirtWords(d, [&] { d.setVcpus(args["count"].as<unsigned>(), maximum, impact); });
+    // no flag at all: virsh calls virDomainSetVcpus, which is the running domain's count
+    if (!impact.live && !impact.config && !flag(args, "current") && !flags.maximum &&
+        !flags.guest && !flags.hotpluggable)
+        impact.live = true;
+    Domain d = lookupDomain(s, args);
+    inLibvirtWords(d, [&] { d.setVcpus(args["count"].as<unsigned>(), flags, impact); });
     return 0;
 }
 
@@ -116,8 +126,12 @@ std::vector<Command> guestCommands() {
          "only, which cvirt's VMs have none of, and not for containers: refused.",
          declareTime, cmdTime, Complete::Domain},
         {"setvcpus", "domain", "change number of virtual CPUs",
-         "Change the number of virtual CPUs of a VM in its persistent definition (--config; "
-         "--maximum sets the limit). Containers have no vcpus to set (use schedinfo, vcpupin).",
+         "Change the number of virtual CPUs of a VM: --live hot-plugs vcpus through QMP up to "
+         "the maximum it was started with (and unplugs those hot-plugged, once the guest lets "
+         "them go); --config changes its definition, --maximum the limit (config only). "
+         "--guest needs a guest agent, which cvirt's VMs have none of; --hotpluggable: live "
+         "vcpus are hot-pluggable anyway, a definition cannot mark them (refused with "
+         "--config). Containers have no vcpus to set (use schedinfo, vcpupin).",
          declareSetvcpus, cmdSetvcpus, Complete::Domain},
         {"domrename", "domain", "rename a domain",
          "Rename an inactive, persistent domain: its uuid, definition and autostart mark go "

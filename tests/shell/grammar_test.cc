@@ -426,6 +426,17 @@ public:
                              r.err);
         same({"setvcpus", "test", "1", "--maximum", "--live"}, 1, "\n",
              "error: Option --config is required by option --maximum\n");
+        same({"setvcpus", "test", "1", "--guest", "--config"}, 1, "\n",
+             "error: Options --guest and --config are mutually exclusive\n");
+        same({"setvcpus", "test", "1", "--current", "--live"}, 1, "\n",
+             "error: Options --current and --live are mutually exclusive\n");
+        // every flag reaches the driver, which libvirt-lxc has no entry in
+        for (const char* f : {"--guest", "--hotpluggable", "--live"}) {
+            r = sh({"setvcpus", "test", "1", f});
+            CPPUNIT_ASSERT_EQUAL(std::string("error: this function is not supported by the "
+                                             "connection driver: virDomainSetVcpusFlags\n"),
+                                 r.err);
+        }
         // a container's filesystems are no <disk>
         CPPUNIT_ASSERT_EQUAL(std::string(" Target   Source\n------------------\n\n"),
                              sh({"domblklist", "test"}).out);

@@ -44,8 +44,8 @@ std::optional<std::string> missingForVms() {
 
 std::string vmXml(const std::string& name, const VmOptions& o) {
     return "<domain type='" + o.type + "'><name>" + name + "</name><memory unit='MiB'>" +
-           std::to_string(o.memoryMiB) +
-           "</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type><kernel>" +
+           std::to_string(o.memoryMiB) + "</memory>" + o.vcpu +
+           "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" +
            (o.kernel.empty() ? guestKernel() : o.kernel) + "</kernel><initrd>" + guestInitrd() +
            "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
            "<features><acpi/><apic/></features>" +

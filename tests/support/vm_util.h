@@ -17,6 +17,7 @@ std::string guestInitrd();  // build/rootfs/guest-initrd.img
 struct VmOptions {
     std::string type = "qemu";
     unsigned memoryMiB = 128;
+    std::string vcpu = "<vcpu>1</vcpu>";
     std::string devices;  // inside <devices>, after the serial console
     std::string extra;    // inside <domain>, after <os> and <features><acpi/><apic/></features>
     std::string kernel;   // default guestKernel()

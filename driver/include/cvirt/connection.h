@@ -322,10 +322,19 @@ public:
     // domtime: libvirt reads and sets a guest's clock through the qemu guest agent only;
     // refused for a container (libvirt-lxc has no such call) and for a VM (no agent).
     void guestTime() const;
-    // setvcpus: a VM's vcpu count (<vcpu current>) or, with `maximum`, its <vcpu> maximum
-    // in the persistent definition; a running VM's count is not changed live (refused).
-    // A container has no vcpus to set (libvirt-lxc has no such call): refused.
-    void setVcpus(unsigned count, bool maximum, Impact impact = {});
+    // setvcpus, with libvirt's qemu semantics: a VM's vcpu count (<vcpu current>) or, with
+    // `maximum`, its <vcpu> maximum (config only); live, vcpus are hot-plugged through QMP up
+    // to the maximum qemu was started with, and those hot-plugged can be unplugged again.
+    // `hotpluggable`: libvirt marks the config's new vcpus hot-unpluggable, which cvirt's
+    // definitions cannot say (refused with --config; live vcpus are hotpluggable anyway).
+    // `guest`: through a guest agent, which cvirt's VMs have none of (refused). A container
+    // has no vcpus to set (libvirt-lxc has no such call): refused.
+    struct VcpuFlags {
+        bool maximum = false;
+        bool guest = false;
+        bool hotpluggable = false;
+    };
+    void setVcpus(unsigned count, VcpuFlags flags, Impact impact = {});
 
     // Pid of the container's init (of qemu for a VM), as seen from the host.
     int initPid() const;
