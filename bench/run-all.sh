@@ -45,6 +45,8 @@ if [ "$(id -u)" = 0 ]; then
     "$here/snapshot.sh" "$build"
   step "cvirsh start/destroy linked with libcvirt.so.0 and statically (bench/link.sh)" \
     "$here/link.sh" "$build"
+  step "copy-on-write clone of a 500 MiB dir volume beside lxc-copy -s (bench/storage.sh)" \
+    "$here/storage.sh" "$build"
   step "200 running domains (bench/scale.cc)" \
     "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else

@@ -116,7 +116,9 @@ void setBackendFactoryForTesting(BackendFactory factory) {
 ConnectionImpl::ConnectionImpl(state::ConnectionUri uri)
     : uri_(std::move(uri)),
       networkPaths_(state::driverPaths(state::DriverKind::Network, uri_.root)),
-      networks_(networkPaths_) {
+      networks_(networkPaths_),
+      storagePaths_(state::driverPaths(state::DriverKind::Storage, uri_.root)),
+      pools_(storagePaths_) {
     for (const auto& p : uri_.drivers)
         drivers_.emplace_back(p, backendFactory()(p, uri_.root));
 }

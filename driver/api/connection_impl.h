@@ -74,6 +74,12 @@ public:
     state::ConfigStore& networks() { return networks_; }
     const state::ConfigStore& networks() const { return networks_; }
 
+    // Storage pools: persistent configs, and the live copy of active ones in
+    // storagePaths().runDir.
+    const state::DriverPaths& storagePaths() const { return storagePaths_; }
+    state::ConfigStore& pools() { return pools_; }
+    const state::ConfigStore& pools() const { return pools_; }
+
     // The domains this connection started with autodestroy (start, create).
     Autodestroy& autodestroy() { return autodestroy_; }
 
@@ -82,6 +88,8 @@ private:
     std::vector<DriverState> drivers_;
     state::DriverPaths networkPaths_;
     state::ConfigStore networks_;
+    state::DriverPaths storagePaths_;
+    state::ConfigStore pools_;
     Autodestroy autodestroy_;  // destroyed first: its close may wait for their teardown
 };
 

@@ -115,6 +115,14 @@ const CompiledSchema& compiled(Schema which) {
         static CompiledSchema snapshot("domainsnapshot.rng");
         return snapshot;
     }
+    if (which == Schema::StoragePool) {
+        static CompiledSchema pool("storagepool.rng");
+        return pool;
+    }
+    if (which == Schema::StorageVol) {
+        static CompiledSchema vol("storagevol.rng");
+        return vol;
+    }
     static CompiledSchema domain("domain.rng");
     return domain;
 }

@@ -12,7 +12,7 @@ namespace cvirt::conf {
 void validateDomainSchema(std::string_view xml, std::string_view filename);
 
 // The same against another of our schemas.
-enum class Schema { Domain, Network, Snapshot };
+enum class Schema { Domain, Network, Snapshot, StoragePool, StorageVol };
 void validateSchema(Schema which, std::string_view xml, std::string_view filename);
 
 // Refuses a DOCTYPE that declares entities or names an external DTD (entities are never

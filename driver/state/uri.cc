@@ -6,7 +6,13 @@
 namespace cvirt::state {
 
 std::string_view driverName(DriverKind kind) {
-    return kind == DriverKind::Lxc ? "lxc" : kind == DriverKind::Qemu ? "qemu" : "network";
+    switch (kind) {
+        case DriverKind::Lxc: return "lxc";
+        case DriverKind::Qemu: return "qemu";
+        case DriverKind::Network: return "network";
+        case DriverKind::Storage: return "storage";
+    }
+    return "network";
 }
 
 DriverPaths driverPaths(DriverKind kind, const fs::path& root) {

@@ -11,9 +11,10 @@ namespace cvirt::state {
 
 namespace fs = std::filesystem;
 
-// Network is not a domain driver: the same layout holds virtual networks (net-define).
-enum class DriverKind { Lxc, Qemu, Network };
-std::string_view driverName(DriverKind kind);  // "lxc", "qemu", "network"
+// Network and Storage are not domain drivers: the same layout holds virtual networks
+// (net-define) and storage pools (pool-define).
+enum class DriverKind { Lxc, Qemu, Network, Storage };
+std::string_view driverName(DriverKind kind);  // "lxc", "qemu", "network", "storage"
 
 // Where one driver keeps its files.
 struct DriverPaths {

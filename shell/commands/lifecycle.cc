@@ -173,7 +173,12 @@ int cmdEnter(Session& s, const po::variables_map& args) {
 }
 
 int cmdAutostartRun(Session& s, const po::variables_map&) {
-    // networks first: domains on them need their bridges
+    // pools and networks first: domains need their volumes and bridges
+    auto pools = s.connection().autostartPools([](const std::string& name, const Error& e) {
+        std::cerr << "error: cannot autostart pool '" << name << "': " << e.what() << "\n";
+    });
+    for (const auto& p : pools)
+        s.info() << "Pool " << p << " started\n";
     auto nets = s.connection().autostartNetworks([](const std::string& name, const Error& e) {
         std::cerr << "error: cannot autostart network '" << name << "': " << e.what() << "\n";
     });

@@ -9,7 +9,8 @@ const std::vector<CommandGroup>& commandGroups() {
     static const std::vector<CommandGroup> groups = {
         {"domain", "Domain Management"}, {"monitor", "Domain Monitoring"},
         {"host", "Host and Hypervisor"}, {"network", "Networking"},
-        {"snapshot", "Snapshot"},        {"virsh", "Virsh itself"},
+        {"snapshot", "Snapshot"},        {"pool", "Storage Pool"},
+        {"volume", "Storage Volume"},    {"virsh", "Virsh itself"},
     };
     return groups;
 }
@@ -17,11 +18,11 @@ const std::vector<CommandGroup>& commandGroups() {
 const std::vector<Command>& commandTable() {
     static const std::vector<Command> table = [] {
         std::vector<Command> all;
-        for (auto part :
-             {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
-              tuningCommands(), statsCommands(), interfaceCommands(), deviceCommands(),
-              networkCommands(), hostCommands(), nativeCommands(), eventCommands(),
-              toolingCommands(), metadataCommands(), guestCommands(), snapshotCommands()})
+        for (auto part : {domainCommands(), lifecycleCommands(), monitorCommands(), shellCommands(),
+                          tuningCommands(), statsCommands(), interfaceCommands(), deviceCommands(),
+                          networkCommands(), hostCommands(), nativeCommands(), eventCommands(),
+                          toolingCommands(), metadataCommands(), guestCommands(),
+                          snapshotCommands(), storageCommands()})
             all.insert(all.end(), part.begin(), part.end());
         std::sort(all.begin(), all.end(),
                   [](const Command& a, const Command& b) { return a.name < b.name; });

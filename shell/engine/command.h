@@ -14,7 +14,7 @@ namespace po = boost::program_options;
 class Session;
 
 // What Tab completes for a command's positional arguments.
-enum class Complete { Nothing, Domain, File, Network };
+enum class Complete { Nothing, Domain, File, Network, Pool };
 
 struct Command {
     std::string_view name;
@@ -55,5 +55,6 @@ std::vector<Command> eventCommands();
 std::vector<Command> toolingCommands();
 std::vector<Command> metadataCommands();
 std::vector<Command> guestCommands();
+std::vector<Command> storageCommands();
 
 }  // namespace cvirt::shell

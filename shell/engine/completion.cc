@@ -130,6 +130,8 @@ Completion complete(Session& s, const std::vector<std::string>& words) {
         kind = Complete::Domain;
     else if (option == "network")
         kind = Complete::Network;
+    else if (option == "pool")
+        kind = Complete::Pool;
     else if (option == "file" || option == "config" || option == "xml")
         kind = Complete::File;
     else if (!option.empty()) {
@@ -144,6 +146,9 @@ Completion complete(Session& s, const std::vector<std::string>& words) {
         if (kind == Complete::Network)
             for (const auto& n : s.connection().listNetworks(true, true))
                 if (startsWith(n.name, value)) c.words.push_back(n.name);
+        if (kind == Complete::Pool)
+            for (const auto& p : s.connection().listPools(true, true))
+                if (startsWith(p.name, value)) c.words.push_back(p.name);
     } catch (...) {
         // no connection: nothing to offer
     }

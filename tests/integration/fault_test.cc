@@ -315,7 +315,9 @@ public:
             if (e.path().extension() != ".cc") continue;
             std::string text = readText(e.path());
             for (std::sregex_iterator m(text.begin(), text.end(), call), end; m != end; ++m)
-                if (!std::string((*m)[2]).starts_with("snapshot:"))  // snapshot_test's table
+                // snapshot_test's table ("snapshot:…"); volume changes ("vol-…"): storage_test
+                if (!std::string((*m)[2]).starts_with("snapshot:") &&
+                    !std::string((*m)[2]).starts_with("vol-"))
                     inSource[(*m)[2]] = (*m)[1] == "point";
         }
         std::map<std::string, bool> inTable;

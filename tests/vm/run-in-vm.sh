@@ -81,9 +81,10 @@ for b in "$build"/bin/*; do copy_with_libs "$b"; done
 # run its own applets before anything on PATH, and its losetup has no --show or -j.
 copy_with_libs "$(readlink -f /bin/sh)"
 ln -sf "$(readlink -f /bin/sh)" "$root/bin/sh"
-# The storage tests' tools: ext4 images, loop devices, and debugfs to read an image back;
+# The storage tests' tools: ext4 images, loop devices, debugfs to read an image back and
+# qemu-img for qcow2 volumes;
 # the network tests' ip and ping (iproute2's and iputils', by absolute path).
-for t in mkfs.ext4 losetup truncate debugfs ip ping; do
+for t in mkfs.ext4 losetup truncate debugfs ip ping qemu-img; do
     if command -v "$t" >/dev/null; then copy_with_libs "$(command -v "$t")"; fi
 done
 if [ -r /etc/mke2fs.conf ]; then cp /etc/mke2fs.conf "$root/etc/"; fi

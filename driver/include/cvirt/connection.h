@@ -15,6 +15,7 @@
 #include "cvirt/domain_stats.h"
 #include "cvirt/error.h"
 #include "cvirt/snapshot.h"
+#include "cvirt/storage.h"
 
 namespace cvirt {
 
@@ -429,6 +430,17 @@ public:
     // Starts every autostart network that is not active; reports failures to `onError`.
     std::vector<std::string> autostartNetworks(void (*onError)(const std::string& name,
                                                                const Error& error) = nullptr);
+    // Storage pools (pool-define, pool-list, …; cvirt/storage.h). definePool keeps the stored
+    // uuid of a redefined pool; a pool's target may be no other pool's.
+    StoragePool definePool(std::string_view xml, std::string_view filename = "pool XML");
+    StoragePool lookupPool(std::string_view nameOrUuid) const;
+    std::vector<StoragePoolSummary> listPools(bool active, bool inactive) const;
+    // Starts every autostart pool that is not active; reports failures to `onError`.
+    std::vector<std::string> autostartPools(void (*onError)(const std::string& name,
+                                                            const Error& error) = nullptr);
+    // A volume by its path (its key), in whichever active pool holds it.
+    StorageVol lookupVolumeByPath(std::string_view path) const;
+
     // libvirt's reconnect: runs the driver's hook script as `NAME reconnect begin -` with the
     // live XML of every running domain of every driver of this connection. Called when an
     // interactive shell opens its connection. A hook that fails is reported on stderr and
