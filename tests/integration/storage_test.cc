@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <cppunit/extensions/HelperMacros.h>
+#include <sys/sysmacros.h>
 
 #include <filesystem>
 #include <fstream>
@@ -294,7 +295,7 @@ public:
         // neither the volumes nor anything hidden, and nothing written outside
         CPPUNIT_ASSERT(poolEntries().empty());
         CPPUNIT_ASSERT(!fs::exists("/etc/evil") && !fs::exists(d / "evil"));
-        CPPUNIT_ASSERT_EQUAL(std::string(" Name   Path\n-------------\n\n"), ok({"vol-list", "p"}));
+        CPPUNIT_ASSERT(!has(ok({"vol-list", "p"}), "bad-"));
     }
 
     // A cvirsh killed (SIGKILL) at each step of a volume change: the volume is there complete
@@ -362,7 +363,10 @@ public:
             "12"});
         CPPUNIT_ASSERT_EQUAL(std::string(12, '\0'), util::readFile(out));
         std::string details = ok({"vol-list", "p", "--details"});
-        CPPUNIT_ASSERT(has(details, "raw    " + volPath("raw") + "    file   1.00 MiB"));
+        std::string rawLine = details.substr(details.find(" raw "));
+        rawLine = rawLine.substr(0, rawLine.find('\n'));
+        CPPUNIT_ASSERT_MESSAGE(rawLine, has(rawLine, volPath("raw")) && has(rawLine, " file ") &&
+                                            has(rawLine, "1.00 MiB"));
         // by path, as virsh looks a volume up without --pool
         CPPUNIT_ASSERT(has(ok({"vol-info", volPath("img")}), "Name:           img"));
         ok({"vol-delete", "--pool", "p", "child"});
