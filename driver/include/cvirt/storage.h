@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cvirt/export.h"
+
 namespace cvirt {
 
 class ConnectionImpl;
@@ -33,7 +35,7 @@ struct StorageVolSummary {
     std::string backingPath;  // a clone's source; "" for others
 };
 
-class StorageVol {
+class CVIRT_API StorageVol {
 public:
     const std::string& name() const { return name_; }
     const std::string& poolName() const { return pool_; }
@@ -61,7 +63,7 @@ private:
     std::string pool_, name_;
 };
 
-class StoragePool {
+class CVIRT_API StoragePool {
 public:
     const std::string& name() const { return name_; }
     StoragePoolSummary summary() const;
