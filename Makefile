@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES = g++ cmake pkg-config libxml2-dev libpugixml-dev libreadline-dev \
   libarchive-dev libnl-3-dev libnl-route-3-dev libcap-dev libseccomp-dev libboost-program-options-dev \
   libcppunit-dev busybox-static libxml2-utils \
-  cpio qemu-system-x86 qemu-utils linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
+  cpio qemu-system-x86 linux-image-amd64 dnsmasq-base libnftables-dev nlohmann-json3-dev \
   clang libclang-rt-14-dev \
   libvirt0 libvirt-clients python3-libvirt ansible virtinst e2fsprogs util-linux iproute2 iputils-ping python3 systemd libfuse3-dev \
   openssh-server openssh-client qemu-utils rsync dpkg-dev lintian
