@@ -6,6 +6,8 @@
 #       `cvirsh -c URI list --all` of the same root: median wall time of RUNS (default 15)
 #       with hyperfine, and the ratio (target <= 1.5x); beside them `virsh uri` (virsh's
 #       own start and connect) and what the 1,000 per-domain virDomainGetState calls add.
+#       And the protocol's floor: 1,000 calls cvirtd does nothing for (getLibVersion) from
+#       python3-libvirt, against the 1.5x budget.
 #   (c) cvirtd's resident memory idle, and with 50 clients connected.
 # A benchmark: prints figures next to their targets, asserts nothing.
 set -euo pipefail
@@ -42,6 +44,23 @@ XML
 "$build/bin/cvirsh" -q -c "$uri" start bench-info >/dev/null
 one=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 1)
 four=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 4)
+
+# the protocol's floor: 1,000 calls that do nothing in cvirtd (virConnectGetLibVersion)
+floor_ms=$(/usr/bin/python3 - "$sock" <<'PY'
+import sys, time, libvirt
+c = libvirt.open("lxc+unix:///system?socket=" + sys.argv[1])
+c.getLibVersion()
+best = None
+for _ in range(5):
+    t = time.monotonic()
+    for _ in range(1000):
+        c.getLibVersion()
+    e = (time.monotonic() - t) * 1000
+    best = e if best is None else min(best, e)
+print("%.1f" % best)
+c.close()
+PY
+)
 
 # --- (c) memory with 50 clients connected -------------------------------------------------
 /usr/bin/python3 - "$sock" "$server" > "$base/mem50" <<'PY'
@@ -81,5 +100,6 @@ row "cvirsh list --all, same root (median)" "${medians[1]} ms" "-" ""
 row "  virsh / cvirsh" "${ratio}x" "<= 1.5x" "$(verdict "$ratio" 1.5 le)"
 row "  virsh's own start and connect (virsh uri, median)" "${medians[2]} ms" "-" ""
 row "  1,000 virDomainGetState round trips (difference)" "$(awk -v a="${medians[0]}" -v b="${medians[2]}" 'BEGIN {printf "%.1f", a - b}') ms" "-" ""
+row "  1,000 no-op round trips from python3-libvirt (best of 5)" "$floor_ms ms" "-" ""
 row "cvirtd resident memory, idle" "$idle_kib KiB" "-" ""
 row "  with 50 clients connected" "$clients_kib KiB" "-" ""

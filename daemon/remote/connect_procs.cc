@@ -24,10 +24,6 @@ uint64_t versionNumber(const char* text) {
     return uint64_t{major} * 1000000 + minor * 1000 + micro;
 }
 
-void put(ProcedureTable& t, Proc p, Procedure proc) {
-    t.emplace(static_cast<int32_t>(p), std::move(proc));
-}
-
 }  // namespace
 
 void addConnectProcedures(ProcedureTable& t) {

@@ -107,6 +107,14 @@ Connection& Session::connection() {
 
 namespace {
 
+// A program's table, from the functions that add its procedures.
+ProcedureTable tableOf(std::initializer_list<void (*)(ProcedureTable&)> adders) {
+    ProcedureTable t;
+    for (auto add : adders)
+        add(t);
+    return t;
+}
+
 Reply run(const ProcedureTable& table, Session& s, int32_t procedure, std::string_view argBytes) {
     s.openedStream.reset();
     s.replyFds.clear();
@@ -137,37 +145,20 @@ Reply run(const ProcedureTable& table, Session& s, int32_t procedure, std::strin
 }  // namespace
 
 Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
-    static const ProcedureTable table = [] {
-        ProcedureTable t;
-        addConnectProcedures(t);
-        addDomainProcedures(t);
-        addEventProcedures(t);
-        addParamsProcedures(t);
-        addStatsProcedures(t);
-        addNetworkProcedures(t);
-        addStreamProcedures(t);
-        addSecurityProcedures(t);
-        addInstallProcedures(t);
-        return t;
-    }();
+    static const ProcedureTable table =
+        tableOf({addConnectProcedures, addDomainProcedures, addEventProcedures, addParamsProcedures,
+                 addStatsProcedures, addNetworkProcedures, addStreamProcedures,
+                 addSecurityProcedures, addInstallProcedures});
     return run(table, s, procedure, argBytes);
 }
 
 Reply dispatchLxc(Session& s, int32_t procedure, std::string_view argBytes) {
-    static const ProcedureTable table = [] {
-        ProcedureTable t;
-        addLxcProcedures(t);
-        return t;
-    }();
+    static const ProcedureTable table = tableOf({addLxcProcedures});
     return run(table, s, procedure, argBytes);
 }
 
 Reply dispatchQemu(Session& s, int32_t procedure, std::string_view argBytes) {
-    static const ProcedureTable table = [] {
-        ProcedureTable t;
-        addQemuProcedures(t);
-        return t;
-    }();
+    static const ProcedureTable table = tableOf({addQemuProcedures});
     return run(table, s, procedure, argBytes);
 }
 

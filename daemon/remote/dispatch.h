@@ -59,6 +59,11 @@ struct Procedure {
 };
 using ProcedureTable = std::map<int32_t, Procedure>;
 
+// Adds procedure `p` of the REMOTE program to `t`.
+inline void put(ProcedureTable& t, Proc p, Procedure proc) {
+    t.emplace(static_cast<int32_t>(p), std::move(proc));
+}
+
 void addConnectProcedures(ProcedureTable& table);
 void addDomainProcedures(ProcedureTable& table);
 void addEventProcedures(ProcedureTable& table);

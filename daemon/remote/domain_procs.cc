@@ -14,8 +14,6 @@ namespace {
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kDomainListMax = 16384;  // REMOTE_DOMAIN_LIST_MAX
-
 }  // namespace
 
 bool listFlagsMatch(uint32_t flags, const DomainSummary& d) {
@@ -38,10 +36,6 @@ bool listFlagsMatch(uint32_t flags, const DomainSummary& d) {
 }
 
 namespace {
-
-void put(ProcedureTable& t, Proc p, Procedure proc) {
-    t.emplace(static_cast<int32_t>(p), std::move(proc));
-}
 
 // A call on one domain with nothing to return.
 Procedure onDomain(const char* api, bool changes, void (*action)(Domain&), bool flags) {
@@ -102,9 +96,9 @@ void addDomainProcedures(ProcedureTable& t) {
         {"virDomainGetState", false, [](Session& s, XdrReader& r, XdrWriter& w) {
              Domain d = readDomain(s, r);
              r.u32("flags");
-             DomainSummary sum = d.summary();
-             w.i32(static_cast<int32_t>(sum.state));
-             w.i32(sum.reason);
+             StateAndReason st = d.state();
+             w.i32(static_cast<int32_t>(st.state));
+             w.i32(st.reason);
          }});
     put(t, Proc::DomainGetInfo,
         {"virDomainGetInfo", false, [](Session& s, XdrReader& r, XdrWriter& w) {
@@ -135,7 +129,7 @@ void addDomainProcedures(ProcedureTable& t) {
          }});
     put(t, Proc::DomainIsActive,
         {"virDomainIsActive", false, [](Session& s, XdrReader& r, XdrWriter& w) {
-             w.i32(readDomain(s, r).summary().state != DomainState::Shutoff);
+             w.i32(readDomain(s, r).state().state != DomainState::Shutoff);
          }});
     put(t, Proc::DomainIsPersistent,
         {"virDomainIsPersistent", false, [](Session& s, XdrReader& r, XdrWriter& w) {

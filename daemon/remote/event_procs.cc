@@ -21,10 +21,6 @@ constexpr int32_t kEventIdReboot = 1;     // VIR_DOMAIN_EVENT_ID_REBOOT
 // `event --all` registers them all); cvirt has only lifecycle and reboot events to send.
 constexpr int32_t kEventIdLast = 27;
 
-void put(ProcedureTable& t, Proc p, Procedure proc) {
-    t.emplace(static_cast<int32_t>(p), std::move(proc));
-}
-
 int32_t checkedEventId(XdrReader& r) {
     int32_t id = r.i32("eventID");
     if (id < 0 || id >= kEventIdLast)

@@ -15,10 +15,8 @@ namespace {
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kNetworkListMax = 16384;  // REMOTE_NETWORK_LIST_MAX
-constexpr uint32_t kDhcpLeasesMax = 65536;   // REMOTE_NETWORK_DHCP_LEASES_MAX
-constexpr uint32_t kXmlInactive = 1;         // VIR_NETWORK_XML_INACTIVE
-constexpr int32_t kIpv4 = 0, kIpv6 = 1;      // VIR_IP_ADDR_TYPE_*
+constexpr uint32_t kXmlInactive = 1;     // VIR_NETWORK_XML_INACTIVE
+constexpr int32_t kIpv4 = 0, kIpv6 = 1;  // VIR_IP_ADDR_TYPE_*
 
 void writeNetwork(XdrWriter& w, const NetworkSummary& n) {
     w.string(n.name);
@@ -105,14 +103,13 @@ rpc::RemoteError networkError(const Error& e) {
 using Run = void (*)(Session&, XdrReader&, XdrWriter&);
 
 void put(ProcedureTable& t, Proc p, const char* api, bool changes, Run run) {
-    t.emplace(static_cast<int32_t>(p),
-              Procedure{api, changes, [run](Session& s, XdrReader& r, XdrWriter& w) {
-                            try {
-                                run(s, r, w);
-                            } catch (const Error& e) {
-                                throw rpc::RemoteFailure(networkError(e));
-                            }
-                        }});
+    remote::put(t, p, Procedure{api, changes, [run](Session& s, XdrReader& r, XdrWriter& w) {
+                                    try {
+                                        run(s, r, w);
+                                    } catch (const Error& e) {
+                                        throw rpc::RemoteFailure(networkError(e));
+                                    }
+                                }});
 }
 
 // virNetworkDefineXML and virNetworkCreateXML (transient), and their Flags forms, whose one

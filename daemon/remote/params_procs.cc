@@ -21,12 +21,6 @@ using rpc::TypedParam;
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kSchedulerParamsMax = 16;  // REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX
-constexpr uint32_t kBlkioParamsMax = 16;      // REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX
-constexpr uint32_t kMemoryParamsMax = 16;     // REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX
-constexpr uint32_t kInterfaceMax = 2048;      // REMOTE_DOMAIN_INTERFACE_MAX
-constexpr uint32_t kIpAddrMax = 2048;         // REMOTE_DOMAIN_IP_ADDR_MAX
-
 constexpr uint32_t kAffectLive = 1, kAffectConfig = 2;  // VIR_DOMAIN_AFFECT_*
 constexpr uint32_t kImpactFlags = kAffectLive | kAffectConfig;
 constexpr uint32_t kMemMaximum = 4;  // VIR_DOMAIN_MEM_MAXIMUM
@@ -39,10 +33,6 @@ constexpr int64_t kDefaultQuota = -1;
 
 // VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_*
 enum class AddrSource : uint32_t { Lease = 0, Agent = 1, Arp = 2 };
-
-void put(ProcedureTable& t, Proc p, Procedure proc) {
-    t.emplace(static_cast<int32_t>(p), std::move(proc));
-}
 
 // libvirt's virTypedParamsValidate: every parameter named in `allowed`, of its type, once.
 void validate(const std::vector<TypedParam>& params,
@@ -377,7 +367,7 @@ void addParamsProcedures(ProcedureTable& t) {
     put(t, Proc::DomainSetBlkioParameters, set("virDomainSetBlkioParameters", kBlkio, true));
     put(t, Proc::DomainGetSchedulerType,
         {"virDomainGetSchedulerType", false, [](Session& s, XdrReader& r, XdrWriter& w) {
-             readDomain(s, r).summary();
+             readDomain(s, r).state();  // the domain must exist
              w.string("posix");
              w.i32(3);  // cpu_shares, vcpu_period, vcpu_quota
          }});
@@ -432,7 +422,7 @@ void addParamsProcedures(ProcedureTable& t) {
              Domain d = readDomain(s, r);
              uint32_t source = r.u32("source"), flags = r.u32("flags");
              checkFlags(flags, 0, "virDomainInterfaceAddresses");
-             if (d.summary().state == DomainState::Shutoff)
+             if (d.state().state == DomainState::Shutoff)
                  failWith(VirError::OperationInvalid,
                           "Requested operation is not valid: domain is not running");
              switch (static_cast<AddrSource>(source)) {

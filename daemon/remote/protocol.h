@@ -21,6 +21,25 @@ inline constexpr uint32_t kLxcProgram = 0x00068000;
 inline constexpr uint32_t kLxcVersion = 1;
 enum class LxcProc : int32_t { DomainOpenNamespace = 1 };
 
+// The arrays' bounds of remote_protocol.x (REMOTE_*_MAX): a longer one is refused as a
+// real libvirt server refuses it.
+inline constexpr uint32_t kStatsParamsMax = 4096;     // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
+inline constexpr uint32_t kBlkioParamsMax = 16;       // REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX
+inline constexpr uint32_t kBlockStatsParamsMax = 16;  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
+inline constexpr uint32_t kCpuStatsMax = 2048;        // REMOTE_DOMAIN_GET_CPU_STATS_MAX
+inline constexpr uint32_t kCpuStatsCpusMax = 128;     // REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
+inline constexpr uint32_t kInterfaceMax = 2048;       // REMOTE_DOMAIN_INTERFACE_MAX
+inline constexpr uint32_t kIpAddrMax = 2048;          // REMOTE_DOMAIN_IP_ADDR_MAX
+inline constexpr uint32_t kDomainListMax = 16384;     // REMOTE_DOMAIN_LIST_MAX
+inline constexpr uint32_t kMemoryParamsMax = 16;      // REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX
+inline constexpr uint32_t kMemoryStatsMax = 1024;     // REMOTE_DOMAIN_MEMORY_STATS_MAX
+inline constexpr uint32_t kSchedulerParamsMax = 16;   // REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX
+inline constexpr uint32_t kDhcpLeasesMax = 65536;     // REMOTE_NETWORK_DHCP_LEASES_MAX
+inline constexpr uint32_t kNetworkListMax = 16384;    // REMOTE_NETWORK_LIST_MAX
+inline constexpr uint32_t kCpuStatsParamsMax = 16;    // REMOTE_NODE_CPU_STATS_MAX
+inline constexpr int32_t kNodeMaxCells = 1024;        // REMOTE_NODE_MAX_CELLS
+inline constexpr uint32_t kNodeMemoryStatsMax = 16;   // REMOTE_NODE_MEMORY_STATS_MAX
+
 // REMOTE_PROC_*: the calls cvirtd answers (any other gets VIR_ERR_NO_SUPPORT) and the event
 // messages it sends (…Event…).
 enum class Proc : int32_t {

@@ -20,16 +20,6 @@ using rpc::TypedParam;
 using rpc::XdrReader;
 using rpc::XdrWriter;
 
-constexpr uint32_t kDomainListMax = 16384;     // REMOTE_DOMAIN_LIST_MAX
-constexpr uint32_t kStatsParamsMax = 4096;     // REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
-constexpr uint32_t kMemoryStatsMax = 1024;     // REMOTE_DOMAIN_MEMORY_STATS_MAX
-constexpr uint32_t kBlockStatsParamsMax = 16;  // REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX
-constexpr uint32_t kCpuStatsParamsMax = 16;    // REMOTE_NODE_CPU_STATS_MAX
-constexpr uint32_t kCpuStatsCpusMax = 128;     // REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
-constexpr uint32_t kCpuStatsMax = 2048;        // REMOTE_DOMAIN_GET_CPU_STATS_MAX
-constexpr uint32_t kNodeMemoryStatsMax = 16;   // REMOTE_NODE_MEMORY_STATS_MAX
-constexpr int32_t kNodeMaxCells = 1024;        // REMOTE_NODE_MAX_CELLS
-
 // virDomainStatsTypes cvirt reports: state, cpu-total, balloon, vcpu, interface, block.
 constexpr uint32_t kSupportedGroups = 1 | 2 | 4 | 8 | 16 | 32;
 // virConnectGetAllDomainStatsFlags: the list filters (as virConnectListAllDomains'), then
@@ -40,10 +30,6 @@ constexpr uint32_t kListFilters = 0xff, kNowait = 1u << 29, kBacking = 1u << 30,
 
 // VIR_DOMAIN_MEMORY_STAT_* tags of what a container's (and VM's) memory stats hold.
 constexpr int32_t kStatSwapIn = 0, kStatActualBalloon = 6, kStatRss = 7;
-
-void put(ProcedureTable& t, Proc p, Procedure proc) {
-    t.emplace(static_cast<int32_t>(p), std::move(proc));
-}
 
 std::vector<TypedParam> typed(const std::vector<StatsField>& fields) {
     std::vector<TypedParam> out;

@@ -38,19 +38,23 @@ void readSummaryFields(const DriverState& drv, DomainSummary& s, bool uuid, bool
     if (title) s.title = root.child("title").text().get();
 }
 
-DomainSummary summarize(const DriverState& drv, std::string_view name, bool persistent) {
+// Running or paused from its live record, else shut off and why.
+StateAndReason stateOf(const DriverState& drv, std::string_view name,
+                       const std::optional<state::LiveDomain>& live) {
+    if (live) return {live->paused ? DomainState::Paused : DomainState::Running, live->stateReason};
+    return {DomainState::Shutoff, drv.runtime.shutoffReason(name)};
+}
+
+DomainSummary summarize(const DriverState& drv, std::string_view name, bool persistent,
+                        const std::optional<state::LiveDomain>& live) {
     DomainSummary s;
     s.name = std::string(name);
     s.type = std::string(state::driverName(drv.paths.kind));
     s.persistent = persistent;
-    if (auto live = drv.runtime.find(name)) {
-        s.id = live->id;
-        s.state = live->paused ? DomainState::Paused : DomainState::Running;
-        s.reason = live->stateReason;
-    } else {
-        s.state = DomainState::Shutoff;
-        s.reason = drv.runtime.shutoffReason(name);
-    }
+    if (live) s.id = live->id;
+    StateAndReason st = stateOf(drv, name, live);
+    s.state = st.state;
+    s.reason = st.reason;
     return s;
 }
 
@@ -260,7 +264,7 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
                 autostart.insert(std::move(n));
 
         auto add = [&](const std::string& name, bool isPersistent) {
-            DomainSummary s = summarize(d, name, isPersistent);
+            DomainSummary s = summarize(d, name, isPersistent, d.runtime.find(name));
             bool active = s.state != DomainState::Shutoff;
             if (active ? !filter.active : !filter.inactive) return;
             if (filter.needUuid || filter.needTitle)
@@ -301,10 +305,15 @@ std::vector<std::string> Connection::domainNames() const {
 
 DomainSummary Domain::summary() const {
     DomainOp op(*conn_, name_);
-    DomainSummary s = summarize(op.driver(), name_, op.driver().store.exists(name_));
+    DomainSummary s = summarize(op.driver(), name_, op.driver().store.exists(name_), op.live());
     readSummaryFields(op.driver(), s, true, true);
     s.autostart = op.driver().store.autostart(name_);
     return s;
+}
+
+StateAndReason Domain::state() const {
+    DomainOp op(*conn_, name_);
+    return stateOf(op.driver(), name_, op.live());
 }
 
 DomainInfo Domain::info() const {
@@ -315,13 +324,10 @@ DomainInfo Domain::info() const {
     DomainSummary& s = info.summary;
     s.name = name_;
     s.persistent = drv.store.exists(name_);
-    if (const auto& live = op.live()) {
-        s.id = live->id;
-        s.state = live->paused ? DomainState::Paused : DomainState::Running;
-        s.reason = live->stateReason;
-    } else {
-        s.reason = drv.runtime.shutoffReason(name_);
-    }
+    if (op.live()) s.id = op.live()->id;
+    StateAndReason st = stateOf(drv, name_, op.live());
+    s.state = st.state;
+    s.reason = st.reason;
     s.autostart = s.persistent && drv.store.autostart(name_);
     const conf::DomainDef& def = op.current();
     if (def.uuid) s.uuid = util::formatUuid(*def.uuid);

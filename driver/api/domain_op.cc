@@ -20,8 +20,12 @@ DomainOp::DomainOp(ConnectionImpl& conn, const std::string& name, Lock lock)
             if (d.runtime.isStale(name)) driver_ = &d;
     if (!driver_) throw noDomain(name);
     if (lock == Lock::Domain) lock_ = state::DomainLock::acquire(driver_->paths.lockDir, name);
+    // A running domain (its controller alive) is not stale: one look at its state files
+    // answers both questions.
+    if (live()) return;
     if (driver_->runtime.isStale(name)) {
         driver_->repair(name);
+        live_.reset();
         if (!driver_->store.exists(name) && !live()) throw noDomain(name);
     }
 }

@@ -24,7 +24,13 @@ std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
     }
     std::string data;
     struct stat st {};
-    if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) data.reserve(st.st_size);
+    // A regular file is read to the size it had when opened, without a last read to find its
+    // end (state files are replaced by rename, never changed in place); /proc and /sys files
+    // report no true size and are read to their end.
+    size_t size = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+                      ? static_cast<size_t>(st.st_size)
+                      : 0;
+    data.reserve(size);
     char buf[8192];
     for (;;) {
         ssize_t n = ::read(fd.get(), buf, sizeof buf);
@@ -35,6 +41,7 @@ std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
         }
         if (n == 0) break;
         data.append(buf, static_cast<size_t>(n));
+        if (size && data.size() >= size) break;
     }
     return data;
 }

@@ -76,6 +76,12 @@ Fd ProcessRef::open() const {
     return fd;
 }
 
+bool ProcessRef::alive() const {
+    // The start time tells this process from a later one the kernel gave its pid to.
+    auto f = readStat(pid);
+    return f && f->state != 'Z' && f->state != 'X' && (startTime == 0 || f->startTime == startTime);
+}
+
 bool ProcessRef::signal(int sig) const {
     Fd fd = open();
     if (!fd) return false;

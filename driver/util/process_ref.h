@@ -28,7 +28,9 @@ struct ProcessRef {
     // A pidfd of this very process, or an empty Fd when it is gone, a zombie, or `pid`
     // names another process now.
     Fd open() const;
-    bool alive() const { return static_cast<bool>(open()); }
+    // Whether this very process runs now (not a zombie, not another one at `pid`): a look at
+    // /proc alone, for callers that only ask (no pidfd to pin it).
+    bool alive() const;
     // Sends `sig` if this process still runs; false when it is gone (nothing is signalled).
     bool signal(int sig) const;
     // Waits up to `timeoutMs` for this process to end; true once it has (or never was).

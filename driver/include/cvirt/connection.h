@@ -230,6 +230,8 @@ public:
     const std::string& name() const { return name_; }
     DomainInfo info() const;
     DomainSummary summary() const;
+    // The state and its reason alone: no config read (virDomainGetState, virDomainIsActive).
+    StateAndReason state() const;
     // Persistent definition (inactive = true) or live XML when running.
     std::string xml(bool inactive = false) const;
     void setAutostart(bool enabled);

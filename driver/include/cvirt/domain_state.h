@@ -23,6 +23,12 @@ CVIRT_API std::string_view stateName(DomainState state);
 // libvirt's reason names per state ("unknown", "booted", "destroyed", "crashed", …).
 CVIRT_API std::string_view stateReasonName(DomainState state, int reason);
 
+// A domain's state and its reason (virDomainGetState's answer).
+struct StateAndReason {
+    DomainState state = DomainState::Shutoff;
+    int reason = 0;
+};
+
 // virDomainShutoffReason subset
 enum ShutoffReason {
     kShutoffUnknown = 0,

@@ -98,6 +98,9 @@ void ApiFixture::checkStopped(const Domain& d, int reason, const CppUnit::Source
     CppUnit::assertEquals(std::string("shut off"), std::string(stateName(s.state)), line,
                           "the state of '" + d.name() + "'");
     CppUnit::assertEquals(reason, s.reason, line, "the shut-off reason of '" + d.name() + "'");
+    StateAndReason st = d.state();  // virDomainGetState's path says the same
+    CppUnit::assertEquals(true, st.state == s.state && st.reason == s.reason, line,
+                          "state() of '" + d.name() + "' against its summary");
     CppUnit::assertEquals(std::string(""), stateFiles(d.name()), line,
                           "the state files of '" + d.name() + "'");
 }

@@ -32,10 +32,13 @@ public:
         CPPUNIT_ASSERT(suspend.defs.at(0) == live("web"));
         CPPUNIT_ASSERT_EQUAL(1, suspend.id);
         CPPUNIT_ASSERT(d.summary().state == DomainState::Paused);
+        CPPUNIT_ASSERT(d.state().state == DomainState::Paused);
+        CPPUNIT_ASSERT_EQUAL(1, d.state().reason);  // VIR_DOMAIN_PAUSED_USER
         d.resume();
         Call resume = onlyCall("resume");
         CPPUNIT_ASSERT(resume.defs.at(0) == live("web"));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+        CPPUNIT_ASSERT(d.state().state == DomainState::Running);
         CPPUNIT_ASSERT_EQUAL(std::string("suspended/paused resumed/unpaused"),
                              eventsOf(events, "web"));
     }
