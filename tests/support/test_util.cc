@@ -77,6 +77,25 @@ std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext) {
     return out;
 }
 
+std::vector<fs::path> domainExamples() {
+    std::vector<fs::path> out;
+    for (const auto& f : filesIn(sourceDir() / "xml-examples", ".xml")) {
+        std::string text = readText(f);
+        // the first element: past the XML declaration and comments (which may hold '<')
+        size_t p = 0;
+        while ((p = text.find('<', p)) != std::string::npos) {
+            if (text.compare(p, 4, "<!--") == 0)
+                p = text.find("-->", p);
+            else if (text.compare(p, 2, "<?") == 0)
+                ++p;
+            else
+                break;
+        }
+        if (p != std::string::npos && text.compare(p, 8, "<domain ") == 0) out.push_back(f);
+    }
+    return out;
+}
+
 TempDir::TempDir() {
     const char* tmp = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/cvirt-test-XXXXXX";

@@ -40,6 +40,9 @@ std::string readText(const fs::path& p);
 // A /proc file of a process that may exit meanwhile: "" then (iostreams would throw on ESRCH).
 std::string procText(const fs::path& file);
 std::vector<fs::path> filesIn(const fs::path& dir, const std::string& ext);  // sorted
+// The domain documents of xml-examples/ (root element <domain>), sorted: the others there are
+// network, pool, volume and snapshot documents, which examples_test defines each its way.
+std::vector<fs::path> domainExamples();
 
 // A fresh directory under $TMPDIR, removed (recursively) by the destructor.
 class TempDir {

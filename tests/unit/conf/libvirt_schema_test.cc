@@ -43,10 +43,8 @@ class LibvirtSchemaTest : public CppUnit::TestFixture {
         for (const auto& f :
              testenv::filesIn(testenv::sourceDir() / "tests/data/domain/good", ".xml"))
             if (!f.string().ends_with(".out.xml")) files.push_back(f);
-        for (const auto& f : testenv::filesIn(testenv::sourceDir() / "xml-examples", ".xml"))
-            if (!f.filename().string().starts_with("network-") &&
-                !f.filename().string().starts_with("snapshot-"))
-                files.push_back(f);  // domains
+        for (const auto& f : testenv::domainExamples())
+            files.push_back(f);
 
         for (const auto& f : files) {
             std::string name = f.filename().string();

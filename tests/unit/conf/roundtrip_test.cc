@@ -67,11 +67,7 @@ class RoundTripTest : public CppUnit::TestFixture {
     }
     void examples() {
         int n = 0;
-        for (const auto& f : testenv::filesIn(testenv::sourceDir() / "xml-examples", ".xml")) {
-            // network XML: the examples integration test round-trips those through cvirsh
-            if (f.filename().string().starts_with("network-") ||
-                f.filename().string().starts_with("snapshot-"))
-                continue;  // network and snapshot XML: examples_test
+        for (const auto& f : testenv::domainExamples()) {
             check(f, false);
             ++n;
         }
