@@ -27,7 +27,8 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
 cp /bin/busybox "$root/bin/busybox"
 # Kernel modules, each after the ones it depends on (modinfo's list; there is no modprobe
 # inside): the network drivers and nftables parts the network tests use, loop and ext4 for
-# the storage tests, tun and fuse for container-devices. Built-in ones need nothing.
+# the storage tests, overlay for clone volumes, tun and fuse for container-devices. Built-in
+# ones need nothing.
 kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
 export PATH=$PATH:/usr/sbin:/sbin  # modinfo, mkfs.ext4 and losetup for a user without sbin
 mkdir -p "$root/modules"
@@ -51,7 +52,7 @@ addModule() {
 # dependency modinfo does not list as one).
 for m in crc32c_generic llc stp bridge veth macvlan dummy libcrc32c nfnetlink nf_tables \
     nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat nft_chain_nat nft_ct nft_masq \
-    loop crc16 mbcache jbd2 ext4 tun fuse; do
+    loop crc16 mbcache jbd2 ext4 overlay tun fuse; do
     addModule "$m"
 done
 touch "$root/modules/order"
