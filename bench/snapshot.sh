@@ -21,7 +21,9 @@ cvirsh() { "$build/bin/cvirsh" -q -c "$uri" "$@"; }
 cleanup() {
   cvirsh destroy $name >/dev/null 2>&1 || true
   lxc-stop -P "$P" -n $name -k >/dev/null 2>&1 || true
-  for g in /sys/fs/cgroup/cvirt-bench-lxc-$name* /sys/fs/cgroup/*/cvirt-bench-lxc-$name*; do
+  # the container's and monitor's cgroups, and the monitor's pivot (lxc.cgroup.dir.monitor.pivot)
+  for g in /sys/fs/cgroup/cvirt-bench-lxc-$name* /sys/fs/cgroup/*/cvirt-bench-lxc-$name* \
+    /sys/fs/cgroup/cvirt-bench-lxc-pivot /sys/fs/cgroup/*/cvirt-bench-lxc-pivot; do
     [ -d "$g" ] && rmdir "$g" 2>/dev/null || true
   done
   rm -rf "$base"
