@@ -24,7 +24,7 @@ cleanup() {
   # the container's and monitor's cgroups, and the monitor's pivot (lxc.cgroup.dir.monitor.pivot)
   for g in /sys/fs/cgroup/cvirt-bench-lxc-$name* /sys/fs/cgroup/*/cvirt-bench-lxc-$name* \
     /sys/fs/cgroup/cvirt-bench-lxc-pivot /sys/fs/cgroup/*/cvirt-bench-lxc-pivot; do
-    [ -d "$g" ] && rmdir "$g" 2>/dev/null || true
+    [ -d "$g" ] && find "$g" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   rm -rf "$base"
 }
