@@ -68,9 +68,7 @@ Fd ProcessRef::open() const {
     // If /proc still shows our start time afterwards, that process is ours.
     Fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     if (!fd) return fd;
-    auto f = readStat(pid);
-    if (!f || f->state == 'Z' || f->state == 'X') return Fd();
-    if (startTime != 0 && f->startTime != startTime) return Fd();
+    if (!alive()) return Fd();
     pollfd p{fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 0) > 0) return Fd();  // it exited in between
     return fd;
