@@ -27,17 +27,9 @@ class RemoteLoadTest : public ServerFixture {
     static constexpr int kClients = 50;
     static constexpr int kSeconds = 60;
 
-    size_t serverFds() const {
-        size_t n = 0;
-        for ([[maybe_unused]] const auto& e :
-             fs::directory_iterator("/proc/" + std::to_string(server_) + "/fd"))
-            ++n;
-        return n;
-    }
-
 public:
     void fiftyClientsForAMinute() {
-        size_t before = serverFds();
+        size_t before = settledServerFds();
         fs::path xmls = dir_->path() / "load";
         fs::create_directories(xmls);
         for (int i = 0; i < kClients; ++i)

@@ -120,14 +120,6 @@ void spawn(Child& c, const std::vector<std::string>& argv, bool terminal = false
     }
 }
 
-size_t openFds(pid_t pid) {
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e :
-         fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
-        ++n;
-    return n;
-}
-
 long rssKiB(pid_t pid) {
     std::string status = procText("/proc/" + std::to_string(pid) + "/status");
     size_t at = status.find("VmRSS:");
@@ -224,7 +216,7 @@ public:
         const std::string name = "cvirt-test-rev";
         fs::path xml = dir_->path() / "rev.xml";
         std::ofstream(xml) << containerXml(name, {.initargs = {"-c", "exec sleep 1000"}});
-        size_t fds = openFds(server_);
+        size_t fds = settledServerFds();
         Child v;
         spawn(v, {"/usr/bin/stdbuf", "-oL", "/usr/bin/virsh", "-c", clientUri(), "event", "--loop",
                   "--all"});
@@ -249,9 +241,8 @@ public:
         ::kill(v.pid, SIGINT);
         v.wait();
         // with no one listening the journal is not followed: the server's descriptors as before
-        CPPUNIT_ASSERT_MESSAGE(
-            std::to_string(openFds(server_)) + " fds, were " + std::to_string(fds),
-            waitUntil([&] { return openFds(server_) == fds; }));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(serverFds()) + " fds, were " + std::to_string(fds),
+                               waitUntil([&] { return serverFds() == fds; }));
     }
 
     // virEventRegisterDefaultImpl + domainEventRegisterAny: lifecycle and reboot callbacks
@@ -347,7 +338,7 @@ public:
     void streamAbuseCostsNothingThatLasts() {
         Domain d = shellContainer("cvirt-test-flood", "yes console-flood-line & ");
         CPPUNIT_ASSERT_EQUAL(0, virsh({"list"}).status);  // the server's own set up, for the count
-        size_t fds = openFds(server_);
+        size_t fds = settledServerFds();
         RunResult r =
             testenv::run({"/usr/bin/python3", script("raw_client.py"), sock().string(), "stray"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, std::string("dropped\n"), r.out);
@@ -359,9 +350,8 @@ public:
                 {"/usr/bin/python3", script("raw_client.py"), sock().string(), "vanish", d.name()});
             CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, std::string("left\n"), r.out);
         }
-        CPPUNIT_ASSERT_MESSAGE(
-            std::to_string(openFds(server_)) + " fds, were " + std::to_string(fds),
-            waitUntil([&] { return openFds(server_) == fds; }));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(serverFds()) + " fds, were " + std::to_string(fds),
+                               waitUntil([&] { return serverFds() == fds; }));
         // a client that never reads the flood: the server stays small and serves others
         long before = rssKiB(server_);
         Child idle;
@@ -378,7 +368,7 @@ public:
         ::close(idle.in);
         idle.in = -1;
         CPPUNIT_ASSERT_EQUAL(0, idle.wait());
-        CPPUNIT_ASSERT(waitUntil([&] { return openFds(server_) == fds; }));
+        CPPUNIT_ASSERT(waitUntil([&] { return serverFds() == fds; }));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
     }
 };

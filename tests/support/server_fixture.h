@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/container_fixture.h"
@@ -54,6 +56,28 @@ protected:
         std::vector<std::string> argv{"/usr/bin/virsh", "-c", clientUri(readOnly)};
         argv.insert(argv.end(), args.begin(), args.end());
         return testenv::run(argv);
+    }
+
+    // cvirtd's open descriptors now.
+    size_t serverFds() const {
+        size_t n = 0;
+        for ([[maybe_unused]] const auto& e :
+             fs::directory_iterator("/proc/" + std::to_string(server_) + "/fd"))
+            ++n;
+        return n;
+    }
+    // cvirtd's descriptors once they stop changing: a client that just exited (virsh, cvirsh)
+    // may still hold a connection the server has not yet seen close, so a count taken at once
+    // can be one high; the settled count is the server's own set, a baseline for leak checks.
+    size_t settledServerFds() const {
+        size_t n = serverFds();
+        for (int same = 0, i = 0; same < 5 && i < 300; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            size_t now = serverFds();
+            same = now == n ? same + 1 : 0;
+            n = now;
+        }
+        return n;
     }
 
     pid_t server_ = -1;
