@@ -29,6 +29,8 @@ step "define and list at scale (bench/list.sh)" "$here/list.sh" "$build"
 if [ "$(id -u)" = 0 ]; then
   step "cvirt beside LXC, crun and unshare+chroot: whole processes (bench/peers.cc)" \
     "$build/bin/cvirt-bench-peers" "$build/rootfs/busybox" "${RUNS:-30}"
+  step "where a cvirsh start and destroy spend their time, step by step (bench/profile.cc)" \
+    "$build/bin/cvirt-bench-profile" "$build/rootfs/busybox" "${RUNS:-30}"
   step "container start in process: API calls, controller memory (bench/start.cc)" \
     "$build/bin/cvirt-bench-start" "$build/rootfs/busybox" "${RUNS:-30}"
   step "cgroup setup inside start (bench/cgroup.cc; for v2: tests/vm/run-in-vm.sh BUILD BUILD/bin/cvirt-bench-cgroup)" \

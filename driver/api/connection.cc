@@ -15,6 +15,7 @@
 #include "qemu/backend.h"
 #include "state/domain_lock.h"
 #include "state/events.h"
+#include "util/stamp.h"
 #include "util/uuid.h"
 
 namespace cvirt {
@@ -171,8 +172,11 @@ std::string Connection::defaultUri() {
 }
 
 Connection Connection::open(std::string_view uri) {
+    util::stamp("shell:connect");
     std::string text = uri.empty() ? defaultUri() : std::string(uri);
-    return Connection(std::make_shared<ConnectionImpl>(state::parseUri(text)));
+    Connection conn(std::make_shared<ConnectionImpl>(state::parseUri(text)));
+    util::stamp("shell:connected");
+    return conn;
 }
 
 const std::string& Connection::uri() const {

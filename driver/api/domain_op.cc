@@ -2,6 +2,7 @@
 
 #include "conf/domain.h"
 #include "util/file.h"
+#include "util/stamp.h"
 
 namespace cvirt {
 
@@ -19,7 +20,10 @@ DomainOp::DomainOp(ConnectionImpl& conn, const std::string& name, Lock lock)
         for (auto& d : conn.drivers())
             if (d.runtime.isStale(name)) driver_ = &d;
     if (!driver_) throw noDomain(name);
-    if (lock == Lock::Domain) lock_ = state::DomainLock::acquire(driver_->paths.lockDir, name);
+    if (lock == Lock::Domain) {
+        lock_ = state::DomainLock::acquire(driver_->paths.lockDir, name);
+        util::stamp("shell:locked");
+    }
     // A running domain (its controller alive) is not stale: one look at its state files
     // answers both questions.
     if (live()) return;
@@ -50,7 +54,9 @@ conf::DomainDef& DomainOp::liveDef() {
 std::optional<conf::DomainDef>& DomainOp::persistent() {
     if (!persistent_) {
         auto xml = driver_->store.readXml(name_);
+        util::stamp("shell:config-read");
         persistent_ = xml ? std::optional(driver_->parse(name_, *xml, true)) : std::nullopt;
+        util::stamp("shell:config-parsed");
     }
     return *persistent_;
 }

@@ -15,6 +15,7 @@
 #include "state/driver_config.h"
 #include "state/events.h"
 #include "util/fault.h"
+#include "util/stamp.h"
 
 namespace cvirt {
 
@@ -50,6 +51,7 @@ void startLocked(ConnectionImpl& conn, DriverState& d, const conf::DomainDef& de
                         "' is still shutting down (its controller has not "
                         "exited within " +
                         std::to_string(kSupervisorExitMs / 1000) + " s)");
+    util::stamp("shell:repaired");
     try {
         int watch = autodestroy ? conn.autodestroy().watchFd() : -1;
         d.backend->start(conn.uri().text, def, state::allocateDomainId(state::runBase(d.paths)),

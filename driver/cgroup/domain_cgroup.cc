@@ -16,6 +16,7 @@
 #include "cvirt/error.h"
 #include "util/fd.h"
 #include "util/file.h"
+#include "util/stamp.h"
 
 namespace cvirt::cgroup {
 
@@ -167,6 +168,8 @@ DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view parti
             for (int attempt = 0;; ++attempt) {
                 try {
                     createPath(*cg.dirs_[i].hierarchy, cg.dirs_[i].path);
+                    util::stamp("ctl:cgroup-made " +
+                                cg.dirs_[i].hierarchy->mount.filename().string());
                     break;
                 } catch (const Error& e) {
                     if (e.sysErrno() != ENOENT || attempt == 5) throw;
@@ -196,8 +199,10 @@ bool DomainCgroup::exists() const {
 }
 
 void DomainCgroup::attach(pid_t pid) {
-    for (const Dir& d : dirs_)
+    for (const Dir& d : dirs_) {
         writeValue(d.path / "cgroup.procs", std::to_string(pid));
+        util::stamp("ctl:cgroup-attached " + d.hierarchy->mount.filename().string());
+    }
 }
 
 void DomainCgroup::write(const std::vector<Write>& plan, bool unified) {

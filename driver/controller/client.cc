@@ -23,6 +23,7 @@
 #include "util/fd.h"
 #include "util/inherit.h"
 #include "util/process.h"
+#include "util/stamp.h"
 #include "util/stream.h"
 
 namespace cvirt::controller {
@@ -41,6 +42,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     int lockFd = state::DomainLock::heldFd(paths.lockDir, def.name);
     ErrnoErrorLine execFailed = errnoErrorLine("cannot execute the controller '" + exe + "'");
 
+    util::stamp("shell:fork");
     pid_t pid = ::fork();
     if (pid < 0) throwSystemError(errno, "cannot fork the controller");
     if (pid == 0) {

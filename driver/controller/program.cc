@@ -17,6 +17,7 @@
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/inherit.h"
+#include "util/stamp.h"
 
 namespace cvirt::controller {
 
@@ -76,11 +77,13 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     if (lock) ::fcntl(lock.get(), F_SETFD, FD_CLOEXEC);
     util::Fd autodestroy(autodestroyFd);
     if (autodestroy) ::fcntl(autodestroy.get(), F_SETFD, FD_CLOEXEC);
+    util::stamp("ctl:main");  // after the descriptors closed: the stamp file opens now
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
     const std::string prefix = std::string(program) + ": ";
     try {
         std::string xml = readStdin();
+        util::stamp("ctl:xml-read");
         int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         ::dup2(devnull, STDIN_FILENO);
         ::close(devnull);
@@ -97,7 +100,9 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         DomainLog log(args.logPath,
                       {.maxSize = args.config.logMaxSize, .maxBackups = args.config.logMaxBackups});
 
+        util::stamp("ctl:log-opened");
         args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
+        util::stamp("ctl:xml-parsed");
         conf::requireEnforceable(args.def);  // before anything of the domain exists
         return body(args, [&] {
             util::fault::point("start:ctl-ready");

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cvirt/error.h"
+#include "util/stamp.h"
 
 namespace cvirt::util::fault {
 
@@ -47,6 +48,7 @@ bool matches(const Armed* a, const char* name) {
 }  // namespace
 
 void point(const char* name) {
+    stamp(name);
     const Armed* a = armed();
     if (!matches(a, name)) return;
     if (a->action == Action::Kill) killSelf();
@@ -54,6 +56,7 @@ void point(const char* name) {
 }
 
 void killPoint(const char* name) noexcept {
+    stamp(name);
     const Armed* a = armed();
     if (matches(a, name) && a->action == Action::Kill) killSelf();
 }

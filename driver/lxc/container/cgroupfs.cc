@@ -11,6 +11,7 @@
 #include "cvirt/error.h"
 #include "lxc/container/child.h"
 #include "util/mount.h"
+#include "util/stamp.h"
 
 namespace cvirt::lxc {
 
@@ -63,6 +64,7 @@ void mountCgroupFs(const cgroup::HostLayout& host) {
         } catch (Error& e) {
             throw std::move(e).withContext("cannot mount the container's cgroup '" + rel + "'");
         }
+        util::stamp("child:cgroupfs-mounted " + rel);
         // "cpu" → "cpu,cpuacct", as hosts lay co-mounted controllers out
         if (h.controllers.size() > 1)
             for (const auto& c : h.controllers)

@@ -13,6 +13,7 @@
 
 #include "security/caps.h"
 #include "util/fd.h"
+#include "util/stamp.h"
 
 namespace cvirt::lxc {
 
@@ -34,6 +35,7 @@ void setUpContainer(ChildContext& ctx) {
     // controller that died before this prctl sends no signal; the channel says so instead,
     // once our copy of its end is closed (else we would wait on it for ever, holding the
     // ready pipe and the domain lock we inherited).
+    util::stamp("child:cloned");
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (ctx.controllerEnd >= 0) ::close(ctx.controllerEnd);
     if (ctx.procViews) {
@@ -53,6 +55,7 @@ void setUpContainer(ChildContext& ctx) {
             throwSystemError(errno, "cannot become uid 0 in the container");
     }
     if (ctx.privateNet) loopbackUp();
+    util::stamp("child:loopback-up");
     setUpRoot(ctx);
     const std::string& name = ctx.def->name;
     if (ctx.ownUts && ::sethostname(name.data(), name.size()) < 0)
@@ -63,11 +66,15 @@ void setUpContainer(ChildContext& ctx) {
 
 void waitForCgroup(const ChildContext& ctx) {
     // The root is built; the controller sets the device filter, then lets us go on.
+    util::stamp("child:root-ready");
     ctx.sync->send(SyncMsg::RootReady);
     ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now, devices filtered
+    util::stamp("child:continue");
     // The container's cgroup root is its own cgroup.
     if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
+    util::stamp("child:cgroupns");
     if (ctx.cgroups) mountCgroupFs(*ctx.cgroups);
+    util::stamp("child:cgroupfs-mounted");
 }
 
 int childMain(void* arg) noexcept {

@@ -17,6 +17,7 @@
 #include "security/seccomp.h"
 #include "util/fd.h"
 #include "util/inherit.h"
+#include "util/stamp.h"
 
 namespace cvirt::lxc {
 
@@ -84,6 +85,7 @@ void execInit(const ChildContext& ctx) {
 
     waitForCgroup(ctx);
     attachConsole();
+    util::stamp("child:console-attached");
     std::vector<std::string> env = containerEnvironment(def, "linux");
 
     std::string dir = def.os.initdir.empty() ? "/" : def.os.initdir;
@@ -96,7 +98,9 @@ void execInit(const ChildContext& ctx) {
         util::Fd trap = security::trapSysinfo();
         ctx.sync->sendFd(SyncMsg::SysinfoTrap, trap.get());
     }
+    util::stamp("child:sysinfo-trap");
     security::confine(def, security::capsToDrop(def));
+    util::stamp("child:confined");
     switchUser(def.os);
 
     std::vector<char*> argv{init.data()};
@@ -112,6 +116,7 @@ void execInit(const ChildContext& ctx) {
     // Whatever the controller had open that init must not inherit (host files, sockets) ends
     // at execve, whatever flags it was opened with; the sync socket stays open until then.
     util::cloexecFdsFrom(3);
+    util::stamp("child:exec");
     ctx.sync->send(SyncMsg::Execing);
     ::execve(init.c_str(), argv.data(), envp.data());
     throwSystemError(errno, "cannot execute init '" + init + "'");

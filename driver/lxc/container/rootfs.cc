@@ -18,6 +18,7 @@
 #include "util/file.h"
 #include "util/mount.h"
 #include "util/no_follow.h"
+#include "util/stamp.h"
 
 namespace cvirt::lxc {
 
@@ -205,13 +206,16 @@ void setUpProc(ChildContext& ctx, const std::string& root) {
     util::DirInRoot dir = util::makeDirsInRoot(root, "/proc");
     std::vector<ProcView> views;
     if (ctx.procViews) views = openProcViews(ctx, dir);
+    util::stamp("child:proc-views-opened");
     util::mountFs("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
     const std::string& proc = dir.path;
     placeProcViews(views, proc);
+    util::stamp("child:proc-mounted");
     for (const char* p : kProcReadOnly)
         readOnly(proc + "/" + p);
     for (const char* p : kProcMasked)
         mask(proc + "/" + p);
+    util::stamp("child:proc-masked");
 }
 
 void setUpSys(const std::string& root, bool privateNet) {
@@ -224,8 +228,10 @@ void setUpSys(const std::string& root, bool privateNet) {
         util::bindMount("/sys", dir, true);
         util::remountReadOnly(sys);
     }
+    util::stamp("child:sys-mounted");
     for (const char* p : kSysMasked)
         mask(sys + "/" + p);
+    util::stamp("child:sys-masked");
 }
 
 void pivotInto(const std::string& root) {
@@ -258,6 +264,7 @@ void setUpRoot(ChildContext& ctx) {
         if (!mountCloneVolume(root, root, root, rootFs->readonly))
             bindSource(root, root, root, "root filesystem source");
     }
+    util::stamp("child:root-bound");
     MadeDirs made(root);  // removed again if anything below throws
     for (const auto& fs : def.filesystems) {
         if (&fs == rootFs) continue;
@@ -267,10 +274,12 @@ void setUpRoot(ChildContext& ctx) {
     setUpProc(ctx, root);
     setUpSys(root, ctx.privateNet);
     setUpDev(ctx, root);
+    util::stamp("child:dev-made");
     made.keep();
     if (rootFs) {
         pivotInto(root);
         if (rootFs->readonly) util::remountReadOnly("/");
+        util::stamp("child:pivoted");
     }
 }
 

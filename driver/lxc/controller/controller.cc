@@ -29,6 +29,7 @@
 #include "util/file.h"
 #include "util/inherit.h"
 #include "util/process.h"
+#include "util/stamp.h"
 #include "util/stream.h"
 
 namespace cvirt::lxc {
@@ -184,6 +185,7 @@ void Controller::prepare() {
     loop_.files().writeOwner(owner_);
     util::fault::point("start:ctl-owner-written");
     hostCgroups_ = cgroup::detectHost();
+    util::stamp("ctl:host-cgroups-detected");
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     util::fault::point("start:ctl-cgroup-created");
     // a hostdev that is not a device fails here, before clone; installed once the root is built
@@ -196,6 +198,7 @@ void Controller::prepare() {
     util::fault::point("start:ctl-limits-applied");
     for (size_t i = 0; i < std::max<size_t>(1, def_.consoles.size()); ++i)
         consolePaths_.push_back(loop_.openConsole());
+    util::stamp("ctl:consoles-opened");
     if (!def_.idmap.empty()) {
         // The container's root must be able to open its console.
         auto rootOf = [](const std::vector<conf::IdmapRange>& ranges) -> int {
@@ -267,6 +270,7 @@ void Controller::spawnInit() {
     share(def_.lxcNamespaces.shareipc, "ipc", CLONE_NEWIPC);
     share(def_.lxcNamespaces.shareuts, "uts", CLONE_NEWUTS);
 
+    util::stamp("ctl:clone");
     void* stack = ::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) throwSystemError(errno, "cannot allocate the container's stack");
@@ -281,11 +285,13 @@ void Controller::spawnInit() {
     try {
         util::fault::point("start:ctl-init-cloned");
         mine.expect(SyncMsg::ChildReady);
+        util::stamp("ctl:child-ready");
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
         if (cgroup_) cgroup_->attach(pid);  // without userns the child builds its root meanwhile
+        util::stamp("ctl:child-in-cgroup");
         if (flags & CLONE_NEWNET) {
             // Devices are made from here into the container's namespace and configured
             // there, while the child builds its root; init starts with them ready.
@@ -316,6 +322,7 @@ void Controller::spawnInit() {
         // Cgroup, console and host network exist; nothing of init runs yet. A restart after
         // a guest reboot is no new start: no hooks then.
         loop_.startHook();
+        util::stamp("ctl:start-hook-done");
         auto go = [&] {
             try {
                 mine.send(SyncMsg::Continue);
@@ -326,7 +333,9 @@ void Controller::spawnInit() {
         };
         if (ctx.userns) go();  // nothing happens inside before the id maps exist
         // The child mounted the /proc views and waits for our answers to go on.
-        if (util::Fd dev = mine.expectFd(SyncMsg::ProcViews); dev && cgroup_) {
+        util::Fd dev = mine.expectFd(SyncMsg::ProcViews);
+        util::stamp("ctl:proc-views-mounted");
+        if (dev && cgroup_) {
             procFuse_ = std::make_unique<ProcFuse>(std::move(dev), hostCgroups_, *cgroup_, pid);
             mine.serveWhileWaiting(procFuse_->fd(), [this] { return procFuse_->serve(); });
         } else if (!dev) {
@@ -336,10 +345,12 @@ void Controller::spawnInit() {
         // The device filter comes once the root is built: setting it up opens devices the
         // container must not (loop-control, the block devices it mounts).
         mine.expect(SyncMsg::RootReady);
+        util::stamp("ctl:root-ready");
         if (cgroup_ && !devicesSet_) {
             cgroup_->setDevices(deviceRules_);
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
         }
+        util::stamp("ctl:devices-set");
         util::fault::point("start:ctl-root-ready");
         go();
         if (util::Fd trap = mine.expectFd(SyncMsg::SysinfoTrap); trap && cgroup_) {
@@ -347,6 +358,7 @@ void Controller::spawnInit() {
             sysinfoTrap_->add(std::move(trap));
         }
         mine.expect(SyncMsg::Execing);
+        util::stamp("ctl:child-execing");
         mine.waitExec();
         util::fault::point("start:ctl-init-running");
     } catch (Error& e) {

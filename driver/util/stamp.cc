@@ -1,0 +1,40 @@
+#include "util/stamp.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace cvirt::util {
+
+namespace {
+
+// -1 when CVIRT_STAMPS is unset or cannot be opened.
+int stampFd() {
+    static const int fd = [] {
+        const char* path = std::getenv("CVIRT_STAMPS");
+        if (!path || !*path) return -1;
+        return ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    }();
+    return fd;
+}
+
+}  // namespace
+
+void stamp(std::string_view step) noexcept {
+    int fd = stampFd();
+    if (fd < 0) return;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    char line[160];
+    int n = std::snprintf(line, sizeof line, "%lld %d %.*s\n",
+                          static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec,
+                          static_cast<int>(::getpid()), static_cast<int>(step.size()), step.data());
+    if (n <= 0) return;
+    [[maybe_unused]] ssize_t w = ::write(fd, line, std::min<size_t>(n, sizeof line - 1));
+}
+
+}  // namespace cvirt::util
