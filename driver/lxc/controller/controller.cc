@@ -15,6 +15,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "conf/domain.h"
 #include "conf/network.h"
@@ -25,6 +26,7 @@
 #include "net/virtual_network.h"
 #include "state/pid_file.h"
 #include "state/uri.h"
+#include "util/beside.h"
 #include "util/fault.h"
 #include "util/file.h"
 #include "util/inherit.h"
@@ -290,8 +292,16 @@ void Controller::spawnInit() {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
-        if (cgroup_) cgroup_->attach(pid);  // without userns the child builds its root meanwhile
-        util::stamp("ctl:child-in-cgroup");
+        // Into the domain cgroup: a migration waits in the kernel for an RCU grace period
+        // (milliseconds), so it runs on a thread of its own beside the network setup and the
+        // answers to the child's /proc views (without a user namespace the child builds its
+        // root meanwhile). Done before the child goes on past its root (and so before exec).
+        std::optional<util::Beside> attaching;
+        if (cgroup_)
+            attaching.emplace([this, pid] {
+                cgroup_->attach(pid);
+                util::stamp("ctl:child-in-cgroup");
+            });
         if (flags & CLONE_NEWNET) {
             // Devices are made from here into the container's namespace and configured
             // there, while the child builds its root; init starts with them ready.
@@ -346,6 +356,7 @@ void Controller::spawnInit() {
         // container must not (loop-control, the block devices it mounts).
         mine.expect(SyncMsg::RootReady);
         util::stamp("ctl:root-ready");
+        if (attaching) attaching->wait();
         if (cgroup_ && !devicesSet_) {
             cgroup_->setDevices(deviceRules_);
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
