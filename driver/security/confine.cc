@@ -37,7 +37,20 @@ int rlimitResource(const std::string& name) {
     return -1;
 }
 
-void confine(const conf::DomainDef& def, const std::vector<std::string>& capsDrop) {
+Confinement prepareConfinement(const conf::DomainDef& def, std::vector<std::string> capsDrop) {
+    Confinement how;
+    how.noNewPrivs = noNewPrivs(def);
+    if (def.cvirtSecurity.seccomp.value_or(conf::SeccompProfile::Default) ==
+        conf::SeccompProfile::Default) {
+        bool keepsSysAdmin =
+            std::find(capsDrop.begin(), capsDrop.end(), "sys_admin") == capsDrop.end();
+        how.seccomp = compileSeccomp(defaultProfile(keepsSysAdmin));
+    }
+    how.capsDrop = std::move(capsDrop);
+    return how;
+}
+
+void confine(const conf::DomainDef& def, const Confinement& how) {
     for (const auto& r : def.cvirtResources.rlimits) {
         int resource = rlimitResource(r.name);
         if (resource < 0) throw Error(ErrorCode::ConfigUnsupported, "unknown rlimit " + r.name);
@@ -45,16 +58,10 @@ void confine(const conf::DomainDef& def, const std::vector<std::string>& capsDro
         if (::setrlimit(resource, &value) < 0)
             throwSystemError(errno, "cannot set rlimit " + r.name);
     }
-    bool nnp = noNewPrivs(def);
-    if (nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    if (how.noNewPrivs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         throwSystemError(errno, "cannot set no_new_privs");
-    if (def.cvirtSecurity.seccomp.value_or(conf::SeccompProfile::Default) ==
-        conf::SeccompProfile::Default) {
-        bool keepsSysAdmin =
-            std::find(capsDrop.begin(), capsDrop.end(), "sys_admin") == capsDrop.end();
-        loadSeccomp(defaultProfile(keepsSysAdmin), nnp);
-    }
-    dropCaps(capsDrop);
+    if (how.seccomp) loadSeccomp(*how.seccomp);
+    dropCaps(how.capsDrop);
 }
 
 }  // namespace cvirt::security

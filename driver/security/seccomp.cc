@@ -1,13 +1,18 @@
 #include "security/seccomp.h"
 
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <memory>
 
 #include "cvirt/error.h"
+#include "util/fd.h"
 
 namespace cvirt::security {
 
@@ -90,11 +95,9 @@ void check(int rc, const std::string& what) {
 
 }  // namespace
 
-void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs) {
+std::vector<sock_filter> compileSeccomp(const std::vector<SyscallRule>& rules) {
     std::unique_ptr<void, CtxDeleter> ctx(seccomp_init(SCMP_ACT_ALLOW));
     if (!ctx) throw Error(ErrorCode::Internal, "seccomp: cannot create a filter");
-    check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, noNewPrivs ? 1 : 0),
-          "cannot set the no_new_privs attribute");
     // The compat ABIs of this machine: their calls are filtered too.
     if (seccomp_arch_native() == SCMP_ARCH_X86_64)
         for (uint32_t arch : std::initializer_list<uint32_t>{SCMP_ARCH_X86, SCMP_ARCH_X32}) {
@@ -111,7 +114,25 @@ void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs) {
         // -EDOM etc.: the call does not exist on one of the ABIs; the others still get it.
         if (rc < 0 && rc != -EDOM && rc != -EINVAL) check(rc, "cannot add a rule for " + rule.name);
     }
-    check(seccomp_load(ctx.get()), "cannot load the filter");
+    // libseccomp writes the program to a descriptor only (seccomp_export_bpf_mem is newer).
+    util::Fd mem(::memfd_create("cvirt-seccomp", MFD_CLOEXEC));
+    if (!mem) throwSystemError(errno, "seccomp: cannot create a memfd for the filter");
+    check(seccomp_export_bpf(ctx.get(), mem.get()), "cannot compile the filter");
+    off_t size = ::lseek(mem.get(), 0, SEEK_END);
+    if (size <= 0 || size % sizeof(sock_filter) != 0)
+        throw Error(ErrorCode::Internal, "seccomp: the compiled filter has a size of " +
+                                             std::to_string(size) + " bytes");
+    std::vector<sock_filter> program(static_cast<size_t>(size) / sizeof(sock_filter));
+    if (::pread(mem.get(), program.data(), static_cast<size_t>(size), 0) != size)
+        throwSystemError(errno, "seccomp: cannot read the compiled filter");
+    return program;
+}
+
+void loadSeccomp(const std::vector<sock_filter>& program) {
+    sock_fprog prog{static_cast<unsigned short>(program.size()),
+                    const_cast<sock_filter*>(program.data())};
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+        throwSystemError(errno, "seccomp: cannot load the filter");
 }
 
 util::Fd trapSysinfo() {

@@ -3,6 +3,8 @@
 // so a 32-bit call cannot go around it.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,10 +36,14 @@ struct SyscallRule {
 // could take them away: the kernel only locks mounts it copies into a user namespace). Pure.
 std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin);
 
-// Loads `rules` into the calling thread, inherited across fork and exec; every other call is
-// allowed. `noNewPrivs` as the process will have it (without it, loading needs
-// CAP_SYS_ADMIN). Throws Error naming what failed.
-void loadSeccomp(const std::vector<SyscallRule>& rules, bool noNewPrivs);
+// `rules` as the BPF program the kernel runs (every other call allowed, the compat ABIs of
+// this machine filtered too), compiled ahead of loadSeccomp: libseccomp takes most of a
+// millisecond, which a container's child spends while its controller finishes the cgroup.
+std::vector<sock_filter> compileSeccomp(const std::vector<SyscallRule>& rules);
+
+// Loads a program of compileSeccomp into the calling thread, inherited across fork and exec.
+// Without no_new_privs, loading needs CAP_SYS_ADMIN. Throws Error naming what failed.
+void loadSeccomp(const std::vector<sock_filter>& program);
 
 // Loads a filter that hands every native sysinfo(2) call of this process and its children to
 // whoever holds the returned listener (SECCOMP_RET_USER_NOTIF): the container's controller

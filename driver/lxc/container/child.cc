@@ -64,10 +64,12 @@ void setUpContainer(ChildContext& ctx) {
 
 }  // namespace
 
-void waitForCgroup(const ChildContext& ctx) {
+void waitForCgroup(const ChildContext& ctx, const std::function<void()>& meanwhile) {
     // The root is built; the controller sets the device filter, then lets us go on.
     util::stamp("child:root-ready");
     ctx.sync->send(SyncMsg::RootReady);
+    meanwhile();
+    util::stamp("child:prepared");
     ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now, devices filtered
     util::stamp("child:continue");
     // The container's cgroup root is its own cgroup.

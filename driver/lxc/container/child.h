@@ -2,6 +2,7 @@
 // Runs as pid 1 of the new pid namespace; reports failure through the sync channel.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,8 +44,9 @@ void setUpDev(const ChildContext& ctx, const std::string& root);  // dev.cc: /de
 [[noreturn]] void execInit(const ChildContext& ctx);              // init_exec.cc
 // Reports the root built, waits until the controller has placed us in the domain cgroup and
 // set its device filter, then unshares the cgroup namespace (child.cc). Called by execInit
-// before anything of the container runs.
-void waitForCgroup(const ChildContext& ctx);
+// before anything of the container runs. `meanwhile` runs while the controller works: what
+// the child can prepare then costs the start nothing.
+void waitForCgroup(const ChildContext& ctx, const std::function<void()>& meanwhile);
 // /sys/fs/cgroup inside: each host hierarchy rooted at the domain's cgroup, read-only
 // (cgroupfs.cc). Called once in the cgroup namespace.
 void mountCgroupFs(const cgroup::HostLayout& host);

@@ -83,7 +83,10 @@ void execInit(const ChildContext& ctx) {
     const conf::DomainDef& def = *ctx.def;
     std::string init = def.os.init.empty() ? "/sbin/init" : def.os.init;
 
-    waitForCgroup(ctx);
+    security::Confinement confinement;
+    // The seccomp program compiled while the controller sets the device filter.
+    waitForCgroup(
+        ctx, [&] { confinement = security::prepareConfinement(def, security::capsToDrop(def)); });
     attachConsole();
     util::stamp("child:console-attached");
     std::vector<std::string> env = containerEnvironment(def, "linux");
@@ -99,7 +102,7 @@ void execInit(const ChildContext& ctx) {
         ctx.sync->sendFd(SyncMsg::SysinfoTrap, trap.get());
     }
     util::stamp("child:sysinfo-trap");
-    security::confine(def, security::capsToDrop(def));
+    security::confine(def, confinement);
     util::stamp("child:confined");
     switchUser(def.os);
 
