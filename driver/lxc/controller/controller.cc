@@ -239,7 +239,7 @@ void Controller::spawnInit() {
     procFuse_.reset();  // the last run's: its container is gone
     sysinfoTrap_.reset();
     auto [mine, theirs] = SyncChannel::pair();
-    // The child sits in the domain cgroup from ChildReady on: a freeze then (a suspend that
+    // The child sits in the domain cgroup from its clone on: a freeze then (a suspend that
     // raced a restart, anyone writing the freezer) would stop it mid-setup. Silence is
     // answered by thawing, and no wait outlasts kChildAnswerMs.
     mine.setPatience(kChildAnswerMs, [this] { thaw(); });
@@ -284,24 +284,30 @@ void Controller::spawnInit() {
     init_ = util::Child(pid);
     theirs.close();
 
+    // Into the domain cgroup: a migration waits in the kernel for an RCU grace period
+    // (milliseconds), so it runs on a thread of its own beside the child's first steps, the
+    // network setup and the answers to the child's /proc views (without a user namespace the
+    // child builds its root meanwhile). Joined before the child goes on past its root (and so
+    // before exec).
+    std::optional<util::Beside> attaching;
+    auto attach = [&] {
+        attaching.emplace([this, pid] {
+            cgroup_->attach(pid);
+            util::stamp("ctl:child-in-cgroup");
+        });
+    };
     try {
         util::fault::point("start:ctl-init-cloned");
+        // At once on a first start; on a restart the device filter in place would keep the
+        // child from opening /dev/fuse, which it does before ChildReady.
+        if (cgroup_ && !devicesSet_) attach();
         mine.expect(SyncMsg::ChildReady);
         util::stamp("ctl:child-ready");
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
-        // Into the domain cgroup: a migration waits in the kernel for an RCU grace period
-        // (milliseconds), so it runs on a thread of its own beside the network setup and the
-        // answers to the child's /proc views (without a user namespace the child builds its
-        // root meanwhile). Done before the child goes on past its root (and so before exec).
-        std::optional<util::Beside> attaching;
-        if (cgroup_)
-            attaching.emplace([this, pid] {
-                cgroup_->attach(pid);
-                util::stamp("ctl:child-in-cgroup");
-            });
+        if (cgroup_ && !attaching) attach();
         if (flags & CLONE_NEWNET) {
             // Devices are made from here into the container's namespace and configured
             // there, while the child builds its root; init starts with them ready.
