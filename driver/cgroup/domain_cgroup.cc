@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "cgroup/brief_counters.h"
 #include "cvirt/error.h"
 #include "util/fd.h"
 #include "util/file.h"
@@ -110,12 +111,7 @@ DomainCgroup DomainCgroup::open(const HostLayout& host, std::string_view partiti
         rel.erase(0, 1);
     for (const auto& h : host.hierarchies) {
         if (!usesHierarchy(h)) continue;
-        Dir d{&h, h.mount / rel / std::string(leaf), {}};
-        for (fs::path p = d.path.parent_path();
-             p != h.mount && p.has_relative_path() && p.string().size() > h.mount.string().size();
-             p = p.parent_path())
-            d.parents.insert(d.parents.begin(), p);
-        dirs.push_back(std::move(d));
+        dirs.push_back(Dir{&h, h.mount / rel / std::string(leaf)});
     }
     return DomainCgroup(host, std::move(dirs), false);
 }
@@ -313,7 +309,7 @@ void DomainCgroup::freeze(bool frozen) {
 
 namespace {
 uint64_t readNumber(const fs::path& file) {
-    auto text = util::readFileIfExists(file);
+    auto text = util::readKernelFileIfExists(file);
     return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
 }
 // Calls `fn` with each line of `text` (no newline); stops early when it returns true.
@@ -327,9 +323,9 @@ void forEachLine(const std::string& text, F fn) {
     }
 }
 // "key value" lines (cpu.stat, memory.stat)
-uint64_t readKey(const fs::path& file, std::string_view key) {
+uint64_t parseKey(const std::string& text, std::string_view key) {
     uint64_t value = 0;
-    forEachLine(util::readFileIfExists(file).value_or(""), [&](std::string_view line) {
+    forEachLine(text, [&](std::string_view line) {
         if (line.size() <= key.size() || line.substr(0, key.size()) != key ||
             line[key.size()] != ' ')
             return false;
@@ -337,6 +333,9 @@ uint64_t readKey(const fs::path& file, std::string_view key) {
         return true;
     });
     return value;
+}
+uint64_t readKey(const fs::path& file, std::string_view key) {
+    return parseKey(util::readFileIfExists(file).value_or(""), key);
 }
 
 // v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" lines.
@@ -380,18 +379,24 @@ std::vector<DomainCgroup::IoStats> v2Io(const std::string& text) {
 }
 }  // namespace
 
+DomainCgroup::BriefFiles DomainCgroup::briefFiles() const {
+    BriefFiles f;
+    if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified)
+        f.cpu = pathFor("cpuacct") / "cpuacct.usage";
+    else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified)
+        f.cpu = pathFor("cpu") / "cpu.stat", f.cpuStat = true;
+    if (const Hierarchy* h = host_->forController("memory"))
+        f.memory = pathFor("memory") / (h->unified ? "memory.current" : "memory.usage_in_bytes");
+    return f;
+}
+
+uint64_t DomainCgroup::parseBriefCpu(const std::string& text, bool cpuStat) {
+    return cpuStat ? parseKey(text, "usage_usec") * 1000 : std::strtoull(text.c_str(), nullptr, 10);
+}
+
 DomainCgroup::Stats DomainCgroup::stats(bool brief) const {
+    if (brief) return BriefCounters(*this).read().value_or(Stats{});
     Stats st;
-    if (brief) {
-        if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified)
-            st.cpuNs = readNumber(pathFor("cpuacct") / "cpuacct.usage");
-        else if (const Hierarchy* c = host_->forController("cpu"); c && c->unified)
-            st.cpuNs = readKey(pathFor("cpu") / "cpu.stat", "usage_usec") * 1000;
-        if (const Hierarchy* h = host_->forController("memory"))
-            st.memoryBytes = readNumber(pathFor("memory") /
-                                        (h->unified ? "memory.current" : "memory.usage_in_bytes"));
-        return st;
-    }
     if (const Hierarchy* h = host_->forController("cpuacct"); h && !h->unified) {
         fs::path dir = pathFor("cpuacct");
         st.cpuNs = readNumber(dir / "cpuacct.usage");
@@ -484,8 +489,12 @@ void DomainCgroup::remove() noexcept {
     for (const Dir& d : dirs_) {
         for (int i = 0; i < 100 && ::rmdir(d.path.c_str()) < 0 && errno == EBUSY; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        for (auto it = d.parents.rbegin(); it != d.parents.rend(); ++it)
-            ::rmdir(it->c_str());  // fails while another domain lives there
+        // the partition directories below the hierarchy root, deepest first
+        const fs::path& mount = d.hierarchy->mount;
+        for (fs::path p = d.path.parent_path();
+             p != mount && p.has_relative_path() && p.native().size() > mount.native().size();
+             p = p.parent_path())
+            ::rmdir(p.c_str());  // fails while another domain lives there
     }
     owning_ = false;
 }

@@ -74,8 +74,19 @@ public:
         std::vector<IoStats> io;          // per device
     };
     // Reads the counters from whichever hierarchy holds each controller; `brief`: the CPU
-    // time and the memory charged only (dominfo's figures, two files).
+    // time and the memory charged only (dominfo's figures, two files: briefFiles).
     Stats stats(bool brief = false) const;
+    // The two files of stats(true): CPU time (v1 cpuacct.usage in ns, or cgroup2's cpu.stat
+    // with its usage_usec line: `cpuStat`) and memory charged; "" where the host has no
+    // such controller. cgroup/brief_counters.h keeps them open.
+    struct BriefFiles {
+        fs::path cpu;
+        bool cpuStat = false;
+        fs::path memory;
+    };
+    BriefFiles briefFiles() const;
+    // CPU time in ns from the text of BriefFiles::cpu.
+    static uint64_t parseBriefCpu(const std::string& text, bool cpuStat);
     bool exists() const;
     // The directory holding `controller`, or "" if the host has none.
     fs::path pathFor(std::string_view controller) const;
@@ -93,8 +104,7 @@ private:
     void thawQuietly() noexcept;
     struct Dir {
         const Hierarchy* hierarchy = nullptr;
-        fs::path path;
-        std::vector<fs::path> parents;  // partition dirs below the hierarchy root, deepest last
+        fs::path path;  // the leaf; the partition directories are its parents up to the mount
     };
     DomainCgroup(const HostLayout& host, std::vector<Dir> dirs, bool owning)
         : host_(&host), dirs_(std::move(dirs)), owning_(owning) {}

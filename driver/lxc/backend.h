@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backend/backend.h"
+#include "cgroup/brief_counters.h"
 #include "cgroup/domain_cgroup.h"
 #include "state/uri.h"
 
@@ -59,6 +60,7 @@ private:
 
     std::filesystem::path root_;
     mutable std::optional<cgroup::HostLayout> hostCgroups_;
+    mutable cgroup::BriefCountersCache counters_;  // usage(Info): dominfo's two counters
 };
 
 // Path of the controller binary: $CVIRT_LXC_CONTROLLER, next to the running program, the

@@ -121,11 +121,13 @@ std::vector<InterfaceAddress> LxcBackend::interfaceAddresses(const state::LiveDo
     return out;
 }
 
-backend::Usage LxcBackend::usage(const state::LiveDomain&, const conf::DomainDef& live,
+backend::Usage LxcBackend::usage(const state::LiveDomain& d, const conf::DomainDef& live,
                                  backend::UsageDetail detail) const {
     backend::Usage u;
     try {
-        auto cg = cgroupOf(live).stats(detail == backend::UsageDetail::Info);
+        auto cg = detail == backend::UsageDetail::Info
+                      ? counters_.read(d.name, d.controller, [&] { return cgroupOf(live); })
+                      : cgroupOf(live).stats();
         u.cpuNs = cg.cpuNs;
         u.cpuUserNs = cg.cpuUserNs;
         u.cpuSystemNs = cg.cpuSystemNs;

@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 bool processAlive(pid_t pid) {
     if (pid <= 0 || (::kill(pid, 0) < 0 && errno != EPERM)) return false;
-    auto stat = util::readFileIfExists("/proc/" + std::to_string(pid) + "/stat");
+    auto stat = util::readKernelFileIfExists("/proc/" + std::to_string(pid) + "/stat");
     if (!stat) return false;
     size_t paren = stat->rfind(')');
     return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';

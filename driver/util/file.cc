@@ -14,7 +14,13 @@ namespace cvirt::util {
 
 namespace {
 
-std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
+// What a reader knows of the file before it opens it.
+enum class Kind {
+    Any,     // a state file, or anything
+    Record,  // one kernel record (readKernelFileIfExists)
+};
+
+std::optional<std::string> readImpl(const fs::path& path, bool missingOk, Kind kind = Kind::Any) {
     // A /proc/PID file of a process that exits meanwhile fails with ESRCH: gone, like ENOENT.
     auto gone = [&] { return missingOk && (errno == ENOENT || errno == ESRCH); };
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -27,9 +33,11 @@ std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
     // A regular file is read to the size it had when opened, without a last read to find its
     // end (state files are replaced by rename, never changed in place); /proc and /sys files
     // report no true size and are read to their end.
-    size_t size = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
-                      ? static_cast<size_t>(st.st_size)
-                      : 0;
+    // A kernel record needs neither: a read that does not fill the buffer returned all of it.
+    size_t size =
+        kind == Kind::Any && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+            ? static_cast<size_t>(st.st_size)
+            : 0;
     data.reserve(size);
     char buf[8192];
     for (;;) {
@@ -42,6 +50,7 @@ std::optional<std::string> readImpl(const fs::path& path, bool missingOk) {
         if (n == 0) break;
         data.append(buf, static_cast<size_t>(n));
         if (size && data.size() >= size) break;
+        if (kind == Kind::Record && static_cast<size_t>(n) < sizeof buf) break;
     }
     return data;
 }
@@ -65,6 +74,10 @@ std::string readFile(const fs::path& path) {
 
 std::optional<std::string> readFileIfExists(const fs::path& path) {
     return readImpl(path, true);
+}
+
+std::optional<std::string> readKernelFileIfExists(const fs::path& path) {
+    return readImpl(path, true, Kind::Record);
 }
 
 void fsyncDir(const fs::path& dir) {

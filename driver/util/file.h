@@ -15,6 +15,10 @@ std::string readFile(const fs::path& path);
 // std::nullopt when the file does not exist (or is a /proc file of a process that exited
 // while it was read: ESRCH); other failures throw.
 std::optional<std::string> readFileIfExists(const fs::path& path);
+// The same for a small /proc or /sys file of one record (a cgroup counter, /proc/PID/stat):
+// open, one read, close. The kernel hands such a record over whole in the first read when it
+// fits the buffer, so a short read is its end; a longer file is read on to its end.
+std::optional<std::string> readKernelFileIfExists(const fs::path& path);
 
 // Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
 // a crash leaves either the old or the new content, never a torn file.

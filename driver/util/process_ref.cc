@@ -26,7 +26,7 @@ std::optional<StatFields> readStat(pid_t pid) {
     if (pid <= 0) return std::nullopt;
     std::optional<std::string> stat;
     try {
-        stat = readFileIfExists("/proc/" + std::to_string(pid) + "/stat");
+        stat = readKernelFileIfExists("/proc/" + std::to_string(pid) + "/stat");
     } catch (...) {
         return std::nullopt;
     }

@@ -54,6 +54,7 @@ class LifecycleTest : public ContainerFixture {
     CPPUNIT_TEST(suspendStopsAndResumeRestarts);
     CPPUNIT_TEST(destroyWhileSuspended);
     CPPUNIT_TEST(infoShowsWhatItUses);
+    CPPUNIT_TEST(infoCountersFollowEachRun);
     CPPUNIT_TEST(deviceFilter);
     CPPUNIT_TEST(deviceFilterEachLayerAlone);
     CPPUNIT_TEST(inituserOfNoUidInPasswdIsRefused);
@@ -384,6 +385,38 @@ public:
         DomainInfo info = d.info();
         CPPUNIT_ASSERT(info.usedMemKiB > 0);
         CPPUNIT_ASSERT(info.usedMemKiB < info.maxMemKiB);
+    }
+    // A connection keeps the two counter files of dominfo open (cgroup/brief_counters.h):
+    // a restart's figures come from the new cgroup, and a stopped domain's files are let go.
+    void infoCountersFollowEachRun() {
+        auto fds = [] {
+            size_t n = 0;
+            for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd"))
+                ++n;
+            return n;
+        };
+        Domain other = define("cvirt-test-counted", {.initargs = {"-c", "sleep 1000"}});
+        other.start();
+        CPPUNIT_ASSERT(other.info().usedMemKiB > 0);  // its counters open from here on
+        size_t base = fds();
+        Domain d = define("cvirt-test-recount",
+                          {.initargs = {"-c",
+                                        "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); "
+                                        "done; sleep 1000"}});
+        d.start();
+        CPPUNIT_ASSERT(waitUntil([&] { return d.info().cpuTimeNs > 50'000'000; }));
+        d.destroy();
+        d = define("cvirt-test-recount", {.initargs = {"-c", "sleep 1000"}});
+        d.start();
+        DomainInfo again = d.info();  // a new cgroup: its own figures, neither the old nor none
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(again.cpuTimeNs),
+                               again.cpuTimeNs > 0 && again.cpuTimeNs < 50'000'000);
+        CPPUNIT_ASSERT(again.usedMemKiB > 0);
+        d.destroy();
+        // within a second of its stop, the next look at any domain drops what it held
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        CPPUNIT_ASSERT(other.info().cpuTimeNs > 0);
+        CPPUNIT_ASSERT_EQUAL(base, fds());
     }
     void deviceFilter() {
         // CAP_MKNOD granted: only the device cgroup (v1 list, v2 eBPF program) stands between
