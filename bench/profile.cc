@@ -1,4 +1,5 @@
-// cvirt-bench-profile ROOTFS [ROUNDS] [veth]: where a `cvirsh start` and a `cvirsh destroy`
+// cvirt-bench-profile ROOTFS [ROUNDS] [veth]: where a `cvirsh start`, a `cvirsh destroy` and a
+// one-shot `cvirsh create` (of /bin/true, until its controller is gone)
 // of the busybox container spend their time, step by step (as root). Each round runs the two
 // whole cvirsh processes with CVIRT_STAMPS set (util/stamp.h): the shell, the controller and
 // the container's child append a CLOCK_MONOTONIC stamp at each step, and this program stamps
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -51,6 +53,7 @@ std::string processOf(const std::string& step) {
     if (step.starts_with("ctl:") || step.starts_with("start:ctl") || step.starts_with("stop:ctl"))
         return "controller";
     if (step.starts_with("child:")) return "child";
+    if (step.starts_with("after:")) return "bench";
     return "shell";
 }
 
@@ -60,12 +63,15 @@ struct Row {
 };
 
 // The stamps of one process run, "cvirsh:spawn" and "cvirsh:exited" around them.
-std::vector<Stamp> timed(const std::vector<std::string>& argv, const fs::path& file) {
+// `after`: what else to wait for once cvirsh has exited ("after:done" stamps its end).
+std::vector<Stamp> timed(const std::vector<std::string>& argv, const fs::path& file,
+                         const std::function<void()>& after = {}) {
     // Emptied, not removed: a running controller appends to the file it opened at its start.
     std::ofstream(file, std::ios::trunc);
     long long a = monotonicNs();
     int rc = run(argv);
     long long b = monotonicNs();
+    long long c = after ? (after(), monotonicNs()) : 0;
     std::vector<Stamp> s{{a, "cvirsh:spawn"}};
     std::ifstream in(file);
     long long ns;
@@ -74,6 +80,7 @@ std::vector<Stamp> timed(const std::vector<std::string>& argv, const fs::path& f
     while (in >> ns >> pid && std::getline(in >> std::ws, step))
         s.push_back({ns, step});
     s.push_back({b, rc == 0 ? "cvirsh:exited" : "cvirsh:FAILED"});
+    if (after) s.push_back({c, "after:controller-gone"});
     std::stable_sort(s.begin(), s.end(), [](auto& x, auto& y) { return x.ns < y.ns; });
     return s;
 }
@@ -158,10 +165,20 @@ int main(int argc, char** argv) {
     }
     const fs::path stamps = base / "stamps";
     ::setenv("CVIRT_STAMPS", stamps.c_str(), 1);
-    std::map<std::string, Row> start, destroy;
+    // The one-shot: /bin/true as init, `cvirsh create` until its controller is gone.
+    std::ofstream(base / "true.xml")
+        << "<domain type='lxc'><name>cvirt-bench-true</name><memory unit='MiB'>64</memory>"
+           "<os><type>exe</type><init>/bin/true</init></os>"
+           "<features><privnet/></features><devices><filesystem type='mount'><source dir='"
+        << rootfs << "'/><target dir='/'/></filesystem>" << iface
+        << "<console type='pty'/></devices></domain>\n";
+    const fs::path runDir = base / "cvirt/run/cvirt/lxc";
+    std::map<std::string, Row> start, destroy, oneshot;
     for (int i = 0; i < rounds; ++i) {
         add(start, timed({cvirsh, "-c", uri, "start", "cvirt-bench-prof"}, stamps));
         add(destroy, timed({cvirsh, "-c", uri, "destroy", "cvirt-bench-prof"}, stamps));
+        add(oneshot, timed({cvirsh, "-c", uri, "create", (base / "true.xml").string()}, stamps,
+                           [&] { waitControllerGone(runDir, "cvirt-bench-true"); }));
     }
     ::unsetenv("CVIRT_STAMPS");
     std::printf("cvirt-bench-profile: %s, load average %s",
@@ -175,6 +192,8 @@ int main(int argc, char** argv) {
                 }());
     print("`cvirsh start`", start, rounds);
     print("`cvirsh destroy`", destroy, rounds);
+    print("one-shot: `cvirsh create` of a /bin/true container until its controller is gone",
+          oneshot, rounds);
     run({cvirsh, "-c", uri, "destroy", "cvirt-bench-prof"});
     fs::remove_all(base);
     return 0;

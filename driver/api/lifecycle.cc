@@ -89,7 +89,9 @@ void Domain::start(bool paused, bool autodestroy) {
 }
 
 Domain Connection::create(std::string_view xml, std::string_view filename, bool autodestroy) {
+    util::stamp("shell:create");
     conf::DomainDef def = conf::parseDomain(xml, {.filename = filename});
+    util::stamp("shell:xml-validated-parsed");
     conf::dropLiveState(def);  // the running domain gets its own
     DriverState& d = impl_->driverFor(def.type);
     auto lock = state::DomainLock::acquire(d.paths.lockDir, def.name);

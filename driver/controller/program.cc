@@ -104,7 +104,7 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         args.def = conf::parseDomain(xml, {.filename = name, .validateSchema = false});
         util::stamp("ctl:xml-parsed");
         conf::requireEnforceable(args.def);  // before anything of the domain exists
-        return body(args, [&] {
+        int rc = body(args, [&] {
             util::fault::point("start:ctl-ready");
             report(readyFd, "ok");
             ::close(readyFd);
@@ -112,6 +112,8 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
             util::fault::killPoint("start:ctl-reported");
             lock.reset();
         });
+        util::stamp("ctl:exit");
+        return rc;
     } catch (const Error& e) {
         std::cerr << prefix << e.what() << std::endl;
         report(readyFd, encodeError(e));
