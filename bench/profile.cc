@@ -152,12 +152,17 @@ int main(int argc, char** argv) {
             "<ip address='10.201.0.2' prefix='24'/></interface>";
     }
     const std::string uri = "lxc:///embed?root=" + (base / "cvirt").string();
-    std::ofstream(base / "d.xml")
-        << "<domain type='lxc'><name>cvirt-bench-prof</name><memory unit='MiB'>64</memory>"
-           "<os><type>exe</type><init>/bin/sleep</init><initarg>100000</initarg></os>"
-           "<features><privnet/></features><devices><filesystem type='mount'><source dir='"
-        << rootfs << "'/><target dir='/'/></filesystem>" << iface
-        << "<console type='pty'/></devices></domain>\n";
+    // `init`: <init> and its <initarg>s
+    auto domainXml = [&](const fs::path& file, const std::string& name, const std::string& init) {
+        std::ofstream(file) << "<domain type='lxc'><name>" << name
+                            << "</name><memory unit='MiB'>64</memory><os><type>exe</type>" << init
+                            << "</os><features><privnet/></features><devices>"
+                               "<filesystem type='mount'><source dir='"
+                            << rootfs << "'/><target dir='/'/></filesystem>" << iface
+                            << "<console type='pty'/></devices></domain>\n";
+    };
+    domainXml(base / "d.xml", "cvirt-bench-prof",
+              "<init>/bin/sleep</init><initarg>100000</initarg>");
     const std::string err = (base / "stderr").string();
     if (run({cvirsh, "-c", uri, "define", (base / "d.xml").string()}, err) != 0) {
         std::fprintf(stderr, "cvirt-bench-profile: cvirsh define failed (see %s)\n", err.c_str());
@@ -166,12 +171,7 @@ int main(int argc, char** argv) {
     const fs::path stamps = base / "stamps";
     ::setenv("CVIRT_STAMPS", stamps.c_str(), 1);
     // The one-shot: /bin/true as init, `cvirsh create` until its controller is gone.
-    std::ofstream(base / "true.xml")
-        << "<domain type='lxc'><name>cvirt-bench-true</name><memory unit='MiB'>64</memory>"
-           "<os><type>exe</type><init>/bin/true</init></os>"
-           "<features><privnet/></features><devices><filesystem type='mount'><source dir='"
-        << rootfs << "'/><target dir='/'/></filesystem>" << iface
-        << "<console type='pty'/></devices></domain>\n";
+    domainXml(base / "true.xml", "cvirt-bench-true", "<init>/bin/true</init>");
     const fs::path runDir = base / "cvirt/run/cvirt/lxc";
     std::map<std::string, Row> start, destroy, oneshot;
     for (int i = 0; i < rounds; ++i) {
