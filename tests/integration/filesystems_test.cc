@@ -30,6 +30,9 @@ bool have(const char* tool) {
 class FilesystemsTest : public ContainerFixture {
     CPPUNIT_TEST_SUITE(FilesystemsTest);
     CPPUNIT_TEST(imageOnLoopDevice);
+    CPPUNIT_TEST(rawImageRoot);
+    CPPUNIT_TEST(qcow2ImageRoot);
+    CPPUNIT_TEST(failedStartReleasesTheImage);
     CPPUNIT_TEST(blockDevice);
     CPPUNIT_TEST(bindReadonlyAndRam);
     CPPUNIT_TEST(missingBindSourceFailsCleanly);
@@ -52,7 +55,154 @@ class FilesystemsTest : public ContainerFixture {
         return img;
     }
 
+    // An ext4 image of the busybox root with /marker saying `what`; "" when mkfs.ext4
+    // cannot fill one from a directory (-d).
+    std::string makeRootImage(const std::string& what) {
+        fs::path tree = dir_->path() / ("tree-" + what);
+        std::string img = (dir_->path() / (what + ".img")).string();
+        std::string cmd = "cp -a '" + rootfsDir() + "' '" + tree.string() + "' && echo " + what +
+                          " > '" + tree.string() + "/marker' && truncate -s 64M '" + img +
+                          "' && mkfs.ext4 -q -F -d '" + tree.string() + "' '" + img +
+                          "' >/dev/null 2>&1 && echo ok";
+        return shell(cmd) == "ok" ? img : "";
+    }
+    // makeRootImage for a loop device; "" (the case skipped, saying why) when there is none.
+    std::string loopRootImage(const std::string& what) {
+        if (!have("mkfs.ext4") || !have("losetup") || !fs::exists("/dev/loop-control")) {
+            skipCase("needs mkfs.ext4, losetup and /dev/loop-control");
+            return "";
+        }
+        std::string img = makeRootImage(what);
+        if (img.empty()) skipCase("needs mkfs.ext4 -d (e2fsprogs 1.43 or later)");
+        return img;
+    }
+    static std::string imageRootXml(const std::string& name, const std::string& driver,
+                                    const std::string& img, const std::string& more = "") {
+        return containerXml(
+            name, {.initargs = {"-c", "sleep 1000"},
+                   .devices = "<filesystem type='file' accessmode='passthrough'>" + driver +
+                              "<source file='" + img + "'/><target dir='/'/></filesystem>" + more,
+                   .rootfs = false});
+    }
+    // The device the container's root is on, from its /proc/mounts.
+    std::string rootDevice(Domain& d) {
+        std::string line = run(d, {"sh", "-c", "grep ' / ' /proc/mounts | head -n 1"});
+        CPPUNIT_ASSERT_MESSAGE(line, has(line, " / ext4 "));
+        return line.substr(0, line.find(' '));
+    }
+    bool noLoopOn(const std::string& img) {
+        return waitUntil([&] { return shell("losetup -j '" + img + "'").empty(); });
+    }
+
 public:
+    // <filesystem type='file'> as the root, raw: a loop device the controller attaches and
+    // lets go of when the domain stops.
+    void rawImageRoot() {
+        std::string img = loopRootImage("raw");
+        if (img.empty()) return;
+        Domain d = conn_->define(
+            imageRootXml("cvirt-test-rawroot", "<driver type='loop' format='raw'/>", img), "x.xml");
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("raw\n"), run(d, {"cat", "/marker"}));
+        std::string dev = rootDevice(d);
+        CPPUNIT_ASSERT_MESSAGE(dev, dev.rfind("/dev/loop", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(shell("losetup -j '" + img + "'"),
+                               has(shell("losetup -j '" + img + "'"), dev + ":"));
+        // the live XML still names the image, not the device
+        CPPUNIT_ASSERT(has(d.xml(), "<source file='" + img + "'/>"));
+        run(d, {"sh", "-c", "echo written > /inside && sync"});
+        // a reboot mounts it again under the device filter it set up
+        int before = d.initPid();
+        d.reboot();
+        CPPUNIT_ASSERT(waitUntil([&] {
+            return d.initPid() != before && execCapture(d, {"cat", "/inside"}).status == 0;
+        }));
+        CPPUNIT_ASSERT_EQUAL(std::string("written\n"), run(d, {"cat", "/inside"}));
+        d.destroy();
+        CPPUNIT_ASSERT_MESSAGE(shell("losetup -a"), noLoopOn(img));
+        assertNoState("cvirt-test-rawroot");
+        CPPUNIT_ASSERT(!fs::exists(dir_->path() / "run/cvirt/lxc/cvirt-test-rawroot.root"));
+        // nothing of it reached the host's mount table
+        CPPUNIT_ASSERT_EQUAL(std::string(), shell("grep cvirt-test-rawroot /proc/self/mounts"));
+    }
+    // qcow2: qemu-nbd on /dev/nbdN (format given, as libvirt wants), stopped with the domain.
+    void qcow2ImageRoot() {
+        shell("modprobe nbd 2>/dev/null");
+        if (!fs::exists("/sys/module/nbd") || !have("qemu-img") || !have("qemu-nbd")) {
+            skipCase("needs the nbd kernel module (this kernel has none), qemu-img and qemu-nbd");
+            return;
+        }
+        std::string raw = makeRootImage("qcow2");
+        if (raw.empty()) {
+            skipCase("needs mkfs.ext4 -d (e2fsprogs 1.43 or later)");
+            return;
+        }
+        std::string img = (dir_->path() / "root.qcow2").string();
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), shell("qemu-img convert -f raw -O qcow2 '" + raw +
+                                                      "' '" + img + "' && echo ok"));
+        Domain d = conn_->define(
+            imageRootXml("cvirt-test-qcowroot", "<driver type='nbd' format='qcow2'/>", img),
+            "x.xml");
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("qcow2\n"), run(d, {"cat", "/marker"}));
+        std::string dev = rootDevice(d);
+        CPPUNIT_ASSERT_MESSAGE(dev, dev.rfind("/dev/nbd", 0) == 0);
+        std::string pidFile = "/sys/block/" + dev.substr(5) + "/pid";
+        CPPUNIT_ASSERT(fs::exists(pidFile));
+        run(d, {"sh", "-c", "echo written > /inside && sync"});
+        d.destroy();
+        CPPUNIT_ASSERT(waitUntil([&] { return !fs::exists(pidFile); }));
+        for (const auto& p : fs::directory_iterator("/proc")) {  // no qemu-nbd of it is left
+            std::string cmdline = procText(p.path() / "cmdline");
+            CPPUNIT_ASSERT_MESSAGE(cmdline, !(has(cmdline, "qemu-nbd") && has(cmdline, img)));
+        }
+        assertNoState("cvirt-test-qcowroot");
+        // nor its mount point or qemu-nbd's socket
+        CPPUNIT_ASSERT_EQUAL(std::string(),
+                             shell("ls '" + (dir_->path() / "run/cvirt/lxc").string() +
+                                   "' | grep -E 'cvirt-test-qcowroot[.](root|nbd)'"));
+        // what the container wrote went into the image
+        CPPUNIT_ASSERT(has(shell("qemu-img check '" + img + "' 2>&1"), "No errors"));
+        // a format the loop driver cannot read is refused before anything is attached
+        conn_->define(
+            imageRootXml("cvirt-test-qcowroot", "<driver type='loop' format='qcow2'/>", img),
+            "x.xml");
+        try {
+            d.start();
+            CPPUNIT_FAIL("started");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(), "fs format 'qcow2' of '" + img +
+                                                               "' is not supported by driver "
+                                                               "type 'loop' (use type='nbd')"));
+        }
+        assertNoState("cvirt-test-qcowroot");
+    }
+    // A start that fails after the image was attached lets go of it.
+    void failedStartReleasesTheImage() {
+        std::string img = loopRootImage("failed");
+        if (img.empty()) return;
+        Domain d =
+            conn_->define(imageRootXml("cvirt-test-badroot", "", img,
+                                       "<filesystem type='bind'><source dir='/nonexistent/cvirt'/>"
+                                       "<target dir='/data'/></filesystem>"),
+                          "x.xml");
+        try {
+            d.start();
+            CPPUNIT_FAIL("started");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(),
+                                   has(e.what(), "cannot bind mount '/nonexistent/cvirt'"));
+        }
+        CPPUNIT_ASSERT_MESSAGE(shell("losetup -a"), noLoopOn(img));
+        assertNoState("cvirt-test-badroot");
+        CPPUNIT_ASSERT(!fs::exists(dir_->path() / "run/cvirt/lxc/cvirt-test-badroot.root"));
+        // nor does an image that is not there leave anything
+        Domain e = conn_->define(
+            imageRootXml("cvirt-test-noimage", "", (dir_->path() / "missing.img").string()),
+            "x.xml");
+        CPPUNIT_ASSERT_THROW(e.start(), Error);
+        assertNoState("cvirt-test-noimage");
+    }
     void imageOnLoopDevice() {
         if (!have("mkfs.ext4") || !fs::exists("/dev/loop-control")) {
             skipCase("needs mkfs.ext4 and /dev/loop-control");
@@ -71,8 +221,8 @@ public:
                        std::string::npos);
         run(d, {"sh", "-c", "echo hello > /mnt/file && sync"});
         d.destroy();
-        // autoclear: the loop device went away with the container
-        CPPUNIT_ASSERT_EQUAL(std::string(), shell("losetup -j " + img));
+        // the controller let go of the loop device, the container's mount went with it
+        CPPUNIT_ASSERT_MESSAGE(shell("losetup -a"), noLoopOn(img));
         CPPUNIT_ASSERT(
             std::system(
                 ("debugfs -R 'cat /file' " + img + " 2>/dev/null | grep -q hello").c_str()) == 0 ||

@@ -27,7 +27,8 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,lib,lib64,usr/lib}
 cp /bin/busybox "$root/bin/busybox"
 # Kernel modules, each after the ones it depends on (modinfo's list; there is no modprobe
 # inside): the network drivers and nftables parts the network tests use, loop and ext4 for
-# the storage tests, overlay for clone volumes, tun and fuse for container-devices. Built-in
+# the storage tests, overlay for clone volumes, nbd for qcow2 images under containers, tun
+# and fuse for container-devices. Built-in
 # ones need nothing.
 kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
 export PATH=$PATH:/usr/sbin:/sbin  # modinfo, mkfs.ext4 and losetup for a user without sbin
@@ -52,7 +53,7 @@ addModule() {
 # dependency modinfo does not list as one).
 for m in crc32c_generic llc stp bridge veth macvlan dummy libcrc32c nfnetlink nf_tables \
     nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat nft_chain_nat nft_ct nft_masq \
-    loop crc16 mbcache jbd2 ext4 overlay tun fuse; do
+    loop crc16 mbcache jbd2 ext4 overlay nbd tun fuse; do
     addModule "$m"
 done
 touch "$root/modules/order"
@@ -82,10 +83,10 @@ for b in "$build"/bin/*; do copy_with_libs "$b"; done
 # run its own applets before anything on PATH, and its losetup has no --show or -j.
 copy_with_libs "$(readlink -f /bin/sh)"
 ln -sf "$(readlink -f /bin/sh)" "$root/bin/sh"
-# The storage tests' tools: ext4 images, loop devices, debugfs to read an image back and
-# qemu-img for qcow2 volumes;
+# The storage tests' tools: ext4 images, loop devices, debugfs to read an image back,
+# qemu-img for qcow2 volumes and qemu-nbd for qcow2 images under containers;
 # the network tests' ip and ping (iproute2's and iputils', by absolute path).
-for t in mkfs.ext4 losetup truncate debugfs ip ping qemu-img; do
+for t in mkfs.ext4 losetup truncate debugfs ip ping qemu-img qemu-nbd; do
     if command -v "$t" >/dev/null; then copy_with_libs "$(command -v "$t")"; fi
 done
 if [ -r /etc/mke2fs.conf ]; then cp /etc/mke2fs.conf "$root/etc/"; fi

@@ -16,6 +16,9 @@ namespace cvirt::lxc {
 
 struct ChildContext {
     const conf::DomainDef* def = nullptr;
+    // where a root on a block device (an image's loop or nbd device) is mounted, on the host
+    // side: made by the controller, mounted in the container's mount namespace only
+    std::string imageRoot;
     SyncChannel* sync = nullptr;
     // The controller's end of `sync`, inherited through clone(): closed first thing, so that
     // the child sees EOF (and gives up) once the controller is gone.

@@ -1,8 +1,6 @@
 // The container's file system view: its root (pivot_root) or the host's, the further
 // filesystems in order, /proc with the dangerous parts read-only, /sys read-only.
 #include <fcntl.h>
-#include <linux/loop.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,33 +109,6 @@ bool mountCloneVolume(const std::string& source, const std::string& target,
     return true;
 }
 
-struct Loop {
-    std::string dev;
-    util::Fd fd;  // held until mounted: with autoclear, the last close would release it
-};
-
-// A loop device over `file`, released by the kernel with its last mount (autoclear).
-Loop attachLoop(const std::string& file, bool readonly) {
-    util::Fd backing = openSource(file, readonly ? O_RDONLY : O_RDWR, "filesystem source",
-                                  "cannot open '" + file + "'");
-    util::Fd ctl(::open("/dev/loop-control", O_RDWR | O_CLOEXEC));
-    if (!ctl) throwSystemError(errno, "cannot open /dev/loop-control");
-    for (int attempt = 0; attempt < 8; ++attempt) {
-        int n = ::ioctl(ctl.get(), LOOP_CTL_GET_FREE);
-        if (n < 0) throwSystemError(errno, "cannot find a free loop device");
-        std::string dev = "/dev/loop" + std::to_string(n);
-        util::Fd loop(::open(dev.c_str(), (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC));
-        if (!loop) throwSystemError(errno, "cannot open '" + dev + "'");
-        loop_config cfg{};
-        cfg.fd = static_cast<__u32>(backing.get());
-        cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (readonly ? LO_FLAGS_READ_ONLY : 0);
-        if (::ioctl(loop.get(), LOOP_CONFIGURE, &cfg) == 0) return {dev, std::move(loop)};
-        if (errno != EBUSY)
-            throwSystemError(errno, "cannot attach '" + file + "' to '" + dev + "'");
-    }
-    throw Error(ErrorCode::OperationFailed, "no loop device stayed free for '" + file + "'");
-}
-
 void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
     util::DirInRoot target = util::makeDirsInRoot(root, fs.target);
     switch (fs.type) {
@@ -165,17 +136,9 @@ void mountFilesystem(const conf::Filesystem& fs, const std::string& root) {
                        "block device '" + fs.source + "'");
             break;
         }
-        case conf::FsType::File: {
-            if (fs.driverFormat != "" && fs.driverFormat != "raw")
-                throw Error(ErrorCode::ConfigUnsupported, "image format '" + fs.driverFormat +
-                                                              "' of '" + fs.source +
-                                                              "' is not supported (only raw)");
-            // Mounted at once: until then the loop device has no user and autoclear would
-            // not hold it; once mounted, it goes away with the container's mount namespace.
-            Loop loop = attachLoop(fs.source, fs.readonly);
-            mountBlock(loop.dev, target, fs.readonly, "image '" + fs.source + "'");
-            break;
-        }
+        case conf::FsType::File:
+            // the controller attached it and handed it on as a block device (image_devices.h)
+            throw Error(ErrorCode::Internal, "image '" + fs.source + "' was not attached");
     }
 }
 
@@ -251,15 +214,22 @@ void setUpRoot(ChildContext& ctx) {
 
     const conf::Filesystem* rootFs = rootFilesystem(def);
     std::string root;  // "" = the host's root is shared, as libvirt does without one
-    if (rootFs) {
+    if (rootFs && rootFs->type == conf::FsType::Block) {
+        // an image the controller attached, or a device: mounted on the controller's mount
+        // point in this mount namespace only, so it ends with the container
+        root = ctx.imageRoot;
+        util::Fd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!dir) throwSystemError(errno, "cannot open '" + root + "'");
+        mountBlock(rootFs->source, util::DirInRoot{std::move(dir), root}, rootFs->readonly,
+                   "root device '" + rootFs->source + "'");
+    } else if (rootFs) {
         struct stat st {};
         if (::stat(rootFs->source.c_str(), &st) < 0)
             throwSystemError(errno, "cannot use root filesystem source '" + rootFs->source + "'");
         if (!S_ISDIR(st.st_mode))
             throw Error(ErrorCode::ConfigUnsupported,
                         "root filesystem source '" + rootFs->source +
-                            "' is not a directory (a block device or image as the root is "
-                            "not supported yet: mount it on the host and use type='mount')");
+                            "' is not a directory (an image file is <filesystem type='file'>)");
         root = rootFs->source;
         if (!mountCloneVolume(root, root, root, rootFs->readonly))
             bindSource(root, root, root, "root filesystem source");

@@ -132,7 +132,8 @@ void Controller::release() noexcept {
     procFuse_.reset();  // before the cgroup it reads
     sysinfoTrap_.reset();
     util::fault::killPoint("stop:ctl-cgroup");
-    cgroup_.reset();  // kills stragglers, removes the directories
+    cgroup_.reset();    // kills stragglers, removes the directories
+    images_.release();  // after the container's mounts went with its last process
     util::fault::killPoint("stop:ctl-network");
     releaseNetwork();
     network_ = net::DomainNetwork();  // host ends of a start that failed
@@ -190,8 +191,11 @@ void Controller::prepare() {
     util::stamp("ctl:host-cgroups-detected");
     cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
     util::fault::point("start:ctl-cgroup-created");
+    // image files on loop and nbd devices, which the device filter then allows (a reboot
+    // mounts them again with the filter in place)
+    images_.attach(def_, state::entryPath(opts_.paths.runDir, def_.name, ""));
     // a hostdev that is not a device fails here, before clone; installed once the root is built
-    deviceRules_ = cgroup::deviceRules(def_);
+    deviceRules_ = cgroup::deviceRules(images_.resolve(def_));
     try {
         cgroup_->apply(cgroup::limitsFor(def_));
     } catch (Error& e) {
@@ -244,7 +248,10 @@ void Controller::spawnInit() {
     // answered by thawing, and no wait outlasts kChildAnswerMs.
     mine.setPatience(kChildAnswerMs, [this] { thaw(); });
     ChildContext ctx;
-    ctx.def = &def_;
+    // the container sees its image files as the block devices they are attached to
+    conf::DomainDef childDef = images_.resolve(def_);
+    ctx.def = &childDef;
+    ctx.imageRoot = state::entryPath(opts_.paths.runDir, def_.name, ".root");
     ctx.sync = &theirs;
     ctx.controllerEnd = mine.fd();
     ctx.consolePaths = consolePaths_;

@@ -12,6 +12,7 @@
 #include "cgroup/domain_cgroup.h"
 #include "conf/domain_def.h"
 #include "controller/loop.h"
+#include "lxc/controller/image_devices.h"
 #include "lxc/controller/proc_fuse.h"
 #include "lxc/controller/sysinfo_trap.h"
 #include "net/interfaces.h"
@@ -83,6 +84,7 @@ private:
     std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
+    ImageDevices images_;  // <filesystem type='file'> on loop and nbd devices
     util::Fd hostNetns_, containerNetns_;
     net::DomainNetwork network_;  // host ends, owned until the start succeeded
     // slaves of the consoles' ptys: the container's /dev/console (the first) and /dev/ttyN

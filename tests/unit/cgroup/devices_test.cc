@@ -107,7 +107,8 @@ public:
         d.filesystems = {filesystem(conf::FsType::Mount, "/srv/data", false),
                          filesystem(conf::FsType::Bind, "/srv/bind", true),
                          filesystem(conf::FsType::Ram, "", false),
-                         // its loop device is attached and mounted before the filter is set
+                         // the controller asks for the rules of the def with its image's
+                         // device in (lxc/controller/image_devices.h): a block filesystem
                          filesystem(conf::FsType::File, "/srv/image.raw", false)};
         CPPUNIT_ASSERT(extra(d).empty());
     }
