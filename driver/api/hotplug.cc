@@ -190,6 +190,10 @@ void Domain::attachDevice(std::string_view xml, Impact impact, std::string_view 
         return;
     }
     const state::LiveDomain& running = op.requireRunning();
+    if (auto* d = std::get_if<conf::Disk>(&dev); d && d->type == conf::DiskType::Volume)
+        throw Error(ErrorCode::ConfigUnsupported,
+                    "a disk of type 'volume' is attached at start only (use --config, or the "
+                    "volume's path in <disk type='file'>)");
     conf::DomainDef& live = op.liveDef();
     insert(live, dev);
     conf::validate(live, filename);

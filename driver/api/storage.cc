@@ -11,6 +11,7 @@
 #include "cvirt/connection.h"
 #include "state/domain_lock.h"
 #include "storage/pool_dir.h"
+#include "storage/volume_lookup.h"
 #include "storage/volumes.h"
 #include "util/file.h"
 
@@ -73,8 +74,17 @@ std::optional<std::string> domainUsing(const ConnectionImpl& c, const fs::path& 
             }
             for (const auto& f : def.filesystems)
                 if (hits(f.source)) return name;
-            for (const auto& disk : def.disks)
-                if (hits(disk.source)) return name;
+            for (const auto& disk : def.disks) {
+                std::string source = disk.source;
+                if (disk.type == conf::DiskType::Volume) try {
+                        source =
+                            storage::lookupVolume(c.uri().root, disk.sourcePool, disk.sourceVolume)
+                                .path;
+                    } catch (const Error&) {
+                        continue;  // its pool was stopped under it, or the volume is gone
+                    }
+                if (hits(source)) return name;
+            }
         }
     return std::nullopt;
 }

@@ -1,4 +1,4 @@
-// <disk type='file|block' device='disk|cdrom'> (VMs).
+// <disk type='file|block|volume' device='disk|cdrom'> (VMs).
 #include "conf/sections.h"
 #include "cvirt/error.h"
 
@@ -24,15 +24,24 @@ Disk parseDisk(const XmlContext& ctx, pugi::xml_node node) {
             disk.driverFormat = parseEnum(ctx, d, kDiskFormatNames, *t, "disk format");
     }
     if (pugi::xml_node s = node.child("source")) {
-        const char* field = disk.type == DiskType::File ? "file" : "dev";
-        refuseNonEmpty(ctx, s, {"file", "dev"});
-        refuseForeignFields(ctx, s,
-                            "disk type '" + std::string(kDiskTypeNames.name(disk.type)) + "'",
-                            {"file", "dev"}, {field});
-        requireAttributes(ctx, s, {field});
-        disk.source = attrOf(s, field).value_or("");
-        if (!disk.source.starts_with('/'))
-            ctx.fail(s, "disk source '" + disk.source + "' must be an absolute path");
+        const std::initializer_list<std::string_view> kAll = {"file", "dev", "pool", "volume"};
+        std::string kind = "disk type '" + std::string(kDiskTypeNames.name(disk.type)) + "'";
+        refuseNonEmpty(ctx, s, kAll);
+        if (disk.type == DiskType::Volume) {
+            refuseForeignFields(ctx, s, kind, kAll, {"pool", "volume"});
+            requireAttributes(ctx, s, {"pool", "volume"});
+            disk.sourcePool = attrOf(s, "pool").value_or("");
+            disk.sourceVolume = attrOf(s, "volume").value_or("");
+        } else {
+            const char* field = disk.type == DiskType::File ? "file" : "dev";
+            refuseForeignFields(ctx, s, kind, kAll, {field});
+            requireAttributes(ctx, s, {field});
+            disk.source = attrOf(s, field).value_or("");
+            if (!disk.source.starts_with('/'))
+                ctx.fail(s, "disk source '" + disk.source + "' must be an absolute path");
+        }
+    } else if (disk.type == DiskType::Volume) {
+        ctx.fail(node, "a disk of type 'volume' needs <source pool='…' volume='…'/>");
     }
     pugi::xml_node t = node.child("target");
     if (!t) ctx.fail(node, "missing <target dev='…'/>");
@@ -58,9 +67,15 @@ void formatDisk(const Disk& disk, pugi::xml_node devices) {
         if (!disk.driverName.empty()) setAttr(d, "name", disk.driverName);
         if (disk.driverFormat) setAttr(d, "type", kDiskFormatNames.name(*disk.driverFormat));
     }
-    if (!disk.source.empty())
+    if (disk.type == DiskType::Volume) {
+        // as libvirt's live XML too: the pool and volume, not the path they stand for
+        pugi::xml_node s = n.append_child("source");
+        setAttr(s, "pool", disk.sourcePool);
+        setAttr(s, "volume", disk.sourceVolume);
+    } else if (!disk.source.empty()) {
         setAttr(n.append_child("source"), disk.type == DiskType::File ? "file" : "dev",
                 disk.source);
+    }
     pugi::xml_node t = n.append_child("target");
     setAttr(t, "dev", disk.targetDev);
     if (disk.targetBus) setAttr(t, "bus", kDiskBusNames.name(*disk.targetBus));

@@ -91,8 +91,8 @@ inline constexpr auto kCharSourceTypeNames = makeNames<CharSourceType>("pty");
 enum class HostdevCapsType { Storage, Misc, Net };
 inline constexpr auto kHostdevCapsTypeNames = makeNames<HostdevCapsType>("storage", "misc", "net");
 
-enum class DiskType { File, Block };
-inline constexpr auto kDiskTypeNames = makeNames<DiskType>("file", "block");
+enum class DiskType { File, Block, Volume };
+inline constexpr auto kDiskTypeNames = makeNames<DiskType>("file", "block", "volume");
 
 enum class DiskDevice { Disk, Cdrom };
 inline constexpr auto kDiskDeviceNames = makeNames<DiskDevice>("disk", "cdrom");
@@ -390,7 +390,8 @@ struct Disk {
     DiskDevice device = DiskDevice::Disk;
     std::string driverName;  // "qemu"
     std::optional<DiskFormat> driverFormat;
-    std::string source;  // file or dev
+    std::string source;  // file or dev; a volume's path once the VM's controller resolved it
+    std::string sourcePool, sourceVolume;  // type='volume'
     std::string targetDev;
     std::optional<DiskBus> targetBus;
     bool readonly = false;

@@ -187,7 +187,8 @@ void checkVirtualMachine(const Checker& c, const DomainDef& d) {
     std::map<std::string, int> targets;
     for (const auto& disk : d.disks) {
         if (disk.targetDev.empty()) c.fail("<disk> needs <target dev='…'>", 0, "disk");
-        if (disk.source.empty() && disk.device != DiskDevice::Cdrom)
+        if (disk.source.empty() && disk.type != DiskType::Volume &&
+            disk.device != DiskDevice::Cdrom)
             c.fail("disk '" + disk.targetDev + "' needs a <source>", 0, "disk");
         if (++targets[disk.targetDev] == 2)
             c.fail("disk target '" + disk.targetDev + "' is used by two disks", 0, "disk");

@@ -19,6 +19,7 @@
 #include "cvirt/error.h"
 #include "net/virtual_network.h"
 #include "qemu/command_line.h"
+#include "qemu/disk_volumes.h"
 #include "qemu/endpoints.h"
 #include "qemu/kvm.h"
 #include "util/file.h"
@@ -53,6 +54,7 @@ void Controller::prepare() {
             throw Error(ErrorCode::ConfigUnsupported,
                         "domain '" + def_.name + "' of type 'kvm' needs a usable /dev/kvm: " +
                             *why + " (use type='qemu' for software emulation)");
+    resolveVolumeDisks(def_, opts_.root);  // before anything is made: a bad name fails fast
     taps_ = createTaps(def_, opts_.id, [this](const std::string& network) {
         return net::bridgeOfActiveNetwork(
             state::driverPaths(state::DriverKind::Network, opts_.root).runDir, network);
