@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d /tmp/cvirt-demo-XXXXXX)
 uri="cvirt:///embed?root=$root"
 cleanup() {
-  for d in busybox tinyvm; do "$cvirsh" -c "$uri" destroy "$d" >/dev/null 2>&1 || true; done
+  for d in busybox web-clone tinyvm; do "$cvirsh" -c "$uri" destroy "$d" >/dev/null 2>&1 || true; done
   rm -rf "$root"
 }
 trap cleanup EXIT
@@ -48,6 +48,26 @@ if [ "$(id -u)" = 0 ] && [ -x "$build/rootfs/busybox/bin/busybox" ]; then
     script -qec "$cvirsh -c '$uri' console busybox" /dev/null | tr -d '\r' | tail -n 3 || true
   run destroy busybox
   run domstate --reason busybox
+
+  # Storage: a pool, the busybox root imported into it from a tar, a copy-on-write clone of
+  # it, and a container on the clone (xml-examples/pool-images.xml, container-clone-root.xml).
+  sed "s|/var/lib/cvirt/pools/images|$root/pool|" "$here/pool-images.xml" > "$root/pool.xml"
+  sed "s|/var/lib/cvirt/pools/images|$root/pool|" "$here/container-clone-root.xml" > "$root/clone.xml"
+  tar -C "$build/rootfs/busybox" -czf "$root/busybox-rootfs.tar.gz" .
+  run pool-define "$root/pool.xml"
+  run pool-build images
+  run pool-start images
+  run vol-import images busybox "$root/busybox-rootfs.tar.gz"
+  run vol-clone --pool images busybox web-clone
+  run vol-list images --details
+  run define "$root/clone.xml"
+  run start web-clone
+  run exec web-clone -- sh -c 'grep " / " /proc/mounts; echo written by the clone > /etc/motd'
+  run exec web-clone -- cat /etc/motd
+  printf '\n$ ls %s/pool/busybox/etc   (the base volume: no motd)\n' "$root"
+  ls "$root/pool/busybox/etc"
+  run destroy web-clone
+  run undefine web-clone
 else
   echo; echo "(not root or no rootfs: skipping the running part of the demo)"
 fi
