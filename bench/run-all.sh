@@ -49,6 +49,8 @@ if [ "$(id -u)" = 0 ]; then
     "$here/link.sh" "$build"
   step "copy-on-write clone of a 500 MiB dir volume beside lxc-copy -s (bench/storage.sh)" \
     "$here/storage.sh" "$build"
+  step "100 containers started from clones of one image: start time, disk (bench/clones.sh)" \
+    "$here/clones.sh" "$build"
   step "200 running domains (bench/scale.cc)" \
     "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
 else
