@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "cvirt/connection.h"
 #include "net/netlink.h"
@@ -71,6 +73,7 @@ class ExamplesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(vmDiskNet);
     CPPUNIT_TEST(snapshotBeforeUpgrade);
     CPPUNIT_TEST(poolVolumeAndCloneRoot);
+    CPPUNIT_TEST(imageRoot);
     CPPUNIT_TEST_SUITE_END();
 
     // The examples each case below checks; everyExampleHasACheck compares with the directory.
@@ -82,7 +85,7 @@ class ExamplesTest : public CppUnit::TestFixture {
         "network-routed.xml",       "vm-tiny.xml",
         "vm-disk-net.xml",          "snapshot-before-upgrade.xml",
         "pool-images.xml",          "volume-root.xml",
-        "container-clone-root.xml",
+        "container-clone-root.xml", "container-image-root.xml",
     };
 
     std::unique_ptr<TempDir> dir_;
@@ -103,6 +106,7 @@ public:
              {"/srv/www", d / "www"},
              {"/srv/shared", d / "shared"},
              {"/var/lib/cvirt/images/data.img", d / "data.img"},
+             {"/var/lib/cvirt/images/web.img", d / "web.img"},
              {"/var/lib/cvirt/images/vmstore.img", d / "vmstore.img"},
              {"/var/lib/cvirt/images/tools.iso", d / "tools.iso"},
              {"/var/lib/cvirt/images/tinyvm-initrd.img", guestInitrd()},
@@ -458,6 +462,37 @@ public:
         CPPUNIT_ASSERT(!fs::exists(pool / "busybox/written-here"));
         ok({"destroy", "web-clone"});
         CPPUNIT_ASSERT(fs::exists(pool / ".cvirt-layers/web-clone/upper/written-here"));
+    }
+
+    // container-image-root.xml: an ext4 image made from the busybox root as its comment says;
+    // the container runs on it (a loop device) and the device is let go of at destroy.
+    void imageRoot() {
+        if (!haveTool("mkfs.ext4") || !haveTool("losetup") || !fs::exists("/dev/loop-control")) {
+            skipCase("needs mkfs.ext4, losetup and /dev/loop-control");
+            return;
+        }
+        fs::path img = dir_->path() / "web.img";
+        if (shell("truncate -s 64M '" + img.string() + "' && mkfs.ext4 -q -d '" + rootfsDir() +
+                  "' '" + img.string() + "' >/dev/null 2>&1 && echo ok") != "ok") {
+            skipCase("needs mkfs.ext4 -d (e2fsprogs 1.43 or later)");
+            return;
+        }
+        defineExample("container-image-root.xml");
+        ok({"start", "web-image"});
+        std::string mounts = exec("web-image", "grep ' / ' /proc/mounts");
+        CPPUNIT_ASSERT_MESSAGE(mounts, has(mounts, "/dev/loop") && has(mounts, " / ext4 "));
+        exec("web-image", "echo kept > /in-the-image");
+        ok({"destroy", "web-image"});
+        bool released = false;
+        for (int i = 0; i < 300 && !released; ++i) {
+            released = shell("losetup -j '" + img.string() + "'").empty();
+            if (!released) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        CPPUNIT_ASSERT_MESSAGE(shell("losetup -a"), released);
+        // started again, what it wrote is there: it went into the image
+        ok({"start", "web-image"});
+        CPPUNIT_ASSERT_EQUAL(std::string("kept\n"), exec("web-image", "cat /in-the-image"));
+        ok({"destroy", "web-image"});
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ExamplesTest);
