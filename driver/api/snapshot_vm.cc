@@ -155,6 +155,14 @@ void createExternal(DomainOp& op, SnapshotDef& def, const std::vector<const conf
 }  // namespace
 
 void createVmSnapshot(DomainOp& op, SnapshotDef& def, bool diskOnly) {
+    // snapshotDisks takes files only: a writable volume disk would be left out of the cut
+    for (const conf::Disk& d : op.current().disks)
+        if (d.type == conf::DiskType::Volume && d.device == conf::DiskDevice::Disk && !d.readonly)
+            throw Error(ErrorCode::ConfigUnsupported,
+                        "snapshots of disk '" + d.targetDev + "' (<disk type='volume'>, volume '" +
+                            d.sourceVolume + "' of pool '" + d.sourcePool +
+                            "') are not supported yet: name the volume's path in "
+                            "<disk type='file'>");
     std::vector<const conf::Disk*> disks = snapshot::snapshotDisks(op.current());
     if (disks.empty())
         throw Error(ErrorCode::OperationInvalid,

@@ -143,6 +143,16 @@ private:
         }
         d.destroy();
         CPPUNIT_ASSERT(stateFilesGone("vmvol"));
+        // a snapshot would leave the volume disk out: refused until it can take it
+        try {
+            d.createSnapshot("<domainsnapshot><name>s1</name></domainsnapshot>");
+            CPPUNIT_FAIL("snapshot made");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), has(e.what(),
+                                                 "snapshots of disk 'vdb' (<disk "
+                                                 "type='volume'>, volume 'disk.qcow2' of "
+                                                 "pool 'vmpool') are not supported yet"));
+        }
         pool.lookupVolume("data.raw").remove();  // and once it stopped, it can go
         CPPUNIT_ASSERT(!fs::exists(raw));
     }
