@@ -51,9 +51,11 @@ std::string domainName(int i) {
     return buf;
 }
 
-// The marker in a container init's command line: its domain's name.
+// The marker in a container init's command line: its domain's name and this run's root
+// directory (another run of this test on the same host has inits of the same names).
+std::string gRunRoot;
 std::string initMarker(const std::string& name) {
-    return ": " + name;
+    return ": " + name + " " + gRunRoot;
 }
 
 // A version of a domain's XML: the tag in <title>, and a description long enough (~16 KiB)
@@ -197,6 +199,7 @@ public:
     void setUp() override {
         dir_ = new TempDir;
         scratch_ = new TempDir;
+        gRunRoot = dir_->path().string();
     }
     void tearDown() override {
         for (pid_t p : workers_) {
