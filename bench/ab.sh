@@ -3,8 +3,18 @@
 # container (64 MiB limit, <privnet/>, /bin/sleep init) by two builds' bin directories (each
 # holding cvirsh and cvirt-lxc-controller), interleaved round by round so that both see the
 # same load; medians in ms and B/A. For a change's before/after in one run: copy the bin
-# directory of the build before it aside first. As root. A benchmark: it asserts nothing.
+# directory of the build before it aside first. VETH=1: the container also gets one veth in a
+# bridge, made in a network namespace of this script's own. As root. A benchmark: it asserts
+# nothing.
 set -euo pipefail
+if [ "${VETH:-0}" = 1 ] && [ -z "${CVIRT_AB_NETNS:-}" ]; then
+  exec env CVIRT_AB_NETNS=1 unshare --net "$0" "$@"
+fi
+iface=
+if [ "${VETH:-0}" = 1 ]; then
+  ip link add cvtab0 type bridge && ip link set cvtab0 up
+  iface="<interface type='bridge'><source bridge='cvtab0'/><ip address='10.202.0.2' prefix='24'/></interface>"
+fi
 a=$(cd "$1" && pwd) b=$(cd "$2" && pwd) rootfs=$(cd "$3" && pwd) rounds=${4:-30}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cvirt-ab-XXXXXX")
 trap 'for s in a b; do "${!s}/cvirsh" -c "lxc:///embed?root=$tmp/$s" destroy ab >/dev/null 2>&1 || true; done; rm -rf "$tmp"' EXIT
@@ -12,7 +22,7 @@ cat >"$tmp/d.xml" <<XML
 <domain type='lxc'><name>ab</name><memory unit='MiB'>64</memory>
 <os><type>exe</type><init>/bin/sleep</init><initarg>100000</initarg></os>
 <features><privnet/></features><devices><filesystem type='mount'><source dir='$rootfs'/>
-<target dir='/'/></filesystem><console type='pty'/></devices></domain>
+<target dir='/'/></filesystem>$iface<console type='pty'/></devices></domain>
 XML
 for s in a b; do "${!s}/cvirsh" -c "lxc:///embed?root=$tmp/$s" define "$tmp/d.xml" >/dev/null; done
 now() { date +%s%N; }

@@ -303,6 +303,10 @@ void Controller::spawnInit() {
             util::stamp("ctl:child-in-cgroup");
         });
     };
+    // The network, made on a thread of its own as well (a veth is milliseconds of netlink
+    // calls) while this one answers the child's /proc views; `planned` names what it makes.
+    std::optional<util::Beside> networking;
+    std::vector<net::InterfacePlan> planned;
     try {
         util::fault::point("start:ctl-init-cloned");
         // At once on a first start; on a restart the device filter in place would keep the
@@ -334,18 +338,29 @@ void Controller::spawnInit() {
                     owner_.links.push_back(p.hostName);
             if (owner_.links.size() != recorded) loop_.files().writeOwner(owner_);
             util::fault::point("start:ctl-links-recorded");
-            network_ = net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
-            linksMade_ = true;  // a failed setUp removed what it made itself
-            util::fault::point("start:ctl-net-ready");
-            for (const auto& p : plan) {  // the live XML names what was made
-                def_.interfaces[p.index].targetDev = p.hostName;
-                def_.interfaces[p.index].guestDev = p.guestName;
-            }
+            planned = plan;
+            networking.emplace([this, plan = std::move(plan), pid, bridgeOf] {
+                network_ =
+                    net::DomainNetwork::setUp(def_, plan, pid, containerNetns_.get(), bridgeOf);
+                linksMade_ = true;  // a failed setUp removed what it made itself
+                util::fault::point("start:ctl-net-ready");
+            });
         }
-        // Cgroup, console and host network exist; nothing of init runs yet. A restart after
-        // a guest reboot is no new start: no hooks then.
-        loop_.startHook();
-        util::stamp("ctl:start-hook-done");
+        // Cgroup, console and host network exist; nothing of init runs yet (without a user
+        // namespace the child has built its root by then). A restart after a guest reboot is
+        // no new start: no hooks then.
+        auto startHook = [&] {
+            if (networking) {
+                networking->wait();
+                networking.reset();
+                for (const auto& p : planned) {  // the live XML names what was made
+                    def_.interfaces[p.index].targetDev = p.hostName;
+                    def_.interfaces[p.index].guestDev = p.guestName;
+                }
+            }
+            loop_.startHook();
+            util::stamp("ctl:start-hook-done");
+        };
         auto go = [&] {
             try {
                 mine.send(SyncMsg::Continue);
@@ -354,7 +369,10 @@ void Controller::spawnInit() {
                 throw;
             }
         };
-        if (ctx.userns) go();  // nothing happens inside before the id maps exist
+        if (ctx.userns) {  // nothing happens inside before the id maps exist
+            startHook();
+            go();
+        }
         // The child mounted the /proc views and waits for our answers to go on.
         util::Fd dev = mine.expectFd(SyncMsg::ProcViews);
         util::stamp("ctl:proc-views-mounted");
@@ -370,6 +388,7 @@ void Controller::spawnInit() {
         mine.expect(SyncMsg::RootReady);
         util::stamp("ctl:root-ready");
         if (attaching) attaching->wait();
+        if (!ctx.userns) startHook();
         if (cgroup_ && !devicesSet_) {
             cgroup_->setDevices(deviceRules_);
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
@@ -386,6 +405,8 @@ void Controller::spawnInit() {
         mine.waitExec();
         util::fault::point("start:ctl-init-running");
     } catch (Error& e) {
+        networking.reset();  // waits for the threads: what they made is released below
+        attaching.reset();
         kill();
         init_.reset();
         procFuse_.reset();
