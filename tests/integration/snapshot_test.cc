@@ -8,7 +8,6 @@
 
 #include <signal.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -21,13 +20,6 @@ using namespace cvirt::testenv;
 namespace fs = std::filesystem;
 
 std::optional<std::string> cvirt::testenv::missingPrerequisite() {
-    // A known defect, not a missing package: in the clean-clone make check of 2026-12-07 the
-    // first case hung the cgroup-v2 test VM's kernel (soft lockup in this process for over
-    // 400 s while snapshotting the running container; the VM's root is a tmpfs). Until it is
-    // found, the case runs on the host lane only.
-    if (std::getenv("CVIRT_VM_LANE"))
-        return "skipped in the cgroup-v2 VM lane: snapshotting a running container hung the "
-               "emulated guest's kernel (soft lockup), a defect under investigation";
     return missingForContainers();
 }
 
