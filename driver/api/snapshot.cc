@@ -3,9 +3,11 @@
 // (api/snapshot_vm.cc). Every change under the domain lock; a create is journaled
 // (.NAME.pending) so that the next snapshot call on the domain removes what a killed shell
 // left and thaws a container it had frozen.
+#include <cstdio>
 #include <ctime>
 
 #include "api/domain_op.h"
+#include "api/snapshot_redefine.h"
 #include "api/snapshot_vm.h"
 #include "conf/domain.h"
 #include "snapshot/layers.h"
@@ -61,8 +63,7 @@ std::string timeName(int64_t t) {
 }
 
 // A container: its layers copied into NAME.data/<n>, frozen while they are copied.
-void createContainer(DomainOp& op, SnapshotStore& store, SnapshotDef& def, bool running,
-                     bool frozenHere) {
+void createContainer(DomainOp& op, SnapshotStore& store, SnapshotDef& def, bool frozenHere) {
     const conf::DomainDef& dom = op.current();
     std::vector<snapshot::Layer> layers = snapshot::writableLayers(dom);
     if (def.memory && *def.memory != Location::No)
@@ -100,12 +101,55 @@ void createContainer(DomainOp& op, SnapshotStore& store, SnapshotDef& def, bool 
         util::fault::point("snapshot:shell-layer-copied");
     }
     if (frozenHere) op.backend().resume(*op.live(), op.liveDef());
-    (void)running;
     if (::rename(staging.c_str(), store.dataDir(def.name).c_str()) < 0)
         throwSystemError(errno, "cannot put snapshot data in place at '" +
                                     store.dataDir(def.name).string() + "'");
     def.memory = Location::No;
     def.disks = std::move(disks);
+}
+
+// libvirt's checks of the flags, in its order and words (virDomainSnapshotCreateXML).
+void checkCreateFlags(unsigned flags) {
+    constexpr unsigned kKnown = kSnapshotCreateRedefine | kSnapshotCreateCurrent |
+                                kSnapshotCreateNoMetadata | kSnapshotCreateHalt |
+                                kSnapshotCreateDiskOnly | kSnapshotCreateQuiesce |
+                                kSnapshotCreateAtomic;
+    if (flags & ~kKnown) {
+        char text[96];
+        std::snprintf(text, sizeof text, "unsupported flags (0x%x) in function %s", flags & ~kKnown,
+                      "virDomainSnapshotCreateXML");
+        throw Error(ErrorCode::InvalidArg, text);
+    }
+    auto name = [](unsigned bit) {
+        switch (bit) {
+            case kSnapshotCreateRedefine:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE";
+            case kSnapshotCreateCurrent:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT";
+            case kSnapshotCreateNoMetadata:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA";
+            case kSnapshotCreateHalt:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_HALT";
+            case kSnapshotCreateDiskOnly:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY";
+            default:
+                return "VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE";
+        }
+    };
+    auto needs = [&](unsigned bit, unsigned needed) {
+        if ((flags & bit) && !(flags & needed))
+            throw Error(ErrorCode::InvalidArg, std::string("Flag '") + name(needed) +
+                                                   "' is required by flag '" + name(bit) + "'");
+    };
+    auto exclusive = [&](unsigned a, unsigned b) {
+        if ((flags & a) && (flags & b))
+            throw Error(ErrorCode::InvalidArg, std::string("Flags '") + name(a) + "' and '" +
+                                                   name(b) + "' are mutually exclusive");
+    };
+    needs(kSnapshotCreateCurrent, kSnapshotCreateRedefine);
+    exclusive(kSnapshotCreateRedefine, kSnapshotCreateNoMetadata);
+    exclusive(kSnapshotCreateRedefine, kSnapshotCreateHalt);
+    needs(kSnapshotCreateQuiesce, kSnapshotCreateDiskOnly);
 }
 
 SnapState stateNow(DomainOp& op, bool diskOnly) {
@@ -118,45 +162,66 @@ SnapState stateNow(DomainOp& op, bool diskOnly) {
 
 DomainSnapshot Domain::createSnapshot(std::string_view xml, unsigned flags,
                                       std::string_view filename) {
-    constexpr unsigned kKnown = kSnapshotCreateDiskOnly | kSnapshotCreateAtomic;
-    if (flags & ~kKnown) {
-        char text[96];
-        std::snprintf(text, sizeof text, "unsupported flags (0x%x) in function %s", flags & ~kKnown,
-                      "virDomainSnapshotCreateXML");
-        throw Error(ErrorCode::InvalidArg, text);
+    checkCreateFlags(flags);
+    bool redefine = flags & kSnapshotCreateRedefine;
+    SnapshotDef def = snapshot::parseSnapshot(xml, {.filename = filename, .request = !redefine});
+    if (redefine) {
+        std::string name = def.name;
+        redefineSnapshot(*conn_, name_, std::move(def), flags & kSnapshotCreateCurrent);
+        return DomainSnapshot(conn_, name_, name);
     }
-    SnapshotDef def = snapshot::parseSnapshot(xml, {.filename = filename, .request = true});
-    DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
-    SnapshotStore store(op.driver().paths, name_);
-    sweep(op, store);
-    int64_t now = static_cast<int64_t>(std::time(nullptr));
-    if (def.name.empty()) def.name = timeName(now);
-    if (store.exists(def.name))
-        throw Error(ErrorCode::OperationFailed, "domain snapshot " + def.name + " already exists");
-    bool diskOnly = flags & kSnapshotCreateDiskOnly;
-    def.state = stateNow(op, diskOnly);
-    def.creationTime = now;
-    def.parent = store.current().value_or("");
-    def.domainXml = conf::formatDomain(op.current());
-    bool running = op.live().has_value();
-    bool freeze = running && !op.live()->paused && !isVm(op);
-    // The journal first: whatever happens after, the next call knows what to undo.
-    util::makeDirs(store.dir(), 0700);
-    util::writeFileAtomic(store.pendingFile(def.name), freeze ? "create thaw\n" : "create\n");
-    util::fault::point("snapshot:shell-journaled");
-    try {
-        if (isVm(op))
-            createVmSnapshot(op, def, diskOnly);
-        else
-            createContainer(op, store, def, running, freeze);
-        util::fault::point("snapshot:shell-copied");
-        store.save(def);
-    } catch (const Error&) {
-        sweep(op, store);  // undoes it as after a crash: data, a VM's snapshots, the freezer
-        throw;
+    bool metadata = !(flags & kSnapshotCreateNoMetadata), halt = false;
+    {
+        DomainOp op(*conn_, name_, DomainOp::Lock::Domain);
+        if ((flags & kSnapshotCreateHalt) && !op.persistent())
+            throw Error(ErrorCode::OperationInvalid, "cannot halt after transient domain snapshot");
+        if (flags & kSnapshotCreateQuiesce) {
+            op.requireRunning();  // libvirt asks a running domain's guest agent to freeze
+            throw Error(ErrorCode::ConfigUnsupported,
+                        "argument unsupported: QEMU guest agent is not configured");
+        }
+        SnapshotStore store(op.driver().paths, name_);
+        sweep(op, store);
+        int64_t now = static_cast<int64_t>(std::time(nullptr));
+        if (def.name.empty()) def.name = timeName(now);
+        if (store.exists(def.name))
+            throw Error(ErrorCode::OperationFailed,
+                        "domain snapshot " + def.name + " already exists");
+        if (fs::exists(store.dataDir(def.name)))
+            throw Error(ErrorCode::OperationFailed,
+                        "domain snapshot " + def.name +
+                            " already exists without metadata (taken with --no-metadata or "
+                            "its metadata deleted): redefine it (snapshot-create --redefine) "
+                            "or remove '" +
+                            store.dataDir(def.name).string() + "'");
+        bool diskOnly = flags & kSnapshotCreateDiskOnly;
+        def.state = stateNow(op, diskOnly);
+        def.creationTime = now;
+        def.parent = store.current().value_or("");
+        def.domainXml = conf::formatDomain(op.current());
+        bool running = op.live().has_value();
+        bool freeze = running && !op.live()->paused && !isVm(op);
+        // The journal first: whatever happens after, the next call knows what to undo.
+        util::makeDirs(store.dir(), 0700);
+        util::writeFileAtomic(store.pendingFile(def.name), freeze ? "create thaw\n" : "create\n");
+        util::fault::point("snapshot:shell-journaled");
+        try {
+            if (isVm(op))
+                createVmSnapshot(op, def, diskOnly);
+            else
+                createContainer(op, store, def, freeze);
+            util::fault::point("snapshot:shell-copied");
+            if (metadata) store.save(def);
+        } catch (const Error&) {
+            sweep(op, store);  // undoes it as after a crash: data, a VM's snapshots, the freezer
+            throw;
+        }
+        if (metadata) store.setCurrent(def.name);
+        util::removeFile(store.pendingFile(def.name));
+        halt = (flags & kSnapshotCreateHalt) && running;
     }
-    store.setCurrent(def.name);
-    util::removeFile(store.pendingFile(def.name));
+    // Once the lock is let go: the controller's teardown may take it.
+    if (halt) destroy();
     return DomainSnapshot(conn_, name_, def.name);
 }
 

@@ -64,18 +64,31 @@ std::string diskspecXml(const std::string& spec) {
 }
 
 unsigned createFlags(const po::variables_map& args) {
-    return flagsOf(args,
-                   {{"disk-only", kSnapshotCreateDiskOnly}, {"atomic", kSnapshotCreateAtomic}});
+    return flagsOf(args, {{"redefine", kSnapshotCreateRedefine},
+                          {"current", kSnapshotCreateCurrent},
+                          {"no-metadata", kSnapshotCreateNoMetadata},
+                          {"halt", kSnapshotCreateHalt},
+                          {"disk-only", kSnapshotCreateDiskOnly},
+                          {"quiesce", kSnapshotCreateQuiesce},
+                          {"atomic", kSnapshotCreateAtomic}});
+}
+// The flags snapshot-create and snapshot-create-as share, in virsh's order.
+void declareCreateFlags(po::options_description& opts) {
+    opts.add_options()("no-metadata", "take snapshot but create no metadata")(
+        "halt", "halt domain after snapshot is created")("disk-only",
+                                                         "capture disk state but not vm state")(
+        "quiesce", "quiesce guest's file systems (needs a guest agent: refused)")(
+        "atomic", "require atomic operation (always so in cvirt)");
 }
 
 void declareCreateAs(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("name", po::value<std::string>(), "name of snapshot")(
         "description", po::value<std::string>(), "description of snapshot")(
-        "print-xml", "print XML document rather than create")(
-        "disk-only", "capture disk state but not vm state")(
-        "atomic", "require atomic operation (always so in cvirt)")(
-        "memspec", po::value<std::string>(), "memory attributes: [file=]name[,snapshot=type]")(
+        "print-xml", "print XML document rather than create");
+    declareCreateFlags(opts);
+    opts.add_options()("memspec", po::value<std::string>(),
+                       "memory attributes: [file=]name[,snapshot=type]")(
         "diskspec", po::value<std::vector<std::string>>(),
         "disk attributes: disk[,snapshot=type][,driver=type][,file=name]");
     pos.add("name", 1);
@@ -127,8 +140,9 @@ int cmdCreateAs(Session& s, const po::variables_map& args) {
 void declareCreate(po::options_description& opts, po::positional_options_description& pos) {
     declareDomain(opts, pos);
     opts.add_options()("xmlfile", po::value<std::string>(), "domain snapshot XML")(
-        "disk-only", "capture disk state but not vm state")(
-        "atomic", "require atomic operation (always so in cvirt)");
+        "redefine", "redefine metadata for existing snapshot")(
+        "current", "with redefine, set current snapshot");
+    declareCreateFlags(opts);
     pos.add("xmlfile", 1);
 }
 int cmdCreate(Session& s, const po::variables_map& args) {
@@ -348,7 +362,10 @@ std::vector<Command> snapshotCommands() {
     return {
         {"snapshot-create", "snapshot", "Create a snapshot from XML",
          "Create a snapshot from XML for use in future reverts: a container's writable file "
-         "systems (copied with it frozen), a VM's qcow2 disks (and memory when it runs).",
+         "systems (copied with it frozen), a VM's qcow2 disks (and memory when it runs). "
+         "--redefine puts back the metadata of a snapshot from what snapshot-dumpxml printed "
+         "(--current: it becomes the current one); --no-metadata takes one without it; --halt "
+         "stops the domain once it is taken.",
          declareCreate, cmdCreate, Complete::Domain},
         {"snapshot-create-as", "snapshot", "Create a snapshot from a set of args",
          "Create a snapshot (disk and RAM) from arguments.", declareCreateAs, cmdCreateAs,

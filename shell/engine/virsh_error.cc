@@ -44,7 +44,7 @@ std::string libvirtWords(const Error& cause, const std::string& object) {
     for (const char* full :
          {"XML document failed to validate against schema: ", "argument unsupported: ",
           "Operation not supported: ", "this function is not supported by the connection driver: ",
-          "unsupported flags ("})
+          "unsupported flags (", "Flag '", "Flags '"})
         worded |= startsWith(text, full);
     if (!pre.empty() && !worded && !startsWith(text, pre)) text = pre + text;
     return text;

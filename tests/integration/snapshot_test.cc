@@ -36,6 +36,7 @@ class SnapshotTest : public ContainerFixture {
     CPPUNIT_TEST(runningContainerRevertsToItsFiles);
     CPPUNIT_TEST(stoppedContainerTreeAndUndefine);
     CPPUNIT_TEST(shellKilledMidSnapshot);
+    CPPUNIT_TEST(createFlagsAsLibvirt);
     CPPUNIT_TEST(tableListsEveryPoint);
     CPPUNIT_TEST_SUITE_END();
 
@@ -199,6 +200,90 @@ public:
         // the container was never hurt by it
         run(d, {"/bin/true"});
         d.destroy();
+    }
+
+    // snapshot-create's --no-metadata, --redefine (--current), --halt and --quiesce, with
+    // libvirt's checks of the flags in its words.
+    void createFlagsAsLibvirt() {
+        fs::path root = makeRoot();
+        Domain d = define("cvirt-test-snapflags", root);
+        const std::string dom = "cvirt-test-snapflags";
+        fs::path snapDir = dir_->path() / "var/lib/cvirt/lxc/snapshot" / dom;
+        auto err = [&](std::vector<std::string> args) {
+            RunResult r = cvirsh(std::move(args));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out, 1, r.status);
+            return r.err;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE' is "
+                                         "required by flag 'VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT'\n"),
+                             err({"snapshot-create", dom, "--current"}));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Flags 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE' and "
+                        "'VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA' are mutually exclusive\n"),
+            err({"snapshot-create", dom, "--redefine", "--no-metadata"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("error: Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is "
+                                         "required by flag 'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'\n"),
+                             err({"snapshot-create-as", dom, "q", "--quiesce"}));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: Requested operation is not valid: domain is not running\n"),
+            err({"snapshot-create-as", dom, "q", "--quiesce", "--disk-only"}));
+
+        // --no-metadata: the data is taken, nothing is listed or current
+        std::ofstream(root / "etc/version") << "1\n";
+        RunResult made = cvirsh({"snapshot-create-as", dom, "hidden", "--no-metadata"});
+        CPPUNIT_ASSERT_MESSAGE(made.err, has(made.out, "Domain snapshot hidden created\n"));
+        CPPUNIT_ASSERT(d.listSnapshots().empty());
+        CPPUNIT_ASSERT(!d.currentSnapshot());
+        CPPUNIT_ASSERT(fs::is_directory(snapDir / "hidden.data"));
+        CPPUNIT_ASSERT(has(err({"snapshot-create-as", dom, "hidden"}),
+                           "domain snapshot hidden already exists without metadata"));
+
+        // --redefine: a snapshot's metadata deleted (--metadata keeps its data), put back from
+        // its dumpxml; not current unless --current
+        d.createSnapshot("<domainsnapshot><name>a</name></domainsnapshot>");
+        fs::path xmlFile = dir_->path() / "a.xml";
+        std::ofstream(xmlFile) << d.snapshot("a").xml();
+        d.snapshot("a").remove(kSnapshotDeleteMetadataOnly);
+        CPPUNIT_ASSERT(d.listSnapshots().empty());
+        RunResult back = cvirsh({"snapshot-create", dom, xmlFile.string(), "--redefine"});
+        CPPUNIT_ASSERT_MESSAGE(
+            back.out + back.err,
+            has(back.out, "Domain snapshot a created from '" + xmlFile.string() + "'\n"));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), d.listSnapshots().size());
+        CPPUNIT_ASSERT(!d.currentSnapshot());
+        RunResult cur =
+            cvirsh({"snapshot-create", dom, xmlFile.string(), "--redefine", "--current"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(cur.err, 0, cur.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("a"), d.currentSnapshot()->name());
+        // and it still reverts: its data was kept
+        std::ofstream(root / "etc/version") << "2\n";
+        d.snapshot("a").revert();
+        CPPUNIT_ASSERT_EQUAL(std::string("1\n"), readText(root / "etc/version"));
+        // a redefinition must fit the domain
+        std::string xml = readText(xmlFile);
+        std::string wrong = std::regex_replace(xml, std::regex("<uuid>[^<]*</uuid>"),
+                                               "<uuid>00000000-0000-0000-0000-000000000001</uuid>");
+        std::ofstream(xmlFile) << wrong;
+        CPPUNIT_ASSERT_MESSAGE(wrong,
+                               has(err({"snapshot-create", dom, xmlFile.string(), "--redefine"}),
+                                   "error: invalid argument: definition for snapshot a must "
+                                   "use uuid "));
+        std::ofstream(dir_->path() / "bare.xml")
+            << "<domainsnapshot><name>b</name></domainsnapshot>";
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("error: internal error: missing creationTime from existing snapshot\n"),
+            err({"snapshot-create", dom, (dir_->path() / "bare.xml").string(), "--redefine"}));
+
+        // --halt: taken running, off afterwards; --quiesce wants a guest agent
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(std::string("error: argument unsupported: QEMU guest agent is not "
+                                         "configured\n"),
+                             err({"snapshot-create-as", dom, "q", "--quiesce", "--disk-only"}));
+        RunResult halted = cvirsh({"snapshot-create-as", dom, "h", "--halt"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(halted.err, 0, halted.status);
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);
+        CPPUNIT_ASSERT(has(d.snapshot("h").xml(), "<state>running</state>"));
+        CPPUNIT_ASSERT_EQUAL(std::string("h"), d.currentSnapshot()->name());
     }
 
     // Every snapshot fault point in driver/ is in kPoints (fault_test.cc leaves them here).

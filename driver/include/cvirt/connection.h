@@ -353,9 +353,15 @@ public:
     // Snapshots (cvirt/snapshot.h). createSnapshot: `xml` is a <domainsnapshot> request
     // (snapshot-create FILE; snapshot-create-as builds one), `flags` kSnapshotCreate* bits:
     // DiskOnly (a VM: external qcow2 overlays; a running container's layers alike, without
-    // memory either way), Atomic (all disks or none: always so here). A container is frozen,
-    // a VM paused, while its disks are cut. All or nothing; a shell killed midway leaves no
-    // snapshot or a complete one (the next snapshot call on the domain removes the rest).
+    // memory either way), Atomic (all disks or none: always so here), NoMetadata (the data
+    // is made, the metadata is not: not listed, not current, until redefined), Halt (the
+    // domain is destroyed once the snapshot is complete; persistent domains only), Quiesce
+    // (needs DiskOnly and a guest agent, which no cvirt domain has: refused in libvirt's
+    // words), Redefine (`xml` is a whole snapshot as snapshot-dumpxml printed it: its
+    // metadata is put back or replaced, nothing is taken; with Current it becomes the
+    // current one). A container is frozen, a VM paused, while its disks are cut. All or
+    // nothing; a shell killed midway leaves no snapshot or a complete one (the next snapshot
+    // call on the domain removes the rest).
     DomainSnapshot createSnapshot(std::string_view xml, unsigned flags = 0,
                                   std::string_view filename = "snapshot XML");
     // Throws ErrorCode::NoDomainSnapshot (libvirt's "no domain snapshot with matching name").

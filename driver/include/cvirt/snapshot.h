@@ -10,10 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "cvirt/export.h"
+
 namespace cvirt {
 
 // virDomainSnapshotCreateFlags (libvirt's values).
-inline constexpr unsigned kSnapshotCreateDiskOnly = 16, kSnapshotCreateAtomic = 128;
+inline constexpr unsigned kSnapshotCreateRedefine = 1, kSnapshotCreateCurrent = 2,
+                          kSnapshotCreateNoMetadata = 4, kSnapshotCreateHalt = 8,
+                          kSnapshotCreateDiskOnly = 16, kSnapshotCreateQuiesce = 64,
+                          kSnapshotCreateAtomic = 128;
 // virDomainSnapshotRevertFlags.
 inline constexpr unsigned kSnapshotRevertRunning = 1, kSnapshotRevertPaused = 2,
                           kSnapshotRevertForce = 4;
@@ -34,7 +39,7 @@ struct SnapshotSummary {
     unsigned children = 0, descendants = 0;
 };
 
-class DomainSnapshot {
+class CVIRT_API DomainSnapshot {
 public:
     const std::string& name() const { return name_; }
     const std::string& domainName() const { return domain_; }
