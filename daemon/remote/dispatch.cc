@@ -148,7 +148,7 @@ Reply dispatch(Session& s, int32_t procedure, std::string_view argBytes) {
     static const ProcedureTable table =
         tableOf({addConnectProcedures, addDomainProcedures, addEventProcedures, addParamsProcedures,
                  addStatsProcedures, addNetworkProcedures, addStreamProcedures,
-                 addSecurityProcedures, addInstallProcedures});
+                 addSecurityProcedures, addInstallProcedures, addSnapshotProcedures});
     return run(table, s, procedure, argBytes);
 }
 

@@ -70,6 +70,7 @@ void addEventProcedures(ProcedureTable& table);
 void addInstallProcedures(ProcedureTable& table);  // what virt-install asks (domcaps)
 void addNetworkProcedures(ProcedureTable& table);
 void addParamsProcedures(ProcedureTable& table);
+void addSnapshotProcedures(ProcedureTable& table);
 void addStatsProcedures(ProcedureTable& table);
 void addStreamProcedures(ProcedureTable& table);
 void addSecurityProcedures(ProcedureTable& table);  // the model "none" (lxc_procs.cc)
@@ -88,7 +89,8 @@ Domain readDomain(Session& s, rpc::XdrReader& r);
 
 // virConnectListAllDomains' filter flags (VIR_CONNECT_LIST_DOMAINS_ACTIVE …): whether `domain`
 // passes them — within each group (active/inactive, persistent/transient, the states,
-// autostart) a domain passes one that is given, or any when none of the group is.
+// autostart) a domain passes one that is given, or any when none of the group is; the
+// snapshot pair needs the domain's snapshots and is left to the caller (domain_procs.cc).
 bool listFlagsMatch(uint32_t flags, const DomainSummary& domain);
 
 // Fails the call with libvirt's error `code` and `message` (its prefix included: "invalid

@@ -31,11 +31,18 @@ bool listFlagsMatch(uint32_t flags, const DomainSummary& d) {
               (flags & 128 && !running && !paused && !off)))
             return false;
     }
-    if ((flags & 4096) || (flags & 16384)) return false;  // HAS_SNAPSHOT / HAS_CHECKPOINT: none
-    return true;
+    if (flags & 16384) return false;  // HAS_CHECKPOINT: cvirt has none
+    return true;  // HAS_SNAPSHOT / NO_SNAPSHOT: snapshotFlagsMatch, which reads them
 }
 
 namespace {
+
+// VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT (4096) / NO_SNAPSHOT (8192): read only when asked.
+bool snapshotFlagsMatch(Session& s, uint32_t flags, const DomainSummary& d) {
+    if (!(flags & (4096 | 8192)) || (flags & (4096 | 8192)) == (4096 | 8192)) return true;
+    bool has = !s.connection().lookup(d.name).listSnapshots().empty();
+    return (flags & 4096) ? has : !has;
+}
 
 // A call on one domain with nothing to return.
 Procedure onDomain(const char* api, bool changes, void (*action)(Domain&), bool flags) {
@@ -57,7 +64,8 @@ void addDomainProcedures(ProcedureTable& t) {
                  {.active = true, .inactive = true, .needUuid = true, .needAutostart = true});
              std::vector<DomainSummary> picked;
              for (auto& d : all)
-                 if (listFlagsMatch(flags, d)) picked.push_back(std::move(d));
+                 if (listFlagsMatch(flags, d) && snapshotFlagsMatch(s, flags, d))
+                     picked.push_back(std::move(d));
              if (picked.size() > kDomainListMax)
                  throw Error(ErrorCode::OperationFailed, "too many domains to list");
              w.u32(needResults ? static_cast<uint32_t>(picked.size()) : 0);
