@@ -5,6 +5,7 @@
 // left and thaws a container it had frozen.
 #include <cstdio>
 #include <ctime>
+#include <map>
 
 #include "api/domain_op.h"
 #include "api/snapshot_redefine.h"
@@ -366,7 +367,6 @@ void DomainSnapshot::revert(unsigned flags) {
             throw Error(ErrorCode::OperationInvalid,
                         std::string("revert requires force: must respawn ") +
                             (vm ? "qemu" : "the container") + " to start inactive snapshot");
-        if (vm) checkVmRevert(def);
         if (vm && wasRunning && revertVmLive(op, def, flags)) {
             store.setCurrent(def.name);
             return;
@@ -383,8 +383,9 @@ void DomainSnapshot::revert(unsigned flags) {
             throw Error(ErrorCode::OperationInvalid,
                         "domain '" + domain_ + "' was started again during the revert");
         SnapshotStore store(op.driver().paths, domain_);
+        std::map<std::string, std::string> overlays;
         if (vm) {
-            revertVmStopped(op, def);
+            overlays = revertVmStopped(def);
         } else {
             conf::DomainDef snapDom = conf::parseDomain(def.domainXml, {.validateSchema = false});
             std::vector<snapshot::Layer> layers = snapshot::writableLayers(snapDom);
@@ -405,6 +406,11 @@ void DomainSnapshot::revert(unsigned flags) {
         if (op.persistent() && !def.domainXml.empty()) {
             conf::DomainDef old = conf::parseDomain(def.domainXml, {.validateSchema = false});
             conf::applyDefaults(old);
+            for (conf::Disk& disk : old.disks)
+                if (auto it = overlays.find(disk.targetDev); it != overlays.end()) {
+                    disk.source = it->second;
+                    disk.driverFormat = conf::DiskFormat::Qcow2;
+                }
             if (!(old == *op.persistent())) op.driver().store.save(old);
         }
         store.setCurrent(def.name);

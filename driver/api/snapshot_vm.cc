@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 
 #include "conf/domain.h"
@@ -244,13 +246,6 @@ void deleteVmSnapshot(DomainOp& op, const SnapshotDef& def) {
     }
 }
 
-void checkVmRevert(const SnapshotDef& def) {
-    for (const DiskSnap& d : def.disks)
-        if (d.snapshot == Location::External)
-            throw Error(ErrorCode::ConfigUnsupported,
-                        "revert to external snapshot not supported yet");
-}
-
 bool revertVmLive(DomainOp& op, const SnapshotDef& def, unsigned flags) {
     if (def.memory != Location::Internal) return false;
     bool paused = (flags & kSnapshotRevertPaused) ||
@@ -262,13 +257,45 @@ bool revertVmLive(DomainOp& op, const SnapshotDef& def, unsigned flags) {
     return true;
 }
 
-void revertVmStopped(DomainOp& op, const SnapshotDef& def) {
+namespace {
+
+// A name for a new overlay on `base` beside it, free now: libvirt's ".NAME" form with the
+// time after the snapshot's name (an external snapshot's own overlay keeps ".NAME").
+std::string revertOverlayName(const std::string& base, const std::string& snapshot) {
+    std::string stem = snapshot + "-" + std::to_string(std::time(nullptr));
+    std::string file = snapshot::overlayName(base, stem);
+    for (int n = 1; ::access(file.c_str(), F_OK) == 0; ++n)
+        file = snapshot::overlayName(base, stem + "-" + std::to_string(n));
+    return file;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> revertVmStopped(const SnapshotDef& def) {
     conf::DomainDef snapDom = conf::parseDomain(def.domainXml, {.validateSchema = false});
-    for (const conf::Disk* d : snapshot::snapshotDisks(snapDom))
-        for (const DiskSnap& s : def.disks)
-            if (s.name == d->targetDev && s.snapshot == Location::Internal)
-                snapshot::qcow2Snapshot(d->source, 'a', def.name);
-    (void)op;
+    std::map<std::string, std::string> overlays;
+    try {
+        for (const conf::Disk* d : snapshot::snapshotDisks(snapDom))
+            for (const DiskSnap& s : def.disks) {
+                if (s.name != d->targetDev) continue;
+                if (s.snapshot == Location::Internal) {
+                    snapshot::qcow2Snapshot(d->source, 'a', def.name);
+                } else if (s.snapshot == Location::External) {
+                    // What the disk was then is the overlay's backing file now: a new overlay
+                    // on it, so that the files later snapshots stand on stay as they are.
+                    std::string file = revertOverlayName(d->source, def.name);
+                    snapshot::qcow2Overlay(file, d->source,
+                                           std::string(conf::kDiskFormatNames.name(
+                                               d->driverFormat.value_or(conf::DiskFormat::Raw))));
+                    overlays[d->targetDev] = file;
+                }
+            }
+    } catch (const Error&) {
+        for (const auto& [target, file] : overlays)
+            ::unlink(file.c_str());
+        throw;
+    }
+    return overlays;
 }
 
 void startVmFromSnapshot(ConnectionImpl&, Domain& dom, const SnapshotDef& def, bool paused) {

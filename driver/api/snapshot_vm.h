@@ -5,6 +5,7 @@
 // when stopped), the definition then pointing at them. Callers hold the domain lock.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "api/domain_op.h"
@@ -20,13 +21,14 @@ void createVmSnapshot(DomainOp& op, snapshot::SnapshotDef& def, bool diskOnly);
 void undoVmSnapshot(DomainOp& op, const std::string& name) noexcept;
 // snapshot-delete of what `def` holds (its internal snapshots); external ones are refused.
 void deleteVmSnapshot(DomainOp& op, const snapshot::SnapshotDef& def);
-// Refuses a revert cvirt cannot do (to an external snapshot).
-void checkVmRevert(const snapshot::SnapshotDef& def);
 // A running VM and a snapshot with its memory: loadvm in place, then paused or running as
 // the snapshot was or as `flags` say. False when the VM has to be stopped first.
 bool revertVmLive(DomainOp& op, const snapshot::SnapshotDef& def, unsigned flags);
-// A stopped VM: each disk's internal snapshot applied (qemu-img snapshot -a).
-void revertVmStopped(DomainOp& op, const snapshot::SnapshotDef& def);
+// A stopped VM: each disk's internal snapshot applied (qemu-img snapshot -a); for an external
+// one, a new qcow2 overlay on the file the disk was when it was taken (libvirt's revert of an
+// external snapshot). Returns the new overlays by disk target, for the definition; removes
+// them again when a later disk fails.
+std::map<std::string, std::string> revertVmStopped(const snapshot::SnapshotDef& def);
 // Starts `dom` paused, loads the snapshot's memory and devices (loadvm), resumes unless
 // `paused`.
 void startVmFromSnapshot(ConnectionImpl& conn, Domain& dom, const snapshot::SnapshotDef& def,

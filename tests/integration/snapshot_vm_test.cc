@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <regex>
 #include <thread>
 
 #include "cvirt/connection.h"
@@ -146,8 +147,27 @@ public:
         CPPUNIT_ASSERT(has(ext.xml(), "<state>disk-snapshot</state>"));
         CPPUNIT_ASSERT(has(ext.xml(), "<source file='" + overlay.string() + "'/>"));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
-        CPPUNIT_ASSERT_THROW(ext.revert(), Error);  // external: refused, as libvirt's
         d.destroy();
+        shell("qemu-io -f qcow2 -c 'write -P 0x43 0 13' " + overlay.string());  // after ext
+        // revert to the external snapshot (libvirt's, on a stopped VM): a new overlay on the
+        // file the disk was then; the overlay written since stays as it was
+        ext.revert();
+        CPPUNIT_ASSERT(d.summary().state == DomainState::Shutoff);  // disk-only: stays off
+        std::string xml = d.xml(true);
+        std::smatch m;
+        CPPUNIT_ASSERT_MESSAGE(xml,
+                               std::regex_search(xml, m, std::regex("<source file='([^']*)'")));
+        std::string top = m[1];
+        CPPUNIT_ASSERT_MESSAGE(top, top != overlay.string() && top != disk_.string());
+        CPPUNIT_ASSERT_MESSAGE(xml, has(xml, "<driver name='qemu' type='qcow2'/>"));
+        std::string info = shell("qemu-img info -U " + top);
+        CPPUNIT_ASSERT_MESSAGE(info, has(info, "backing file: " + disk_.string()));
+        std::string seen = shell("qemu-io -f qcow2 -r -U -c 'read -v 0 13' " + top + " | head -1");
+        CPPUNIT_ASSERT_MESSAGE(seen, has(seen, "AAAAAAAAAAAAA"));
+        std::string later =
+            shell("qemu-io -f qcow2 -r -U -c 'read -v 0 13' " + overlay.string() + " | head -1");
+        CPPUNIT_ASSERT_MESSAGE(later, has(later, "CCCCCCCCCCCCC"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ext"), d.currentSnapshot()->name());
     }
 };
 
