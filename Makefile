@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Thin wrapper over CMake. `make demo` and `make check` are the two entry points.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/ab.sh BIN_A BIN_B ROOTFS [ROUNDS]: `cvirsh start` and `cvirsh destroy` of the busybox
 # container (64 MiB limit, <privnet/>, /bin/sleep init) by two builds' bin directories (each
 # holding cvirsh and cvirt-lxc-controller), interleaved round by round so that both see the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared by the benchmark programs: durations, medians, memory, temp roots.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-cgroup [N]: what the cgroup part of a start costs on this host's layout, phase
 // by phase (create the directories, write the limits, install the device filter, remove),
 // median of N rounds. Run it on a v2 host (or in the VM lane) for the v2 figures.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/clones.sh BUILD_DIR: CLONES (default 100) containers started from copy-on-write clones
 # of one image, one after the other, all left running: the start time of each (`cvirsh start`,
 # a whole process) by tens, to show it stays flat as the count grows, and the disk the clones

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/deps.sh PACKAGE...: installs the Debian packages given when they are missing: `make
 # deps` passes what cvirt builds and tests with, `make bench` the peers it is measured against
 # (lxc crun hyperfine). No package script may start

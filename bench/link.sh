@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/link.sh BUILD_DIR: `cvirsh start` and `cvirsh destroy` of a busybox container, each a
 # whole cvirsh process, with cvirsh linked against libcvirt.so.0 and linked statically, in
 # one run under a temporary embed root: medians of RUNS (default 30) after 3 warm-ups with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/list.sh BUILD_DIR: the control plane at scale, under a temporary embed root.
 #   (a) 1,000 x `cvirsh -c URI define FILE`, each its own process (the user's path): total
 #       and per define; for comparison the loop's own fork+exec, and the same 1,000 defines

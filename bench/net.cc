@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-net ROOTFS [RUNS] [N]: what one veth-in-bridge interface adds to start and to
 // destroy over a container with only its own network namespace (<privnet/>), RUNS
 // interleaved runs each; then N networked containers started in sequence and kept running

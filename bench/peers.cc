@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-peers ROOTFS [ROUNDS]: cvirt beside its peers, whole processes as a user types
 // them, interleaved in ROUNDS rounds (default 30), medians (as root):
 //   detached start   `cvirsh start`            | `lxc-start -d`

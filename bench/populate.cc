@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-populate URI COUNT [PREFIX]: defines COUNT generated lxc domains named
 // PREFIX0..PREFIX{COUNT-1} through cvirt::Connection::define, in this one process (setup for
 // bench/list.sh), and prints the time per define: mean, median, 95th percentile, max.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-profile ROOTFS [ROUNDS] [veth]: where a `cvirsh start`, a `cvirsh destroy` and a
 // one-shot `cvirsh create` (of /bin/true, until its controller is gone)
 // of the busybox container spend their time, step by step (as root). Each round runs the two

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/remote.sh BUILD_DIR: cvirtd with libvirt's own clients, under a temporary embed root.
 #   (a) virDomainGetInfo calls per second from python3-libvirt over the socket, four clients
 #       at once (target >= 10,000/s) and one, on a running container.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt against cvirtd: calls of virDomainGetInfo per second over the socket.
 #   python3 remote_calls.py SOCKET NAME SECONDS CLIENTS
 # CLIENTS processes, each with its own connection, call dom.info() in a loop for SECONDS;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/remote_cpu.sh BUILD_DIR [BUILD_DIR…]: cvirtd's own CPU time per call, for each build
 # in turn (a change's before and after in one run). Each build's cvirtd serves a temporary
 # embed root with one running busybox container; one python3-libvirt client makes 5,000

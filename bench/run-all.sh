@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/run-all.sh BUILD_DIR: every benchmark, one after the other, output as it comes, each
 # step preceded by its exact command. A step that fails is reported and the rest still run;
 # the exit code says whether any failed. Benchmarks measure; they assert nothing and are not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-scale ROOTFS [N]: starts N long-running containers one after another and keeps
 // them all running; prints the start time of the first and last tenth (flat = no growth with
 // N), list and domstats of all N (in process and as `cvirsh domstats`), the setmem round

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/snapshot.sh BUILD_DIR: snapshot and revert of a running container that wrote 100 MiB
 # (WRITE_MIB) into its root since it started, beside lxc-snapshot of the same root in the
 # same run. Each side: RUNS (default 5) snapshots of the running container, then RUNS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-start ROOTFS [RUNS]: container start latency through the API (in process),
 // interleaved with the floor (unshare + chroot of the same /bin/true), in one run; and the
 // controller's memory. Prints medians and ratios to the floor. The same figures as whole

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/storage.sh BUILD_DIR: copy-on-write clone of a 500 MiB dir volume, cvirt's
 # `vol-clone` beside LXC's `lxc-copy -s` of the same root in the same run: the time of each
 # (median of RUNS, every run a new clone) and the disk space one clone takes. A benchmark:

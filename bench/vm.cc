@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-vm ROOTFS KERNEL INITRD [RUNS]: start-to-console-prompt of the tiny VM (Debian's
 // kernel, busybox initramfs, software emulation) against the same busybox shell in a
 // container, in one run, and the memory each running domain costs (PSS of controller + qemu

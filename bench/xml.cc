@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-xml [SOURCE_DIR] [SECONDS]: throughput of the domain XML pipeline that `define`
 // runs on user input — parseDomain (RelaxNG validation, then build) + applyDefaults +
 // validate + formatDomain — on one thread, over every xml-examples/*.xml and

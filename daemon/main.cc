@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd: serves one root's connections over libvirt's remote protocol, in the foreground.
 //   cvirtd -c URI        e.g. cvirt:///system, or lxc:///embed?root=DIR
 // Its sockets: RUN/libvirt-sock (read-write, root only) and RUN/libvirt-sock-ro, where RUN is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virt-ssh-helper: the far end of libvirt's SSH transport. A libvirt client given
 // `lxc+ssh://root@HOST/system` runs `virt-ssh-helper 'lxc:///system'` on HOST through ssh and
 // speaks the remote protocol over its stdin/stdout; this program joins them to cvirtd's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain XML as `cvirsh define` reads it: schema, model, defaults, semantic checks; then the
 // formatter on everything the parser accepts, and the config store's round trip on everything
 // define would store. cvirt::Error is an expected answer to bad input; anything else is a bug.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every fuzz target shares: the libFuzzer entry point and the one way a target reports a
 // broken invariant (a message on stderr, then abort so libFuzzer and the replay test see it).
 #pragma once

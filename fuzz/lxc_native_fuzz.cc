@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-from-native lxc-tools: an LXC config to a domain, as `cvirsh domxml-from-native`
 // does it, then domxml-to-native of the result. lxc.include and lxc.mount.fstab never reach
 // the host's files: they read from files carried in the input itself.

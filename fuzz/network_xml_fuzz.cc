@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network XML as `cvirsh net-define` reads it: schema, model, defaults, checks; the formatter
 // on everything the parser accepts; the stored text must load as the same network. The
 // schema-less parse (files cvirt wrote itself) must not crash on anything either.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Replays fuzz inputs without libFuzzer: every regular file in the given files and
 // directories (sorted) goes through LLVMFuzzerTestOneInput once. Built with the normal
 // compiler, so the corpus and the saved crashes run as unit tests, and under ASan/UBSan in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt RPC messages as cvirtd reads them from a client's socket: the bytes fed to the
 // framer in pieces (their size from the first byte), each whole message decoded and its body
 // read as an error body. A message that decodes encodes back to itself; nothing is read past

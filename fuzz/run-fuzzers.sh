@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs each libFuzzer target, in one of two modes:
 #   fuzz/run-fuzzers.sh BUILD_DIR SECONDS [TARGET...]        `make fuzz`: open-ended exploration
 #   fuzz/run-fuzzers.sh --check BUILD_DIR RUNS [TARGET...]   `make check`: the same verdict for the

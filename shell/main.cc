@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirsh: one-shot (`cvirsh [OPTIONS] CMD ARGS…`, ';' separates several) or interactive.
 #include <iomanip>
 #include <iostream>

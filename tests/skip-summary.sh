@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The closing line of `make check`: how many tests and cases were skipped in the last ctest run
 # of each BUILD_DIR, and why (each "SKIP: …" of a whole test binary, each "SKIP (part): …" of a
 # case). Only skips the hardware forces may remain on a fresh machine (see README).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `make demo`: a scripted cvirsh session on the examples under an embed root in /tmp, so
 # nothing in /etc or /run is touched. As root it also starts the busybox container from the
 # rootfs the build made (build/rootfs/busybox) and shows it working, then, when qemu and a

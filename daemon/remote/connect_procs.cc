@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The connection's own procedures: authentication, features, open/close, and what virsh's
 // uri, hostname, version, nodeinfo and capabilities ask.
 #include <sys/utsname.h>

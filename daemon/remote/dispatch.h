@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The REMOTE program's procedures cvirtd answers, each a call through the public API
 // (driver/include) of the connection the client opened; any other procedure gets libvirt's
 // "this function is not supported by the connection driver". Pure over bytes: a call's body

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domains: lookup, listing, definition, lifecycle, state, info and XML — each one call of the
 // public API on the client's connection. A domain travels as remote_nonnull_domain (name,
 // 16-byte uuid, id or -1); it is found again by name, as libvirt's daemon does.

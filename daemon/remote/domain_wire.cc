@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // remote_nonnull_domain, the way every call and event names a domain: its name, its 16-byte
 // uuid and its id (-1 when it is not running).
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain events: the callback registrations (virConnectDomainEventRegisterAny, by
 // callbackID, and the older one-per-event-id form) and the lifecycle and reboot messages an
 // event of cvirt's journal (Connection::events) makes for them. The server watches the

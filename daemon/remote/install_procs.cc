@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What virt-install (virtinst) asks of a connection beyond the domain calls: domain
 // capabilities (virsh domcapabilities), which it reads to choose its defaults.
 #include "remote/dispatch.h"

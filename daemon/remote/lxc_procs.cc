@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LXC program: open-namespace (virDomainLxcOpenNamespace, behind `virsh
 // lxc-enter-namespace`) passes the caller descriptors of a running container's namespaces,
 // which it enters with setns(2) itself. Sent with the reply (REPLY_WITH_FDS), in libvirt's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual networks: listing, lookup, definition, transient creation, start/destroy, XML,
 // autostart, bridge name and DHCP leases — each one call of the public API's Network on the
 // client's connection. A network travels as remote_nonnull_network (name, 16-byte uuid) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Typed-parameter calls on one domain — memory, scheduler and blkio parameters — and the
 // ones that size it: set memory (and its maximum), vcpu counts, interface addresses. Each is
 // Domain::tuning / tune / setVcpus / interfaceAddresses of the public API, with libvirt's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The numbers libvirt's clients and servers agree on (src/remote/remote_protocol.x,
 // src/rpc/virkeepaliveprotocol.x, include/libvirt/virterror.h, src/driver.h): programs,
 // procedures, connection features and error codes. Interoperability facts, nothing more.

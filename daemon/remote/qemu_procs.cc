@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The QEMU program (libvirt's qemu_protocol.x): virDomainQemuMonitorCommand, a QMP command
 // passed through to a running VM's monitor as `cvirsh qemu-monitor-command` does (qemu's JSON
 // reply as it came), or with VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP a human monitor command

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain snapshots: create, list (all, names, number, children), lookup, XML, current, parent,
 // revert, delete — each one call of the public API's DomainSnapshot on the client's
 // connection. A snapshot travels as remote_nonnull_domain_snapshot (its name, then its

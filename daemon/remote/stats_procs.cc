@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What domains use: the bulk stats of virConnectGetAllDomainStats / virDomainListGetStats
 // (virsh domstats), memory stats (dommemstat), block and interface counters (domblkstat,
 // domifstat). Each is Domain::stats() of the public API — the fields cvirsh domstats prints —

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Calls that open a stream: the call's reply comes first, then its data flows as STREAM
 // messages with the call's serial (server/stream.h). The procedure leaves the descriptor in
 // Session::openedStream for the server to take.

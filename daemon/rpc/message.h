@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's RPC wire format (src/rpc/virnetprotocol.x): each message is a 4-byte length
 // (counting itself), a 24-byte header, and the body the header's program, procedure, type
 // and status call for, all in XDR. Pure: bytes in, values out; the socket is elsewhere.

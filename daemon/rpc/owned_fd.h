@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A file descriptor with one owner, closed when the owner goes: a client's socket, a stream's
 // console, the namespace descriptors a reply passes on. The daemon's own (it stands on the
 // public API alone, not on the driver's util/).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's typed parameters on the wire (remote_typed_param in src/remote/remote_protocol.x):
 // a field name and a value tagged with its type, as memtune, schedinfo, blkiotune and the
 // bulk stats calls carry them. Pure: values in, bytes out, and back.

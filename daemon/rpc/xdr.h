@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // XDR (RFC 4506), the encoding of every libvirt RPC body: big-endian 4-byte units, opaque
 // data and strings padded to a multiple of 4, variable-length items prefixed by their length,
 // optional items ("pointers") by a 4-byte boolean. Pure: bytes in, values out.

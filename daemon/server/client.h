@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One connected client of cvirtd: its socket, what it sent not yet whole, what waits to go
 // to it, its session (connection, event callbacks) and the streams its calls opened.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain events for cvirtd's clients: the journal of each connection some client has an
 // event callback on is followed (Connection::events, one per connection URI however many
 // clients), and each event goes to every client whose callbacks want it, as the messages

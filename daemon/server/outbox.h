@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What waits to go to one client: whole messages, and the descriptors a message passes
 // (REPLY_WITH_FDS), each sent after that message's bytes on a byte of its own, '\0', as
 // libvirt's virNetSocketSendFD does and its client reads them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd's loop: the read-write and read-only UNIX sockets of one served root, its clients,
 // and their messages — calls of the REMOTE program answered through remote::dispatch, the
 // keepalive program's pings answered with pongs. One thread, poll(2); a client that sends

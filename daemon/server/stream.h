@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A stream a call opened (open-console): bytes between a descriptor and the client, both
 // ways, as libvirt's STREAM messages with the call's program, procedure and serial — data
 // (status CONTINUE; an empty one is the descriptor's end), the client's finish (OK) and abort

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // List the domains of a connection URI through libcvirt (docs/LIBRARY.md). Build and run:
 //   c++ -std=c++20 list_domains.cc $(pkg-config --cflags --libs cvirt) -o list-domains
 //   ./list-domains 'lxc:///embed?root=/tmp/r'

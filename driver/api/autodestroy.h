@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's VIR_DOMAIN_START_AUTODESTROY: the domains a connection started so are destroyed
 // when that connection is closed (its last Connection and Domain object gone), or when its
 // process dies, however it dies (SIGKILL included).

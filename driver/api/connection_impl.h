@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: what a Connection holds — one ConfigStore and RuntimeState per driver.
 #pragma once
 

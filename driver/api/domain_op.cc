@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "api/domain_op.h"
 
 #include "conf/domain.h"

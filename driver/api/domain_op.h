@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: the skeleton every API call on one domain shares — resolve the name to its
 // driver, repair what a dead controller left (an explicit step, under the domain lock), take
 // the lock when the call changes something, check the state, and hand out the live

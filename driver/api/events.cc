@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Connection::events(): the root's event journal, filtered to this connection's drivers.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domrename, domhostname, domtime, setvcpus: the calls on one domain that libvirt's drivers
 // answer differently, with libvirt's refusals where cvirt has nothing to offer.
 #include "api/domain_op.h"

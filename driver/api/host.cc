@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Host facts: nodeinfo, hostname, capabilities. Read from /proc and /sys on every call (cheap,
 // and a CPU may go offline); nothing here changes the host.
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Devices added to, taken from or changed in a running domain and its persistent definition
 // (attach-interface, detach-interface, attach-device, detach-device, update-device,
 // attach-disk, detach-disk, change-media), per --live / --config, all or nothing.

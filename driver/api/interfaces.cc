@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domiflist, domifaddr, domif-setlink: a domain's interfaces from its definition, addresses
 // from inside its network namespace, link state on the host end.
 #include "api/domain_op.h"

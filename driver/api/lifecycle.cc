@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain lifecycle: resolve and lock (DomainOp) → check state → act (backend, or a request to
 // the domain's controller) → the controller or backend persists state.
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // desc and metadata (virDomainGetMetadata, virDomainSetMetadata): the definition's free
 // text and other programs' XML; nothing of the running domain changes but its live record.
 #include "conf/metadata.h"

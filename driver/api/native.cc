@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-from-native / domxml-to-native: libvirt's virConnectDomainXMLFromNative and
 // virConnectDomainXMLToNative for the one native format cvirt knows, "lxc-tools" (an LXC
 // container config, as libvirt's LXC driver has it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual networks: define/undefine in a config store of their own, start/destroy through
 // net/virtual_network, live XML (with the bridge in use) in the network run directory, whose
 // presence means "active". Per-network locks as for domains.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Connection::reattach: the reconnect hook for the domains that run when a shell attaches.
 #include <optional>
 

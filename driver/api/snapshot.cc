@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain snapshots (libvirt's virDomainSnapshot*): the metadata in snapshot/snapshot_store.h,
 // a container's layers copied with it frozen (snapshot/tree_copy.h), a VM's qcow2 disks
 // (api/snapshot_vm.cc). Every change under the domain lock; a create is journaled

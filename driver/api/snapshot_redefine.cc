@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // snapshot-create --redefine (VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE): a snapshot's metadata put
 // back, or replaced, from the XML snapshot-dumpxml printed; nothing is taken. What it names
 // must make sense where it lands: the domain's uuid, a parent that exists and no cycle, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: snapshot-create --redefine (api/snapshot_redefine.cc).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: the VM half of api/snapshot.cc — qcow2 snapshots of a VM's disks. Internal ones
 // through QMP's human monitor (savevm, loadvm, delvm: disks and memory) while qemu runs and
 // qemu-img while it is stopped; external disk-only ones as new qcow2 overlays

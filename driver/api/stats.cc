@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Usage counters of a domain (domstats, dommemstat, cpu-stats, domblkstat, domifstat, top):
 // the definition's figures, and what the backend reads of a running one. One live XML parse
 // per domain.

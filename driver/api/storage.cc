@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Storage pools and volumes: pool definitions in a config store of their own, the live copy
 // of an active pool in the storage run directory (its presence means "active"), volumes
 // through storage/volumes.h. Every change holds the pool's lock; readers never lock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // vol-import: a dir volume filled by cvirt-vol-import (storage/import/main.cc) under a hidden
 // name, renamed into place once complete; on failure (or a kill) nothing is left under the
 // volume's name, and the hidden leftovers go with the next pool-refresh or pool-start.

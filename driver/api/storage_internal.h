@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: what api/storage.cc and the volume import (api/storage_import.cc) share.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live and persistent resource changes (setmem, setmaxmem, memtune, schedinfo, blkiotune,
 // vcpupin, emulatorpin, pids): lock → load both definitions → change the copies → validate →
 // stage the live XML → the running domain (backend) → stored config → live XML in place. Nothing is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The seam under driver/api/ (libvirt's driver table): everything that differs between a
 // container and a VM. The API resolves the name, takes the domain lock, checks the state,
 // persists and emits the event; then it asks the domain's Backend. lxc/ and qemu/ implement

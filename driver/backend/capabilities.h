@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pieces of libvirt's <capabilities> and <domainCapabilities> documents that every backend
 // writes the same way.
 #pragma once

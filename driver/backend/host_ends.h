@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The host ends of a domain's interfaces (veths of a container, taps of a VM): the same
 // netlink work for both backends.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The two counters dominfo shows of a domain's cgroup (CPU time, memory charged), with their
 // files kept open. An open(2) of a cgroup file walks kernfs and costs several times its read,
 // and cvirtd may be asked for the same domain's info thousands of times a second.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The device whitelist: deny everything, allow the standard container set (null, zero,
 // full, random, urandom, tty, console, ptmx, pts) and each hostdev's device. v1 writes
 // devices.deny/devices.allow; v2 attaches an eBPF CGROUP_DEVICE program built here.

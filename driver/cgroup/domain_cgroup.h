@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Owner of one domain's cgroup: <partition>/<leaf> in every hierarchy cvirt uses. The
 // destructor kills what is left inside and removes the directories it created, so a start
 // that fails halfway leaves no cgroup behind.

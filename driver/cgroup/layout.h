@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which cgroup hierarchies the host mounts and where each controller lives. Detected from
 // /proc/self/mountinfo, /proc/cgroups and the unified mount's cgroup.controllers, never
 // guessed from paths. Hybrid = v1 hierarchies plus a cgroup2 mount (controllers go to the

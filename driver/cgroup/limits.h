@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // From the domain XML to cgroup file writes, in two pure steps: limitsFor(def) picks the
 // values, planV1/planV2 turn them into (controller, file, value) writes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <alias name='…'/> of every device: libvirt's user aliases (ua-…) and the names it gives
 // devices in the live XML (fs0, net0, console0, …), kept as written.
 #include "conf/sections.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <console> and <serial>, type='pty'; in a live XML with the host pty (tty, <source path>).
 #include "conf/sections.h"
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <cpu> (mode, match, check, migratable, <model>, <feature>) and <pm> (VMs).
 #include "conf/sections.h"
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's cpuset syntax ("0-3,^2,5") and the kernel's plain list ("0-1,3,5").
 #pragma once
 

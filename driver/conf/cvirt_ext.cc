@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt's XML extensions in their own namespace (kCvirtNamespaceUri):
 //   <cvirt:resources><cvirt:pids max='N'/><cvirt:rlimit name='nofile' soft='N' hard='N'/>
 //   </cvirt:resources>

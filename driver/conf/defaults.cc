@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The only place defaults appear. Idempotent: applying twice changes nothing.
 #include <sys/utsname.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <disk type='file|block|volume' device='disk|cdrom'> (VMs).
 #include "conf/sections.h"
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <video>, <graphics type='vnc'> and <input> of a VM: what a viewer sees and what it types.
 #include "conf/sections.h"
 #include "cvirt/error.h"

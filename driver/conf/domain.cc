@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // parseDomain / formatDomain: the document level. Element groups live in their own files.
 #include "conf/domain.h"
 

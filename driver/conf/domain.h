@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain XML in and out: parse (RelaxNG first, then build), defaults, semantic checks, format.
 #pragma once
 

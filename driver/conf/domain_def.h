@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The domain model: plain values, no XML nodes, no fds. Parsed by parseDomain(), written by
 // formatDomain(), completed by applyDefaults(), checked by validate(). Memory sizes are KiB,
 // as in libvirt. std::optional marks what the XML may leave out.

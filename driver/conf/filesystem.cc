@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <filesystem type='mount|bind|block|file|ram'>
 #include "conf/sections.h"
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // name, uuid, title, description, metadata.
 #include <algorithm>
 #include <sstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <hostdev mode='capabilities' type='storage|misc|net'>; a net one may carry <ip> and <route>
 #include "conf/sections.h"
 #include "cvirt/error.h"

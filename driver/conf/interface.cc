@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <interface type='bridge|network|ethernet|direct|hostdev'>
 #include <cctype>
 #include <cstdio>

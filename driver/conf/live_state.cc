@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a running domain's XML has that its definition does not: the device aliases libvirt's
 // drivers give (src/lxc/lxc_process.c names consoles console<N>; src/qemu/qemu_alias.c the
 // rest) and the host ptys of the consoles.

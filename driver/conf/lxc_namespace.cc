@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <lxc:namespace> with sharenet/shareipc/shareuts (libvirt's LXC extension).
 #include "conf/domain.h"
 #include "conf/sections.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-from-native / domxml-to-native for "lxc-tools": an LXC container config (both the
 // 1.x/2.x keys — lxc.utsname, lxc.rootfs, lxc.network.*, lxc.id_map — and the 3.x+ ones —
 // lxc.uts.name, lxc.rootfs.path, lxc.net.N.*, lxc.idmap) to a DomainDef with the meaning

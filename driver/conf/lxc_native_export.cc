@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-to-native lxc-tools: a container's DomainDef as an LXC 3.x+ config.
 #include <sstream>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-from-native lxc-tools: an LXC config (1.x-2.x and 3.x+ keys) as a DomainDef.
 #include "conf/lxc_native.h"
 

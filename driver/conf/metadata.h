@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The children of <metadata> (DomainDef::metadata, each self-contained with its namespace
 // declaration) as virDomainGetMetadata and virDomainSetMetadata see them: one element per
 // namespace URI, other namespaces' elements kept as they are.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One table of XML names per enum, used by both parse and format (libvirt's VIR_ENUM_IMPL).
 #pragma once
 

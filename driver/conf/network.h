@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual network XML (libvirt's <network>, the subset in schemas/network.rng): model,
 // parse (RelaxNG first), defaults, checks and format. Pure.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // os, idmap, features, clock, on_poweroff, on_reboot, on_crash.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // maxMemory, memory, currentMemory, blkiotune, memtune, vcpu, cputune, numatune, resource.
 #include "conf/sections.h"
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RelaxNG validation through libxml2. The compiled schema is cached per process; libxml2
 // never prints on its own; DTD entities are refused before libxml2 sees the document.
 #include "conf/schema.h"

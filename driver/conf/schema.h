@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RelaxNG validation of domain XML against schemas/domain.rng (libxml2). The compiled schema
 // is cached for the life of the process.
 #pragma once

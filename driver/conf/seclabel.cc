@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <seclabel>: libvirt's security labels (formatdomain "Security label"), one per model. cvirt
 // keeps them as written and enforces none: requireEnforceable() refuses to start a domain
 // whose label asks for confinement, so a label is never silently ignored.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal: each file owns the parse and the format of one group of elements, so a change
 // touches both or the round-trip tests fail. parse* reads from the <domain> (or <devices>)
 // element into the model; format* appends to it in libvirt's canonical order.

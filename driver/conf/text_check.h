@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a name, path or value may not contain, wherever it comes from (domain and network
 // XML, LXC configs, the command line): a control character (C0, DEL, C1), bytes that are not
 // UTF-8, or a bidirectional override that makes the text read other than it is. Pure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Rules the schema cannot state. Each error states the rule and the offending value.
 #include <arpa/inet.h>
 

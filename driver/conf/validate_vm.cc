@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "conf/validate_vm.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal to validate.cc: the rules for a VM's CPU, power management and peripheral devices
 // (controllers, channels, balloon, video, graphics, inputs, rng), and their refusal in a
 // container. Throws Error(XmlError) "FILE: <element>: rule and value".

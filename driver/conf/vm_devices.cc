@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <controller>, <channel type='unix'>, <memballoon> and <rng> of a VM. What qemu makes of
 // them is driver/qemu/devices.cc; what is refused for which machine, validate.cc.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Small helpers shared by the element parsers: error messages that name file, line and
 // element, number and enum parsing with overflow checks, and scaled memory values.
 #pragma once

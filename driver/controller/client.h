@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The driver side of a domain's controller process (cvirt-lxc-controller for containers,
 // cvirt-qemu-controller for VMs): spawn it detached, then talk to it over its socket.
 // Callers hold the domain lock for spawn.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The console side of a controller: the master of the domain's console pty, proxied to one
 // attached client at a time; with nobody attached, output goes to the domain log
 // (controller/domain_log.h, bounded and rotated).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The hook points of one supervised domain, in libvirt's order: prepare and start (fatal:
 // they stop the start), started, stopped and release (logged). Once prepare ran, stopped and
 // release follow whatever happens, so a script can undo what it did.

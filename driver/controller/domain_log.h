@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The domain log of a controller (var/log/cvirt/DRIVER/NAME.log): the process's stdout and
 // stderr, and where console output goes with nobody attached. Bounded like virtlogd's files:
 // once NAME.log would pass `maxSize` bytes it becomes NAME.log.1 (NAME.log.1 becomes .2, …,

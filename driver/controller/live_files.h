@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The state files a controller keeps for its running domain under <runDir>: NAME.sock (its
 // socket), NAME.pid (state/pid_file.h: pids and start times of itself and init or qemu),
 // NAME.paused, and NAME.xml, the live XML, written last: its presence is what "running" means to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one loop of a domain's controller process (cvirt-lxc-controller, cvirt-qemu-controller):
 // starts the guest, serves the control socket (controller/protocol.h) and the console, kills a
 // guest that ignores a shutdown past shutdown_timeout, applies on_poweroff, on_reboot and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every controller program (cvirt-lxc-controller, cvirt-qemu-controller) does around
 // its own work: read --uri/--name/--id/--ready-fd (--lock-fd, --autodestroy-fd) and the domain
 // XML on stdin, put stdio on the domain log (controller/domain_log.h, bounded per cvirt.conf),

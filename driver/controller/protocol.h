@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The UNIX socket of a domain's controller (<runDir>/<name>.sock), the same for containers
 // (cvirt-lxc-controller) and VMs (cvirt-qemu-controller): a client sends one request line
 // and reads one reply line; after "console" the connection becomes the raw console stream.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Owner of a pty master opened on the host's /dev/ptmx (raw); the slave path becomes a
 // container's /dev/console or a VM's serial port.
 #pragma once

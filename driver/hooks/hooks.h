@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hook scripts with libvirt's contract (https://libvirt.org/hooks.html): the script of a
 // driver is <root>/etc/cvirt/hooks/<driver> ("lxc", "qemu"), run as
 //   SCRIPT NAME OPERATION SUB-OPERATION -

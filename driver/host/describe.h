@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What cvirt runs on, as capabilities shows it under <host> in cvirt's XML namespace: the
 // cgroup layout and controllers, the namespaces, whether /dev/kvm is usable. A host fact,
 // whatever drivers a connection has.

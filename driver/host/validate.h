@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-host-validate: can this host run cvirt's containers and VMs? Facts are gathered from
 // the kernel config, /proc, /sys and /dev; evaluate() is pure and turns them into
 // virt-host-validate-style lines, each failure or warning with what to do about it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LXC backend (backend/backend.h): containers, run by cvirt-lxc-controller. Starting one
 // is spawning its controller (talking to a running controller is controller/client.h); the
 // live changes of a running container (freezer, limits, interfaces, usage) are its cgroup and

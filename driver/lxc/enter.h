@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Running a command inside a running container (lxc-enter-namespace, exec): every namespace
 // of its init, its cgroup, its capability set, seccomp profile and rlimits, a clean
 // environment, stdio passed through and no other descriptor.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "lxc/environment.h"
 
 #include "cvirt/error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The environment every process cvirt starts in a container begins with, init and `exec`
 // alike: nothing of the caller's but the terminal type.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domhostname of a container: the name its UTS namespace has now (init, or a program inside,
 // may have changed the one cvirt set), read by a child that joins that namespace alone.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // attach-device / detach-device on a running container: a <filesystem> is a host directory
 // cloned here (open_tree) and moved into the container's mount namespace at its target; a
 // <hostdev> storage or misc device is a node in the container's /dev, made as at start

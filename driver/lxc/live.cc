@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live changes of a running container, made from the calling process: its cgroup (freezer,
 // limits, usage) and its network namespace (interfaces attached and detached, addresses).
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Work done inside a running container's mount namespace (attach-device, detach-device of
 // filesystems and host devices): a child process joins the mount namespace of the container's
 // init, where its root and paths are the container's, and runs the work there.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Controller <-> container-child messages over a SOCK_SEQPACKET socketpair (close-on-exec on
 // the child's end, so a successful execve shows up as EOF). No exception crosses clone():
 // the child sends its Error as a Failed frame and the controller rethrows it.

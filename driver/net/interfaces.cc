@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "net/interfaces.h"
 
 #include <arpa/inet.h>

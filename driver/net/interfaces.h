@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A domain's network devices (libvirt's <interface> and <hostdev type='net'> for containers):
 // names decided up front, then created from the host into the container's namespace and
 // configured there before init runs. Veth pairs and macvlans live in the container's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // rtnetlink through libnl-route-3: one RAII socket per network namespace, and the link,
 // address and route operations cvirt needs. Every failure throws Error naming the device and
 // libnl's reason.

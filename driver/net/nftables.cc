@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libnftables is not available as a static library: the work is done by cvirt-nft (linked
 // dynamically, run only by net-start and net-destroy), so cvirsh and the controller stay
 // static.

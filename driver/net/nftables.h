@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // nftables through libnftables: run a batch of nft commands, or list a table, in the
 // caller's network namespace. Errors carry nft's own message.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "net/virtual_network.h"
 
 #include <arpa/inet.h>

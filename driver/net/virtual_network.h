@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A cvirt virtual network at work: its bridge (addressed from <ip>), forwarding and NAT in an
 // nftables table of its own, and a dnsmasq for DHCP, all made and removed here. State files
 // live in the network run directory: NAME.conf, NAME.hosts, NAME.leases, NAME.dnsmasq.pid.

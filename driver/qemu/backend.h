@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The QEMU backend (backend/backend.h): VMs, each run by a cvirt-qemu-controller, the parent
 // of qemu. What changes a running VM are QMP requests, sent through its controller (which
 // holds the one QMP connection qemu allows).

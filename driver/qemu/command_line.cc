@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "qemu/command_line.h"
 
 #include "conf/domain.h"

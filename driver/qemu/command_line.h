@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The qemu-system command line of a VM, built from the shared domain model. Pure: what the
 // process gets (QMP socket, serial pty, tap fds) comes in as numbers and paths.
 #pragma once

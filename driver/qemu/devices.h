@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The qemu arguments of a VM's CPU, power management and peripheral devices (controllers,
 // channels, balloon, video, VNC, inputs, rng), with libvirt's meaning. Pure: the paths and
 // the VNC port the controller chose at start are already in the definition.

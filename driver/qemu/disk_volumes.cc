@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "qemu/disk_volumes.h"
 
 #include "cvirt/error.h"

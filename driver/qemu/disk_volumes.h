@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <disk type='volume'>: each such disk of a VM given the path of its pool's volume, and its
 // format, before the command line is made (libvirt's virDomainDiskTranslateSourcePool). The
 // disk stays type='volume' in the live XML, as in libvirt's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domcapabilities of a VM, in libvirt's <domainCapabilities> layout (docs/formatdomaincaps):
 // what cvirt's qemu backend accepts and runs, named by the tables conf/ parses with, so the
 // document and define agree. virt-install reads it to pick its defaults.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The host ends a VM's devices listen on, chosen at start as libvirt does and shown in the
 // live XML: the UNIX sockets of <channel> (guest agent) and of a VNC <listen type='socket'>
 // that name no path go in <runDir>/<name>.d/; a VNC autoport gets the first free TCP port

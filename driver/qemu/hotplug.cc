@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // attach-device / detach-device of a VM's disks (attach-disk, detach-disk) and change-media
 // of its cdroms, through QMP as libvirt does: a disk is a block node (blockdev-add) and a
 // virtio-blk-pci device on it (device_add); it goes with device_del, once the guest released

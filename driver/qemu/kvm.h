@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whether this host can run type='kvm' domains.
 #pragma once
 

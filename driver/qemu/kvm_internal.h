@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test-only internals of kvm.cc: what the vCPU probe measured and the verdict drawn from it.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A QMP (QEMU Machine Protocol) client over one connected socket: greeting, capabilities
 // negotiation, commands with their answers, and the events that arrive in between.
 #pragma once

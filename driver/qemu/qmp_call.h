@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QMP requests to a running VM, through its controller (which holds the one QMP connection
 // qemu allows).
 #pragma once

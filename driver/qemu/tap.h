@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A VM's network interfaces: tap devices made through /dev/net/tun, joined to their bridge
 // (or the bridge of a cvirt network) and brought up. Not persistent: a tap is gone when
 // the last fd on it closes, so qemu's exit removes it whatever happened.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // setvcpus --live of a running VM, as libvirt's qemu driver does it: qemu runs with
 // -smp CURRENT,maxcpus=MAX; a vcpu comes with device_add of one of query-hotpluggable-cpus'
 // free slots (id "vcpuN", N its index) and goes with device_del once the guest released it.

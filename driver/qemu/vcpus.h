@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A running VM's online vcpus (setvcpus --live): hot-plugged and unplugged through QMP.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Container capabilities, libvirt's rules: policy 'default' drops sys_module, sys_time,
 // mknod, audit_control and mac_admin unless turned on, plus whatever is turned off; 'allow'
 // drops only what is turned off; 'deny' keeps only what is turned on. Unlike libvirt, the

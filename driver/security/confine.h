@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every process cvirt starts inside a container runs under, init and `cvirsh exec`
 // alike: rlimits, no_new_privs, the seccomp profile, then the capability bounding set.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "security/seccomp.h"
 
 #include <linux/seccomp.h>

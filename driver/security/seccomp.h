@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The seccomp filter of a container: what its processes may not ask of the kernel even as
 // root. Built with libseccomp for the native ABI and the compat ones (i386, x32 on x86_64),
 // so a 32-bit call cannot go around it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a snapshot of a domain holds, per kind: a container's writable layers (directories
 // copied whole), a VM's disks (qcow2 snapshots through qemu-img or QMP). Pure planning here;
 // the copies are tree_copy.h's, the qcow2 work qcow2.h's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A stopped VM's qcow2 disks, through Debian's qemu-img: internal snapshots (create, apply,
 // delete, list) and external overlays. A running VM's go through QMP (api/snapshot_vm.cc).
 #pragma once

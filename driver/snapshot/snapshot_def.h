@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's domain snapshot XML (<domainsnapshot>, the subset in schemas/domainsnapshot.rng):
 // model, parse (RelaxNG first), checks and format. Pure: no file is read or written.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The snapshots of one domain on disk, beside libvirt's layout (/var/lib/libvirt/qemu/
 // snapshot/DOMAIN/NAME.xml): under <libDir>/snapshot/<domain>/
 //   NAME.xml        the metadata, written atomically (temp, fsync, rename, fsync dir)

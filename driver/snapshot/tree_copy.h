@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Copies of directory trees, for a container's writable layers: every file copied (reflinked
 // where the file system can, else copy_file_range in the kernel), owners, modes, times,
 // extended attributes (file capabilities) and device nodes kept, hard links inside the tree

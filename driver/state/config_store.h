@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Persistent domain configs of one driver: <configDir>/<name>.xml written atomically, a uuid
 // index (<uuidDir>/<uuid> -> <name>) for O(1) duplicate checks, and autostart links
 // (<autostartDir>/<name>.xml -> ../<name>.xml). Callers hold the DomainLock for mutations.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain ids. One counter per root, shared by every domain driver of it (lxc, qemu): an id
 // names one running domain of the root, container or VM, for as long as the host runs
 // (the counter lives under <root>/run/cvirt, which a boot empties, as libvirt's ids restart).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-domain exclusive lock (flock on <lockDir>/<name>.lock). Mutating calls take it for the
 // whole lock → load → check → act → persist sequence; readers never lock. Released by the
 // destructor, and by the kernel once every process holding it died. A controller spawned

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Names of the domain states and their reasons, as libvirt prints them.
 #include "cvirt/domain_state.h"
 

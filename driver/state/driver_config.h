@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The connection's settings: <root>/etc/cvirt/cvirt.conf (/etc/cvirt/cvirt.conf for a system
 // connection), shared by every driver of the root. `key = value` lines, `#` comments, blank
 // lines; a missing file means every default.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lifecycle events of a connection root: an append-only journal, <root>/run/cvirt/events, one
 // line per event ("<µs since epoch> <driver> <domain> <event> <detail>"), written by whoever
 // causes the change (define/undefine in the API, start/stop/reboot in the controllers,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <runDir>/<name>.owner: which controller owns a domain's kernel objects, and which objects.
 // The controller writes it first thing, adds each object's name *before* it creates the
 // object and removes the file last, once everything is gone. A controller killed anywhere in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <runDir>/<name>.pid, written by a domain's controller once its guest (init, qemu) runs:
 //   "<controller pid> <guest pid>\n<controller start time> <guest start time>\n"
 // The start times (util/process_ref.h) tell a process that still runs from another one the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live state of running domains under <runDir>: <name>.xml is the live XML (with id), written
 // by whoever starts the domain; its presence is what "running" means to every reader.
 // <name>.owner (state/owner_record.h) names the controller and what it made, from before it

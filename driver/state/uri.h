@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Connection URIs: lxc:///system, qemu:///system, cvirt:///system, and each with
 // ///embed?root=DIR (the same layout below DIR). Pure: no file system access.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The rules an image import (vol-import) holds archive members to, pure so they are tested
 // alone: a member's path stays below the volume's root, a link's target too. The extraction
 // itself (libarchive) is in storage/import/.

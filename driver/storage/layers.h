@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A `dir` volume's layers on disk, as a container's root (or any <filesystem> source) sees
 // them. A plain dir volume is its directory POOL/NAME. A copy-on-write clone NAME of a dir
 // volume SRC is

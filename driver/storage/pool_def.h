@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Storage pool and volume XML (libvirt's <pool> and <volume>, the subsets in
 // schemas/storagepool.rng and storagevol.rng): models, parse (RelaxNG first), checks and
 // format. Pure: nothing here touches the file system.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The effects of a `dir` pool on its target directory: build (make it), the check that
 // start makes, the space pool-info reports. Volumes: volumes.h.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The few fields of a qcow2 image's header cvirt reads (virtual size, backing file), so that
 // listing a pool does not run qemu-img once per volume. Pure over the bytes.
 #pragma once

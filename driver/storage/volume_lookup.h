@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A volume named by pool and volume (<disk type='volume'><source pool volume/>), found in the
 // storage driver's files below a connection's root: the live copy of the active pool, then
 // the volume in its directory. For what resolves such a name outside a Connection (the VM's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The volumes of a `dir` pool: files (raw, qcow2) and directory trees (dir, and their
 // copy-on-write clones, storage/layers.h) in the pool's target directory. Every call names
 // the pool by its definition and the volume by name (state::entryPath's rules).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Work run on a thread of its own while the caller goes on: a system call that sleeps in the
 // kernel (a cgroup migration waits for an RCU grace period) overlaps the caller's own work.
 #pragma once

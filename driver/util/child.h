@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Owner of one child process of this process (a container's init, qemu): its pid and a pidfd,
 // the descriptor an event loop polls to learn that the child ended. The destructor kills
 // (SIGKILL) and reaps it, so a child never outlives its owner unnoticed nor stays a zombie.

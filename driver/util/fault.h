@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TEST ONLY: named fault-injection points on the start and stop paths (leveldb's
 // db/fault_injection_test.cc idea), so tests can prove that a shell or a controller dying, or
 // a step failing, anywhere in between leaves a state the next command repairs.

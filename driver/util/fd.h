@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Owner of one file descriptor: closed by the destructor, errno preserved.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whole-file reads and crash-safe writes. Every error names the path.
 #pragma once
 

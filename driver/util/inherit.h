@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a new program inherits from its parent: nothing but the descriptors meant to pass.
 // A descriptor the caller left open (`cvirsh start 7</some/host/dir`) would otherwise reach
 // the controller and then a container's init, where /proc/1/fd/7/.. walks the host.

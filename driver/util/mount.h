@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // mount(2) wrappers whose errors name source and target.
 #pragma once
 

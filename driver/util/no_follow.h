@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Host paths that a container may have written to, opened without following a symbolic link
 // in any component: a filesystem source under a volume the container can write could have been
 // replaced by a link to any host directory, to be bound at the next start.

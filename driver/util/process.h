@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Helper programs: where cvirt's own live, and running one with input and captured output.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A process named by its pid and its start time (field 22 of /proc/PID/stat, clock ticks
 // since boot). Once a process ends the kernel may give its pid to another one; a ProcessRef
 // then reads as gone instead of naming the newcomer. Signals and waits go through a pidfd

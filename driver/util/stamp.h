@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Time stamps along the start and stop paths, for the per-step profile of a start
 // (bench/profile.cc, docs/PERFORMANCE.md "Where a start spends its time").
 //

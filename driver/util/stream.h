@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // UNIX stream sockets and whole writes: what a controller and its clients share.
 #pragma once
 

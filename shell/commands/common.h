@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pieces shared by command files: the <domain> argument and the lookup that goes with it.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Device hot plug: attach-device, detach-device, update-device (any device element), and
 // virsh's helpers for disks: attach-disk, detach-disk, change-media.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Definitions: define, undefine, dumpxml, edit, autostart, domuuid, domname, domid.
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's editor round (vshEditWriteToTempFile, vshEditFile, vshEditReadBackFile): a text in
 // a temporary file, $VISUAL, else $EDITOR, else vi on it, the file read back. edit, desc
 // --edit and metadata --edit share it.

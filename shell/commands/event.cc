@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // event: lifecycle events of any domain, made by any shell or controller, as virsh prints
 // them.
 #include <ctime>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a guest holds or reports beyond its resources: domblklist, domhostname, domtime,
 // setvcpus, domrename.
 #include "commands/common.h"

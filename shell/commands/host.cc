@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Host facts: nodeinfo, hostname, capabilities.
 #include <iomanip>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A domain's network interfaces (not virtual networks: network.cc): domiflist, domifaddr,
 // domif-setlink, domif-getlink, attach-interface, detach-interface (attach-device of an
 // <interface>: devices.cc).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Running domains: start, create, destroy, shutdown, reboot, console, lxc-enter-namespace,
 // exec, autostart-run.
 #include <nlohmann/json.hpp>

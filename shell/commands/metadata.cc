@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A definition's free text and other programs' XML: desc, metadata.
 #include "commands/common.h"
 #include "commands/editor.h"

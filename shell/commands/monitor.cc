@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Monitoring: list, dominfo, domstate.
 #include <cstdio>
 #include <iomanip>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Other configuration formats: domxml-from-native and domxml-to-native for "lxc-tools" (an
 // LXC container config), as virsh has them for libvirt's LXC driver.
 #include <iostream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual networks (a domain's own interfaces are in interfaces.cc): net-define, net-create,
 // net-undefine, net-start, net-destroy, net-list, net-info, net-dumpxml, net-autostart,
 // net-uuid, net-name, net-dhcp-leases.

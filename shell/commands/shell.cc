@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shell itself: help, uri, version, connect, echo, pwd, cd, quit.
 #include <unistd.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Snapshots: snapshot-create, snapshot-create-as, snapshot-list, snapshot-info,
 // snapshot-dumpxml, snapshot-current, snapshot-parent, snapshot-revert, snapshot-delete.
 #include <ctime>

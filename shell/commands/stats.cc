@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Usage statistics: domstats, dommemstat, cpu-stats, domblkstat, domifstat and top.
 #include <poll.h>
 #include <termios.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Storage pools and volumes: pool-define, pool-define-as, pool-build, pool-start,
 // pool-destroy, pool-undefine, pool-list, pool-info, pool-refresh, pool-autostart,
 // pool-dumpxml, pool-edit, pool-name, pool-uuid; vol-create, vol-create-as, vol-clone,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one command table: every file's commands, the help groups, lookup by name or alias.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // For tools around cvirsh, not listed by help: `complete` (bash completion asks it, as virsh's
 // completion does) and `manpage` (cvirsh(1) in roff, or docs/SHELL.md with --markdown, both
 // generated from the command table, so the page, the reference and `help` never disagree).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Resource tuning: setmem, setmaxmem, memtune, schedinfo, blkiotune, vcpupin, emulatorpin,
 // pidstune. Each one reads or changes a cvirt::Tuning with virsh's --live/--config/--current.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One table drives dispatch, help, completion and the man page (virsh's vshCmdDef).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tab completion, for readline and for `cvirsh complete` (bash): command names first, then
 // option names, then the values of the option the word fills — by that option's name, as
 // virsh's per-option completers do: domain and network names from the live connection,

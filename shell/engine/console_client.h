@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The terminal side of `console`: raw mode, bytes both ways, the escape character leaves. The
 // terminal is restored on every exit path.
 #pragma once

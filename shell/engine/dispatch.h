@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // From a command line to a handler: quoting, ';' separation, option parsing, errors.
 #pragma once
 

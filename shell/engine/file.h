@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The files a command names (define FILE, net-define FILE, attach-device FILE, …) and edit's
 // copy of the XML: whole-file reads and writes. Errors are cvirt::Error(SystemError) naming
 // the path, as the driver's are.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirsh's own options, before the command (virsh: tools/virsh.c, virshParseArgv). One
 // Boost.Program_options table serves parsing, `cvirsh --help` and the man page.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's command grammar over a command's Boost option table (virsh: tools/vsh.c,
 // vshCommandParse). Boost.Program_options describes the options and converts the values;
 // the words are read the way virsh reads them:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What `cvirsh -r` lets through. virsh's read-only connection refuses each changing call in
 // the daemon; cvirt's connections are local, so the shell refuses the command before it
 // runs, with virsh's words ("operation forbidden: read only access prevents …").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // State of one cvirsh run: the URI, the connection (opened on first use, so `help` works
 // without one; an interactive session then runs the reconnect hooks, Connection::reattach),
 // the output streams and whether the interactive loop should end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's table layout (vsh-table.c): " cell" + padding to the column width + 2, a dashed
 // line under the header of sum(width + 3), no header in quiet mode. Widths are display
 // widths, as virsh's (a wide character takes two columns, an accent none).

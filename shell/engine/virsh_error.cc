@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/virsh_error.h"
 
 namespace cvirt::shell {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's two error lines for a failed call, which scripts grep:
 //   error: Failed to start domain 'web'
 //   error: Requested operation is not valid: domain is already active

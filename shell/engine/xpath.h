@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // dumpxml --xpath: virsh evaluates the expression on its side of the connection, over the
 // XML the driver returned (virshDumpXML), with libxml2.
 #pragma once

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The docs stay true to the code: docs/SHELL.md is what the command table generates, every
 # `error:` line quoted in docs/TROUBLESHOOTING.md is one the sources really print, every
 # element docs/XML.md gives a section is in our schemas, and every relative link resolves.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make install into a scratch DESTDIR, then use what was installed: cvirsh finds its schemas
 # and controllers there, the man page lists every command `help` lists, the bash completion
 # completes commands, options, domain and file names from the connection on the line, and

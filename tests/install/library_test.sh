@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libcvirt as an outside program sees it: install into a scratch prefix (nothing on the host),
 # check the shared library (SONAME, only the public API exported), compile every installed
 # header on its own, build docs/example/list_domains.cc with `pkg-config --cflags --libs

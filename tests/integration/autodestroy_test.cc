@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // start --autodestroy with libvirt's meaning (VIR_DOMAIN_START_AUTODESTROY), through the
 // public API: the domain goes when the connection that started it is closed (the close
 // returns once it is gone) or when that connection's process dies, SIGKILL included

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // 8 worker processes race the real cvirsh (one-shot commands, one embed root) through define,
 // start, destroy, undefine, list and dominfo on 20 domains for CVIRT_STRESS_SECONDS (default
 // 120). Every command succeeds or prints "error: " and why; no domain ever has two inits; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The controller's console side under abuse: clients that leave mid-stream, a flood of output
 // with nobody attached (the domain log stays bounded and rotates), and a container that
 // closes its console (no busy loop). After each, the controller still serves and destroy

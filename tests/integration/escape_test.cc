@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The escape suite: what a root inside a container tries to reach the host, run inside real
 // containers, once as cvirt starts them by default (root is the host's root, libvirt's
 // capabilities) and once with an <idmap> (root is host uid 100000). cvirt-probe

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lifecycle events: what one process does, another sees — through Connection::events() and
 // `cvirsh event`, for changes made by the API, by controllers and by a container ending.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every file in xml-examples/ works as its comment says, through cvirsh: each one is defined
 // and round-trips through dumpxml, and each is started and checked for what it promises
 // (mounts, limits, devices, addresses, a booted VM). Host paths in the examples

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The escape suite, part two: what a root inside a container can do to what the host puts
 // into it (issue 14, escapes 1, 2 and 14). A racer inside (tests/integration/probe/
 // exec_racer.cc) catches every process `cvirsh exec` makes, as early as it can, and must find

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fault injection (util/fault.h) at every step of start and stop: the shell or the controller
 // is killed there (or the step fails), then the next cvirsh command must find a consistent
 // state — the config as it was, the domain shut off (running where the start had gone far

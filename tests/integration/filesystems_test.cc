@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Filesystems inside real containers: images on loop devices, block devices, binds, ram,
 // the host's root when none is given, and failures that leave nothing behind.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hook scripts around real containers: libvirt's order (prepare, start, started, stopped,
 // release), fatal hooks that stop a start and leave nothing behind, the hook timeout,
 // failures that stop nothing, reconnect from an interactive shell; and cvirt.conf's

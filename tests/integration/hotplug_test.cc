@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // attach-device / detach-device on real running containers: a host directory bound in at
 // once (read-only honoured), host devices whose node appears in /dev and whose numbers the
 // device cgroup allows, then both gone again; --config together with the live change; and a

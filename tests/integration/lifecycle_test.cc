@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Real containers from the busybox rootfs: what runs inside, and what is left outside.
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>

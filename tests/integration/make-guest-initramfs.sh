@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the initramfs of the test VM at DEST (gzip'd newc cpio, atomically): busybox, and an
 # /init that loads the virtio drivers (disk, net, balloon, serial ports, rng), prints "cvirt-guest-ready",
 # powers off on the ACPI power button (busybox acpid with evdev and button) — modules of

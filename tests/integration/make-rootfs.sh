@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds a minimal busybox-static root file system at DEST (atomically: DEST.tmp, then mv).
 # Used by the integration tests, the benchmarks and `make demo`.
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Networking in a network namespace of the test's own: bridges, dummies and every host end
 // live there and vanish with the test process; nothing touches the host's interfaces.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The path catalogue: every value from domain or network XML (or a command line) that becomes
 // part of a host path, tried with values that would leave where it belongs ("../", "/",
 // a leading '.'), and the state files tried through planted symbolic links. Each must be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A container's /proc/meminfo, cpuinfo, stat and uptime show its own limits (served by its
 // controller over FUSE, lxc/controller/proc_fuse.h), and so does sysinfo(2) (busybox free:
 // lxc/controller/sysinfo_trap.h) for init's processes and entered commands alike, read from

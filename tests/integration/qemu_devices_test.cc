@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What virt-install writes, booted for real: the fixture virt-install printed
 // (tests/data/qemu/) runs as a TCG guest, and qemu itself (QMP, `info qtree`) and the guest
 // (sysfs, the virtio serial port) show every device with libvirt's meaning: maximum CPU,

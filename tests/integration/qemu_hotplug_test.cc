@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Disks of a running TCG guest: attach-disk hot-plugs a raw file (QMP query-block shows its
 // node, the guest reads it), change-media inserts and ejects a cdrom's medium (query-block
 // shows it), detach-disk takes the disk away once the guest released it; the live XML follows

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The QEMU backend for real: Debian's kernel booted under software emulation with the busybox
 // initramfs the build makes, driven through the same API and shell as containers. Runs in a
 // network namespace of its own, so the taps and bridges it makes vanish with it.

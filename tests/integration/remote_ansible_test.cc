@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Ansible's community.libvirt virt module (Debian's ansible package) against cvirtd: a
 // playbook on localhost (connection: local) defines and starts a container through
 // `lxc+unix:///system?socket=…`, reads its state back, and a second one stops and undefines

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd under load (issue 18): 50 python3-libvirt clients at once, each on its own connection
 // running a define/start/info/destroy loop for 60 s. No call fails, the server holds no more
 // descriptors afterwards than before, and every stored config is whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual networks through cvirtd with Debian's virsh and python3-libvirt: define, start,
 // list, XML, autostart, DHCP leases of a real dnsmasq, destroy, undefine, transient networks
 // and the read-only socket. The test runs in a network namespace of its own (cvirtd, its

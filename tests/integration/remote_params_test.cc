@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd's typed-parameter and statistics calls through Debian's virsh and python3-libvirt:
 // domstats, memtune, schedinfo, blkiotune, setmem, vcpucount, domifaddr, dommemstat,
 // domblkstat, domifstat, getAllDomainStats, domainListGetStats, memoryParameters and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Snapshots through cvirtd, driven by Debian's virsh and python3-libvirt (the real clients):
 // snapshot-create-as, -list (plain, --tree, --parent), -info, -current, -parent, -dumpxml,
 // -revert (the container's files back), -delete, and `list --with-snapshot`.

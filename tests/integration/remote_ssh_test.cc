@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's SSH transport to cvirtd (issue 18): Debian's virsh reaches a served root through
 // `lxc+ssh://root@127.0.0.1:PORT/system`, an sshd of the test's own (openssh-server, bound
 // to loopback, a host key and a client key made by the test, its own config) running

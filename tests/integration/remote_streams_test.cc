@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd beyond call and reply, against Debian's clients: streams (a container's console
 // through python3-libvirt and through `virsh console` on a terminal), domain events (`virsh
 // event --loop` and python3-libvirt's event loop, for changes made by cvirsh beside them),

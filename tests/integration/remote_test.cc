@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd against Debian's virsh (libvirt-clients), the real client: libvirt's remote protocol
 // on the served root's sockets, side by side with the public API on the same root.
 #include <cppunit/extensions/HelperMacros.h>

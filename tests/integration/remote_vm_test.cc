@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd and VMs: Debian's virsh and virt-install (virtinst) on the qemu URI of a real server
 // on a real socket — define, start, list, dumpxml, the QEMU program's monitor command,
 // domcapabilities, destroy — with a TCG guest (Debian's kernel and the test initramfs), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Resource control that really holds, on whichever cgroup layout the host has: limits are
 // enforced inside, live changes reach the kernel, refused values leave the domain as it was.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Confinement inside real containers: the default seccomp profile refuses what it lists (on
 // the native and the i386 ABI), 'unconfined' shows the filter is what refused it,
 // no_new_privs is on by default, rlimits reach init and `exec`, and a container without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's commands on a domain's definition and guest, run as an operator types them on a real
 // container: domhostname, desc and metadata (live and persistent), domrename.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The lifecycle as an operator types it: cvirsh start, exec, console, reboot, destroy, across
 // separate cvirsh processes.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tuning and statistics as an operator types them: setmem, memtune, schedinfo, blkiotune,
 // vcpupin, emulatorpin, pidstune, domstats, dommemstat, cpu-stats, domblkstat, domifstat, top.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Container snapshots through the real driver: a running container's root snapshotted,
 // files changed and deleted, reverted: the old files are back (and the container runs
 // again, as it did when the snapshot was taken); a stopped one's snapshot reverts to off;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VM snapshots of a TCG guest's qcow2 disk: the guest writes, a snapshot is taken while it
 // runs (savevm: disk and memory), the guest writes again, the VM is stopped, the revert
 // starts it from the snapshot and the second write is gone (read back by the guest). A

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Soak: CVIRT_SOAK_CYCLES (default 1,000) start/destroy cycles of a container with a veth on a
 // bridge, most through the API, every tenth through cvirsh. At 0, half way and the end it
 // counts what a leak would grow: the test's fds and mounts, the cgroup directories of this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Issue 14 finding 17: a failure that races a stop carries its reason. An exec whose
 // command a destroy killed exited 255 or 137 without a word; a shutdown asked while the
 // domain was being torn down printed "error: cannot shut down 'x':" and nothing after.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Storage pools and volumes through cvirsh, on real containers: a root imported from a tar
 // and from an OCI layout the test makes, cloned twice, both clones running with their own
 // writes and the base untouched; the archives vol-import refuses; a shell killed at every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <disk type='volume'> on a real TCG VM: a raw and a qcow2 volume of a dir pool, read by the
 // guest, on qemu's command line and in QMP's block list with the volume's path and format;
 // the volumes cannot be deleted or wiped (nor their pool destroyed) while the VM runs; a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Wedges and lost control (issue 14, findings 8–11): what a dead, stopped or racing controller,
 // a pid the kernel reused, or a full state disk must not do — keep a domain "running" that is
 // not, kill a process that is not the domain's, hang a command forever, or leave the kernel

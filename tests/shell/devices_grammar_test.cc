@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The hot-plug commands' grammar (attach-disk, detach-disk, change-media, attach-device,
 // detach-device, update-device): cvirsh one-shot against an embed root holding a container
 // 'test', and the same words through virsh's test driver when virsh is installed, wherever

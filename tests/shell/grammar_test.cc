@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virsh's grammar: each case runs cvirsh one-shot against an embed root holding a domain
 // 'test', and the same words through virsh's test driver (`virsh -c test:///default`, whose
 // domain is also 'test') when virsh is installed: both must exit alike and print the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirsh at a terminal: prompt, Tab completion of commands and domain names, history.
 #include <cppunit/extensions/HelperMacros.h>
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirsh as scripts use it: one command per process against an embed root.
 #include <cppunit/extensions/HelperMacros.h>
 

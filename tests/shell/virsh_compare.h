@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shell tests' one check against virsh: cvirsh (one-shot, on the embed root `uri`) prints
 // `out` and `err` and exits `status` for `args`; virsh's test driver (`virsh -c
 // test:///default`), when virsh is installed, does the same.

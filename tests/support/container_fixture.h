@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Base fixture for integration tests: a fresh embed root and connection per test, every
 // domain still running and every network still active destroyed afterwards, and helpers to run
 // commands and wait.

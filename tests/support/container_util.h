@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Integration-test helpers: prerequisites, domain XML for the busybox rootfs, running a
 // command inside a container and capturing its output.
 #pragma once

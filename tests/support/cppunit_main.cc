@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs every registered CppUnit suite; prints "N passed, N failed, N skipped" for CI (a case
 // that called testenv::skipCase counts as skipped, not passed).
 #include <cppunit/BriefTestProgressListener.h>

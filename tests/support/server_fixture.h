@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fixture for tests of cvirtd with libvirt's own clients: a fresh embed root (as
 // ContainerFixture) served by a real cvirtd on its sockets for the length of each test.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Base fixture for tests that drive cvirsh as a separate process, the way an operator or a
 // script does: a fresh embed root per test, every running domain destroyed afterwards.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers shared by tests: source paths, temp dirs, running cvirsh, skipping with a reason.
 #pragma once
 

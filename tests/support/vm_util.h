@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Integration-test helpers for VMs: prerequisites, the domain XML of the test VM (Debian's
 // kernel and the busybox initramfs the build makes), and a console a test can talk through.
 #pragma once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Boots a throwaway VM (qemu, software emulation) with Debian's kernel and a cgroup-v2-only
 # host (cgroup_no_v1=all), runs the given test binaries inside it, and reports each result
 # as ctest would see it. Exit 77 (skip) with the reason when qemu or a kernel is missing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-host-validate [lxc|qemu]: checks the host for what cvirt's drivers need and prints
 // PASS/WARN/FAIL lines with a fix for each problem. Exit status 1 when any check fails.
 #include <iostream>

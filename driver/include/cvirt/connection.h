@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Public API of libcvirt: a connection to one driver root, and the domains it holds.
 // Every call throws cvirt::Error; "not found" becomes ErrorCode::NoDomain here.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The domain-state vocabulary: libvirt's virDomainState and its reasons, with their names.
 // Defined once here for the API, the state files and both controllers.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Values a running domain reports, per device: block and interface counters (domblkstat,
 // domifstat) and the addresses inside it (domifaddr). Shared by the public API and the
 // backends that read them.

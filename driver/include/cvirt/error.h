@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one error type cvirt throws. Every failure carries a stable code, the errno of a
 // failed syscall (0 otherwise) and a message naming the object; the shell prints
 // "error: " + what().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain snapshots (libvirt's virDomainSnapshot): a named copy of what a domain keeps on disk
 // (a container's writable layers, a VM's qcow2 disks, with its memory when it runs), in
 // libvirt's snapshot XML, forming a tree (each has the snapshot current when it was taken as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Public API: storage pools and their volumes (libvirt's virStoragePool / virStorageVol), of
 // a Connection (connection.h). Pools of type 'dir'; volumes raw, qcow2 and dir (directory
 // trees for container roots, copy-on-write clones of them). Every call throws cvirt::Error;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's size units (b, bytes, k, KB, KiB, M, MB, MiB, … EiB), shared by the XML parser
 // and the shell's scaled options (setmem 512M, memtune --hard-limit 1G).
 #pragma once

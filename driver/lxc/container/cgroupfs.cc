@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The container's /sys/fs/cgroup: every hierarchy the host has, mounted afresh from inside
 // the cgroup namespace (so each one's root is the domain's own cgroup) and read-only (so
 // nothing inside can raise its own limits). The host's cgroup mounts that came with a bind

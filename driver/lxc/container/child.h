@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The container side of clone(): everything between the new namespaces and execve(init).
 // Runs as pid 1 of the new pid namespace; reports failure through the sync channel.
 #pragma once

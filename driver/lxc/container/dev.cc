@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A private /dev: tmpfs with the standard nodes, a new devpts instance, the console bound
 // to the controller's pty, the usual links, and the <hostdev> storage and misc nodes at their
 // host paths. No other host device is visible.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The last steps inside the container: stdio on the console as session leader, environment,
 // working directory, user and group, capabilities, then execve(init).
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The directories a start makes in the container's root for its mount targets, removed
 // again (deepest first) when the root cannot be set up, so a failed start leaves the root as
 // it found it. Child side of clone(), before pivot_root.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The controller's FUSE files over /proc/meminfo, cpuinfo, stat and uptime (the controller's
 // side: lxc/controller/proc_fuse.h). The child mounts the filesystem itself, in its own mount
 // namespace: the host never sees it, so no stale mount can outlive the container. /dev/fuse is

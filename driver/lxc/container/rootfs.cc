@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The container's file system view: its root (pivot_root) or the host's, the further
 // filesystems in order, /proc with the dangerous parts read-only, /sys read-only.
 #include <fcntl.h>

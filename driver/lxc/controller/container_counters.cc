@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "lxc/controller/container_counters.h"
 
 #include <sched.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a container's /proc views and its sysinfo(2) answers are made of, read from its cgroup
 // (v1 or v2, wherever the host keeps each controller) and from /proc of the host.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The container side of a domain's controller (cvirt-lxc-controller, one process per domain,
 // outliving the shell): the guest that controller/loop.h drives. Owns the container's init,
 // its cgroup and host network and the record of what it made; the loop owns the control

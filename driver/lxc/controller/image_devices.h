@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Image files a container mounts (<filesystem type='file'>), put on block devices by the
 // controller before the container is made, as libvirt's controller does
 // (virLXCControllerSetupLoopDevices): a raw image on a loop device, any other format (or

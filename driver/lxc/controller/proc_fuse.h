@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The controller's FUSE filesystem behind a container's /proc/meminfo, cpuinfo, stat and
 // uptime (libvirt-lxc's lxc_fuse.c, lxcfs): one libfuse low-level session on the /dev/fuse
 // connection the container's child opened and mounted (it exists only in the container's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a container reads in /proc/meminfo, /proc/cpuinfo, /proc/stat and /proc/uptime (served
 // by the controller, lxc/controller/proc_fuse.h): the host's file with the figures its cgroup
 // bounds replaced, as libvirt-lxc's lxc_fuse.c does for meminfo and lxcfs for the others.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // sysinfo(2) inside a container answered with its own figures (busybox and procps free, top
 // and uptime take their totals there): init's processes run under a seccomp filter that sends
 // every sysinfo call here (SECCOMP_RET_USER_NOTIF, as LXD's sysinfo interception does); the

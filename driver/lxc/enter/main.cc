@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-lxc-enter: the part of `exec` (lxc-enter-namespace) that crosses into a container
 // (see lxc/enter.h). Started by the driver only, from a read-only private mount of this
 // program: `cvirt-lxc-enter [--sysinfo-trap] FLAGS -- COMMAND [ARG...]` with fd 3 the domain

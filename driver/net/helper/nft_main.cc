@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // cvirt-nft: libnftables for cvirt. `cvirt-nft run` applies the nft commands on stdin as one
 // transaction; `cvirt-nft list FAMILY TABLE` prints the table. Errors go to stderr, exit 1.
 #include <nftables/libnftables.h>

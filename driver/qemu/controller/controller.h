@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The VM side of a domain's controller (cvirt-qemu-controller, one process per domain,
 // outliving the shell): the guest that controller/loop.h drives. Owns qemu (its parent,
 // holding the QMP connection) and the tap devices; serves "qmp <json>" on the control socket

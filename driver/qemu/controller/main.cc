@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-qemu-controller: the controller of one VM (see controller.h), started detached by the
 // driver with the domain XML on stdin.
 #include "controller/program.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-vol-import's extraction: one archive (a rootfs tar or an image layer, any compression
 // libarchive reads) into a directory, member by member under storage/archive_path.h's rules.
 // Directories are walked from the root one component at a time without following links, so

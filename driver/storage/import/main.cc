@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-vol-import SOURCE DEST SCRATCH: fills the empty directory DEST (a volume being made)
 // from SOURCE: a root file system tar (any compression), an OCI image layout (a directory or
 // a tar of one) or a docker-archive. An image archive is first unpacked into the empty

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-exec-racer: what a hostile root inside a container does to the processes `cvirsh exec`
 // makes (issue 14, escape 1). It watches ns_last_pid and catches each new process of its pid
 // namespace as early as it can: PTRACE_SEIZE + PTRACE_INTERRUPT, then compares the catch's

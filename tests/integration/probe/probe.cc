@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-probe: run inside a test container, tries one thing the kernel could refuse and prints
 // "ok" or the errno's name (or what it saw instead: "empty" for a masked file). Static, no
 // dependencies, so it runs in any root file system.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt's console against cvirtd: a stream (conn.newStream + dom.openConsole) to a
 # running domain's shell; sends it a command and reads its answer, then finishes. KIND: the
 # connection's (lxc, qemu); PROMPT: what to wait for before sending (a VM's booting).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt's event loop against cvirtd: lifecycle and reboot callbacks for every domain
 # and a lifecycle callback for one domain (OTHER); prints "ready" once registered, then one
 # line per callback until COUNT arrived (or 60 s passed).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # N python3-libvirt clients at once against cvirtd, each on a connection of its own running a
 # define / start / get-info / destroy loop over its own domain for SECONDS (the domain stays
 # defined, for the test to read its stored config). remote_load_test runs it:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt against cvirtd: remote_test runs it with the socket and a domain XML file.
 #   python3 python_client.py SOCKET XMLFILE NAME
 import sys

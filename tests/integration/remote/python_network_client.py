@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt's network calls against cvirtd: remote_network_test runs it with the
 # connection URI, a network XML file, the network's name and its bridge.
 #   python3 python_network_client.py URI XMLFILE NAME BRIDGE

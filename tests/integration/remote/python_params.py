@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt's typed-parameter and stats calls against cvirtd: remote_params_test runs it
 # and checks each printed value against the domain's real one.
 #   python3 python_params.py SOCKET NAME

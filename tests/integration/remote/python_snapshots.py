@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # python3-libvirt's snapshot calls against cvirtd: remote_snapshot_test runs it with the
 # socket and a defined, stopped container whose root file ROOT/etc/version it may change.
 #   python3 python_snapshots.py SOCKET NAME ROOT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libvirt's RPC spoken by hand to cvirtd, for what no library client does on purpose:
 #   python3 raw_client.py SOCKET stray        a stream packet for a stream never opened;
 #                                             prints "dropped" once the server closes on it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every test of the API against the fake backend starts from: an embed root whose
 // connections get FakeBackends (fake_backend.h), domains defined in it, and a look at its
 // state files from the side.

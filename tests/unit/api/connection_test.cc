@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The define/lookup/list/undefine contract of the public API against an embed root.
 #include <cppunit/extensions/HelperMacros.h>
 #include <sys/wait.h>

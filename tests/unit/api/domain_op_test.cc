@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The skeleton every call on one domain shares (driver/api/domain_op.cc) against the fake
 // backend: a name no driver holds is "failed to get domain" to every call, and what a dead
 // controller left is repaired explicitly (Backend::cleanupAfterCrash once, the state files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A backend::Backend for the API's unit tests (leveldb's EnvWrapper, ninja's
 // VirtualFileSystem): it records every call, fails a call when told to, and runs a domain as
 // far as the state files go, the way a controller does: a `sleep` it spawned stands for the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // capabilities and domcapabilities (driver/api/host.cc) against the fake backends: each
 // driver's backend describes its guests, and the one that serves a virt type describes it.
 #include <pugixml.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A domain's interfaces against the fake backend (driver/api/hotplug.cc, interfaces.cc):
 // attach, detach and domif-setlink live (the backend, then the live XML) or --config (the
 // stored definition only), and the guest's addresses passed through.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // driver/api/lifecycle.cc against the fake backend: start and create (lock, "already active",
 // a fresh id, what a failed start leaves), destroy, shutdown, reboot and the console (the
 // state they require, what the API does when the controller does not answer or dies).

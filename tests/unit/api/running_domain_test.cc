@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Calls that hand the backend a running domain's live definition (driver/api/lifecycle.cc):
 // suspend and resume with their state checks, exec and the QMP monitor passed through.
 #include "api_fixture.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain::info and Domain::stats (driver/api/connection.cc, stats.cc) against the fake
 // backend: a running domain's figures come from Backend::usage, a stopped one's from its
 // definition, without the backend.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain::tune and Domain::tuning (driver/api/tuning.cc) against the fake backend: which
 // definition a change goes to, what the backend is asked, and that a failure anywhere leaves
 // the stored config and the live XML as they were.

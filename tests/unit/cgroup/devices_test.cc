@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The device filter's allow list (docs/XML.md, "device filter"): the standard container set
 // `c 1:3 1:5 1:7 1:8 1:9 5:0 5:1 5:2 136:*`, then each storage or misc <hostdev> with full
 // access, then each block <filesystem> read-only or read-write; and the v1 devices.allow

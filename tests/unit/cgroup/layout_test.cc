@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Layout detection over recorded hosts: tests/data/cgroup/hosts/<host>.mountinfo, its
 // unified cgroup.controllers (<host>.controllers) and the expected routing (<host>.expected).
 #include <cppunit/extensions/HelperMacros.h>

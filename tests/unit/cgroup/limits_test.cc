@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The XML → cgroup mapping, v1 and v2, without touching the kernel.
 #include <cppunit/extensions/HelperMacros.h>
 

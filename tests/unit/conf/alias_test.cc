@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <alias name='…'/> on every device kind (issue 17): user aliases (ua-…) and the names of
 // libvirt's live XML (fs0, net0, …) are kept through define and dumpxml; an alias names one
 // device of the domain; an error names the element that is wrong (an <alias> in <console>

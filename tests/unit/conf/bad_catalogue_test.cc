@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every invalid document is refused with exactly the message in <case>.err, naming file,
 // line and element where known. CVIRT_TEST_REGENERATE=1 rewrites the .err files.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's cpuset syntax to the kernel's list format.
 #include <cppunit/extensions/HelperMacros.h>
 

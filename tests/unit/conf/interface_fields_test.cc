@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every <source> field of every interface type (and of filesystem and disk types), both ways: a
 // field the type uses is written back by formatDomain and parses to the same model; a field only
 // another type uses is refused with an error naming it (issue 15: an ethernet interface with a PCI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What cvirt writes (dumpxml) must be valid for libvirt too: every good fixture and example
 // is loaded, formatted and validated against libvirt's own domain.rng.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The live XML's runtime parts (issue 17): device aliases as libvirt's drivers give them,
 // user aliases (ua-…) kept, the console's host pty; and a stored definition without them.
 #include <cppunit/extensions/HelperMacros.h>

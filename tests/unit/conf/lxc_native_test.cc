@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // domxml-from-native / domxml-to-native lxc-tools against a corpus of LXC configs (both key
 // generations; veth, macvlan, vlan, phys, empty and none networks; fstab and includes; id
 // maps; cgroup v1 and v2 limits): each NAME.conf with its expected NAME.xml and

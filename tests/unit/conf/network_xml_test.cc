@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtual network XML: parse, defaults, format, and the checks the schema cannot state.
 #include <cppunit/extensions/HelperMacros.h>
 

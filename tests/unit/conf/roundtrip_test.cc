@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every good document: loadDomain → formatDomain gives the expected canonical text
 // (<case>.out.xml, or the input itself), and parsing that output gives the same model.
 // CVIRT_TEST_REGENERATE=1 rewrites the .out.xml files; review the diff.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // <seclabel> (issue 17): libvirt writes <seclabel type='none'/> on most LXC domains. Every
 // label is kept as written (define, dumpxml); start refuses, naming the model, any label cvirt
 // cannot enforce (it applies no security module), so none is ever silently ignored.

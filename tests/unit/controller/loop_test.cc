@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The controller loop without root: the lifecycle-action table, and the loop driving a fake
 // guest (a sleep) under a temp root, with a hook script that writes into the same journal as
 // the guest, so the order of every step is checked.

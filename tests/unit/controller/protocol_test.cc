@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The error line a controller answers on its socket and its ready pipe: what goes in comes
 // back out (code, errno, text), on one line, whatever the message holds.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-host-validate's verdicts from given facts: what passes, what fails, and that every
 // problem comes with a fix.
 #include <cppunit/extensions/HelperMacros.h>

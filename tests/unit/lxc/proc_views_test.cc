@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The texts a container reads in /proc/meminfo, cpuinfo, stat and uptime, from the host's and
 // the container's counters (lxc/controller/proc_views.h).
 #include <cppunit/extensions/HelperMacros.h>

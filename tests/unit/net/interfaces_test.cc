@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A domain's interface names, decided before anything is created (docs/NETWORKING.md): the
 // host end is <target dev> or "cvt<id>-<n>" (n the interface's position in the definition),
 // a macvlan has none; inside, <guest dev> or the first ethN no other device claims. And the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The qemu command line built from domain XML: what each element becomes, and that nothing
 // reaching outside the machine is ever on it.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a VM's CPU, <pm>, <features> and peripheral devices become on the qemu command line,
 // argument by argument, and what is refused with which reason. Starts from what virt-install
 // writes (tests/data/qemu/).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The verdict of the KVM probe (issue 15): /dev/kvm may open, create VMs and vCPUs and still
 // run a guest kernel by emulation (kvm_pvm on a VM without VT-x/AMD-V); only a vCPU that
 // completes the probe loop within its deadline makes KVM usable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain events as cvirtd sends them: the journal's names to libvirt's event and detail
 // numbers, and which messages (procedure, body) a session's callbacks get for an event.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bytes as hexadecimal text and back, for tests that compare wire bytes with libvirt's.
 #pragma once
 

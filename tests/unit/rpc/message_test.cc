@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's RPC wire format: XDR values, whole messages, the framer over a byte stream, and
 // error bodies — byte for byte as libvirt's own encoder writes them, and every malformed
 // input refused with a reason rather than read past its end.

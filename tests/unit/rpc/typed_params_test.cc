@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's typed parameters on the wire (remote_typed_param): each type's bytes as libvirt's
 // XDR encoder writes them, strings held back from a caller without VIR_TYPED_PARAM_STRING_OKAY,
 // and the limits and malformed input refused with a reason.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libvirt's capability policies, and cvirt's one addition: a container that shares the host's
 // network namespace loses net_admin and net_raw under the 'default' policy unless it turns
 // them on by name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The default seccomp profile: it names what the list requires, every name is a real
 // system call on some ABI of this machine (a typo would silently filter nothing), and the
 // mount family joins the list exactly when CAP_SYS_ADMIN is gone, and with it a container may

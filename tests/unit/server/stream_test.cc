@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cvirtd's stream and outbox over socketpairs: a console's bytes both ways as libvirt's STREAM
 // messages, the end, finish and abort handshakes, the bound on reading for a client that does
 // not read, and descriptors passed after a reply each on its own byte.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Snapshot XML: every good case round-trips (format(parse(x)) == x, parse(format(d)) == d),
 // every bad case fails with the exact message in its .err (CVIRT_TEST_REGENERATE=1 rewrites
 // them), a create request refuses what the driver fills in, and the tree helpers.

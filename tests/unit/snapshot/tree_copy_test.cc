@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tree copies of a container's layers: contents, modes, symlinks (not followed), hard links
 // kept as links, and a replace that keeps the directory itself (its inode).
 #include <cppunit/extensions/HelperMacros.h>

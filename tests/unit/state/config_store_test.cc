@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ConfigStore: what it stores reads back as the definition it was given (issue 14 finding 12),
 // and a config that no longer parses can still be removed.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Domain ids: one counter per root for containers and VMs alike (issue 17: on cvirt:/// a
 // container and a VM got the same id and `destroy 4` killed the container), atomic under
 // concurrent starts in other processes and threads.

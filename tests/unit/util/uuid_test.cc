@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "util/uuid.h"
