@@ -132,10 +132,12 @@ class EventsTest : public ContainerFixture {
         CPPUNIT_ASSERT_EQUAL(std::string("event 'lifecycle' for domain 'ev4': Started Booted\n"
                                          "events received: 1\n\n"),
                              r.out);
-        // --loop with a timeout and a timestamp, an event made by another cvirsh
+        // --loop with a timeout and a timestamp, an event made by another cvirsh. The timeout
+        // runs from the loop's start: it covers the wait for it to follow and the destroy,
+        // each of which took seconds on a loaded CI machine (concurrency_test beside it).
         auto loop = std::async(std::launch::async, [&] {
             return testenv::run({cvirsh, "-c", dir_->embedUri(), "event", "--all", "--loop",
-                                 "--timeout", "3", "--timestamp"});
+                                 "--timeout", "10", "--timestamp"});
         });
         waitFollowing("--all");
         CPPUNIT_ASSERT_EQUAL(
