@@ -36,13 +36,7 @@ for _ in $(seq 1 500); do [ -S "$sock-ro" ] && break; sleep 0.01; done
 idle_kib=$(rss)
 
 # --- (a) get-info calls per second ----------------------------------------------------------
-cat > "$base/info.xml" <<XML
-<domain type='lxc'><name>bench-info</name><memory unit='MiB'>64</memory>
-<os><type>exe</type><init>/bin/sleep</init><initarg>1000</initarg></os>
-<devices><filesystem type='mount'><source dir='$build/rootfs/busybox'/><target dir='/'/></filesystem></devices></domain>
-XML
-"$build/bin/cvirsh" -q -c "$uri" define "$base/info.xml" >/dev/null
-"$build/bin/cvirsh" -q -c "$uri" start bench-info >/dev/null
+"$here/sleeper.sh" "$build" "$uri" bench-info
 one=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 1)
 four=$(/usr/bin/python3 "$here/remote_calls.py" "$sock" bench-info "$seconds" 4)
 

@@ -15,13 +15,7 @@ for b in "$@"; do
   trap '"$build/bin/cvirsh" -q -c "$uri" destroy bench-cpu >/dev/null 2>&1 || true;
         kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$base"' EXIT
   for _ in $(seq 1 500); do [ -S "$sock-ro" ] && break; sleep 0.01; done
-  cat > "$base/cpu.xml" <<XML
-<domain type='lxc'><name>bench-cpu</name><memory unit='MiB'>64</memory>
-<os><type>exe</type><init>/bin/sleep</init><initarg>1000</initarg></os>
-<devices><filesystem type='mount'><source dir='$build/rootfs/busybox'/><target dir='/'/></filesystem></devices></domain>
-XML
-  "$build/bin/cvirsh" -q -c "$uri" define "$base/cpu.xml" >/dev/null
-  "$build/bin/cvirsh" -q -c "$uri" start bench-cpu >/dev/null
+  "$(dirname "$0")/sleeper.sh" "$build" "$uri" bench-cpu
   echo "== $build (load average $(cut -d' ' -f1 /proc/loadavg))"
   /usr/bin/python3 - "$sock" "$server" <<'PY'
 import os, sys, time, libvirt
