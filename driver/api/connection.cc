@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <pugixml.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "api/connection_impl.h"
@@ -261,6 +262,10 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
             d.repair(name);
         const std::vector<std::string>& running = scan.running;
         std::unordered_set<std::string> runningSet(running.begin(), running.end());
+        // each running domain once, as the scan found it (no second look at its files)
+        std::unordered_map<std::string_view, const state::LiveDomain*> liveOf;
+        for (const auto& l : scan.live)
+            liveOf.emplace(l.name, &l);
         std::vector<std::string> persistent = d.store.names();
         std::unordered_set<std::string> persistentSet(persistent.begin(), persistent.end());
         std::unordered_set<std::string> autostart;
@@ -269,7 +274,10 @@ std::vector<DomainSummary> Connection::list(const ListFilter& filter) const {
                 autostart.insert(std::move(n));
 
         auto add = [&](const std::string& name, bool isPersistent) {
-            DomainSummary s = summarize(d, name, isPersistent, d.runtime.find(name));
+            auto it = liveOf.find(name);
+            DomainSummary s = summarize(
+                d, name, isPersistent,
+                it == liveOf.end() ? std::nullopt : std::optional<state::LiveDomain>(*it->second));
             bool active = s.state != DomainState::Shutoff;
             if (active ? !filter.active : !filter.inactive) return;
             if (filter.needUuid || filter.needTitle)

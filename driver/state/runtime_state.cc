@@ -43,7 +43,7 @@ bool waitProcessGone(pid_t pid, int timeoutMs) {
 
 RuntimeState::Scan RuntimeState::scan() const {
     // One pass: live XMLs, and records without one (a controller starting, stopping or dead).
-    std::set<std::string> live, owned;
+    std::set<std::string> live, owned, paused;
     if (DIR* dir = ::opendir(paths_.runDir.c_str())) {
         while (dirent* e = ::readdir(dir)) {
             std::string_view f = e->d_name;
@@ -52,6 +52,8 @@ RuntimeState::Scan RuntimeState::scan() const {
                 live.emplace(f.substr(0, f.size() - 4));
             else if (f.ends_with(".owner") && f.size() > 6)
                 owned.emplace(f.substr(0, f.size() - 6));
+            else if (f.ends_with(".paused") && f.size() > 7)
+                paused.emplace(f.substr(0, f.size() - 7));
         }
         ::closedir(dir);
     }
@@ -59,10 +61,12 @@ RuntimeState::Scan RuntimeState::scan() const {
     for (const auto& name : owned)
         if (!live.count(name) && isStale(name)) out.stale.push_back(name);
     for (const auto& name : live) {
-        if (find(name))
+        if (auto found = look(name, false, paused.count(name) > 0)) {
             out.running.push_back(name);
-        else if (isStale(name))
+            out.live.push_back(std::move(*found));
+        } else if (isStale(name)) {
             out.stale.push_back(name);
+        }
     }
     return out;
 }
@@ -106,9 +110,23 @@ bool RuntimeState::isStale(std::string_view name) const {
 }
 
 std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
+    return look(name, true, std::nullopt);
+}
+
+namespace {
+
+// The live XML starts "<domain type='…' id='N'": the id is in its first bytes.
+constexpr size_t kLiveXmlHead = 256;
+
+}  // namespace
+
+std::optional<LiveDomain> RuntimeState::look(std::string_view name, bool whole,
+                                             std::optional<bool> paused) const {
     std::string n(name);
-    auto xml = util::readFileIfExists(entryPath(paths_.runDir, n, ".xml"));
-    auto text = xml ? util::readFileIfExists(entryPath(paths_.runDir, n, ".pid")) : std::nullopt;
+    fs::path xmlPath = entryPath(paths_.runDir, n, ".xml");
+    auto xml = whole ? util::readFileIfExists(xmlPath) : util::readFileHead(xmlPath, kLiveXmlHead);
+    // A few bytes, in one read (no fstat): a listing pays this per running domain.
+    auto text = xml ? util::readFileHead(entryPath(paths_.runDir, n, ".pid"), 512) : std::nullopt;
     auto pids = text ? parsePidFile(*text) : std::nullopt;
     // The controller writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
     // pid file, is a start or a clean stop in progress — or what a controller that died left
@@ -117,18 +135,18 @@ std::optional<LiveDomain> RuntimeState::find(std::string_view name) const {
     if (!xml || !pids || !pids->controller.alive()) return std::nullopt;
     LiveDomain live;
     live.name = n;
-    live.paused = ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
+    live.paused =
+        paused ? *paused : ::access((entryPath(paths_.runDir, n, ".paused")).c_str(), F_OK) == 0;
     if (live.paused) live.stateReason = 1;  // virDomainPausedReason: user
     live.controller = pids->controller;
     live.init = pids->guest;
     live.controllerPid = pids->controller.pid;
     live.initPid = pids->guest.pid;
-    // The live XML starts "<domain type='…' id='N'"; read the id without a full parse.
     if (size_t p = xml->find("id='"); p != std::string::npos && p < 200) {
         const char* b = xml->data() + p + 4;
         std::from_chars(b, xml->data() + xml->size(), live.id);
     }
-    live.record = std::move(*xml);
+    if (whole) live.record = std::move(*xml);
     return live;
 }
 

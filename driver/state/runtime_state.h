@@ -64,8 +64,12 @@ public:
     // One readdir: the domains whose controller runs and has started them, and those a
     // controller that died left state of (its record, or its live XML): what reap() cleans
     // up. A controller still starting or tearing down is in neither.
+    // `live` holds the running ones as find() would return them, in the order of `running`,
+    // but without their record (a listing needs names, ids and states: it reads each live
+    // XML's head, its pid file and its controller's /proc/PID/stat, nothing more).
     struct Scan {
         std::vector<std::string> running, stale;
+        std::vector<LiveDomain> live;
     };
     Scan scan() const;
     std::vector<std::string> runningNames() const { return scan().running; }
@@ -108,6 +112,11 @@ public:
     void clear(std::string_view name);
 
 private:
+    // find(), with what the caller knows: `whole` reads the whole live XML into `record`
+    // (else its head, for the id); `paused`, when known from a readdir, spares a look.
+    std::optional<LiveDomain> look(std::string_view name, bool whole,
+                                   std::optional<bool> paused) const;
+
     DriverPaths paths_;
 };
 

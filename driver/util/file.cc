@@ -81,6 +81,22 @@ std::optional<std::string> readKernelFileIfExists(const fs::path& path) {
     return readImpl(path, true, Kind::Record);
 }
 
+std::optional<std::string> readFileHead(const fs::path& path, size_t max) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throwSystemError(errno, "cannot read '" + path.string() + "'");
+    }
+    std::string data(max, '\0');
+    ssize_t n;
+    do
+        n = ::read(fd.get(), data.data(), max);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) throwSystemError(errno, "cannot read '" + path.string() + "'");
+    data.resize(static_cast<size_t>(n));
+    return data;
+}
+
 void fsyncDir(const fs::path& dir) {
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd || ::fsync(fd.get()) < 0)

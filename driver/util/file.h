@@ -20,6 +20,10 @@ std::optional<std::string> readFileIfExists(const fs::path& path);
 // open, one read, close. The kernel hands such a record over whole in the first read when it
 // fits the buffer, so a short read is its end; a longer file is read on to its end.
 std::optional<std::string> readKernelFileIfExists(const fs::path& path);
+// The first `max` bytes of a file (all of it when shorter): open, one read, close; what a
+// caller that needs only a file's head pays (a listing reads each live XML's id so).
+// std::nullopt when the file does not exist; other failures throw.
+std::optional<std::string> readFileHead(const fs::path& path, size_t max);
 
 // Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
 // a crash leaves either the old or the new content, never a torn file.

@@ -35,11 +35,16 @@ public:
         CPPUNIT_ASSERT(d.summary().state == DomainState::Paused);
         CPPUNIT_ASSERT(d.state().state == DomainState::Paused);
         CPPUNIT_ASSERT_EQUAL(1, d.state().reason);  // VIR_DOMAIN_PAUSED_USER
+        // a listing tells it from the run directory's entries, the same
+        CPPUNIT_ASSERT(c.list({}).at(0).state == DomainState::Paused);
+        CPPUNIT_ASSERT_EQUAL(1, c.list({}).at(0).reason);
         d.resume();
         Call resume = onlyCall("resume");
         CPPUNIT_ASSERT(resume.defs.at(0) == live("web"));
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
         CPPUNIT_ASSERT(d.state().state == DomainState::Running);
+        CPPUNIT_ASSERT(c.list({}).at(0).state == DomainState::Running);
+        CPPUNIT_ASSERT_EQUAL(1, *c.list({}).at(0).id);
         CPPUNIT_ASSERT_EQUAL(std::string("suspended/paused resumed/unpaused"),
                              eventsOf(events, "web"));
     }

@@ -15,6 +15,7 @@ class FileTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(atomicWriteLeavesNoTemp);
     CPPUNIT_TEST(missingFileNamesPath);
     CPPUNIT_TEST(makeDirsNested);
+    CPPUNIT_TEST(headReadsAtMostMax);
     CPPUNIT_TEST_SUITE_END();
 
     void atomicWriteReplaces() {
@@ -54,6 +55,15 @@ class FileTest : public CppUnit::TestFixture {
         makeDirs(d.path() / "a" / "b" / "c");
         CPPUNIT_ASSERT(std::filesystem::is_directory(d.path() / "a" / "b" / "c"));
         CPPUNIT_ASSERT(removeFile(d.path() / "nothing") == false);
+    }
+    void headReadsAtMostMax() {
+        testenv::TempDir d;
+        writeFileReplace(d.path() / "x", "<domain type='lxc' id='7'>");
+        CPPUNIT_ASSERT_EQUAL(std::string("<domain"), *readFileHead(d.path() / "x", 7));
+        CPPUNIT_ASSERT_EQUAL(std::string("<domain type='lxc' id='7'>"),
+                             *readFileHead(d.path() / "x", 256));
+        CPPUNIT_ASSERT(!readFileHead(d.path() / "missing", 256));
+        CPPUNIT_ASSERT_THROW(readFileHead(d.path(), 1), Error);  // a directory: EISDIR
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(FileTest);
