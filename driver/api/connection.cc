@@ -77,15 +77,15 @@ DriverState::DriverState(const state::DriverPaths& p, std::unique_ptr<backend::B
       runtime(p),
       parsed_(std::make_shared<ParseCache>()) {}
 
-conf::DomainDef DriverState::parse(const std::string& name, const std::string& xml,
-                                   bool config) const {
+conf::DomainDef DriverState::parse(const std::string& name, const std::string& xml, bool config,
+                                   bool schema) const {
     {
         std::lock_guard lock(parsed_->mutex);
         auto it = parsed_->docs.find({name, config});
         if (it != parsed_->docs.end() && it->second.first == xml) return it->second.second;
     }
     std::string file = config ? store.configPath(name).string() : name;
-    conf::DomainDef def = conf::parseDomain(xml, {.filename = file, .validateSchema = false});
+    conf::DomainDef def = conf::parseDomain(xml, {.filename = file, .validateSchema = schema});
     if (config) conf::applyDefaults(def);
     std::lock_guard lock(parsed_->mutex);
     if (parsed_->docs.size() >= 1024) parsed_->docs.clear();  // a bound, not a policy

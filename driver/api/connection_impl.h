@@ -34,8 +34,10 @@ struct DriverState {
     // `xml` (a live record or a stored config of `name`) parsed, without the schema; the last
     // parse of each is kept while its text stays the same, so a long-lived connection
     // (cvirtd's) parses a document once, not on every call. `config`: the stored one, with
-    // applyDefaults (a no-op for files cvirt wrote).
-    conf::DomainDef parse(const std::string& name, const std::string& xml, bool config) const;
+    // applyDefaults (a no-op for files cvirt wrote). `schema`: validate it first (a stored
+    // config cvirt did not seal, state/config_seal.h); a text once parsed stays trusted.
+    conf::DomainDef parse(const std::string& name, const std::string& xml, bool config,
+                          bool schema = false) const;
 
 private:
     struct ParseCache;

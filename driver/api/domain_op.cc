@@ -54,9 +54,11 @@ conf::DomainDef& DomainOp::liveDef() {
 
 std::optional<conf::DomainDef>& DomainOp::persistent() {
     if (!persistent_) {
-        auto xml = driver_->store.readXml(name_);
+        auto stored = driver_->store.read(name_);
         util::stamp("shell:config-read");
-        persistent_ = xml ? std::optional(driver_->parse(name_, *xml, true)) : std::nullopt;
+        persistent_ =
+            stored ? std::optional(driver_->parse(name_, stored->text, true, !stored->intact))
+                   : std::nullopt;
         util::stamp("shell:config-parsed");
     }
     return *persistent_;

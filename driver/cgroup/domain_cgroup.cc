@@ -16,6 +16,7 @@
 
 #include "cgroup/brief_counters.h"
 #include "cvirt/error.h"
+#include "util/digest.h"
 #include "util/fd.h"
 #include "util/file.h"
 #include "util/stamp.h"
@@ -74,11 +75,8 @@ void inheritCpuset(const Hierarchy& h, const fs::path& dir) {
 std::string leafName(std::string_view domain, std::string_view driver, const fs::path& root) {
     std::string leaf = std::string(domain) + ".cvirt-" + std::string(driver);
     if (!root.empty()) {
-        uint32_t h = 2166136261u;  // FNV-1a
-        for (unsigned char c : root.string())
-            h = (h ^ c) * 16777619u;
         char hex[9];
-        std::snprintf(hex, sizeof hex, "%08x", h);
+        std::snprintf(hex, sizeof hex, "%08x", util::fnv1a32(root.string()));
         leaf += "-";
         leaf += hex;
     }

@@ -9,6 +9,7 @@
 
 #include "conf/domain.h"
 #include "cvirt/error.h"
+#include "state/config_seal.h"
 #include "util/file.h"
 #include "util/uuid.h"
 
@@ -46,15 +47,27 @@ bool ConfigStore::exists(std::string_view name) const {
     return ::access(configPath(name).c_str(), F_OK) == 0;
 }
 
+std::optional<ConfigStore::Stored> ConfigStore::read(std::string_view name) const {
+    std::optional<std::string> file = util::readFileIfExists(configPath(name));
+    if (!file) return std::nullopt;
+    bool intact = openConfig(*file).intact;
+    return Stored{std::move(*file), intact};
+}
+
 std::optional<std::string> ConfigStore::readXml(std::string_view name) const {
-    return util::readFileIfExists(configPath(name));
+    std::optional<std::string> file = util::readFileIfExists(configPath(name));
+    if (!file) return std::nullopt;
+    OpenedConfig opened = openConfig(*file);
+    if (opened.xml.size() == file->size()) return file;
+    return std::string(opened.xml);
 }
 
 std::optional<conf::DomainDef> ConfigStore::load(std::string_view name) const {
-    auto xml = readXml(name);
-    if (!xml) return std::nullopt;
+    std::optional<Stored> stored = read(name);
+    if (!stored) return std::nullopt;
     std::string file = configPath(name).string();
-    conf::DomainDef def = conf::parseDomain(*xml, {.filename = file, .validateSchema = false});
+    conf::DomainDef def =
+        conf::parseDomain(stored->text, {.filename = file, .validateSchema = !stored->intact});
     conf::applyDefaults(def);  // no-op for files cvirt wrote; fills gaps in hand-edited ones
     return def;
 }
@@ -117,7 +130,7 @@ void ConfigStore::save(const conf::DomainDef& given) {
                                              "' would be stored as a configuration that does "
                                              "not read back as defined" +
                                              why);
-    saveXml(def.name, util::formatUuid(*def.uuid), xml);
+    saveXml(def.name, util::formatUuid(*def.uuid), sealConfig(def.name, xml));
 }
 
 void ConfigStore::saveXml(const std::string& name, const std::string& uuid,

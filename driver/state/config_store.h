@@ -23,13 +23,20 @@ public:
     // Names of defined domains, unsorted; one readdir, no file is opened.
     std::vector<std::string> names() const;
     bool exists(std::string_view name) const;
+    // The stored document, without its seal (state/config_seal.h).
     std::optional<std::string> readXml(std::string_view name) const;
-    // The stored definition (trusted: written by cvirt, so no schema pass).
+    struct Stored {
+        std::string text;  // the whole file, seal included: errors name lines as on disk
+        bool intact;       // sealed by cvirt and unchanged since: no schema pass needed
+    };
+    std::optional<Stored> read(std::string_view name) const;
+    // The stored definition: a config cvirt sealed is read without the schema pass, one
+    // edited behind cvirt's back is validated against the schema first.
     std::optional<conf::DomainDef> load(std::string_view name) const;
     // Name of the domain holding `uuid` (8-4-4-4-12), if any.
     std::optional<std::string> nameForUuid(std::string_view uuid) const;
 
-    // Writes the canonical XML atomically and indexes its uuid. A crash leaves the old or
+    // Writes the canonical XML atomically, sealed, and indexes its uuid. A crash leaves the old or
     // the new file, and a dangling index entry at worst (ignored by nameForUuid). Throws
     // Error(XmlError), writing nothing, when the XML would not load() back as `def`. What
     // only a running domain has (generated aliases, pty paths: conf::dropLiveState) is left out.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cvirt/connection.h"
+#include "state/config_seal.h"
 #include "support/test_util.h"
 #include "util/file.h"
 
@@ -214,8 +215,10 @@ public:
         fs::path file = configDir() / "race.xml";
         for (int i = 0; i < 300; ++i) {
             std::string text = util::readFile(file);
-            CPPUNIT_ASSERT(text.rfind("<domain", 0) == 0);
-            CPPUNIT_ASSERT(text.find("</domain>") != std::string::npos);
+            state::OpenedConfig opened = state::openConfig(text);  // whole: its seal holds
+            CPPUNIT_ASSERT_MESSAGE(text, opened.intact);
+            CPPUNIT_ASSERT(opened.xml.starts_with("<domain"));
+            CPPUNIT_ASSERT(opened.xml.find("</domain>") != std::string::npos);
         }
         for (pid_t p : kids) {
             int st = 0;

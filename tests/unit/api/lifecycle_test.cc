@@ -6,6 +6,7 @@
 
 #include "api_fixture.h"
 #include "conf/domain.h"
+#include "util/file.h"
 #include "util/process_ref.h"
 
 using namespace cvirt;
@@ -16,6 +17,7 @@ class LifecycleTest : public ApiFixture {
     CPPUNIT_TEST(startGivesTheStoredDefinitionAndAFreshId);
     CPPUNIT_TEST(startOfAnActiveDomainIsRefused);
     CPPUNIT_TEST(aFailedStartLeavesNothing);
+    CPPUNIT_TEST(aConfigEditedByHandIsCheckedAtStart);
     CPPUNIT_TEST(aControllerDyingInStartIsCleanedUp);
     CPPUNIT_TEST(createRunsATransientDomain);
     CPPUNIT_TEST(callsOnAStoppedDomainAreRefused);
@@ -91,6 +93,37 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(0), host().count("cleanupAfterCrash"));
         d.start();  // nothing in the way
         CPPUNIT_ASSERT(d.summary().state == DomainState::Running);
+    }
+
+    // Start trusts what cvirt sealed (no schema pass), never a config edited behind its back:
+    // an element the schema does not know is refused before anything is made.
+    void aConfigEditedByHandIsCheckedAtStart() {
+        Connection c = open();
+        Domain d = c.define(containerXml("web"), "web.xml");
+        std::filesystem::path file = paths().configDir / "web.xml";
+        std::string text = testenv::readText(file);
+        size_t at = text.find("</domain>");
+        CPPUNIT_ASSERT(at != std::string::npos);
+        text.insert(at, "<bogus/>");
+        util::writeFileAtomic(file, text, 0600);
+        try {
+            d.start();
+            CPPUNIT_FAIL("a hand-edited config with an unknown element started");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT(e.code() == ErrorCode::XmlError);
+            std::string what = e.what();
+            CPPUNIT_ASSERT_MESSAGE(what, what.starts_with(file.string() + ":"));
+            CPPUNIT_ASSERT_MESSAGE(what, testenv::has(what, "bogus"));
+        }
+        CPPUNIT_ASSERT_EQUAL(size_t(0), host().count("start"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), stateFiles("web"));
+        // a valid hand edit starts, as edited
+        text.erase(text.find("<bogus/>"), 8);
+        text.replace(text.find("65536</memory>"), 5, "32768");
+        util::writeFileAtomic(file, text, 0600);
+        d.start();
+        CPPUNIT_ASSERT_EQUAL(uint64_t(32768), onlyCall("start").defs.at(0).memory.kib);
+        d.destroy();
     }
 
     // A controller killed after its record and pid file: the start's own repair removes what

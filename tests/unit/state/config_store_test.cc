@@ -6,6 +6,7 @@
 #include "conf/domain.h"
 #include "conf/xml_util.h"
 #include "cvirt/error.h"
+#include "state/config_seal.h"
 #include "state/config_store.h"
 #include "support/test_util.h"
 #include "util/file.h"
@@ -19,6 +20,8 @@ class ConfigStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(refusesWhatWouldNotReadBack);
     CPPUNIT_TEST(removesAnUnreadableConfig);
     CPPUNIT_TEST(refusesANameItsSocketCannotHold);
+    CPPUNIT_TEST(aSealNamesTheDigestOfWhatFollows);
+    CPPUNIT_TEST(aSealedConfigIsTrustedAnEditedOneChecked);
     CPPUNIT_TEST_SUITE_END();
 
     testenv::TempDir* dir_ = nullptr;
@@ -104,6 +107,87 @@ public:
         def.name.pop_back();
         s.save(def);
         CPPUNIT_ASSERT(s.exists(def.name));
+    }
+
+    void aSealNamesTheDigestOfWhatFollows() {
+        std::string xml = "<domain type='lxc'>\n  <name>a</name>\n</domain>\n";
+        std::string sealed = state::sealConfig("a", xml);
+        CPPUNIT_ASSERT_MESSAGE(sealed, sealed.starts_with("<!-- cvirt config "));
+        CPPUNIT_ASSERT_MESSAGE(sealed, testenv::has(sealed, "'cvirsh edit a'"));
+        CPPUNIT_ASSERT(sealed.ends_with("-->\n" + xml));
+        state::OpenedConfig opened = state::openConfig(sealed);
+        CPPUNIT_ASSERT(opened.intact);
+        CPPUNIT_ASSERT_EQUAL(xml, std::string(opened.xml));
+        // one byte changed after the seal, or in the digest itself: not intact
+        std::string edited = sealed;
+        edited[edited.size() - 3] = 'X';
+        CPPUNIT_ASSERT(!state::openConfig(edited).intact);
+        edited = sealed;
+        edited[std::string_view("<!-- cvirt config ").size()] ^= 1;
+        CPPUNIT_ASSERT(!state::openConfig(edited).intact);
+        // no seal (written before seals, or by hand): the whole text, not intact
+        opened = state::openConfig(xml);
+        CPPUNIT_ASSERT(!opened.intact);
+        CPPUNIT_ASSERT_EQUAL(xml, std::string(opened.xml));
+        std::string other = "<!-- mine -->\n" + xml;
+        CPPUNIT_ASSERT_EQUAL(other, std::string(state::openConfig(other).xml));
+        // a name a one-line comment cannot hold is not written into it
+        for (std::string name : {"a--b", "a-", "a\nb"}) {
+            sealed = state::sealConfig(name, xml);
+            CPPUNIT_ASSERT_MESSAGE(name, testenv::has(sealed, "'cvirsh edit NAME'"));
+            CPPUNIT_ASSERT_MESSAGE(name, state::openConfig(sealed).intact);
+        }
+    }
+
+    // Start reads a config cvirt sealed without the schema pass; a hand edit (or a seal
+    // copied onto other text) is checked against the schema, and errors name lines as on disk.
+    void aSealedConfigIsTrustedAnEditedOneChecked() {
+        state::ConfigStore s = store();
+        conf::DomainDef def = domain("web");
+        s.save(def);
+        fs::path file = s.paths().configDir / "web.xml";
+        std::string sealed = testenv::readText(file);
+        std::optional<state::ConfigStore::Stored> stored = s.read("web");
+        CPPUNIT_ASSERT(stored && stored->intact);
+        CPPUNIT_ASSERT_EQUAL(sealed, stored->text);
+        CPPUNIT_ASSERT_EQUAL(conf::formatDomain(def), *s.readXml("web"));  // no seal shown
+        CPPUNIT_ASSERT(*s.load("web") == def);
+
+        // an element the schema does not know, added by hand: refused, naming file and line
+        std::string edited = sealed;
+        size_t at = edited.find("<os>");
+        CPPUNIT_ASSERT(at != std::string::npos);
+        edited.insert(at, "<bogus/>\n  ");
+        util::writeFileAtomic(file, edited, 0600);
+        CPPUNIT_ASSERT(!s.read("web")->intact);
+        try {
+            s.load("web");
+            CPPUNIT_FAIL("a hand-edited config with an unknown element loaded");
+        } catch (const Error& e) {
+            CPPUNIT_ASSERT(e.code() == ErrorCode::XmlError);
+            std::string what = e.what();
+            size_t line = 1 + std::count(edited.begin(), edited.begin() + at, '\n');
+            CPPUNIT_ASSERT_MESSAGE(
+                what, what.starts_with(file.string() + ":" + std::to_string(line) + ": "));
+            CPPUNIT_ASSERT_MESSAGE(what, testenv::has(what, "bogus"));
+        }
+        // the same text under a seal of its own is what cvirt wrote: no schema pass
+        util::writeFileAtomic(file, state::sealConfig("web", edited.substr(edited.find('\n') + 1)),
+                              0600);
+        CPPUNIT_ASSERT(s.read("web")->intact);
+        CPPUNIT_ASSERT(*s.load("web") == def);  // the builder ignores what it does not know
+
+        // a valid hand edit is taken as edited
+        edited = sealed;
+        at = edited.find("65536</memory>");
+        CPPUNIT_ASSERT(at != std::string::npos);
+        edited.replace(at, 5, "32768");
+        util::writeFileAtomic(file, edited, 0600);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(32768), s.load("web")->memory.kib);
+        // an unsealed config (written before seals) is checked too
+        util::writeFileAtomic(file, conf::formatDomain(def), 0600);
+        CPPUNIT_ASSERT(!s.read("web")->intact);
+        CPPUNIT_ASSERT(*s.load("web") == def);
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigStoreTest);
