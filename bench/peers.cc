@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/lxc_peer.h"
 #include "net/netlink.h"
 
 namespace fs = std::filesystem;
@@ -49,10 +50,6 @@ std::string firstLine(const std::string& path) {
     while (std::getline(in, line))
         if (!line.empty()) last = line;  // tools print their reason last
     return last;
-}
-
-bool have(const std::string& tool) {
-    return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 std::string output(const std::string& cmd) {
@@ -78,50 +75,10 @@ std::string domainXml(const std::string& name, const std::string& rootfs, bool o
            "<console type='pty'/></devices></domain>\n";
 }
 
-// lxcpath/NAME/config. Cgroups go to cvirt-bench-lxc-NAME{,.mon} and the monitor's pivot to
-// cvirt-bench-lxc-pivot (LXC's defaults are lxc.payload.NAME, lxc.monitor.NAME, lxc.pivot).
-void writeLxcConfig(const fs::path& lxcpath, const std::string& name, const std::string& rootfs,
-                    const std::string& init, const std::string& net) {
-    fs::create_directories(lxcpath / name);
-    std::ofstream(lxcpath / name / "config")
-        << "lxc.include = /usr/share/lxc/config/common.conf\n"
-        << "lxc.uts.name = " << name << "\nlxc.rootfs.path = dir:" << rootfs << "\n"
-        << net << "lxc.cgroup.memory.limit_in_bytes = 64M\nlxc.init.cmd = " << init << "\n"
-        << "lxc.cgroup.dir.container = cvirt-bench-lxc-" << name << "\n"
-        << "lxc.cgroup.dir.monitor = cvirt-bench-lxc-" << name << ".mon\n"
-        << "lxc.cgroup.dir.monitor.pivot = cvirt-bench-lxc-pivot\n";
-}
-
 std::string lxcVeth(int round) {
     return "lxc.net.0.type = veth\nlxc.net.0.link = " + kBridge +
            "\nlxc.net.0.flags = up\nlxc.net.0.veth.pair = cvtlx" + std::to_string(round) +
            "\nlxc.net.0.ipv4.address = 10.200.0.3/24\n";
-}
-
-// Every cgroup this bench's LXC containers may leave, children first (LXC makes
-// PIVOT/lxc.pivot; it holds the last monitor until that exits).
-void removeLxcCgroups() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        std::error_code ec;
-        std::vector<fs::path> dirs;
-        for (const auto& h : fs::directory_iterator("/sys/fs/cgroup", ec))
-            for (const auto& d : fs::directory_iterator(h.path(), ec))
-                if (d.is_directory() &&
-                    d.path().filename().string().starts_with("cvirt-bench-lxc-")) {
-                    dirs.push_back(d.path());
-                    for (const auto& sub : fs::recursive_directory_iterator(d.path(), ec))
-                        if (sub.is_directory()) dirs.push_back(sub.path());
-                }
-        std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
-            return a.native().size() > b.native().size();
-        });
-        bool left = false;
-        for (const auto& d : dirs)
-            if (::rmdir(d.c_str()) < 0 && errno != ENOENT) left = true;
-        if (!left) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::fprintf(stderr, "cvirt-bench-peers: could not remove every cvirt-bench-lxc-* cgroup\n");
 }
 
 // The bench's own network namespace, and a private mount namespace in which /sys/class/net

@@ -1,66 +1,235 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// cvirt-bench-scale ROOTFS [N]: starts N long-running containers one after another and keeps
-// them all running; prints the start time of the first and last tenth (flat = no growth with
-// N), list and domstats of all N (in process and as `cvirsh domstats`), the setmem round
-// trip, and the time to destroy them all.
+// cvirt-bench-scale ROOTFS [N] [cvirt|lxc|both]: starts N long-running containers one after
+// another and keeps them all running, first with cvirt (through the API), then with LXC
+// (`lxc-start -d`, a temporary lxcpath, the same root, /bin/sleep init and limits as
+// cvirt-bench-peers), and
+// prints, for each, the start time of the first and last tenth (flat = no growth with N), the
+// host memory per running container (the drop of MemAvailable over the N starts, divided by
+// N) and its supervisor's PSS (/proc/PID/smaps_rollup of cvirt-lxc-controller and of LXC's
+// `[lxc monitor]`), then the ratios cvirt/LXC. For cvirt also: list (in process and as
+// `cvirsh list`), domstats of all N (in process and `cvirsh domstats`), the setmem round trip,
+// where a start's extra time goes once N are running (its steps' CVIRT_STAMPS, util/stamp.h,
+// medians of the first and last tenth) and the time to destroy them all, then that nothing is
+// left (no controller, no cgroup). LXC's containers, their cgroups (cvirt-bench-lxcs-*) and
+// lxcpath are removed at the end. As root; a benchmark: it asserts nothing.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/lxc_peer.h"
+#include "cgroup/domain_cgroup.h"
 #include "cvirt/connection.h"
 
 namespace fs = std::filesystem;
 using namespace cvirt::bench;
 
-int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: cvirt-bench-scale ROOTFS [N]\n");
-        return 2;
+namespace {
+
+long memAvailableKiB() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    long value = 0;
+    while (in >> key >> value) {
+        if (key == "MemAvailable:") return value;
+        in.ignore(1 << 10, '\n');
     }
-    std::string rootfs = fs::canonical(argv[1]);
-    int n = argc > 2 ? std::atoi(argv[2]) : 200;
+    return 0;
+}
+
+// Pss of /proc/PID/smaps_rollup in KiB, -1 when the process is gone.
+long pssKiB(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with("Pss:")) return std::atol(line.c_str() + 4);
+    return -1;
+}
+
+double mean(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v)
+        s += x;
+    return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+std::string load() {
+    std::ifstream in("/proc/loadavg");
+    std::string one;
+    in >> one;
+    return one;
+}
+
+// The host settles (freed pages, RCU callbacks) before MemAvailable is read.
+long settledMemAvailableKiB() {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    return memAvailableKiB();
+}
+
+struct Side {
+    std::vector<double> starts;        // ms each
+    long memBefore = 0, memAfter = 0;  // MemAvailable, KiB
+    std::vector<double> pss;           // KiB, one per supervisor
+    int running = 0;
+    std::string load;
+};
+
+// CVIRT_STAMPS lines (ns pid step) of one start, turned into µs per step: since the previous
+// stamp of the same process, or for a process's first stamp since the line before it (the
+// controller's first since the shell's fork, the child's since the controller's clone).
+class StampSteps {
+public:
+    explicit StampSteps(fs::path file) : file_(std::move(file)) {}
+    void begin() { offset_ = size(); }
+    std::map<std::string, double> end() {
+        std::ifstream in(file_);
+        in.seekg(static_cast<std::streamoff>(offset_));
+        std::map<std::string, double> steps;
+        std::string line;
+        while (std::getline(in, line)) {
+            std::istringstream f(line);
+            long long ns = 0;
+            int pid = 0;
+            std::string step;
+            if (!(f >> ns >> pid >> std::ws) || !std::getline(f, step)) continue;
+            auto it = last_.find(pid);
+            long long since = it != last_.end() ? it->second : prev_;
+            if (since) steps[step] += static_cast<double>(ns - since) / 1e3;
+            last_[pid] = ns;
+            prev_ = ns;
+        }
+        return steps;
+    }
+
+private:
+    size_t size() const {
+        struct stat st {};
+        return ::stat(file_.c_str(), &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+    }
+    fs::path file_;
+    size_t offset_ = 0;
+    std::map<int, long long> last_;
+    long long prev_ = 0;
+};
+
+// Steps whose median grew by more than 50 µs from the first tenth of the starts to the last.
+void printGrowth(const std::vector<std::map<std::string, double>>& steps, size_t tenth) {
+    auto medianOf = [&](size_t from, size_t to, const std::string& step) {
+        std::vector<double> v;
+        for (size_t i = from; i < to; ++i) {
+            auto it = steps[i].find(step);
+            v.push_back(it == steps[i].end() ? 0 : it->second);
+        }
+        return median(v);
+    };
+    std::vector<std::pair<double, std::string>> rows;
+    std::map<std::string, int> seen;
+    for (const auto& s : steps)
+        for (const auto& [step, _] : s)
+            seen[step]++;
+    for (const auto& [step, _] : seen) {
+        double a = medianOf(0, tenth, step), b = medianOf(steps.size() - tenth, steps.size(), step);
+        if (b - a > 50) rows.push_back({b - a, step});
+    }
+    std::sort(rows.rbegin(), rows.rend());
+    std::printf("cvirt start steps that grew (median µs, first %zu -> last %zu):\n", tenth, tenth);
+    for (const auto& [growth, step] : rows)
+        std::printf("  %-36s %8.0f -> %8.0f  (+%.0f)\n", step.c_str(), medianOf(0, tenth, step),
+                    medianOf(steps.size() - tenth, steps.size(), step), growth);
+}
+
+std::string domainXml(const std::string& name, const std::string& rootfs) {
+    return "<domain type='lxc'><name>" + name +
+           "</name><memory unit='MiB'>64</memory><os><type>exe"
+           "</type><init>/bin/sleep</init><initarg>100000</initarg></os>"
+           "<features><privnet/></features><devices><filesystem type='mount'><source dir='" +
+           rootfs + "'/><target dir='/'/></filesystem></devices></domain>";
+}
+
+// What the destroyed domains may have left: controllers (pid files, records) and cgroups.
+int leftovers(const fs::path& root, const fs::path& runDir, int n) {
+    int left = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(runDir, ec))
+        if (e.path().extension() == ".pid" || e.path().extension() == ".owner") ++left;
+    for (const auto& h : fs::directory_iterator("/sys/fs/cgroup", ec))
+        for (int i = 0; i < n; ++i)
+            if (fs::exists(
+                    h.path() / "machine" /
+                        cvirt::cgroup::leafName("cvirt-bench-s" + std::to_string(i), "lxc", root),
+                    ec))
+                ++left;
+    return left;
+}
+
+Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
+    Side side;
     std::string root = tempRoot();
-    cvirt::Connection conn = cvirt::Connection::open("lxc:///embed?root=" + root);
-    std::vector<double> starts;
+    fs::path stampFile = fs::path(root) / "stamps";
+    ::setenv("CVIRT_STAMPS", stampFile.c_str(), 1);
+    StampSteps stamps(stampFile);
+    std::vector<std::map<std::string, double>> steps;
+    std::string uri = "lxc:///embed?root=" + root;
+    fs::path runDir = fs::path(root) / "run/cvirt/lxc";
+    cvirt::Connection conn = cvirt::Connection::open(uri);
     std::vector<cvirt::Domain> doms;
+    side.memBefore = settledMemAvailableKiB();
     for (int i = 0; i < n; ++i) {
         std::string name = "cvirt-bench-s" + std::to_string(i);
-        doms.push_back(conn.define(
-            "<domain type='lxc'><name>" + name +
-                "</name><memory unit='MiB'>64</memory><os><type>exe"
-                "</type><init>/bin/sh</init><initarg>-c</initarg><initarg>sleep "
-                "100000</initarg></os>"
-                "<features><privnet/></features><devices><filesystem type='mount'><source dir='" +
-                rootfs + "'/><target dir='/'/></filesystem></devices></domain>",
-            name));
+        doms.push_back(conn.define(domainXml(name, rootfs), name));
+        stamps.begin();
         auto a = Clock::now();
         doms.back().start();
-        starts.push_back(ms(Clock::now() - a));
+        side.starts.push_back(ms(Clock::now() - a));
+        steps.push_back(stamps.end());
     }
-    size_t tenth = std::max<size_t>(1, starts.size() / 10);
-    std::vector<double> first(starts.begin(), starts.begin() + tenth),
-        last(starts.end() - tenth, starts.end());
-    auto a = Clock::now();
-    auto running = conn.list({});
-    double listMs = ms(Clock::now() - a);
+    ::unsetenv("CVIRT_STAMPS");
+    side.load = load();
+    side.memAfter = settledMemAvailableKiB();
+    size_t tenth = std::max<size_t>(1, side.starts.size() / 10);
+
+    std::vector<double> listMs;
+    std::vector<cvirt::DomainSummary> running;
+    for (int i = 0; i < 5; ++i) {
+        auto a = Clock::now();
+        running = conn.list({});
+        listMs.push_back(ms(Clock::now() - a));
+    }
+    side.running = static_cast<int>(running.size());
+    for (const auto& r : running) {
+        std::ifstream pidFile(runDir / (r.name + ".pid"));
+        pid_t pid = 0;
+        if (pidFile >> pid && pid > 0)
+            if (long p = pssKiB(pid); p >= 0) side.pss.push_back(static_cast<double>(p));
+    }
+    std::vector<double> shellList;
+    for (int i = 0; i < 5; ++i) {
+        auto a = Clock::now();
+        if (run({cvirsh, "-c", uri, "list"}) != 0) break;
+        shellList.push_back(ms(Clock::now() - a));
+    }
 
     // domstats of every running domain: in process, then as an operator runs it
-    a = Clock::now();
+    auto a = Clock::now();
     uint64_t cpuSum = 0;
     for (const auto& r : running)
         cpuSum += conn.lookup(r.name).stats().cpuTimeNs;
     double statsMs = ms(Clock::now() - a);
-    std::string cvirsh = (fs::path(argv[0]).parent_path() / "cvirsh").string();
-    std::string uri = "lxc:///embed?root=" + root;
     std::vector<double> shellStats;
     for (int i = 0; i < 5; ++i) {
         a = Clock::now();
-        if (std::system((cvirsh + " -c '" + uri + "' domstats >/dev/null").c_str()) != 0) break;
+        if (run({cvirsh, "-c", uri, "domstats"}) != 0) break;
         shellStats.push_back(ms(Clock::now() - a));
     }
 
@@ -75,27 +244,134 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < 10; ++i) {
         a = Clock::now();
-        std::string cmd =
-            cvirsh + " -c '" + uri + "' setmem " + doms[0].name() + (i % 2 ? " 64M" : " 32M");
-        if (std::system(cmd.c_str()) != 0) break;
+        if (run({cvirsh, "-c", uri, "setmem", doms[0].name(), i % 2 ? "64M" : "32M"}) != 0) break;
         shellTune.push_back(ms(Clock::now() - a));
     }
     a = Clock::now();
     for (auto& d : doms)
         d.destroy();
     double destroyMs = ms(Clock::now() - a);
-    std::printf("running at once: %zu\n", running.size());
-    std::printf("start, median of the first %zu: %.2f ms; of the last %zu: %.2f ms (ratio %.2f)\n",
-                tenth, median(first), tenth, median(last), median(last) / median(first));
-    std::printf("list of %zu running (in process): %.2f ms; destroy all: %.1f ms (%.2f ms each)\n",
-                running.size(), listMs, destroyMs, destroyMs / n);
+    int left = leftovers(root, runDir, n);
+
+    std::printf("cvirt: running at once: %d (load %s)\n", side.running, side.load.c_str());
     std::printf(
-        "stats of %zu running: in process %.1f ms; `cvirsh domstats` median of %zu: "
+        "cvirt: list of %d running: in process median %.2f ms; `cvirsh list` median %.2f ms\n",
+        side.running, median(listMs), median(shellList));
+    std::printf(
+        "cvirt: stats of %d running: in process %.1f ms; `cvirsh domstats` median of %zu: "
         "%.1f ms (cpu sum %.1f s)\n",
-        running.size(), statsMs, shellStats.size(), median(shellStats),
+        side.running, statsMs, shellStats.size(), median(shellStats),
         static_cast<double>(cpuSum) / 1e9);
-    std::printf("setmem round trip: API median %.3f ms; `cvirsh setmem` median %.2f ms\n",
+    std::printf("cvirt: setmem round trip: API median %.3f ms; `cvirsh setmem` median %.2f ms\n",
                 median(tune), median(shellTune));
+    std::printf("cvirt: destroy all: %.1f ms (%.2f ms each); left after: %d %s\n", destroyMs,
+                destroyMs / n, left, left ? "(controllers, records or cgroups: NOT clean)" : "");
+    printGrowth(steps, tenth);
     fs::remove_all(root);
+    return side;
+}
+
+Side runLxc(const std::string& rootfs, int n) {
+    Side side;
+    const std::string prefix = "cvirt-bench-lxcs-";
+    fs::path base = tempRoot();
+    fs::path lxcpath = base / "lxc";
+    const std::string P = lxcpath.string();
+    std::vector<std::string> names;
+    for (int i = 0; i < n; ++i) {
+        names.push_back("s" + std::to_string(i));
+        writeLxcConfig(lxcpath, names.back(), rootfs, "/bin/sleep 100000",
+                       "lxc.net.0.type = empty\n", prefix);
+    }
+    const std::string err = (base / "stderr").string();
+    side.memBefore = settledMemAvailableKiB();
+    int started = 0;
+    for (const auto& name : names) {
+        auto a = Clock::now();
+        if (run({"lxc-start", "-P", P, "-n", name, "-d"}, err) != 0) {
+            std::ifstream in(err);
+            std::string line, lastLine;
+            while (std::getline(in, line))
+                if (!line.empty()) lastLine = line;
+            std::printf("lxc: start %d failed: %s\n", started + 1, lastLine.c_str());
+            break;
+        }
+        side.starts.push_back(ms(Clock::now() - a));
+        ++started;
+    }
+    side.load = load();
+    side.memAfter = settledMemAvailableKiB();
+    side.running = started;
+    // The monitors: "[lxc monitor] LXCPATH NAME", one per container.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+        std::string pid = e.path().filename();
+        if (pid.empty() || pid[0] < '0' || pid[0] > '9') continue;
+        std::ifstream in(e.path() / "cmdline");
+        std::string cmd;
+        std::getline(in, cmd, '\0');
+        if (cmd.starts_with("[lxc monitor] " + P + " "))
+            if (long p = pssKiB(std::atoi(pid.c_str())); p >= 0)
+                side.pss.push_back(static_cast<double>(p));
+    }
+    if (side.pss.size() != static_cast<size_t>(started))
+        std::printf("lxc: %d started, %zu monitors running\n", started, side.pss.size());
+    side.running = static_cast<int>(side.pss.size());
+    auto a = Clock::now();
+    for (int i = 0; i < started; ++i)
+        run({"lxc-stop", "-P", P, "-n", names[i], "-k"}, err);
+    double stopMs = ms(Clock::now() - a);
+    bool clean = removeLxcCgroups(prefix);
+    std::printf("lxc: running at once: %d (load %s); lxc-stop -k all: %.1f ms; cgroups %s\n",
+                side.running, side.load.c_str(), stopMs, clean ? "removed" : "NOT all removed");
+    fs::remove_all(base);
+    return side;
+}
+
+void report(const char* who, const Side& s) {
+    size_t tenth = std::max<size_t>(1, s.starts.size() / 10);
+    std::vector<double> first(s.starts.begin(), s.starts.begin() + tenth),
+        last(s.starts.end() - tenth, s.starts.end());
+    std::printf(
+        "%s: %d running; start median of the first %zu %.2f ms, of the last %zu %.2f ms (%.2fx); "
+        "MemAvailable drop %.0f KiB per container; supervisor PSS median %.0f KiB, mean %.0f KiB "
+        "(%zu read); load %s\n",
+        who, s.running, tenth, median(first), tenth, median(last), median(last) / median(first),
+        s.running ? static_cast<double>(s.memBefore - s.memAfter) / s.running : 0.0, median(s.pss),
+        mean(s.pss), s.pss.size(), s.load.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: cvirt-bench-scale ROOTFS [N] [cvirt|lxc|both]\n");
+        return 2;
+    }
+    std::string rootfs = fs::canonical(argv[1]);
+    int n = argc > 2 ? std::atoi(argv[2]) : 200;
+    std::string which = argc > 3 ? argv[3] : "both";
+    std::string cvirsh = (fs::canonical("/proc/self/exe").parent_path() / "cvirsh").string();
+    bool lxc = which != "cvirt" && have("lxc-start") && have("lxc-stop");
+    if (which != "cvirt" && !lxc) std::printf("lxc: not installed (bench/deps.sh installs it)\n");
+    Side c, l;
+    if (which != "lxc") c = runCvirt(rootfs, n, cvirsh);
+    if (lxc) l = runLxc(rootfs, n);
+    if (which != "lxc") report("cvirt", c);
+    if (lxc) report("lxc", l);
+    if (which != "lxc" && lxc && c.running && l.running) {
+        auto growth = [](const Side& s) {
+            size_t t = std::max<size_t>(1, s.starts.size() / 10);
+            return median({s.starts.end() - t, s.starts.end()}) /
+                   median({s.starts.begin(), s.starts.begin() + t});
+        };
+        double cm = static_cast<double>(c.memBefore - c.memAfter) / c.running;
+        double lm = static_cast<double>(l.memBefore - l.memAfter) / l.running;
+        std::printf(
+            "cvirt/lxc: start growth last/first %.2f vs %.2f; MemAvailable drop per container "
+            "%.2f; supervisor PSS %.2f\n",
+            growth(c), growth(l), lm > 0 ? cm / lm : 0.0,
+            median(l.pss) > 0 ? median(c.pss) / median(l.pss) : 0.0);
+    }
     return 0;
 }
