@@ -11,8 +11,13 @@
 // where a start's extra time goes once N are running (its steps' CVIRT_STAMPS, util/stamp.h,
 // medians of the first and last tenth) and the time to destroy them all, then that nothing is
 // left (no controller, no cgroup). LXC's containers, their cgroups (cvirt-bench-lxcs-*) and
-// lxcpath are removed at the end. As root; a benchmark: it asserts nothing.
+// lxcpath are removed at the end. LXC's containers get no ttys (lxc.tty.max = 0; their
+// console pty stays, as cvirt's does): common.conf's four ttys and the console take five ptys
+// each, and a devpts of a container may take only kernel.pty.max - kernel.pty.reserve of
+// them in all (3,072 here): with them the 614th container failed to start. As root; a
+// benchmark: it asserts nothing.
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,7 +96,14 @@ struct Side {
 class StampSteps {
 public:
     explicit StampSteps(fs::path file) : file_(std::move(file)) {}
-    void begin() { offset_ = size(); }
+    // A new start: its processes are new (a container's child is pid 1 in each).
+    void begin() {
+        offset_ = size();
+        last_.clear();
+        timespec now{};
+        ::clock_gettime(CLOCK_MONOTONIC, &now);
+        prev_ = static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+    }
     std::map<std::string, double> end() {
         std::ifstream in(file_);
         in.seekg(static_cast<std::streamoff>(offset_));
@@ -195,6 +207,12 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
         steps.push_back(stamps.end());
     }
     ::unsetenv("CVIRT_STAMPS");
+    std::string rss;
+    {
+        std::ifstream status("/proc/self/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.starts_with("VmRSS:") || line.starts_with("VmPTE:")) rss += line + "; ";
+    }
     side.load = load();
     side.memAfter = settledMemAvailableKiB();
     size_t tenth = std::max<size_t>(1, side.starts.size() / 10);
@@ -253,7 +271,8 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
     double destroyMs = ms(Clock::now() - a);
     int left = leftovers(root, runDir, n);
 
-    std::printf("cvirt: running at once: %d (load %s)\n", side.running, side.load.c_str());
+    std::printf("cvirt: running at once: %d (load %s); the starting process after: %s\n",
+                side.running, side.load.c_str(), rss.c_str());
     std::printf(
         "cvirt: list of %d running: in process median %.2f ms; `cvirsh list` median %.2f ms\n",
         side.running, median(listMs), median(shellList));
@@ -281,7 +300,7 @@ Side runLxc(const std::string& rootfs, int n) {
     for (int i = 0; i < n; ++i) {
         names.push_back("s" + std::to_string(i));
         writeLxcConfig(lxcpath, names.back(), rootfs, "/bin/sleep 100000",
-                       "lxc.net.0.type = empty\n", prefix);
+                       "lxc.net.0.type = empty\nlxc.tty.max = 0\n", prefix);
     }
     const std::string err = (base / "stderr").string();
     side.memBefore = settledMemAvailableKiB();
