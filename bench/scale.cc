@@ -42,15 +42,24 @@ using namespace cvirt::bench;
 
 namespace {
 
-long memAvailableKiB() {
+// MemAvailable, and what the kernel holds for processes, cgroups and namespaces: Slab,
+// KernelStack, PageTables and Percpu (KiB). The second moves far less with what other
+// programs on a shared machine do (their page cache and heaps).
+struct Mem {
+    long available = 0, kernel = 0;
+};
+Mem memInfo() {
     std::ifstream in("/proc/meminfo");
     std::string key;
     long value = 0;
+    Mem m;
     while (in >> key >> value) {
-        if (key == "MemAvailable:") return value;
+        if (key == "MemAvailable:") m.available = value;
+        if (key == "Slab:" || key == "KernelStack:" || key == "PageTables:" || key == "Percpu:")
+            m.kernel += value;
         in.ignore(1 << 10, '\n');
     }
-    return 0;
+    return m;
 }
 
 // Pss of /proc/PID/smaps_rollup in KiB, -1 when the process is gone.
@@ -77,15 +86,15 @@ std::string load() {
 }
 
 // The host settles (freed pages, RCU callbacks) before MemAvailable is read.
-long settledMemAvailableKiB() {
+Mem settledMemInfo() {
     std::this_thread::sleep_for(std::chrono::seconds(2));
-    return memAvailableKiB();
+    return memInfo();
 }
 
 struct Side {
-    std::vector<double> starts;        // ms each
-    long memBefore = 0, memAfter = 0;  // MemAvailable, KiB
-    std::vector<double> pss;           // KiB, one per supervisor
+    std::vector<double> starts;  // ms each
+    Mem memBefore, memAfter;
+    std::vector<double> pss;  // KiB, one per supervisor
     int running = 0;
     std::string load;
 };
@@ -196,7 +205,7 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
     fs::path runDir = fs::path(root) / "run/cvirt/lxc";
     cvirt::Connection conn = cvirt::Connection::open(uri);
     std::vector<cvirt::Domain> doms;
-    side.memBefore = settledMemAvailableKiB();
+    side.memBefore = settledMemInfo();
     for (int i = 0; i < n; ++i) {
         std::string name = "cvirt-bench-s" + std::to_string(i);
         doms.push_back(conn.define(domainXml(name, rootfs), name));
@@ -214,7 +223,7 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
             if (line.starts_with("VmRSS:") || line.starts_with("VmPTE:")) rss += line + "; ";
     }
     side.load = load();
-    side.memAfter = settledMemAvailableKiB();
+    side.memAfter = settledMemInfo();
     size_t tenth = std::max<size_t>(1, side.starts.size() / 10);
 
     std::vector<double> listMs;
@@ -303,7 +312,7 @@ Side runLxc(const std::string& rootfs, int n) {
                        "lxc.net.0.type = empty\nlxc.tty.max = 0\n", prefix);
     }
     const std::string err = (base / "stderr").string();
-    side.memBefore = settledMemAvailableKiB();
+    side.memBefore = settledMemInfo();
     int started = 0;
     for (const auto& name : names) {
         auto a = Clock::now();
@@ -319,7 +328,7 @@ Side runLxc(const std::string& rootfs, int n) {
         ++started;
     }
     side.load = load();
-    side.memAfter = settledMemAvailableKiB();
+    side.memAfter = settledMemInfo();
     side.running = started;
     // The monitors: "[lxc monitor] LXCPATH NAME", one per container.
     std::error_code ec;
@@ -347,17 +356,26 @@ Side runLxc(const std::string& rootfs, int n) {
     return side;
 }
 
+double availableDrop(const Side& s) {
+    return s.running ? static_cast<double>(s.memBefore.available - s.memAfter.available) / s.running
+                     : 0.0;
+}
+double kernelGrowth(const Side& s) {
+    return s.running ? static_cast<double>(s.memAfter.kernel - s.memBefore.kernel) / s.running
+                     : 0.0;
+}
+
 void report(const char* who, const Side& s) {
     size_t tenth = std::max<size_t>(1, s.starts.size() / 10);
     std::vector<double> first(s.starts.begin(), s.starts.begin() + tenth),
         last(s.starts.end() - tenth, s.starts.end());
     std::printf(
         "%s: %d running; start median of the first %zu %.2f ms, of the last %zu %.2f ms (%.2fx); "
-        "MemAvailable drop %.0f KiB per container; supervisor PSS median %.0f KiB, mean %.0f KiB "
-        "(%zu read); load %s\n",
+        "per container: MemAvailable drop %.0f KiB, kernel (slab, stacks, page tables, percpu) "
+        "+%.0f KiB, supervisor PSS median %.0f KiB (mean %.0f, %zu read); load %s\n",
         who, s.running, tenth, median(first), tenth, median(last), median(last) / median(first),
-        s.running ? static_cast<double>(s.memBefore - s.memAfter) / s.running : 0.0, median(s.pss),
-        mean(s.pss), s.pss.size(), s.load.c_str());
+        availableDrop(s), kernelGrowth(s), median(s.pss), mean(s.pss), s.pss.size(),
+        s.load.c_str());
 }
 
 }  // namespace
@@ -384,12 +402,11 @@ int main(int argc, char** argv) {
             return median({s.starts.end() - t, s.starts.end()}) /
                    median({s.starts.begin(), s.starts.begin() + t});
         };
-        double cm = static_cast<double>(c.memBefore - c.memAfter) / c.running;
-        double lm = static_cast<double>(l.memBefore - l.memAfter) / l.running;
         std::printf(
-            "cvirt/lxc: start growth last/first %.2f vs %.2f; MemAvailable drop per container "
-            "%.2f; supervisor PSS %.2f\n",
-            growth(c), growth(l), lm > 0 ? cm / lm : 0.0,
+            "cvirt/lxc: start growth last/first %.2f vs %.2f; per container MemAvailable drop "
+            "%.2f, kernel memory %.2f, supervisor PSS %.2f\n",
+            growth(c), growth(l), availableDrop(l) > 0 ? availableDrop(c) / availableDrop(l) : 0.0,
+            kernelGrowth(l) > 0 ? kernelGrowth(c) / kernelGrowth(l) : 0.0,
             median(l.pss) > 0 ? median(c.pss) / median(l.pss) : 0.0);
     }
     return 0;
