@@ -2,6 +2,7 @@
 #include "state/config_seal.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "util/digest.h"
 
@@ -33,17 +34,27 @@ std::string sealConfig(std::string_view name, std::string_view xml) {
     return out;
 }
 
-OpenedConfig openConfig(std::string_view file) {
-    if (!file.starts_with(kOpen)) return {file, false};
+namespace {
+// The seal line ("" when `file` has none) and what follows it.
+std::pair<std::string_view, std::string_view> splitSeal(std::string_view file) {
+    if (!file.starts_with(kOpen)) return {{}, file};
     size_t eol = file.find('\n');
-    if (eol == std::string_view::npos) return {file, false};
+    if (eol == std::string_view::npos) return {{}, file};
     std::string_view line = file.substr(0, eol);
-    std::string_view body = file.substr(eol + 1);
-    if (!line.ends_with("-->")) return {file, false};  // not our comment: leave it in
-    std::string_view digest = line.substr(kOpen.size(), kDigestLength);
-    bool intact = line.size() > kOpen.size() + kDigestLength &&
-                  line[kOpen.size() + kDigestLength] == ':' && digest == digestOf(body);
-    return {body, intact};
+    if (!line.ends_with("-->")) return {{}, file};  // not our comment: leave it in
+    return {line, file.substr(eol + 1)};
+}
+}  // namespace
+
+std::string_view withoutSeal(std::string_view file) {
+    return splitSeal(file).second;
+}
+
+bool sealHolds(std::string_view file) {
+    auto [line, body] = splitSeal(file);
+    return line.size() > kOpen.size() + kDigestLength &&
+           line[kOpen.size() + kDigestLength] == ':' &&
+           line.substr(kOpen.size(), kDigestLength) == digestOf(body);
 }
 
 }  // namespace cvirt::state

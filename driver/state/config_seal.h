@@ -13,11 +13,9 @@ namespace cvirt::state {
 // `xml` with the seal line before it; `name` is only for the comment's advice.
 std::string sealConfig(std::string_view name, std::string_view xml);
 
-struct OpenedConfig {
-    std::string_view xml;  // the document without the seal line, when there is one
-    bool intact = false;   // the seal is there and names this document's digest
-};
-// Pure; `file` must outlive the result.
-OpenedConfig openConfig(std::string_view file);
+// `file` without its seal line, when it has one (no digest computed: listings stay cheap).
+std::string_view withoutSeal(std::string_view file);
+// The seal is there and names the digest of what follows it (one pass over the file).
+bool sealHolds(std::string_view file);
 
 }  // namespace cvirt::state

@@ -50,16 +50,16 @@ bool ConfigStore::exists(std::string_view name) const {
 std::optional<ConfigStore::Stored> ConfigStore::read(std::string_view name) const {
     std::optional<std::string> file = util::readFileIfExists(configPath(name));
     if (!file) return std::nullopt;
-    bool intact = openConfig(*file).intact;
+    bool intact = sealHolds(*file);
     return Stored{std::move(*file), intact};
 }
 
 std::optional<std::string> ConfigStore::readXml(std::string_view name) const {
     std::optional<std::string> file = util::readFileIfExists(configPath(name));
     if (!file) return std::nullopt;
-    OpenedConfig opened = openConfig(*file);
-    if (opened.xml.size() == file->size()) return file;
-    return std::string(opened.xml);
+    std::string_view xml = withoutSeal(*file);
+    if (xml.size() == file->size()) return file;
+    return std::string(xml);
 }
 
 std::optional<conf::DomainDef> ConfigStore::load(std::string_view name) const {
