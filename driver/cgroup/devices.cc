@@ -159,8 +159,15 @@ void attachProgram(const util::Fd& dir, const util::Fd& progFd, const std::strin
 }  // namespace
 
 void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
-    util::Fd progFd = loadProgram(cgroupDir, rules);
-    attachProgram(openCgroupDir(cgroupDir), progFd, cgroupDir);
+    attachDeviceProgram(cgroupDir, loadProgram(cgroupDir, rules));
+}
+
+util::Fd loadDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {
+    return loadProgram(cgroupDir, rules);
+}
+
+void attachDeviceProgram(const std::string& cgroupDir, const util::Fd& program) {
+    attachProgram(openCgroupDir(cgroupDir), program, cgroupDir);
 }
 
 void replaceDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules) {

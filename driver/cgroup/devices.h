@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "conf/domain_def.h"
+#include "util/fd.h"
 
 namespace cvirt::cgroup {
 
@@ -30,6 +31,10 @@ std::string v1Line(const DeviceRule& rule);
 // Loads the rules as a BPF_PROG_TYPE_CGROUP_DEVICE program and attaches it to `cgroupDir`
 // (a cgroup2 directory). The kernel keeps it attached until the cgroup is removed.
 void attachDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules);
+// The same in two steps: the load (the kernel's verifier: the costly part; `cgroupDir` only
+// names it in errors), then the attach.
+util::Fd loadDeviceProgram(const std::string& cgroupDir, const std::vector<DeviceRule>& rules);
+void attachDeviceProgram(const std::string& cgroupDir, const util::Fd& program);
 
 // The filter of a running cgroup replaced by one of `rules` (attach-device, detach-device):
 // the new program is attached before those attached there until now are detached, so at no

@@ -171,14 +171,18 @@ void createPath(const Hierarchy& h, const fs::path& leaf) {
 DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view partition,
                                   std::string_view leaf) {
     DomainCgroup cg = open(host, partition, leaf);
-    for (size_t i = 0; i < cg.dirs_.size(); ++i) {
+    cg.make();
+    return cg;
+}
+
+void DomainCgroup::make() {
+    for (size_t i = 0; i < dirs_.size(); ++i) {
         try {
             // Another domain leaving the partition may remove it between our steps: walk again.
             for (int attempt = 0;; ++attempt) {
                 try {
-                    createPath(*cg.dirs_[i].hierarchy, cg.dirs_[i].path);
-                    util::stamp("ctl:cgroup-made " +
-                                cg.dirs_[i].hierarchy->mount.filename().string());
+                    createPath(*dirs_[i].hierarchy, dirs_[i].path);
+                    util::stamp("ctl:cgroup-made " + dirs_[i].hierarchy->mount.filename().string());
                     break;
                 } catch (const Error& e) {
                     if (e.sysErrno() != ENOENT || attempt == 5) throw;
@@ -187,13 +191,11 @@ DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view parti
         } catch (...) {
             // Only what this call made is removed: a leaf that already existed belongs to a
             // running domain, whose processes must not be touched.
-            DomainCgroup made(host, {cg.dirs_.begin(), cg.dirs_.begin() + static_cast<long>(i)},
-                              true);
+            DomainCgroup made(*host_, {dirs_.begin(), dirs_.begin() + static_cast<long>(i)}, true);
             throw;
         }
     }
-    cg.owning_ = true;
-    return cg;
+    owning_ = true;
 }
 
 fs::path DomainCgroup::pathFor(std::string_view controller) const {
@@ -266,14 +268,35 @@ void DomainCgroup::change(const Limits& before, const Limits& after) {
 }
 
 void DomainCgroup::setDevices(const std::vector<DeviceRule>& rules) {
+    installDevices(prepareDevices(rules));
+}
+
+DomainCgroup::PreparedDevices DomainCgroup::prepareDevices(
+    const std::vector<DeviceRule>& rules) const {
+    PreparedDevices p{rules, {}};
+    for (const Dir& d : dirs_)
+        if (d.hierarchy->unified)
+            p.programs.emplace_back(d.path.string(), loadDeviceProgram(d.path.string(), rules));
+    return p;
+}
+
+void DomainCgroup::installDevices(const PreparedDevices& prepared) {
+    for (const auto& [dir, program] : prepared.programs)
+        attachDeviceProgram(dir, program);
     for (const Dir& d : dirs_) {
-        if (d.hierarchy->unified) {
-            attachDeviceProgram(d.path.string(), rules);
-        } else if (std::find(d.hierarchy->controllers.begin(), d.hierarchy->controllers.end(),
-                             "devices") != d.hierarchy->controllers.end()) {
-            writeValue(d.path / "devices.deny", "a");
-            for (const DeviceRule& r : rules)
-                writeValue(d.path / "devices.allow", v1Line(r));
+        if (d.hierarchy->unified ||
+            std::find(d.hierarchy->controllers.begin(), d.hierarchy->controllers.end(),
+                      "devices") == d.hierarchy->controllers.end())
+            continue;
+        writeValue(d.path / "devices.deny", "a");
+        // one rule per write(2), all through one descriptor
+        fs::path allow = d.path / "devices.allow";
+        util::Fd fd(::open(allow.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!fd) throwSystemError(errno, "cannot open '" + allow.string() + "'");
+        for (const DeviceRule& r : prepared.rules) {
+            std::string line = v1Line(r);
+            if (::write(fd.get(), line.data(), line.size()) < 0)
+                throwSystemError(errno, "cannot write '" + line + "' to '" + allow.string() + "'");
         }
     }
 }

@@ -15,6 +15,7 @@
 #include "cgroup/layout.h"
 #include "cgroup/limits.h"
 #include "conf/domain_def.h"
+#include "util/fd.h"
 
 namespace cvirt::cgroup {
 
@@ -34,6 +35,11 @@ public:
     // failure what it created is removed.
     static DomainCgroup create(const HostLayout& host, std::string_view partition,
                                std::string_view leaf);
+    // The same in two steps, for a controller that makes the cgroup on a thread while its
+    // main one goes on: the paths at once (open), the directories then (make: the object
+    // owns them from then on). Nothing but make() and the destructor changes the object, so
+    // the main thread may hold on to it (pathFor) meanwhile.
+    void make();
     // An existing cgroup, for later commands (setmem, stats, suspend); does not remove it.
     static DomainCgroup open(const HostLayout& host, std::string_view partition,
                              std::string_view leaf);
@@ -56,6 +62,15 @@ public:
     // Deny every device but `rules`: v1 devices.deny/allow, and on a cgroup2 hierarchy an
     // eBPF device program (on hybrid hosts both apply).
     void setDevices(const std::vector<DeviceRule>& rules);
+    // setDevices in two steps: what takes time (loading the cgroup2 programs, which the
+    // kernel verifies) ahead of the moment the filter must hold, and then only the attach
+    // and the v1 writes (installDevices). Nothing is filtered before installDevices.
+    struct PreparedDevices {
+        std::vector<DeviceRule> rules;
+        std::vector<std::pair<std::string, util::Fd>> programs;  // cgroup2 dir, loaded program
+    };
+    PreparedDevices prepareDevices(const std::vector<DeviceRule>& rules) const;
+    void installDevices(const PreparedDevices& prepared);
     // A running domain's whitelist goes from `before` to `after` (a device attached or
     // detached): v1 allows what is new and denies what is gone, cgroup2 swaps the program.
     void changeDevices(const std::vector<DeviceRule>& before, const std::vector<DeviceRule>& after);

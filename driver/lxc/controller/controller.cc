@@ -131,6 +131,7 @@ Controller::~Controller() {
 
 void Controller::release() noexcept {
     procFuse_.reset();  // before the cgroup it reads
+    cgroupWork_.reset();
     sysinfoTrap_.reset();
     util::fault::killPoint("stop:ctl-cgroup");
     cgroup_.reset();    // kills stragglers, removes the directories
@@ -190,19 +191,18 @@ void Controller::prepare() {
     util::fault::point("start:ctl-owner-written");
     hostCgroups_ = cgroup::detectHost();
     util::stamp("ctl:host-cgroups-detected");
-    cgroup_.emplace(cgroup::DomainCgroup::create(hostCgroups_, place.partition, place.leaf));
-    util::fault::point("start:ctl-cgroup-created");
     // image files on loop and nbd devices, which the device filter then allows (a reboot
     // mounts them again with the filter in place)
     images_.attach(def_, state::entryPath(opts_.paths.runDir, def_.name, ""));
     // a hostdev that is not a device fails here, before clone; installed once the root is built
     deviceRules_ = cgroup::deviceRules(images_.resolve(def_));
     try {
-        cgroup_->apply(cgroup::limitsFor(def_));
+        limits_ = cgroup::limitsFor(def_);
     } catch (Error& e) {
-        throw std::move(e).withContext("cannot apply the resource limits of '" + def_.name + "'");
+        throw std::move(e).withContext(limitsContext());
     }
-    util::fault::point("start:ctl-limits-applied");
+    // made once init is cloned (startOffPath)
+    cgroup_.emplace(cgroup::DomainCgroup::open(hostCgroups_, place));
     for (size_t i = 0; i < std::max<size_t>(1, def_.consoles.size()); ++i)
         consolePaths_.push_back(loop_.openConsole());
     util::stamp("ctl:consoles-opened");
@@ -217,6 +217,33 @@ void Controller::prepare() {
             if (::chown(path.c_str(), rootOf(def_.idmap.uid), rootOf(def_.idmap.gid)) < 0)
                 throwSystemError(errno, "cannot hand the console '" + path + "' to the container");
     }
+}
+
+std::string Controller::limitsContext() const {
+    return "cannot apply the resource limits of '" + def_.name + "'";
+}
+
+void Controller::startOffPath(pid_t pid) {
+    // The cgroup is made in every hierarchy (a millisecond of the kernel's work), its limits
+    // written, its device filter loaded and init moved in (a migration waits for an RCU grace
+    // period) on a thread of its own, while the child builds its root. spawnInit waits for it
+    // before anything of the container runs. It starts after clone: the child is a copy of
+    // this process without its threads and could inherit a lock one of them held (malloc's).
+    // It reads def_ only, as every thread here does until joined.
+    cgroupWork_.emplace([this, limits = *std::exchange(limits_, std::nullopt), pid] {
+        cgroup_->make();
+        util::fault::point("start:ctl-cgroup-created");
+        try {
+            cgroup_->apply(limits);
+        } catch (Error& e) {
+            throw std::move(e).withContext(limitsContext());
+        }
+        util::fault::point("start:ctl-limits-applied");
+        devices_ = cgroup_->prepareDevices(deviceRules_);
+        util::stamp("ctl:devices-prepared");
+        cgroup_->attach(pid);
+        util::stamp("ctl:child-in-cgroup");
+    });
 }
 
 void Controller::launch() {
@@ -296,7 +323,9 @@ void Controller::spawnInit() {
     // (milliseconds), so it runs on a thread of its own beside the child's first steps, the
     // network setup and the answers to the child's /proc views (without a user namespace the
     // child builds its root meanwhile). Joined before the child goes on past its root (and so
-    // before exec).
+    // before exec). On a first start the thread that makes the cgroup moves init in
+    // (startOffPath); on a restart, once the child has opened /dev/fuse (the device filter is in
+    // place then).
     std::optional<util::Beside> attaching;
     auto attach = [&] {
         attaching.emplace([this, pid] {
@@ -308,18 +337,28 @@ void Controller::spawnInit() {
     // calls) while this one answers the child's /proc views; `planned` names what it makes.
     std::optional<util::Beside> networking;
     std::vector<net::InterfacePlan> planned;
+    // The cgroup thread's own errors (making it, its limits) read as they did when it was
+    // made before clone: no "container init" before them.
+    bool waitingForCgroup = false;
+    auto inCgroup = [&] {
+        if (attaching) attaching->wait();
+        if (cgroupWork_) {
+            waitingForCgroup = true;
+            cgroupWork_->wait();
+            waitingForCgroup = false;
+            cgroupWork_.reset();
+        }
+    };
     try {
+        if (limits_) startOffPath(pid);  // a first start
         util::fault::point("start:ctl-init-cloned");
-        // At once on a first start; on a restart the device filter in place would keep the
-        // child from opening /dev/fuse, which it does before ChildReady.
-        if (cgroup_ && !devicesSet_) attach();
         mine.expect(SyncMsg::ChildReady);
         util::stamp("ctl:child-ready");
         if (ctx.userns) {
             writeIdMap(pid, "uid_map", def_.idmap.uid);
             writeIdMap(pid, "gid_map", def_.idmap.gid);
         }
-        if (cgroup_ && !attaching) attach();
+        if (cgroup_ && !cgroupWork_) attach();
         if (flags & CLONE_NEWNET) {
             // Devices are made from here into the container's namespace and configured
             // there, while the child builds its root; init starts with them ready.
@@ -371,6 +410,7 @@ void Controller::spawnInit() {
             }
         };
         if (ctx.userns) {  // nothing happens inside before the id maps exist
+            inCgroup();
             startHook();
             go();
         }
@@ -388,10 +428,11 @@ void Controller::spawnInit() {
         // container must not (loop-control, the block devices it mounts).
         mine.expect(SyncMsg::RootReady);
         util::stamp("ctl:root-ready");
-        if (attaching) attaching->wait();
+        inCgroup();
         if (!ctx.userns) startHook();
         if (cgroup_ && !devicesSet_) {
-            cgroup_->setDevices(deviceRules_);
+            cgroup_->installDevices(devices_);  // loaded by the cgroup thread
+            devices_ = {};
             devicesSet_ = true;  // a restart reuses the cgroup and its filter
         }
         util::stamp("ctl:devices-set");
@@ -408,11 +449,13 @@ void Controller::spawnInit() {
     } catch (Error& e) {
         networking.reset();  // waits for the threads: what they made is released below
         attaching.reset();
+        cgroupWork_.reset();
         kill();
         init_.reset();
         procFuse_.reset();
         sysinfoTrap_.reset();
-        if (e.code() == ErrorCode::HookFailed) throw;  // the hook's words, as libvirt has them
+        // the hook's words, as libvirt has them
+        if (e.code() == ErrorCode::HookFailed || waitingForCgroup) throw;
         throw std::move(e).withContext("container init");
     }
 }

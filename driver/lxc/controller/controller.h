@@ -21,6 +21,7 @@
 #include "state/driver_config.h"
 #include "state/owner_record.h"
 #include "state/uri.h"
+#include "util/beside.h"
 #include "util/child.h"
 #include "util/fd.h"
 
@@ -67,7 +68,10 @@ private:
     // stopped hook.
     void release() noexcept override;
 
-    void spawnInit();      // clone + sync with the child, until init is exec'd
+    void spawnInit();  // clone + sync with the child, until init is exec'd
+    // A first start's work on a thread beside the child's (cgroupWork_).
+    void startOffPath(pid_t pid);
+    std::string limitsContext() const;
     void thaw() noexcept;  // a suspended container must run again to die (or to boot)
     // Takes the domain lock for a restart (bounded wait; goes on without it after that).
     void lockForRestart() noexcept;
@@ -85,6 +89,11 @@ private:
     std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
+    // A first start's cgroup thread (startOffPath): makes cgroup_, applies limits_, loads
+    // the device filter into devices_, moves init in.
+    std::optional<cgroup::Limits> limits_;  // until that thread starts
+    cgroup::DomainCgroup::PreparedDevices devices_;
+    std::optional<util::Beside> cgroupWork_;
     ImageDevices images_;  // <filesystem type='file'> on loop and nbd devices
     util::Fd hostNetns_, containerNetns_;
     net::DomainNetwork network_;  // host ends, owned until the start succeeded
