@@ -85,9 +85,12 @@ void execInit(const ChildContext& ctx) {
     std::string init = def.os.init.empty() ? "/sbin/init" : def.os.init;
 
     security::Confinement confinement;
-    // The seccomp program compiled while the controller sets the device filter.
-    waitForCgroup(
-        ctx, [&] { confinement = security::prepareConfinement(def, security::capsToDrop(def)); });
+    waitForCgroup(ctx, [&] {
+        confinement.capsDrop = security::capsToDrop(def);
+        confinement.noNewPrivs = security::noNewPrivs(def);
+    });
+    // compiled by the controller from the same definition (prepareConfinement)
+    confinement.seccomp = ctx.filter->take();
     attachConsole();
     util::stamp("child:console-attached");
     std::vector<std::string> env = containerEnvironment(def, "linux");

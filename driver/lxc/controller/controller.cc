@@ -25,6 +25,8 @@
 #include "lxc/sync.h"
 #include "net/netlink.h"
 #include "net/virtual_network.h"
+#include "security/caps.h"
+#include "security/confine.h"
 #include "state/pid_file.h"
 #include "state/uri.h"
 #include "util/beside.h"
@@ -226,10 +228,15 @@ std::string Controller::limitsContext() const {
 void Controller::startOffPath(pid_t pid) {
     // The cgroup is made in every hierarchy (a millisecond of the kernel's work), its limits
     // written, its device filter loaded and init moved in (a migration waits for an RCU grace
-    // period) on a thread of its own, while the child builds its root. spawnInit waits for it
-    // before anything of the container runs. It starts after clone: the child is a copy of
-    // this process without its threads and could inherit a lock one of them held (malloc's).
-    // It reads def_ only, as every thread here does until joined.
+    // period) on a thread of its own; the container's seccomp program (libseccomp: most of a
+    // millisecond) compiled on another: all of it while the child builds its root. spawnInit
+    // waits for both before anything of the container runs. They start after clone: the child
+    // is a copy of this process without its threads and could inherit a lock one of them held
+    // (malloc's). They read def_ only, as every thread here does until joined.
+    compiling_.emplace([this] {
+        seccomp_ = security::prepareConfinement(def_, security::capsToDrop(def_)).seccomp;
+        util::stamp("ctl:seccomp-compiled");
+    });
     cgroupWork_.emplace([this, limits = *std::exchange(limits_, std::nullopt), pid] {
         cgroup_->make();
         util::fault::point("start:ctl-cgroup-created");
@@ -281,6 +288,7 @@ void Controller::spawnInit() {
     ctx.def = &childDef;
     ctx.imageRoot = state::entryPath(opts_.paths.runDir, def_.name, ".root");
     ctx.sync = &theirs;
+    ctx.filter = &filter_;
     ctx.controllerEnd = mine.fd();
     ctx.consolePaths = consolePaths_;
     ctx.userns = !def_.idmap.empty();
@@ -340,7 +348,14 @@ void Controller::spawnInit() {
     // The cgroup thread's own errors (making it, its limits) read as they did when it was
     // made before clone: no "container init" before them.
     bool waitingForCgroup = false;
+    // ... and before the start hook (which may change def_, see startHook) the seccomp program
+    // is handed over.
     auto inCgroup = [&] {
+        if (compiling_) {
+            compiling_->wait();
+            compiling_.reset();
+            filter_.put(seccomp_);
+        }
         if (attaching) attaching->wait();
         if (cgroupWork_) {
             waitingForCgroup = true;
