@@ -30,12 +30,14 @@ std::string v1Options(const cgroup::Hierarchy& h) {
     return opts;
 }
 
+// Read-only from the start: MS_RDONLY on a new mount of an existing hierarchy makes that
+// mount read-only (the superblock is the host's, shared, and stays as it is), one call where
+// a mount and a read-only remount were two (and a statvfs).
 void mountHierarchy(const cgroup::Hierarchy& h, const std::string& dir) {
     if (h.unified)
-        util::mountFs("cgroup2", dir, "cgroup2", kFlags);
+        util::mountFs("cgroup2", dir, "cgroup2", kFlags | MS_RDONLY);
     else
-        util::mountFs("cgroup", dir, "cgroup", kFlags, v1Options(h));
-    util::remountReadOnly(dir);
+        util::mountFs("cgroup", dir, "cgroup", kFlags | MS_RDONLY, v1Options(h));
 }
 
 }  // namespace
