@@ -175,9 +175,10 @@ DomainCgroup DomainCgroup::create(const HostLayout& host, std::string_view parti
     return cg;
 }
 
-void DomainCgroup::make() {
-    for (size_t i = 0; i < dirs_.size(); ++i) {
-        try {
+void DomainCgroup::make(pid_t pid) {
+    size_t made = 0;  // leaves this call created
+    try {
+        for (size_t i = 0; i < dirs_.size(); ++i) {
             // Another domain leaving the partition may remove it between our steps: walk again.
             for (int attempt = 0;; ++attempt) {
                 try {
@@ -188,12 +189,15 @@ void DomainCgroup::make() {
                     if (e.sysErrno() != ENOENT || attempt == 5) throw;
                 }
             }
-        } catch (...) {
-            // Only what this call made is removed: a leaf that already existed belongs to a
-            // running domain, whose processes must not be touched.
-            DomainCgroup made(*host_, {dirs_.begin(), dirs_.begin() + static_cast<long>(i)}, true);
-            throw;
+            made = i + 1;
+            if (pid > 0) attachOne(dirs_[i], pid);
         }
+    } catch (...) {
+        // Only what this call made is removed (with `pid` in it, if it went in): a leaf that
+        // already existed belongs to a running domain, whose processes must not be touched.
+        DomainCgroup cleanup(*host_, {dirs_.begin(), dirs_.begin() + static_cast<long>(made)},
+                             true);
+        throw;
     }
     owning_ = true;
 }
@@ -209,11 +213,14 @@ bool DomainCgroup::exists() const {
     return !dirs_.empty() && ::access(dirs_.front().path.c_str(), F_OK) == 0;
 }
 
+void DomainCgroup::attachOne(const Dir& d, pid_t pid) {
+    writeValue(d.path / "cgroup.procs", std::to_string(pid));
+    util::stamp("ctl:cgroup-attached " + d.hierarchy->mount.filename().string());
+}
+
 void DomainCgroup::attach(pid_t pid) {
-    for (const Dir& d : dirs_) {
-        writeValue(d.path / "cgroup.procs", std::to_string(pid));
-        util::stamp("ctl:cgroup-attached " + d.hierarchy->mount.filename().string());
-    }
+    for (const Dir& d : dirs_)
+        attachOne(d, pid);
 }
 
 void DomainCgroup::write(const std::vector<Write>& plan, bool unified) {

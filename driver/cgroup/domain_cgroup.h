@@ -38,8 +38,10 @@ public:
     // The same in two steps, for a controller that makes the cgroup on a thread while its
     // main one goes on: the paths at once (open), the directories then (make: the object
     // owns them from then on). Nothing but make() and the destructor changes the object, so
-    // the main thread may hold on to it (pathFor) meanwhile.
-    void make();
+    // the main thread may hold on to it (pathFor) meanwhile. A `pid` is moved into each
+    // hierarchy's leaf as soon as that exists: the first move waits for an RCU grace period
+    // (milliseconds on a loaded host), which then begins as early as it can.
+    void make(pid_t pid = 0);
     // An existing cgroup, for later commands (setmem, stats, suspend); does not remove it.
     static DomainCgroup open(const HostLayout& host, std::string_view partition,
                              std::string_view leaf);
@@ -122,6 +124,7 @@ private:
         const Hierarchy* hierarchy = nullptr;
         fs::path path;  // the leaf; the partition directories are its parents up to the mount
     };
+    void attachOne(const Dir& d, pid_t pid);
     DomainCgroup(const HostLayout& host, std::vector<Dir> dirs, bool owning)
         : host_(&host), dirs_(std::move(dirs)), owning_(owning) {}
     const HostLayout* host_;

@@ -226,19 +226,17 @@ std::string Controller::limitsContext() const {
 }
 
 void Controller::startOffPath(pid_t pid) {
-    // The cgroup is made in every hierarchy (a millisecond of the kernel's work), its limits
-    // written, its device filter loaded and init moved in (a migration waits for an RCU grace
-    // period) on a thread of its own; the container's seccomp program (libseccomp: most of a
-    // millisecond) compiled on another: all of it while the child builds its root. spawnInit
-    // waits for both before anything of the container runs. They start after clone: the child
-    // is a copy of this process without its threads and could inherit a lock one of them held
-    // (malloc's). They read def_ only, as every thread here does until joined.
-    compiling_.emplace([this] {
-        seccomp_ = security::prepareConfinement(def_, security::capsToDrop(def_)).seccomp;
-        util::stamp("ctl:seccomp-compiled");
-    });
+    // On a thread of its own, the cgroup is made in every hierarchy (a millisecond of the
+    // kernel's work) with init moved into each part as soon as it exists (the first move waits
+    // for an RCU grace period: it begins first), its limits written and its device filter
+    // loaded; on another the container's seccomp program is compiled (libseccomp: most of a
+    // millisecond). All of it while the child builds its root; spawnInit waits for both
+    // before anything of the container runs. They start after clone: the child is a copy of
+    // this process without its threads and could inherit a lock one of them held (malloc's).
+    // They read def_ only, as every thread here does until joined.
     cgroupWork_.emplace([this, limits = *std::exchange(limits_, std::nullopt), pid] {
-        cgroup_->make();
+        cgroup_->make(pid);
+        util::stamp("ctl:child-in-cgroup");
         util::fault::point("start:ctl-cgroup-created");
         try {
             cgroup_->apply(limits);
@@ -248,8 +246,10 @@ void Controller::startOffPath(pid_t pid) {
         util::fault::point("start:ctl-limits-applied");
         devices_ = cgroup_->prepareDevices(deviceRules_);
         util::stamp("ctl:devices-prepared");
-        cgroup_->attach(pid);
-        util::stamp("ctl:child-in-cgroup");
+    });
+    compiling_.emplace([this] {
+        seccomp_ = security::prepareConfinement(def_, security::capsToDrop(def_)).seccomp;
+        util::stamp("ctl:seccomp-compiled");
     });
 }
 
@@ -464,11 +464,21 @@ void Controller::spawnInit() {
     } catch (Error& e) {
         networking.reset();  // waits for the threads: what they made is released below
         attaching.reset();
+        // A cgroup thread that failed removed what it made, and init with it (it was inside):
+        // the child's end then reaches this thread first, but the cgroup's error says why.
+        std::optional<Error> cgroupError;
+        try {
+            if (cgroupWork_ && !waitingForCgroup) cgroupWork_->wait();
+        } catch (Error& own) {
+            cgroupError = std::move(own);
+        } catch (...) {
+        }
         cgroupWork_.reset();
         kill();
         init_.reset();
         procFuse_.reset();
         sysinfoTrap_.reset();
+        if (cgroupError) throw std::move(*cgroupError);
         // the hook's words, as libvirt has them
         if (e.code() == ErrorCode::HookFailed || waitingForCgroup) throw;
         throw std::move(e).withContext("container init");

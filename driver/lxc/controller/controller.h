@@ -90,8 +90,8 @@ private:
     std::vector<cgroup::DeviceRule> deviceRules_;
     bool devicesSet_ = false;
     std::optional<cgroup::DomainCgroup> cgroup_;
-    // A first start's cgroup thread (startOffPath): makes cgroup_, applies limits_, loads
-    // the device filter into devices_, moves init in.
+    // A first start's cgroup thread (startOffPath): makes cgroup_ with init in it, applies
+    // limits_, loads the device filter into devices_.
     std::optional<cgroup::Limits> limits_;  // until that thread starts
     cgroup::DomainCgroup::PreparedDevices devices_;
     std::optional<util::Beside> cgroupWork_;
