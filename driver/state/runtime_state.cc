@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -44,7 +45,8 @@ bool waitProcessGone(pid_t pid, int timeoutMs) {
 RuntimeState::Scan RuntimeState::scan() const {
     // One pass: live XMLs, and records without one (a controller starting, stopping or dead).
     std::set<std::string> live, owned, paused;
-    if (DIR* dir = ::opendir(paths_.runDir.c_str())) {
+    DIR* dir = ::opendir(paths_.runDir.c_str());  // open until the looks are done
+    if (dir) {
         while (dirent* e = ::readdir(dir)) {
             std::string_view f = e->d_name;
             if (f.empty() || f[0] == '.') continue;
@@ -55,19 +57,19 @@ RuntimeState::Scan RuntimeState::scan() const {
             else if (f.ends_with(".paused") && f.size() > 7)
                 paused.emplace(f.substr(0, f.size() - 7));
         }
-        ::closedir(dir);
     }
     Scan out;
     for (const auto& name : owned)
         if (!live.count(name) && isStale(name)) out.stale.push_back(name);
     for (const auto& name : live) {
-        if (auto found = look(name, false, paused.count(name) > 0)) {
+        if (auto found = look(name, false, paused.count(name) > 0, dir ? ::dirfd(dir) : -1)) {
             out.running.push_back(name);
             out.live.push_back(std::move(*found));
         } else if (isStale(name)) {
             out.stale.push_back(name);
         }
     }
+    if (dir) ::closedir(dir);
     return out;
 }
 
@@ -121,12 +123,17 @@ constexpr size_t kLiveXmlHead = 256;
 }  // namespace
 
 std::optional<LiveDomain> RuntimeState::look(std::string_view name, bool whole,
-                                             std::optional<bool> paused) const {
+                                             std::optional<bool> paused, int runDirFd) const {
     std::string n(name);
-    fs::path xmlPath = entryPath(paths_.runDir, n, ".xml");
-    auto xml = whole ? util::readFileIfExists(xmlPath) : util::readFileHead(xmlPath, kLiveXmlHead);
+    // Through the open run directory where there is one: no walk down to it per file.
+    const bool relative = runDirFd >= 0 && !whole;
+    const int at = relative ? runDirFd : AT_FDCWD;
+    const fs::path dir = relative ? fs::path() : paths_.runDir;
+    fs::path xmlPath = entryPath(dir, n, ".xml");
+    auto xml =
+        whole ? util::readFileIfExists(xmlPath) : util::readFileHead(at, xmlPath, kLiveXmlHead);
     // A few bytes, in one read (no fstat): a listing pays this per running domain.
-    auto text = xml ? util::readFileHead(entryPath(paths_.runDir, n, ".pid"), 512) : std::nullopt;
+    auto text = xml ? util::readFileHead(at, entryPath(dir, n, ".pid"), 512) : std::nullopt;
     auto pids = text ? parsePidFile(*text) : std::nullopt;
     // The controller writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
     // pid file, is a start or a clean stop in progress — or what a controller that died left

@@ -113,9 +113,10 @@ public:
 
 private:
     // find(), with what the caller knows: `whole` reads the whole live XML into `record`
-    // (else its head, for the id); `paused`, when known from a readdir, spares a look.
-    std::optional<LiveDomain> look(std::string_view name, bool whole,
-                                   std::optional<bool> paused) const;
+    // (else its head, for the id, and the files through `runDirFd`, the run directory open);
+    // `paused`, when known from a readdir, spares a look.
+    std::optional<LiveDomain> look(std::string_view name, bool whole, std::optional<bool> paused,
+                                   int runDirFd = -1) const;
 
     DriverPaths paths_;
 };

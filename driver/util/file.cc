@@ -82,7 +82,11 @@ std::optional<std::string> readKernelFileIfExists(const fs::path& path) {
 }
 
 std::optional<std::string> readFileHead(const fs::path& path, size_t max) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    return readFileHead(AT_FDCWD, path, max);
+}
+
+std::optional<std::string> readFileHead(int dirFd, const fs::path& path, size_t max) {
+    Fd fd(::openat(dirFd, path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT) return std::nullopt;
         throwSystemError(errno, "cannot read '" + path.string() + "'");

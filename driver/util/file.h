@@ -24,6 +24,9 @@ std::optional<std::string> readKernelFileIfExists(const fs::path& path);
 // caller that needs only a file's head pays (a listing reads each live XML's id so).
 // std::nullopt when the file does not exist; other failures throw.
 std::optional<std::string> readFileHead(const fs::path& path, size_t max);
+// The same for `path` relative to the directory open at `dirFd` (openat(2)): a reader of many
+// files of one directory spares the kernel the walk down to it each time.
+std::optional<std::string> readFileHead(int dirFd, const fs::path& path, size_t max);
 
 // Writes a sibling temp file, fsyncs it, renames it over `path` and fsyncs the directory:
 // a crash leaves either the old or the new content, never a torn file.
