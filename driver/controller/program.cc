@@ -2,6 +2,7 @@
 #include "controller/program.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -81,6 +82,10 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     util::stamp("ctl:main");  // after the descriptors closed: the stamp file opens now
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
+    // One malloc arena: the start's helper threads (cgroup, network, seccomp compile) would
+    // each get an arena of their own, whose pages outlive them (~84 KiB of the supervisor's
+    // PSS with 1,000 running); in the one arena the end of start's malloc_trim returns them.
+    ::mallopt(M_ARENA_MAX, 1);
     const std::string prefix = std::string(program) + ": ";
     try {
         std::string xml = readStdin();
