@@ -28,10 +28,10 @@ LiveFiles::LiveFiles(state::DriverPaths paths, const std::string& name)
     owner_ = state::entryPath(run, name, ".owner").string();
 }
 
-void LiveFiles::writePids(pid_t guest) const {
+void LiveFiles::writePids(pid_t guest, int id) const {
     // Start times with the pids: a reader must not take another process that got one of these
     // pids after ours ended for ours (and kill it, or wait on it).
-    state::PidFile f{util::ProcessRef::self(), util::ProcessRef::of(guest)};
+    state::PidFile f{util::ProcessRef::self(), util::ProcessRef::of(guest), id};
     util::writeFileReplace(pid_, state::formatPidFile(f), 0644);
 }
 

@@ -25,7 +25,7 @@ public:
     const std::string& socketPath() const { return sock_; }
     const std::string& pausedPath() const { return paused_; }
 
-    void writePids(pid_t guest) const;
+    void writePids(pid_t guest, int id) const;
     void writeXml(const conf::DomainDef& def, int id) const;
     void setPaused(bool paused) const;
     // Why the domain stopped (virDomainShutoffReason), kept after the files go (logged on

@@ -56,7 +56,7 @@ void Loop::start() {
     listen_ = util::listenUnix(files_.socketPath());
     util::fault::point("start:ctl-socket-listening");
     guest_.launch();
-    files_.writePids(guest_.process().pid());
+    files_.writePids(guest_.process().pid(), id_);
     util::fault::point("start:ctl-pid-written");
     // libvirt's live XML: the console's host pty and the devices' aliases (formatDomain)
     conf::DomainDef live = def_;
@@ -169,7 +169,7 @@ bool Loop::onGuestExit(int status) {
     if (decision.restart()) {
         try {
             guest_.relaunch();
-            files_.writePids(guest_.process().pid());  // the live XML stays: live changes kept
+            files_.writePids(guest_.process().pid(), id_);  // the live XML stays: live changes kept
             relaunched = true;
         } catch (const Error& e) {
             logLine() << "restart of '" << def_.name << "' failed: " << e.what() << std::endl;

@@ -20,7 +20,8 @@ const char* readPair(const char* p, const char* end, T& a, T& b) {
 
 std::string formatPidFile(const PidFile& f) {
     return std::to_string(f.controller.pid) + " " + std::to_string(f.guest.pid) + "\n" +
-           std::to_string(f.controller.startTime) + " " + std::to_string(f.guest.startTime) + "\n";
+           std::to_string(f.controller.startTime) + " " + std::to_string(f.guest.startTime) + "\n" +
+           (f.id > 0 ? std::to_string(f.id) + "\n" : "");
 }
 
 std::optional<PidFile> parsePidFile(std::string_view text) {
@@ -31,7 +32,10 @@ std::optional<PidFile> parsePidFile(std::string_view text) {
     if (f.controller.pid <= 0) return std::nullopt;
     while (p < end && *p != '\n')
         ++p;
-    if (p < end) readPair(p + 1, end, f.controller.startTime, f.guest.startTime);
+    if (p < end) p = readPair(p + 1, end, f.controller.startTime, f.guest.startTime);
+    while (p < end && *p != '\n')
+        ++p;
+    if (p < end) std::from_chars(p + 1, end, f.id);
     return f;
 }
 

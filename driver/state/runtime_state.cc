@@ -130,11 +130,23 @@ std::optional<LiveDomain> RuntimeState::look(std::string_view name, bool whole,
     const int at = relative ? runDirFd : AT_FDCWD;
     const fs::path dir = relative ? fs::path() : paths_.runDir;
     fs::path xmlPath = entryPath(dir, n, ".xml");
-    auto xml =
-        whole ? util::readFileIfExists(xmlPath) : util::readFileHead(at, xmlPath, kLiveXmlHead);
-    // A few bytes, in one read (no fstat): a listing pays this per running domain.
-    auto text = xml ? util::readFileHead(at, entryPath(dir, n, ".pid"), 512) : std::nullopt;
-    auto pids = text ? parsePidFile(*text) : std::nullopt;
+    std::optional<std::string> xml, text;
+    std::optional<PidFile> pids;
+    if (relative) {
+        // The scan saw NAME.xml: the pid file names the id, and the live XML is read only for
+        // a pid file of an older controller, without one.
+        text = util::readFileHead(at, entryPath(dir, n, ".pid"), 512);
+        pids = text ? parsePidFile(*text) : std::nullopt;
+        if (pids && pids->id > 0)
+            xml.emplace();
+        else if (pids)
+            xml = util::readFileHead(at, xmlPath, kLiveXmlHead);
+    } else {
+        xml = whole ? util::readFileIfExists(xmlPath) : util::readFileHead(xmlPath, kLiveXmlHead);
+        // A few bytes, in one read (no fstat).
+        text = xml ? util::readFileHead(entryPath(dir, n, ".pid"), 512) : std::nullopt;
+        pids = text ? parsePidFile(*text) : std::nullopt;
+    }
     // The controller writes NAME.pid before NAME.xml and removes NAME.xml first: no XML, or no
     // pid file, is a start or a clean stop in progress — or what a controller that died left
     // (isStale). A dead controller's domain is not running either: its container died with
@@ -149,7 +161,8 @@ std::optional<LiveDomain> RuntimeState::look(std::string_view name, bool whole,
     live.init = pids->guest;
     live.controllerPid = pids->controller.pid;
     live.initPid = pids->guest.pid;
-    if (size_t p = xml->find("id='"); p != std::string::npos && p < 200) {
+    live.id = pids->id;
+    if (size_t p = xml->find("id='"); live.id <= 0 && p != std::string::npos && p < 200) {
         const char* b = xml->data() + p + 4;
         std::from_chars(b, xml->data() + xml->size(), live.id);
     }

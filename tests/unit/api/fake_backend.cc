@@ -154,7 +154,7 @@ void FakeBackend::start(const std::string& uri, const conf::DomainDef& def, int 
         if (!n.targetDev.empty()) owner.links.push_back(n.targetDev);
     files.writeOwner(owner);
     p.guest = spawnSleeper();
-    state::PidFile pids{controller, util::ProcessRef::of(p.guest.pid())};
+    state::PidFile pids{controller, util::ProcessRef::of(p.guest.pid()), id};
     util::writeFileReplace(state::entryPath(paths_.runDir, def.name, ".pid"),
                            state::formatPidFile(pids), 0644);
     if (fault) host_.raise(*fault, def.name);
@@ -179,7 +179,7 @@ void FakeBackend::reboot(const state::LiveDomain& d) {
     // A new guest under the same controller; the live XML stays (controller/live_files.h).
     FakeHost::Processes& p = host_.processes_[d.name];
     p.guest = spawnSleeper();
-    state::PidFile pids{d.controller, util::ProcessRef::of(p.guest.pid())};
+    state::PidFile pids{d.controller, util::ProcessRef::of(p.guest.pid()), d.id};
     util::writeFileReplace(state::entryPath(paths_.runDir, d.name, ".pid"),
                            state::formatPidFile(pids), 0644);
     controller::LiveFiles(paths_, d.name).announce("reboot", "-");

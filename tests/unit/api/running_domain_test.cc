@@ -2,6 +2,8 @@
 // Calls that hand the backend a running domain's live definition (driver/api/lifecycle.cc):
 // suspend and resume with their state checks, exec and the QMP monitor passed through.
 #include "api_fixture.h"
+#include "state/pid_file.h"
+#include "util/file.h"
 
 using namespace cvirt;
 using namespace cvirt::fake;
@@ -9,6 +11,7 @@ using namespace cvirt::fake;
 class RunningDomainTest : public ApiFixture {
     CPPUNIT_TEST_SUITE(RunningDomainTest);
     CPPUNIT_TEST(suspendAndResumeGetTheLiveDefinition);
+    CPPUNIT_TEST(listTakesTheIdFromThePidFileOrTheLiveXml);
     CPPUNIT_TEST(suspendTwiceAndResumeOfARunningDomainAreRefused);
     CPPUNIT_TEST(aFailedSuspendPassesTheErrorThrough);
     CPPUNIT_TEST(execPassesThrough);
@@ -47,6 +50,24 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, *c.list({}).at(0).id);
         CPPUNIT_ASSERT_EQUAL(std::string("suspended/paused resumed/unpaused"),
                              eventsOf(events, "web"));
+    }
+
+    // A listing reads the id from the pid file; one an older controller wrote has none, and
+    // the live XML's head is read for it.
+    void listTakesTheIdFromThePidFileOrTheLiveXml() {
+        Connection c = open();
+        startContainer(c, "a");
+        startContainer(c, "b");
+        auto pidFile = state::entryPath(paths().runDir, "b", ".pid");
+        auto pids = state::parsePidFile(util::readFile(pidFile));
+        CPPUNIT_ASSERT_EQUAL(2, pids->id);
+        pids->id = 0;
+        util::writeFileReplace(pidFile, state::formatPidFile(*pids), 0644);
+        auto listed = c.list({});
+        CPPUNIT_ASSERT_EQUAL(size_t(2), listed.size());
+        CPPUNIT_ASSERT_EQUAL(1, *listed.at(0).id);
+        CPPUNIT_ASSERT_EQUAL(2, *listed.at(1).id);
+        CPPUNIT_ASSERT_EQUAL(std::string("b"), listed.at(1).name);
     }
 
     void suspendTwiceAndResumeOfARunningDomainAreRefused() {
