@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cvirt/connection.h"
+#include "cvirt/controller_spawn.h"
 #include "engine/dispatch.h"
 #include "engine/global_options.h"
 #include "engine/interactive.h"
@@ -37,6 +38,9 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // One thread, and gone once its commands are done: a container's controller is forked
+    // from it without exec (cvirt/controller_spawn.h).
+    forkControllersInProcess();
     shell::GlobalOptions opts;
     try {
         opts = shell::parseGlobalOptions({argv + 1, argv + argc}, std::cerr);

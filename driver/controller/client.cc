@@ -12,10 +12,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <iostream>
 
 #include "conf/domain.h"
 #include "controller/console.h"
+#include "controller/in_process.h"
 #include "controller/protocol.h"
 #include "cvirt/error.h"
 #include "state/domain_lock.h"
@@ -30,7 +33,15 @@
 namespace cvirt::controller {
 
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
-           const conf::DomainDef& def, int id, int autodestroyFd) {
+           const conf::DomainDef& def, int id, int autodestroyFd, ProgramMain inProcess) {
+    // Without exec when this process may (controller/in_process.h): its buffered output must
+    // not be written a second time by the child.
+    if (inProcess && !inProcessAllowed()) inProcess = nullptr;
+    if (inProcess) {
+        std::cout.flush();
+        std::cerr.flush();
+        std::fflush(nullptr);
+    }
     std::string xml = conf::formatDomain(def);
     int in[2], ready[2];
     if (::pipe2(in, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0)
@@ -77,6 +88,7 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
             ::close(5);
         }
         util::closeFdsFrom(6);
+        if (inProcess) runInProcess(inProcess, argc, const_cast<char**>(argv));
         ::execv(exe.c_str(), const_cast<char**>(argv));
         // Tell the shell why, in the controller's own error line, with async-signal-safe
         // calls only: the line was built before fork but for the errno.

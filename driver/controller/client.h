@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "conf/domain_def.h"
+#include "controller/in_process.h"
 #include "state/uri.h"
 #include "util/fd.h"
 
@@ -20,8 +21,11 @@ namespace cvirt::controller {
 // undone: if the caller dies after handing over the XML, the start still completes (or is
 // undone) before any other command gets the lock. `autodestroyFd` (-1: none) goes to the
 // controller as --autodestroy-fd: it destroys the domain once that descriptor hangs up.
+// `inProcess`: the main of `exe`, for a start by fork alone when this process may
+// (controller/in_process.h); the child execs `exe` otherwise.
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
-           const conf::DomainDef& def, int id, int autodestroyFd = -1);
+           const conf::DomainDef& def, int id, int autodestroyFd = -1,
+           ProgramMain inProcess = nullptr);
 
 // Nothing below waits on the controller without a deadline: one that does not answer in
 // time (stopped, wedged) makes the call throw OperationFailed "the controller of 'x' did not

@@ -10,6 +10,7 @@
 #include "conf/domain.h"
 #include "controller/client.h"
 #include "cvirt/error.h"
+#include "lxc/controller/entry.h"
 #include "lxc/enter.h"
 #include "net/netlink.h"
 #include "util/file.h"
@@ -19,8 +20,14 @@ namespace cvirt::lxc {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr const char* kControllerVar = "CVIRT_LXC_CONTROLLER";
+
+}  // namespace
+
 std::string controllerPath() {
-    return util::helperPath("cvirt-lxc-controller", "CVIRT_LXC_CONTROLLER");
+    return util::helperPath("cvirt-lxc-controller", kControllerVar);
 }
 
 const cgroup::HostLayout& LxcBackend::hostCgroups() const {
@@ -34,7 +41,11 @@ cgroup::DomainCgroup LxcBackend::cgroupOf(const conf::DomainDef& live) const {
 
 void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
                        int autodestroyFd) {
-    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd);
+    // The controller's code is this program's too: without exec when this process may,
+    // unless a controller program of its own is named.
+    const char* named = std::getenv(kControllerVar);
+    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd,
+                      named && *named ? nullptr : &controllerMain);
 }
 
 int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,

@@ -19,4 +19,8 @@ namespace cvirt::util {
 // Appends this moment and `step` to $CVIRT_STAMPS, if set; else nothing. Never throws.
 void stamp(std::string_view step) noexcept;
 
+// Forgets the file's descriptor, as an exec would: for a forked child that closed it to run
+// another program's code in place (controller/client.h). The next stamp opens it again.
+void stampRestart() noexcept;
+
 }  // namespace cvirt::util
