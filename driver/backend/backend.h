@@ -8,6 +8,8 @@
 // parsed once by the caller. Callers hold the domain lock unless a method says otherwise.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <optional>
 #include <pugixml.hpp>
@@ -57,8 +59,10 @@ public:
     // controller's reason, with nothing left behind by a controller that reported it.
     // `autodestroyFd` (-1: none) goes to the controller, which destroys the domain once it
     // hangs up (the read end of a pipe whose write end the starting connection holds).
+    // `beforeHandOver` (if set) runs once the controller is on its way and before it is given
+    // the domain: if it throws, the controller leaves having made nothing and start rethrows.
     virtual void start(const std::string& uri, const conf::DomainDef& def, int id,
-                       int autodestroyFd) = 0;
+                       int autodestroyFd, const std::function<void()>& beforeHandOver) = 0;
 
     // Requests to the domain's controller. destroy: true once the controller removed
     // everything, or died (the caller repairs); false when it did not acknowledge in time or

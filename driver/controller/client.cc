@@ -33,7 +33,8 @@
 namespace cvirt::controller {
 
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
-           const conf::DomainDef& def, int id, int autodestroyFd, ProgramMain inProcess) {
+           const conf::DomainDef& def, int id, int autodestroyFd, ProgramMain inProcess,
+           const std::function<void()>& beforeHandOver) {
     // Without exec when this process may (controller/in_process.h): its buffered output must
     // not be written a second time by the child.
     if (inProcess && !inProcessAllowed()) inProcess = nullptr;
@@ -108,6 +109,21 @@ void spawn(const std::string& exe, const std::string& uri, const state::DriverPa
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     util::fault::killPoint("start:shell-spawned");
+    if (beforeHandOver) {
+        try {
+            beforeHandOver();
+        } catch (...) {
+            // No XML: the controller exits at once, having made nothing; it holds the ready
+            // pipe's write end until then, so its end of file says it is gone.
+            inWrite.reset();
+            char buf[64];
+            for (;;) {
+                ssize_t n = ::read(readyRead.get(), buf, sizeof buf);
+                if (n <= 0 && !(n < 0 && errno == EINTR)) break;
+            }
+            throw;
+        }
+    }
     // A controller that is gone before reading its XML must not kill the shell with SIGPIPE:
     // the write fails with EPIPE instead, and the reply below says why.
     sigset_t pipeSet, oldSet;

@@ -4,6 +4,7 @@
 // Callers hold the domain lock for spawn.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,10 +23,12 @@ namespace cvirt::controller {
 // undone) before any other command gets the lock. `autodestroyFd` (-1: none) goes to the
 // controller as --autodestroy-fd: it destroys the domain once that descriptor hangs up.
 // `inProcess`: the main of `exe`, for a start by fork alone when this process may
-// (controller/in_process.h); the child execs `exe` otherwise.
+// (controller/in_process.h); the child execs `exe` otherwise. `beforeHandOver` (if set) runs
+// while the controller starts, before it is sent the XML: if it throws, the controller gets
+// none, exits having made nothing, and spawn rethrows once it is gone.
 void spawn(const std::string& exe, const std::string& uri, const state::DriverPaths& paths,
            const conf::DomainDef& def, int id, int autodestroyFd = -1,
-           ProgramMain inProcess = nullptr);
+           ProgramMain inProcess = nullptr, const std::function<void()>& beforeHandOver = {});
 
 // Nothing below waits on the controller without a deadline: one that does not answer in
 // time (stopped, wedged) makes the call throw OperationFailed "the controller of 'x' did not

@@ -40,12 +40,12 @@ cgroup::DomainCgroup LxcBackend::cgroupOf(const conf::DomainDef& live) const {
 }
 
 void LxcBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
-                       int autodestroyFd) {
+                       int autodestroyFd, const std::function<void()>& beforeHandOver) {
     // The controller's code is this program's too: without exec when this process may,
     // unless a controller program of its own is named.
     const char* named = std::getenv(kControllerVar);
     controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd,
-                      named && *named ? nullptr : &controllerMain);
+                      named && *named ? nullptr : &controllerMain, beforeHandOver);
 }
 
 int LxcBackend::exec(const state::LiveDomain& d, const conf::DomainDef& live,

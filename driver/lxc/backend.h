@@ -24,8 +24,8 @@ public:
         : ControlledBackend(std::move(paths)), root_(std::move(root)) {}
 
     state::DriverKind kind() const override { return state::DriverKind::Lxc; }
-    void start(const std::string& uri, const conf::DomainDef& def, int id,
-               int autodestroyFd) override;
+    void start(const std::string& uri, const conf::DomainDef& def, int id, int autodestroyFd,
+               const std::function<void()>& beforeHandOver) override;
     void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void changeResources(const state::LiveDomain& d, const conf::DomainDef& before,

@@ -119,8 +119,9 @@ VmUsage vmUsage(const state::DriverPaths& paths, const std::string& name, pid_t 
 }  // namespace
 
 void QemuBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
-                        int autodestroyFd) {
-    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd);
+                        int autodestroyFd, const std::function<void()>& beforeHandOver) {
+    controller::spawn(controllerPath(), uri, paths_, def, id, autodestroyFd, nullptr,
+                      beforeHandOver);
 }
 
 void QemuBackend::suspend(const state::LiveDomain& d, const conf::DomainDef&) {

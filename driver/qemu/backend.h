@@ -23,8 +23,8 @@ public:
     explicit QemuBackend(state::DriverPaths paths) : ControlledBackend(std::move(paths)) {}
 
     state::DriverKind kind() const override { return state::DriverKind::Qemu; }
-    void start(const std::string& uri, const conf::DomainDef& def, int id,
-               int autodestroyFd) override;
+    void start(const std::string& uri, const conf::DomainDef& def, int id, int autodestroyFd,
+               const std::function<void()>& beforeHandOver) override;
     void suspend(const state::LiveDomain& d, const conf::DomainDef& live) override;
     void resume(const state::LiveDomain& d, const conf::DomainDef& live) override;
     // Only the memory changes live, through the balloon (qemu runs outside any cgroup of

@@ -43,4 +43,15 @@ int allocateDomainId(const fs::path& base) {
     return *id;
 }
 
+void releaseDomainId(const fs::path& base, int id) noexcept {
+    try {
+        auto lock = DomainLock::acquireDriver(base, "id");
+        fs::path counter = base / "next-id";
+        if (readCounter(counter) == id + 1)
+            util::writeFileReplace(counter, std::to_string(id) + "\n", 0644);
+    } catch (...) {
+        // the id stays taken: a gap, nothing more
+    }
+}
+
 }  // namespace cvirt::state

@@ -21,4 +21,10 @@ std::filesystem::path runBase(const DriverPaths& paths);
 // SystemError naming the file that cannot be locked, read or written.
 int allocateDomainId(const std::filesystem::path& runBase);
 
+// Gives `id` back when it is still the last one given (a start withdrawn before its
+// controller got the domain, api/lifecycle.cc): the next start gets it, as if never taken.
+// Once another start took one after it, the gap stays, as after any failed start. Never
+// throws.
+void releaseDomainId(const std::filesystem::path& runBase, int id) noexcept;
+
 }  // namespace cvirt::state

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,8 @@ class ShellLifecycleTest : public ShellFixture {
     CPPUNIT_TEST(onPoweroffRestart);
     CPPUNIT_TEST(autostartRun);
     CPPUNIT_TEST(controllerThatCannotRunIsNamed);
+    CPPUNIT_TEST(forkedControllerLooksExeced);
+    CPPUNIT_TEST(createRefusedBySchemaLeavesNothing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -187,6 +190,53 @@ public:
                              r.err);
         CPPUNIT_ASSERT_EQUAL(std::string("shut off\n\n"), sh({"domstate", "cvirt-test-noctl"}).out);
         CPPUNIT_ASSERT_EQUAL(0, sh({"start", "cvirt-test-noctl"}).status);
+    }
+    // cvirsh forks the controller without exec (cvirt/controller_spawn.h): ps, the tests and
+    // the container see what an exec'd cvirt-lxc-controller would show them.
+    void forkedControllerLooksExeced() {
+        define("cvirt-test-fork", {.initargs = {"-c", "sleep 1000"}});
+        ok({"start", "cvirt-test-fork"});
+        std::string pid;
+        std::istringstream(readText(dir_->path() / "run/cvirt/lxc/cvirt-test-fork.pid")) >> pid;
+        fs::path proc = "/proc/" + pid;
+        std::string cmd = procText(proc / "cmdline");
+        std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+        CPPUNIT_ASSERT_MESSAGE(cmd, has(cmd, "cvirt-lxc-controller --uri " + dir_->embedUri() +
+                                                 " --name cvirt-test-fork --id 1 --ready-fd 3"));
+        CPPUNIT_ASSERT_EQUAL(std::string("cvirt-lxc-contr\n"), procText(proc / "comm"));
+        // cvirsh's code, not the program's: the fork without exec did happen
+        CPPUNIT_ASSERT_EQUAL((binDir() / "cvirsh").string(),
+                             fs::read_symlink(proc / "exe").string());
+        std::string status = procText(proc / "status");
+        CPPUNIT_ASSERT_MESSAGE(status, has(status, "SigBlk:\t0000000000000000\n"));
+        // SIGHUP and SIGPIPE ignored (the controller's own), nothing else inherited
+        CPPUNIT_ASSERT_MESSAGE(status, has(status, "SigIgn:\t0000000000001001\n"));
+        ok({"destroy", "cvirt-test-fork"});
+    }
+    // create's RelaxNG pass runs while the controller starts: XML only the schema refuses
+    // fails as before, the controller gets nothing and leaves nothing, and the id is unused.
+    void createRefusedBySchemaLeavesNothing() {
+        std::string file = (dir_->path() / "bad.xml").string();
+        std::string xml = containerXml("cvirt-test-bad", {});
+        xml.replace(xml.find("</os>"), 5, "</os><metadata>text</metadata>");
+        std::ofstream(file) << xml;
+        RunResult r = sh({"create", file});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 1, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.err,
+                               r.err.starts_with("error: Failed to create domain from " + file +
+                                                 "\nerror: XML error: " + file + ":"));
+        CPPUNIT_ASSERT_MESSAGE(r.err, has(r.err, ": <metadata>: Expecting an element got text\n"));
+        for (const auto& e : fs::directory_iterator("/proc")) {
+            std::string cmd = procText(e.path() / "cmdline");
+            CPPUNIT_ASSERT_MESSAGE(cmd, !has(cmd, dir_->path().string()));
+        }
+        for (const char* ext : {".xml", ".pid", ".sock", ".owner"})
+            CPPUNIT_ASSERT(!fs::exists(dir_->path() / "run/cvirt/lxc" /
+                                       ("cvirt-test-bad" + std::string(ext))));
+        CPPUNIT_ASSERT(!fs::exists(dir_->path() / "var/log/cvirt/lxc/cvirt-test-bad.log"));
+        std::string good = define("cvirt-test-good", {.initargs = {"-c", "sleep 1000"}});
+        ok({"start", "cvirt-test-good"});
+        CPPUNIT_ASSERT_EQUAL(std::string("1\n\n"), ok({"domid", "cvirt-test-good"}));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ShellLifecycleTest);

@@ -131,7 +131,8 @@ state::DriverKind FakeBackend::kind() const {
 }
 
 void FakeBackend::start(const std::string& uri, const conf::DomainDef& def, int id,
-                        int autodestroyFd) {
+                        int autodestroyFd, const std::function<void()>& beforeHandOver) {
+    if (beforeHandOver) beforeHandOver();  // no controller yet: nothing to take back
     auto fault = host_.enter({.method = "start",
                               .domain = def.name,
                               .id = id,

@@ -115,8 +115,8 @@ public:
     FakeBackend(state::DriverPaths paths, FakeHost& host) : paths_(std::move(paths)), host_(host) {}
 
     state::DriverKind kind() const override;
-    void start(const std::string& uri, const conf::DomainDef& def, int id,
-               int autodestroyFd) override;
+    void start(const std::string& uri, const conf::DomainDef& def, int id, int autodestroyFd,
+               const std::function<void()>& beforeHandOver) override;
     bool destroy(const state::LiveDomain& d, long teardownMs) override;
     void shutdown(const state::LiveDomain& d) override;
     void reboot(const state::LiveDomain& d) override;
