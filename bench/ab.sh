@@ -8,7 +8,9 @@
 # bridge, made in a network namespace of this script's own. ONESHOT=1: also the one-shot,
 # `cvirsh create` of the same container with /bin/true as init until its controller is gone
 # (its pid file read as create returns, then /proc polled every 0.2 ms without forking). As
-# root. A benchmark: it asserts nothing.
+# root. EXEC_A=1: A's cvirsh gets CVIRT_LXC_CONTROLLER (its own controller program), so it
+# starts controllers by fork and exec, not by fork alone (cvirt/controller_spawn.h): with
+# BIN_A = BIN_B, the same build both ways. A benchmark: it asserts nothing.
 set -euo pipefail
 if [ "${VETH:-0}" = 1 ] && [ -z "${CVIRT_AB_NETNS:-}" ]; then
   exec env CVIRT_AB_NETNS=1 unshare --net "$0" "$@"
@@ -43,6 +45,11 @@ controller_gone() {
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 0; i < rounds; i++)); do
   for s in a b; do
+    if [ "$s" = a ] && [ "${EXEC_A:-0}" = 1 ]; then
+      export CVIRT_LXC_CONTROLLER="$a/cvirt-lxc-controller"
+    else
+      unset CVIRT_LXC_CONTROLLER
+    fi
     t0=$(now); "${!s}/cvirsh" -c "lxc:///embed?root=$tmp/$s" start ab >/dev/null
     t1=$(now); "${!s}/cvirsh" -c "lxc:///embed?root=$tmp/$s" destroy ab >/dev/null
     t2=$(now)
