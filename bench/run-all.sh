@@ -52,8 +52,8 @@ if [ "$(id -u)" = 0 ]; then
     "$here/storage.sh" "$build"
   step "100 containers started from clones of one image: start time, disk (bench/clones.sh)" \
     "$here/clones.sh" "$build"
-  step "200 running domains (bench/scale.cc)" \
-    "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-200}"
+  step "a thousand running domains beside LXC (bench/scale.cc)" \
+    "$build/bin/cvirt-bench-scale" "$build/rootfs/busybox" "${SCALE:-1000}"
 else
   echo "== container benchmarks: skipped (need root)"
 fi
