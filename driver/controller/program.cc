@@ -88,15 +88,8 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
     ::mallopt(M_ARENA_MAX, 1);
     const std::string prefix = std::string(program) + ": ";
     try {
-        std::string xml = readStdin();
-        util::stamp("ctl:xml-read");
-        // Nothing sent: the driver withdrew the start before handing it over (its last check
-        // failed, controller/client.h). Leave without making anything, a log file included.
-        if (xml.empty()) return 0;
-        int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        ::dup2(devnull, STDIN_FILENO);
-        ::close(devnull);
-
+        // What needs no XML, before it: create's schema pass may still run in the driver
+        // (controller/client.h), which sends the XML once it holds.
         state::ConnectionUri conn = state::parseUri(uri);
         ProgramArgs args;
         args.paths = state::driverPaths(kind, conn.root);
@@ -106,6 +99,16 @@ int programMain(int argc, char** argv, state::DriverKind kind, std::string_view 
         util::makeDirs(args.paths.logDir, 0750);
         args.logPath = state::entryPath(args.paths.logDir, name, ".log");
         args.config = state::loadDriverConfig(conn.root);
+        util::stamp("ctl:config-read");
+
+        std::string xml = readStdin();
+        util::stamp("ctl:xml-read");
+        // Nothing sent: the driver withdrew the start before handing it over (its last check
+        // failed). Leave without making anything of the domain, its log file included.
+        if (xml.empty()) return 0;
+        int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ::dup2(devnull, STDIN_FILENO);
+        ::close(devnull);
         DomainLog log(args.logPath,
                       {.maxSize = args.config.logMaxSize, .maxBackups = args.config.logMaxBackups});
 
