@@ -45,7 +45,7 @@ Confinement prepareConfinement(const conf::DomainDef& def, std::vector<std::stri
         conf::SeccompProfile::Default) {
         bool keepsSysAdmin =
             std::find(capsDrop.begin(), capsDrop.end(), "sys_admin") == capsDrop.end();
-        how.seccomp = compileSeccomp(defaultProfile(keepsSysAdmin));
+        how.seccomp = defaultProgram(keepsSysAdmin);
     }
     how.capsDrop = std::move(capsDrop);
     return how;

@@ -38,9 +38,14 @@ struct SyscallRule {
 std::vector<SyscallRule> defaultProfile(bool keepsSysAdmin);
 
 // `rules` as the BPF program the kernel runs (every other call allowed, the compat ABIs of
-// this machine filtered too), compiled ahead of loadSeccomp: libseccomp takes most of a
-// millisecond, which a container's child spends while its controller finishes the cgroup.
+// this machine filtered too). libseccomp takes most of a millisecond: the default profile's
+// programs are compiled at build time (defaultProgram).
 std::vector<sock_filter> compileSeccomp(const std::vector<SyscallRule>& rules);
+
+// compileSeccomp(defaultProfile(keepsSysAdmin)) as the build compiled it (cvirt-seccomp-gen,
+// driver/security/gen): no libseccomp work at start. A unit test checks that it equals what
+// this machine's libseccomp compiles now.
+const std::vector<sock_filter>& defaultProgram(bool keepsSysAdmin);
 
 // Loads a program of compileSeccomp into the calling thread, inherited across fork and exec.
 // Without no_new_privs, loading needs CAP_SYS_ADMIN. Throws Error naming what failed.

@@ -9,7 +9,6 @@
 
 #include "cgroup/layout.h"
 #include "conf/domain_def.h"
-#include "lxc/filter_handoff.h"
 #include "lxc/sync.h"
 #include "util/fd.h"
 #include "util/mount.h"
@@ -22,9 +21,6 @@ struct ChildContext {
     // side: made by the controller, mounted in the container's mount namespace only
     std::string imageRoot;
     SyncChannel* sync = nullptr;
-    // the seccomp program, compiled by the controller: read once the controller lets the
-    // child go on past its root (waitForCgroup)
-    const FilterHandoff* filter = nullptr;
     // The controller's end of `sync`, inherited through clone(): closed first thing, so that
     // the child sees EOF (and gives up) once the controller is gone.
     int controllerEnd = -1;

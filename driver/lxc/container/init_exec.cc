@@ -85,12 +85,10 @@ void execInit(const ChildContext& ctx) {
     std::string init = def.os.init.empty() ? "/sbin/init" : def.os.init;
 
     security::Confinement confinement;
-    waitForCgroup(ctx, [&] {
-        confinement.capsDrop = security::capsToDrop(def);
-        confinement.noNewPrivs = security::noNewPrivs(def);
-    });
-    // compiled by the controller from the same definition (prepareConfinement)
-    confinement.seccomp = ctx.filter->take();
+    // Built while the controller finishes the cgroup; the seccomp program is the one the build
+    // compiled (security::defaultProgram).
+    waitForCgroup(
+        ctx, [&] { confinement = security::prepareConfinement(def, security::capsToDrop(def)); });
     attachConsole();
     util::stamp("child:console-attached");
     std::vector<std::string> env = containerEnvironment(def, "linux");

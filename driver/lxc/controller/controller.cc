@@ -25,8 +25,6 @@
 #include "lxc/sync.h"
 #include "net/netlink.h"
 #include "net/virtual_network.h"
-#include "security/caps.h"
-#include "security/confine.h"
 #include "state/pid_file.h"
 #include "state/uri.h"
 #include "util/beside.h"
@@ -226,14 +224,13 @@ std::string Controller::limitsContext() const {
 }
 
 void Controller::startOffPath(pid_t pid) {
-    // On a thread of its own, the cgroup is made in every hierarchy (a millisecond of the
-    // kernel's work) with init moved into each part as soon as it exists (the first move waits
-    // for an RCU grace period: it begins first), its limits written and its device filter
-    // loaded; on another the container's seccomp program is compiled (libseccomp: most of a
-    // millisecond). All of it while the child builds its root; spawnInit waits for both
-    // before anything of the container runs. They start after clone: the child is a copy of
-    // this process without its threads and could inherit a lock one of them held (malloc's).
-    // They read def_ only, as every thread here does until joined.
+    // The cgroup is made in every hierarchy (a millisecond of the kernel's work) with init
+    // moved into each part as soon as it exists (the first move waits for an RCU grace period:
+    // it begins first), its limits written and its device filter loaded, on a thread of its
+    // own while the child builds its root. spawnInit waits for it before anything of the
+    // container runs. It starts after clone: the child is a copy of this process without its
+    // threads and could inherit a lock one of them held (malloc's). It reads def_ only, as
+    // every thread here does until joined.
     cgroupWork_.emplace([this, limits = *std::exchange(limits_, std::nullopt), pid] {
         cgroup_->make(pid);
         util::stamp("ctl:child-in-cgroup");
@@ -246,10 +243,6 @@ void Controller::startOffPath(pid_t pid) {
         util::fault::point("start:ctl-limits-applied");
         devices_ = cgroup_->prepareDevices(deviceRules_);
         util::stamp("ctl:devices-prepared");
-    });
-    compiling_.emplace([this] {
-        seccomp_ = security::prepareConfinement(def_, security::capsToDrop(def_)).seccomp;
-        util::stamp("ctl:seccomp-compiled");
     });
 }
 
@@ -288,7 +281,6 @@ void Controller::spawnInit() {
     ctx.def = &childDef;
     ctx.imageRoot = state::entryPath(opts_.paths.runDir, def_.name, ".root");
     ctx.sync = &theirs;
-    ctx.filter = &filter_;
     ctx.controllerEnd = mine.fd();
     ctx.consolePaths = consolePaths_;
     ctx.userns = !def_.idmap.empty();
@@ -348,14 +340,7 @@ void Controller::spawnInit() {
     // The cgroup thread's own errors (making it, its limits) read as they did when it was
     // made before clone: no "container init" before them.
     bool waitingForCgroup = false;
-    // ... and before the start hook (which may change def_, see startHook) the seccomp program
-    // is handed over.
     auto inCgroup = [&] {
-        if (compiling_) {
-            compiling_->wait();
-            compiling_.reset();
-            filter_.put(seccomp_);
-        }
         if (attaching) attaching->wait();
         if (cgroupWork_) {
             waitingForCgroup = true;

@@ -16,7 +16,6 @@
 #include "lxc/controller/image_devices.h"
 #include "lxc/controller/proc_fuse.h"
 #include "lxc/controller/sysinfo_trap.h"
-#include "lxc/filter_handoff.h"
 #include "net/interfaces.h"
 #include "state/domain_lock.h"
 #include "state/driver_config.h"
@@ -70,7 +69,7 @@ private:
     void release() noexcept override;
 
     void spawnInit();  // clone + sync with the child, until init is exec'd
-    // A first start's work on threads beside the child's (cgroupWork_, compiling_).
+    // A first start's work on a thread beside the child's (cgroupWork_).
     void startOffPath(pid_t pid);
     std::string limitsContext() const;
     void thaw() noexcept;  // a suspended container must run again to die (or to boot)
@@ -95,11 +94,6 @@ private:
     std::optional<cgroup::Limits> limits_;  // until that thread starts
     cgroup::DomainCgroup::PreparedDevices devices_;
     std::optional<util::Beside> cgroupWork_;
-    // The seccomp program, compiled on a thread of startOffPath, written into filter_
-    // (inherited by every child: a restart's reads it there again) before the child needs it.
-    FilterHandoff filter_;
-    std::optional<std::vector<sock_filter>> seccomp_;
-    std::optional<util::Beside> compiling_;
     ImageDevices images_;  // <filesystem type='file'> on loop and nbd devices
     util::Fd hostNetns_, containerNetns_;
     net::DomainNetwork network_;  // host ends, owned until the start succeeded

@@ -34,6 +34,7 @@ class SeccompTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(withSysAdminMountsOnlyWhatUncoversNothing);
     CPPUNIT_TEST(noNewPrivsDefaults);
     CPPUNIT_TEST(rlimitNames);
+    CPPUNIT_TEST(theBuildsProgramsAreWhatLibseccompCompiles);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -117,6 +118,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(int(RLIMIT_NOFILE), security::rlimitResource("nofile"));
         CPPUNIT_ASSERT_EQUAL(int(RLIMIT_NPROC), security::rlimitResource("nproc"));
         CPPUNIT_ASSERT_EQUAL(-1, security::rlimitResource("files"));
+    }
+    // A start loads the programs the build compiled (cvirt-seccomp-gen): instruction for
+    // instruction what this machine's libseccomp makes of the profile now, and what
+    // prepareConfinement hands a default-profile container.
+    void theBuildsProgramsAreWhatLibseccompCompiles() {
+        auto same = [](const std::vector<sock_filter>& a, const std::vector<sock_filter>& b) {
+            return a.size() == b.size() &&
+                   std::equal(a.begin(), a.end(), b.begin(), [](sock_filter x, sock_filter y) {
+                       return x.code == y.code && x.jt == y.jt && x.jf == y.jf && x.k == y.k;
+                   });
+        };
+        for (bool keepsSysAdmin : {false, true}) {
+            const std::vector<sock_filter>& built = security::defaultProgram(keepsSysAdmin);
+            CPPUNIT_ASSERT(built.size() > 10);
+            CPPUNIT_ASSERT(
+                same(built, security::compileSeccomp(security::defaultProfile(keepsSysAdmin))));
+            conf::DomainDef d;
+            std::vector<std::string> drop = {"sys_module"};
+            if (!keepsSysAdmin) drop.push_back("sys_admin");
+            auto how = security::prepareConfinement(d, drop);
+            CPPUNIT_ASSERT(how.seccomp && same(*how.seccomp, built));
+        }
+        CPPUNIT_ASSERT(security::defaultProgram(false).size() !=
+                       security::defaultProgram(true).size());
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(SeccompTest);
