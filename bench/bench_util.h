@@ -33,6 +33,15 @@ inline double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// The last non-empty line of a file (a tool's stderr: tools print their reason last).
+inline std::string lastLine(const std::string& path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last;
+}
+
 // Runs argv (looked up on PATH) with stdin and stdout on /dev/null and stderr into `errFile`;
 // its exit code, -1 when it did not exit normally or could not be spawned.
 inline int run(const std::vector<std::string>& argv, const std::string& errFile = "/dev/null") {

@@ -44,14 +44,6 @@ namespace {
 
 const std::string kBridge = "cvtbench0";
 
-std::string firstLine(const std::string& path) {
-    std::ifstream in(path);
-    std::string line, last;
-    while (std::getline(in, line))
-        if (!line.empty()) last = line;  // tools print their reason last
-    return last;
-}
-
 std::string output(const std::string& cmd) {
     std::string out;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
@@ -134,7 +126,7 @@ int main(int argc, char** argv) {
     for (const char* f : {"long.xml", "veth.xml"})
         if (run({cvirsh, "-c", uri, "define", (base / f).string()}, err) != 0) {
             std::fprintf(stderr, "cvirt-bench-peers: cvirsh define %s: %s\n", f,
-                         firstLine(err).c_str());
+                         lastLine(err).c_str());
             ::umount2((base / "sys").c_str(), MNT_DETACH);
             fs::remove_all(base);
             return 1;
@@ -162,7 +154,7 @@ int main(int argc, char** argv) {
                            {"type": "network"}, {"type": "cgroup"}]}})";
     }
 
-    const std::string loadBefore = firstLine("/proc/loadavg");
+    const std::string loadBefore = lastLine("/proc/loadavg");
     Figures f;
     auto timed = [&](const std::string& label, const std::vector<std::string>& cmd) {
         if (f.failed.count(label)) return false;  // a tool that failed once is not retried
@@ -170,7 +162,7 @@ int main(int argc, char** argv) {
         int rc = run(cmd, err);
         double t = ms(Clock::now() - a);
         if (rc != 0) {
-            f.failed[label] = "exit " + std::to_string(rc) + ": " + firstLine(err);
+            f.failed[label] = "exit " + std::to_string(rc) + ": " + lastLine(err);
             return false;
         }
         f.ms[label].push_back(t);
@@ -185,7 +177,7 @@ int main(int argc, char** argv) {
                 waitControllerGone(runDir, "cvirt-bench-true");
                 f.ms["cvirt oneshot"].push_back(ms(Clock::now() - a));
             } else {
-                f.failed["cvirt oneshot"] = firstLine(err);
+                f.failed["cvirt oneshot"] = lastLine(err);
             }
         }
         if (lxc) {
@@ -241,7 +233,7 @@ int main(int argc, char** argv) {
     std::printf("%d interleaved rounds, medians in ms, whole processes; LXC %s\n", rounds,
                 lxcVersion.c_str());
     std::printf("load average at the start %s, at the end %s\n", loadBefore.c_str(),
-                firstLine("/proc/loadavg").c_str());
+                lastLine("/proc/loadavg").c_str());
     std::printf("%-46s %9s %9s %10s %s\n", "figure", "cvirt", "LXC", "cvirt/LXC",
                 "target (issue 20)");
     // 10th to 90th percentile of a figure's rounds: this machine's spread is wide

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // cvirt-bench-scale ROOTFS [N] [cvirt|lxc|both]: starts N long-running containers one after
-// another and keeps them all running, first with cvirt (through the API), then with LXC
+// another and keeps them all running, first with cvirt (each a `cvirsh start` process, as a
+// user types it; SCALE_API=1: through the API in this process instead), then with LXC
 // (`lxc-start -d`, a temporary lxcpath, the same root, /bin/sleep init and limits as
 // cvirt-bench-peers), and
 // prints, for each, the start time of the first and last tenth (flat = no growth with N), the
@@ -205,16 +206,27 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
     fs::path runDir = fs::path(root) / "run/cvirt/lxc";
     cvirt::Connection conn = cvirt::Connection::open(uri);
     std::vector<cvirt::Domain> doms;
+    // Whole cvirsh processes, as LXC's side is timed, unless SCALE_API=1: then the API in
+    // this process, whose own memory grows with N (its fork copies more each time).
+    const bool api = std::getenv("SCALE_API") && std::string(std::getenv("SCALE_API")) == "1";
+    const std::string err = root + "/stderr";
     side.memBefore = settledMemInfo();
     for (int i = 0; i < n; ++i) {
         std::string name = "cvirt-bench-s" + std::to_string(i);
         doms.push_back(conn.define(domainXml(name, rootfs), name));
         stamps.begin();
         auto a = Clock::now();
-        doms.back().start();
+        if (api) {
+            doms.back().start();
+        } else if (run({cvirsh, "-c", uri, "start", name}, err) != 0) {
+            std::printf("cvirt: start %d failed: %s\n", i + 1, lastLine(err).c_str());
+            doms.pop_back();
+            break;
+        }
         side.starts.push_back(ms(Clock::now() - a));
         steps.push_back(stamps.end());
     }
+    std::printf("cvirt: started with %s\n", api ? "the API, in this process" : "cvirsh start");
     ::unsetenv("CVIRT_STAMPS");
     std::string rss;
     {
@@ -317,11 +329,7 @@ Side runLxc(const std::string& rootfs, int n) {
     for (const auto& name : names) {
         auto a = Clock::now();
         if (run({"lxc-start", "-P", P, "-n", name, "-d"}, err) != 0) {
-            std::ifstream in(err);
-            std::string line, lastLine;
-            while (std::getline(in, line))
-                if (!line.empty()) lastLine = line;
-            std::printf("lxc: start %d failed: %s\n", started + 1, lastLine.c_str());
+            std::printf("lxc: start %d failed: %s\n", started + 1, lastLine(err).c_str());
             break;
         }
         side.starts.push_back(ms(Clock::now() - a));
