@@ -6,6 +6,10 @@
 // makes each attempt from inside and prints "ok" or the errno's name.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <map>
 
 #include "cvirt/connection.h"
@@ -24,6 +28,30 @@ std::optional<std::string> cvirt::testenv::missingPrerequisite() {
 namespace {
 
 const std::string kProbeFs = probeFilesystem();
+
+// Whether this kernel takes i386 system calls from a 64-bit process at all: one without the
+// 32-bit entry (ia32_emulation off, some paravirtualized guests) kills the caller of int 0x80
+// with SIGSEGV before any filter could see it. Asked once, of the probe on the host.
+bool kernelTakesI386Calls() {
+    static const bool takes = [] {
+        pid_t pid = forkChild();
+        if (pid == 0) {
+            int null = ::open("/dev/null", O_WRONLY);
+            ::dup2(null, 1);
+            std::string probe = std::string(CVIRT_PROBE_DIR) + "/cvirt-probe";
+            ::execl(probe.c_str(), probe.c_str(), "keyctl_i386", nullptr);
+            ::_exit(127);
+        }
+        int st = 0;
+        if (pid < 0 || ::waitpid(pid, &st, 0) != pid) return true;  // ask inside then
+        return !WIFSIGNALED(st);
+    }();
+    if (!takes)
+        skipCase(
+            "the i386 checks: this kernel has no 32-bit system call entry (int 0x80 "
+            "kills the caller with SIGSEGV on the host, unconfined)");
+    return takes;
+}
 
 // What the default profile must refuse, and how.
 const std::map<std::string, std::string> kDenied = {
@@ -74,12 +102,14 @@ public:
     void defaultProfileRefusesTheList() {
         Domain d = start("cvirt-test-secdef");
         int denied = 0;
+        const bool i386 = kernelTakesI386Calls();
         for (const auto& [what, err] : kDenied) {
+            if (what.ends_with("_i386") && !i386) continue;
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what, err, probe(d, what));
             ++denied;
         }
         CPPUNIT_ASSERT_EQUAL(std::string("1"), probe(d, "nnp"));
-        CPPUNIT_ASSERT_EQUAL(std::string("EPERM\n"), initCompat(d));
+        if (i386) CPPUNIT_ASSERT_EQUAL(std::string("EPERM\n"), initCompat(d));
         std::cout << "default profile: " << denied << " attempts denied" << std::endl;
         // what a container needs still works
         CPPUNIT_ASSERT_EQUAL(std::string("ok\n"),
@@ -89,13 +119,14 @@ public:
     void unconfinedShowsTheFilterIsWhatRefused() {
         Domain d = start("cvirt-test-secoff", {.security = "<cvirt:seccomp profile='unconfined'/>"
                                                            "<cvirt:nonewprivs state='off'/>"});
+        const bool i386 = kernelTakesI386Calls();
         CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "keyctl"));
-        CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "keyctl_i386"));
+        if (i386) CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "keyctl_i386"));
         CPPUNIT_ASSERT_EQUAL(std::string("ok"), probe(d, "userfaultfd"));
         CPPUNIT_ASSERT_EQUAL(std::string("EBADF"), probe(d, "open_by_handle_at"));
         CPPUNIT_ASSERT_EQUAL(std::string("EINVAL"), probe(d, "clone3"));  // the kernel saw it
         CPPUNIT_ASSERT_EQUAL(std::string("0"), probe(d, "nnp"));
-        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), initCompat(d));
+        if (i386) CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), initCompat(d));
         // kept by dumpxml
         std::string xml = d.xml(true);
         CPPUNIT_ASSERT_MESSAGE(xml, has(xml, "<cvirt:seccomp profile=\"unconfined\"/>") ||
