@@ -209,6 +209,12 @@ fs::path DomainCgroup::pathFor(std::string_view controller) const {
     return {};
 }
 
+fs::path DomainCgroup::pathIn(const Hierarchy& h) const {
+    for (const Dir& d : dirs_)
+        if (d.hierarchy == &h) return d.path;
+    return {};
+}
+
 bool DomainCgroup::exists() const {
     return !dirs_.empty() && ::access(dirs_.front().path.c_str(), F_OK) == 0;
 }

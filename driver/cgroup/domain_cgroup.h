@@ -108,6 +108,8 @@ public:
     bool exists() const;
     // The directory holding `controller`, or "" if the host has none.
     fs::path pathFor(std::string_view controller) const;
+    // The leaf in `h` (one of the host layout's own), or empty where the domain has none.
+    fs::path pathIn(const Hierarchy& h) const;
     // SIGKILLs every process inside, until none is left (bounded wait); a frozen cgroup is
     // thawed once they are signalled, or they would never die.
     void killAll() noexcept;

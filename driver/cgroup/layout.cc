@@ -121,4 +121,32 @@ HostLayout detectHost() {
     return parseLayout(mountinfo, enabled, unifiedControllers);
 }
 
+std::string cgroupIn(std::string_view procCgroup, const Hierarchy& h) {
+    std::vector<std::string> want = h.controllers;
+    if (!h.name.empty()) want.push_back("name=" + h.name);
+    std::sort(want.begin(), want.end());
+    while (!procCgroup.empty()) {
+        size_t nl = procCgroup.find('\n');
+        std::string_view line = procCgroup.substr(0, nl);
+        procCgroup = nl == std::string_view::npos ? "" : procCgroup.substr(nl + 1);
+        size_t a = line.find(':'), b = a == std::string_view::npos ? a : line.find(':', a + 1);
+        if (b == std::string_view::npos) continue;
+        std::string_view id = line.substr(0, a), list = line.substr(a + 1, b - a - 1);
+        std::string path(line.substr(b + 1));
+        if (h.unified) {
+            if (id == "0" && list.empty()) return path;
+            continue;
+        }
+        std::vector<std::string> got;
+        for (size_t at = 0; at <= list.size() && !list.empty();) {
+            size_t comma = std::min(list.find(',', at), list.size());
+            got.emplace_back(list.substr(at, comma - at));
+            at = comma + 1;
+        }
+        std::sort(got.begin(), got.end());
+        if (!got.empty() && got == want) return path;
+    }
+    return {};
+}
+
 }  // namespace cvirt::cgroup

@@ -40,4 +40,8 @@ HostLayout parseLayout(std::string_view mountinfo, const std::vector<std::string
                        std::string_view unifiedControllers);
 HostLayout detectHost();
 
+// Pure: the cgroup `procCgroup` (a /proc/PID/cgroup) names for hierarchy `h`: "0::PATH" for a
+// unified one, "N:CONTROLLERS:PATH" matched by controllers or name=NAME for v1; "" if none.
+std::string cgroupIn(std::string_view procCgroup, const Hierarchy& h);
+
 }  // namespace cvirt::cgroup

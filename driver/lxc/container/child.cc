@@ -55,8 +55,11 @@ void setUpContainer(ChildContext& ctx) {
         if (::setresuid(0, 0, 0) < 0)
             throwSystemError(errno, "cannot become uid 0 in the container");
     }
+    if (ctx.procViews) startProcViews(ctx);
+    util::stamp("child:proc-views-started");
     if (ctx.privateNet) loopbackUp();
     util::stamp("child:loopback-up");
+    if (ctx.cgroups) openCgroupMounts(ctx);
     setUpRoot(ctx);
     const std::string& name = ctx.def->name;
     if (ctx.ownUts && ::sethostname(name.data(), name.size()) < 0)
@@ -73,11 +76,12 @@ void waitForCgroup(const ChildContext& ctx, const std::function<void()>& meanwhi
     util::stamp("child:prepared");
     ctx.sync->expect(SyncMsg::Continue);  // in the domain cgroup now, devices filtered
     util::stamp("child:continue");
+    if (ctx.cgroups) mountCgroupFs(ctx);
+    util::stamp("child:cgroupfs-mounted");
+    enterRoot(ctx);
     // The container's cgroup root is its own cgroup.
     if (::unshare(CLONE_NEWCGROUP) < 0) throwSystemError(errno, "cannot create a cgroup namespace");
     util::stamp("child:cgroupns");
-    if (ctx.cgroups) mountCgroupFs(*ctx.cgroups);
-    util::stamp("child:cgroupfs-mounted");
 }
 
 int childMain(void* arg) noexcept {

@@ -31,39 +31,57 @@ struct ChildContext {
     bool privateNet = false;  // bring loopback up
     bool ownUts = true;       // false: shares another's (hostname kept)
     const cgroup::HostLayout* cgroups = nullptr;  // the host's hierarchies, for /sys/fs/cgroup
+    // The domain's cgroup in each of them (same order), relative to its mount; "" for none.
+    std::vector<std::string> cgroupLeaves;
+    // Each hierarchy's mount (same order), held by the child from its start: the binds of the
+    // leaves come after a sysfs may cover the host's /sys (a container without a root).
+    std::vector<util::Fd> cgroupMounts;
+    // Set by setUpRoot: the new root ("" = the host's, no pivot), its /sys on the host side
+    // ("" = none), and whether it is read-only once entered.
+    std::string root;
+    std::string sysPath;
+    bool pivot = false;
+    bool readonlyRoot = false;
     bool procViews = true;  // /proc/meminfo etc. from the controller (a ProcViews message)
     // /dev/fuse, opened by the child first thing: before it sits in the domain cgroup (whose
     // device filter a restart finds in place) and in its user namespace (the kernel wants the
     // connection opened in the namespace that mounts it). Empty: fuseErrno says why.
     util::Fd fuseDev;
     int fuseErrno = 0;
+    util::Fd procViewsMount;  // the FUSE filesystem, detached (startProcViews)
 };
 
 // clone() entry point. Never returns: execs init or _exit(127).
 int childMain(void* arg) noexcept;
 
 // Steps, in order (each throws Error naming what failed):
-void setUpRoot(ChildContext& ctx);  // rootfs.cc: mounts, /proc, /sys, pivot_root
+void setUpRoot(ChildContext& ctx);        // rootfs.cc: mounts, /proc, /sys (not yet entered)
+void enterRoot(const ChildContext& ctx);  // rootfs.cc: pivot_root into it
 void setUpDev(const ChildContext& ctx, const std::string& root);  // dev.cc: /dev before pivot
 [[noreturn]] void execInit(const ChildContext& ctx);              // init_exec.cc
 // Reports the root built, waits until the controller has placed us in the domain cgroup and
-// set its device filter, then unshares the cgroup namespace (child.cc). Called by execInit
-// before anything of the container runs. `meanwhile` runs while the controller works: what
-// the child can prepare then costs the start nothing.
+// set its device filter, binds the cgroups into the root, enters it and unshares the cgroup
+// namespace (child.cc). Called by execInit before anything of the container runs.
+// `meanwhile` runs while the controller works: what the child can prepare then costs the
+// start nothing.
 void waitForCgroup(const ChildContext& ctx, const std::function<void()>& meanwhile);
+// cgroupfs.cc: each host hierarchy's mount held open (ctx.cgroupMounts), first thing.
+void openCgroupMounts(ChildContext& ctx);
 // /sys/fs/cgroup inside: each host hierarchy rooted at the domain's cgroup, read-only
-// (cgroupfs.cc). Called once in the cgroup namespace.
-void mountCgroupFs(const cgroup::HostLayout& host);
+// (cgroupfs.cc). Called once the cgroup exists, before the root is entered.
+void mountCgroupFs(const ChildContext& ctx);
 
 // One file of the controller's FUSE filesystem, cloned and not yet mounted anywhere.
 struct ProcView {
     std::string name;  // "meminfo": goes over /proc/meminfo
     util::Fd tree;     // open_tree(OPEN_TREE_CLONE)
 };
-// proc_views.cc, before /proc is mounted on `procDir`: mounts the FUSE filesystem (on
-// ctx.fuseDev, which it closes) there, sends
-// the connection to the controller (ProcViews, with no descriptor when the host has no FUSE),
-// clones each served file and unmounts it again. Throws.
+// proc_views.cc, before the root is built: mounts the FUSE filesystem detached (on
+// ctx.fuseDev, which it closes, into ctx.procViewsMount) and sends the connection to the
+// controller (ProcViews, with no descriptor when the host has no FUSE). Throws.
+void startProcViews(ChildContext& ctx);
+// Before /proc is mounted on `procDir`: clones each served file of ctx.procViewsMount (none
+// without one), which it closes. Throws.
 std::vector<ProcView> openProcViews(ChildContext& ctx, const util::DirInRoot& procDir);
 // Once /proc is mounted at `proc`: each view over its file there.
 void placeProcViews(std::vector<ProcView>& views, const std::string& proc);

@@ -182,7 +182,7 @@ void setUpProc(ChildContext& ctx, const std::string& root) {
     util::stamp("child:proc-masked");
 }
 
-void setUpSys(const std::string& root, bool privateNet) {
+std::string setUpSys(const std::string& root, bool privateNet) {
     util::DirInRoot dir = util::makeDirsInRoot(root, "/sys");
     const std::string& sys = dir.path;
     unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
@@ -196,6 +196,7 @@ void setUpSys(const std::string& root, bool privateNet) {
     for (const char* p : kSysMasked)
         mask(sys + "/" + p);
     util::stamp("child:sys-masked");
+    return sys;
 }
 
 void pivotInto(const std::string& root) {
@@ -243,15 +244,20 @@ void setUpRoot(ChildContext& ctx) {
         mountFilesystem(fs, root);
     }
     setUpProc(ctx, root);
-    setUpSys(root, ctx.privateNet);
+    ctx.sysPath = setUpSys(root, ctx.privateNet);
     setUpDev(ctx, root);
     util::stamp("child:dev-made");
     made.keep();
-    if (rootFs) {
-        pivotInto(root);
-        if (rootFs->readonly) util::remountReadOnly("/");
-        util::stamp("child:pivoted");
-    }
+    ctx.root = root;
+    ctx.pivot = rootFs != nullptr;
+    ctx.readonlyRoot = rootFs && rootFs->readonly;
+}
+
+void enterRoot(const ChildContext& ctx) {
+    if (!ctx.pivot) return;
+    pivotInto(ctx.root);
+    if (ctx.readonlyRoot) util::remountReadOnly("/");
+    util::stamp("child:pivoted");
 }
 
 }  // namespace cvirt::lxc

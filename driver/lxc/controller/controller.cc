@@ -284,7 +284,11 @@ void Controller::spawnInit() {
     ctx.controllerEnd = mine.fd();
     ctx.consolePaths = consolePaths_;
     ctx.userns = !def_.idmap.empty();
-    if (cgroup_) ctx.cgroups = &hostCgroups_;
+    if (cgroup_) {
+        ctx.cgroups = &hostCgroups_;
+        for (const auto& h : hostCgroups_.hierarchies)
+            ctx.cgroupLeaves.push_back(cgroup_->pathIn(h).lexically_relative(h.mount).string());
+    }
     bool movesDevices = std::any_of(def_.hostdevs.begin(), def_.hostdevs.end(),
                                     [](auto& h) { return h.type == conf::HostdevCapsType::Net; });
     ctx.privateNet = !def_.interfaces.empty() || def_.features.privnet || movesDevices;

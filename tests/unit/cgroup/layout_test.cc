@@ -16,6 +16,7 @@ class LayoutTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LayoutTest);
     CPPUNIT_TEST(recordedHosts);
     CPPUNIT_TEST(thisHost);
+    CPPUNIT_TEST(cgroupOfAProcess);
     CPPUNIT_TEST_SUITE_END();
 
     static std::string describe(const HostLayout& l) {
@@ -45,6 +46,25 @@ class LayoutTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(mi.filename().string(),
                                          testenv::readText(base + ".expected"), got);
         }
+    }
+    void cgroupOfAProcess() {
+        const std::string_view proc =
+            "13:pids:/machine/a\n"
+            "6:cpu,cpuacct:/machine/b\n"
+            "1:name=systemd:/user.slice\n"
+            "0::/machine/c\n";
+        Hierarchy pids{"/sys/fs/cgroup/pids", false, {"pids"}, ""};
+        Hierarchy cpu{"/sys/fs/cgroup/cpu,cpuacct", false, {"cpuacct", "cpu"}, ""};
+        Hierarchy cpuOnly{"/sys/fs/cgroup/cpu", false, {"cpu"}, ""};
+        Hierarchy systemd{"/sys/fs/cgroup/systemd", false, {}, "systemd"};
+        Hierarchy unified{"/sys/fs/cgroup/unified", true, {"hugetlb"}, ""};
+        CPPUNIT_ASSERT_EQUAL(std::string("/machine/a"), cgroupIn(proc, pids));
+        CPPUNIT_ASSERT_EQUAL(std::string("/machine/b"), cgroupIn(proc, cpu));  // either order
+        CPPUNIT_ASSERT_EQUAL(std::string(), cgroupIn(proc, cpuOnly));  // not co-mounted here
+        CPPUNIT_ASSERT_EQUAL(std::string("/user.slice"), cgroupIn(proc, systemd));
+        CPPUNIT_ASSERT_EQUAL(std::string("/machine/c"), cgroupIn(proc, unified));
+        CPPUNIT_ASSERT_EQUAL(std::string(), cgroupIn("0::/x", pids));
+        CPPUNIT_ASSERT_EQUAL(std::string(), cgroupIn("garbage\n\n1:", unified));
     }
     void thisHost() {
         HostLayout l = detectHost();  // reads /proc: must not throw on any supported host
