@@ -4,7 +4,8 @@
 // user types it; SCALE_API=1: through the API in this process instead), then with LXC
 // (`lxc-start -d`, a temporary lxcpath, the same root, /bin/sleep init and limits as
 // cvirt-bench-peers), and
-// prints, for each, the start time of the first and last tenth (flat = no growth with N), the
+// prints, for each, the start time of the first and last tenth (flat = no growth with N) with
+// the floor (unshare + chroot /bin/true) timed beside those starts (the kernel's own growth), the
 // host memory per running container (the drop of MemAvailable over the N starts, divided by
 // N) and its supervisor's PSS (/proc/PID/smaps_rollup of cvirt-lxc-controller and of LXC's
 // `[lxc monitor]`), then the ratios cvirt/LXC. For cvirt also: list (in process and as
@@ -94,6 +95,10 @@ Mem settledMemInfo() {
 
 struct Side {
     std::vector<double> starts;  // ms each
+    // The floor (unshare + chroot of /bin/true, no supervisor, no cgroup), timed right after
+    // each of the first and the last tenth of the starts: how the kernel's own namespace
+    // work grows with the number running, beside the starts that pay it.
+    std::vector<double> floorFirst, floorLast;
     Mem memBefore, memAfter;
     std::vector<double> pss;  // KiB, one per supervisor
     int running = 0;
@@ -195,6 +200,17 @@ int leftovers(const fs::path& root, const fs::path& runDir, int n) {
     return left;
 }
 
+// Times the floor after start `i` of `n` when it falls in the first or the last tenth.
+void timeFloor(Side& side, const std::string& rootfs, int i, int n) {
+    int tenth = std::max(1, n / 10);
+    if (i >= tenth && i < n - tenth) return;
+    auto a = Clock::now();
+    if (run({"unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup",
+             "--mount-proc", "chroot", rootfs, "/bin/true"}) != 0)
+        return;
+    (i < tenth ? side.floorFirst : side.floorLast).push_back(ms(Clock::now() - a));
+}
+
 Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
     Side side;
     std::string root = tempRoot();
@@ -225,6 +241,7 @@ Side runCvirt(const std::string& rootfs, int n, const std::string& cvirsh) {
         }
         side.starts.push_back(ms(Clock::now() - a));
         steps.push_back(stamps.end());
+        timeFloor(side, rootfs, i, n);
     }
     std::printf("cvirt: started with %s\n", api ? "the API, in this process" : "cvirsh start");
     ::unsetenv("CVIRT_STAMPS");
@@ -333,6 +350,7 @@ Side runLxc(const std::string& rootfs, int n) {
             break;
         }
         side.starts.push_back(ms(Clock::now() - a));
+        timeFloor(side, rootfs, started, n);
         ++started;
     }
     side.load = load();
@@ -384,6 +402,12 @@ void report(const char* who, const Side& s) {
         who, s.running, tenth, median(first), tenth, median(last), median(last) / median(first),
         availableDrop(s), kernelGrowth(s), median(s.pss), mean(s.pss), s.pss.size(),
         s.load.c_str());
+    if (!s.floorFirst.empty() && !s.floorLast.empty())
+        std::printf(
+            "%s: beside it the floor (unshare + chroot /bin/true): median of the first %zu "
+            "%.2f ms, of the last %zu %.2f ms (%.2fx): +%.2f ms of the kernel's own\n",
+            who, s.floorFirst.size(), median(s.floorFirst), s.floorLast.size(), median(s.floorLast),
+            median(s.floorLast) / median(s.floorFirst), median(s.floorLast) - median(s.floorFirst));
 }
 
 }  // namespace
