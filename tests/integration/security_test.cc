@@ -6,16 +6,13 @@
 // makes each attempt from inside and prints "ok" or the errno's name.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <map>
 
 #include "cvirt/connection.h"
 #include "support/container_fixture.h"
 #include "support/container_util.h"
 #include "support/test_util.h"
+#include "util/process.h"
 
 using namespace cvirt;
 using namespace cvirt::testenv;
@@ -33,19 +30,9 @@ const std::string kProbeFs = probeFilesystem();
 // 32-bit entry (ia32_emulation off, some paravirtualized guests) kills the caller of int 0x80
 // with SIGSEGV before any filter could see it. Asked once, of the probe on the host.
 bool kernelTakesI386Calls() {
-    static const bool takes = [] {
-        pid_t pid = forkChild();
-        if (pid == 0) {
-            int null = ::open("/dev/null", O_WRONLY);
-            ::dup2(null, 1);
-            std::string probe = std::string(CVIRT_PROBE_DIR) + "/cvirt-probe";
-            ::execl(probe.c_str(), probe.c_str(), "keyctl_i386", nullptr);
-            ::_exit(127);
-        }
-        int st = 0;
-        if (pid < 0 || ::waitpid(pid, &st, 0) != pid) return true;  // ask inside then
-        return !WIFSIGNALED(st);
-    }();
+    static const bool takes =
+        util::runProcess({std::string(CVIRT_PROBE_DIR) + "/cvirt-probe", "keyctl_i386"})
+            .termSignal == 0;
     if (!takes)
         skipCase(
             "the i386 checks: this kernel has no 32-bit system call entry (int 0x80 "

@@ -30,7 +30,9 @@ void bindLeaf(const ChildContext& ctx, size_t i, const std::string& dir) {
     const std::string& leaf = ctx.cgroupLeaves[i];
     util::Fd tree(
         ::open_tree(ctx.cgroupMounts[i].get(), leaf.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-    if (!tree) throwSystemError(errno, "cannot open the domain's cgroup '" + leaf + "'");
+    if (!tree)
+        throwSystemError(errno, "cannot open the domain's cgroup '" +
+                                    (ctx.cgroups->hierarchies[i].mount / leaf).string() + "'");
     if (::move_mount(tree.get(), "", AT_FDCWD, dir.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
         throwSystemError(errno, "cannot mount the domain's cgroup on '" + dir + "'");
 }
